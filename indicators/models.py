@@ -1,0 +1,301 @@
+"""The plan: indicators, their targets and benchmarks, and the computed values and progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parcels.models import Parcel, bilingual
+
+from . import compute
+
+
+class Plan(models.Model):
+    """A five-year plan: its period, base year and the park area it states."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name_zh = models.CharField(_("规划名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200)
+    short_zh = models.CharField(_("简称"), max_length=40)
+    short_en = models.CharField(_("英文简称"), max_length=60)
+    start_year = models.PositiveSmallIntegerField(_("起始年"))
+    end_year = models.PositiveSmallIntegerField(_("目标年"))
+    base_year = models.PositiveSmallIntegerField(_("基期年"))
+    park_area_km2 = models.DecimalField(_("园区总面积(平方公里，规划所述)"), max_digits=6, decimal_places=2)
+    issuer = models.CharField(_("编制单位"), max_length=100)
+    source = models.TextField(_("来源"))
+
+    class Meta:
+        ordering = ["start_year"]
+        verbose_name = _("规划")
+        verbose_name_plural = _("规划")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(base_year__lt=models.F("start_year"), start_year__lte=models.F("end_year")),
+                name="plan_years_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return bilingual(self.name_zh, self.name_en)
+
+    @property
+    def short(self) -> str:
+        return bilingual(self.short_zh, self.short_en)
+
+
+class KeyIndustry(models.Model):
+    """An industry the plan singles out: its seven key fields and Shanghai's three lead industries."""
+
+    class Kind(models.TextChoices):
+        KEY = "key", _("重点发展领域")
+        SHANGHAI_LEAD = "shanghai_lead", _("上海市先导产业")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="industries")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    name_zh = models.CharField(_("名称"), max_length=40)
+    name_en = models.CharField(_("英文名称"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("序号"))
+
+    class Meta:
+        ordering = ["plan", "kind", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind", "name_zh"], name="industry_unique_name")]
+        verbose_name = _("重点产业")
+        verbose_name_plural = _("重点产业")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return bilingual(self.name_zh, self.name_en)
+
+
+class Indicator(models.Model):
+    """One of the plan's indicators with its target."""
+
+    class TargetKind(models.TextChoices):
+        ABSOLUTE = compute.ABSOLUTE, _("绝对目标")
+        BENCHMARK = compute.BENCHMARK, _("对标目标")
+        CUMULATIVE = compute.CUMULATIVE, _("累计目标")
+
+    class Attribute(models.TextChoices):
+        EXPECTED = "预期性", _("预期性")
+        BINDING = "约束性", _("约束性")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("编号"), max_length=4)
+    order = models.PositiveSmallIntegerField(_("序号"))
+    name_zh = models.CharField(_("指标名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=20)
+    unit_en = models.CharField(_("英文单位"), max_length=40)
+    decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
+    attribute = models.CharField(_("属性"), max_length=4, choices=Attribute.choices, default=Attribute.EXPECTED)
+    target_kind = models.CharField(_("目标类型"), max_length=12, choices=TargetKind.choices)
+    target_value = models.DecimalField(_("目标值"), max_digits=12, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("目标年"))
+    target_text_zh = models.CharField(_("目标表述"), max_length=100)
+    target_text_en = models.CharField(_("目标表述(英文)"), max_length=200)
+    benchmark_name_zh = models.CharField(_("对标基准"), max_length=200, blank=True)
+    benchmark_name_en = models.CharField(_("对标基准(英文)"), max_length=300, blank=True)
+    formula_zh = models.TextField(_("计算公式"))
+    formula_en = models.TextField(_("计算公式(英文)"))
+    definition_zh = models.TextField(_("指标说明"))
+    definition_en = models.TextField(_("指标说明(英文)"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(target_kind=compute.BENCHMARK, target_value__isnull=True)
+                | (~models.Q(target_kind=compute.BENCHMARK) & models.Q(target_value__isnull=False)),
+                name="indicator_target_matches_kind",
+            ),
+        ]
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+    @property
+    def name(self) -> str:
+        return bilingual(self.name_zh, self.name_en)
+
+    @property
+    def is_count(self) -> bool:
+        return self.code in compute.COUNT_INDICATORS
+
+
+class BaseValue(models.Model):
+    """A value of an indicator for the park stated in the plan (e.g. 327 high-tech enterprises in 2020)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="base_values")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("数值"), max_digits=12, decimal_places=4)
+    derived = models.BooleanField(_("推算值"), default=False, help_text=_("由规划中的其他数字推算"))
+    source = models.TextField(_("来源"))
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="base_value_one_per_year")]
+        verbose_name = _("规划基期值")
+        verbose_name_plural = _("规划基期值")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class BenchmarkValue(models.Model):
+    """One year of the series a benchmark target moves with (I1: Zhangjiang overall; I3: Shanghai)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmark_values")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("基准值"), max_digits=12, decimal_places=4)
+    source = models.TextField(_("来源"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="benchmark_one_per_year")]
+        verbose_name = _("对标基准值")
+        verbose_name_plural = _("对标基准值")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class ParcelTarget(models.Model):
+    """A share of a park-wide count target given to one parcel (指标分解)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="parcel_targets")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(_("分解目标值"), max_digits=12, decimal_places=4)
+    note = models.TextField(_("说明"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "parcel__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "parcel"], name="parcel_target_one_per_parcel"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="parcel_target_non_negative"),
+        ]
+        verbose_name = _("地块分解目标")
+        verbose_name_plural = _("地块分解目标")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.parcel}: {self.value}"
+
+
+class ReviewFigure(models.Model):
+    """A figure of the 13th-FYP review the plan starts from (domain.md §5)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_figures")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    label_zh = models.CharField(_("项目"), max_length=100)
+    label_en = models.CharField(_("英文名称"), max_length=200)
+    value = models.CharField(_("数值"), max_length=40)
+    value_en = models.CharField(_("数值(英文)"), max_length=60)
+    change_zh = models.CharField(_("变化"), max_length=100, blank=True)
+    change_en = models.CharField(_("变化(英文)"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    source = models.TextField(_("来源"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "order"], name="review_figure_order")]
+        verbose_name = _("“十三五”回顾数据")
+        verbose_name_plural = _("“十三五”回顾数据")
+
+    def __str__(self) -> str:
+        return self.label_zh
+
+    @property
+    def label(self) -> str:
+        return bilingual(self.label_zh, self.label_en)
+
+
+class IndicatorValue(models.Model):
+    """A computed value of an indicator for a scope (the park when parcel is null) and period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True)
+    numerator = models.FloatField(null=True)
+    denominator = models.FloatField(null=True)
+    enterprises = models.PositiveIntegerField()
+    previous = models.FloatField(null=True, help_text="Value for the same period of the previous year")
+    data_version = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["indicator", "parcel", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "parcel", "year", "quarter"], name="indicator_value_unique", nulls_distinct=False
+            )
+        ]
+        verbose_name = _("指标值")
+        verbose_name_plural = _("指标值")
+
+
+class Progress(models.Model):
+    """Progress of an indicator for a scope in a year against its target (domain.md §7)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="progress")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField(null=True)
+    target = models.FloatField(null=True)
+    benchmark_year = models.PositiveSmallIntegerField(null=True)
+    provisional = models.BooleanField(default=False)
+    base_year = models.PositiveSmallIntegerField()
+    base_value = models.FloatField(null=True)
+    expected = models.FloatField(null=True)
+    completion = models.FloatField(null=True)
+    pace = models.FloatField(null=True)
+    status = models.CharField(max_length=20, blank=True)
+    gap = models.FloatField(null=True)
+    needed_per_year = models.FloatField(null=True)
+    projected_2025 = models.FloatField(null=True)
+    projected_gap_2025 = models.FloatField(null=True)
+    share_of_change = models.FloatField(null=True)
+    inputs = models.JSONField(default=dict)
+    data_version = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["indicator", "parcel", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "parcel", "year"], name="progress_unique", nulls_distinct=False)
+        ]
+        verbose_name = _("进度评价")
+        verbose_name_plural = _("进度评价")
+
+    @property
+    def status_word(self) -> str:
+        return compute.status_word(self.status)
+
+
+class RecomputeState(models.Model):
+    """The data version the stored results reflect (a single row)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    computed_version = models.BigIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True)
+    data_as_of = models.DateTimeField(null=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="recompute_state_single_row")]

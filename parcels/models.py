@@ -1,0 +1,240 @@
+"""The land and what happens on it: parcels, functional areas, enterprises and their statistics."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
+
+from . import creditcode
+
+
+def bilingual(zh: str, en: str) -> str:
+    """Pick the name for the active language (Chinese unless English is chosen)."""
+    return en if (get_language() or "").startswith("en") and en else zh
+
+
+class Parcel(models.Model):
+    """One of the park's land parcels (地块)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name_zh = models.CharField(_("地块名称"), max_length=60, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=100)
+    area_km2 = models.DecimalField(_("面积(平方公里)"), max_digits=6, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("序号"), unique=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("地块")
+        verbose_name_plural = _("地块")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return bilingual(self.name_zh, self.name_en)
+
+
+class Boundary(models.Model):
+    """The four boundaries (四至界线) of one block of a parcel, verbatim from the plan."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="boundaries")
+    block = models.PositiveSmallIntegerField(_("区块"), default=1)
+    east = models.TextField(_("东至"))
+    south = models.TextField(_("南至"))
+    west = models.TextField(_("西至"))
+    north = models.TextField(_("北至"))
+
+    class Meta:
+        ordering = ["parcel__order", "block"]
+        constraints = [models.UniqueConstraint(fields=["parcel", "block"], name="boundary_one_per_block")]
+        verbose_name = _("四至界线")
+        verbose_name_plural = _("四至界线")
+
+    def __str__(self) -> str:
+        return f"{self.parcel} #{self.block}"
+
+
+class FunctionalArea(models.Model):
+    """A functional area of the plan's spatial layout; many-to-many with parcels."""
+
+    class Kind(models.TextChoices):
+        MANUFACTURING = "manufacturing", _("先进制造业基地")
+        SERVICES = "services", _("高技术服务业带")
+        TRANSFORMATION = "transformation", _("重点转型示范区")
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name_zh = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    parcels = models.ManyToManyField(Parcel, related_name="functional_areas", verbose_name=_("地块"))
+    lead_industries_zh = models.TextField(_("主导产业"))
+    lead_industries_en = models.TextField(_("主导产业(英文)"), blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    order = models.PositiveSmallIntegerField(_("序号"), unique=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("功能区")
+        verbose_name_plural = _("功能区")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return bilingual(self.name_zh, self.name_en)
+
+
+def validate_credit_code(value: str) -> None:
+    message = creditcode.problem(value)
+    if message:
+        raise ValidationError(_("统一社会信用代码%(code)s无效：%(why)s"), params={"code": value, "why": message})
+
+
+class Enterprise(models.Model):
+    """An enterprise, keyed by its unified social credit code."""
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    name = models.CharField(_("企业名称"), max_length=200)
+    parcel = models.ForeignKey(
+        Parcel, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("当前所在地块"), null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["credit_code"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        constraints = [models.CheckConstraint(condition=Q(credit_code__regex=r"^[0-9A-HJ-NP-RTUW-Y]{18}$"), name="enterprise_code_charset")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.credit_code})"
+
+
+class ImportBatch(models.Model):
+    """One file of statistics written in one transaction, for attribution."""
+
+    class Source(models.TextChoices):
+        CLI = "cli", _("命令行导入")
+        UPLOAD = "upload", _("网页上传")
+        DEMO = "demo", _("演示数据")
+
+    source = models.CharField(max_length=10, choices=Source.choices)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+def _money(label):
+    return models.DecimalField(label, max_digits=16, decimal_places=2, default=0)
+
+
+class Statistic(models.Model):
+    """One enterprise's return for one period: flows year-to-date, stocks at period end (domain.md §4)."""
+
+    class Source(models.TextChoices):
+        CLI = "cli", _("命令行导入")
+        UPLOAD = "upload", _("网页上传")
+        FORM = "form", _("网页填报")
+        API = "api", _("接口")
+        DEMO = "demo", _("演示数据")
+        ADMIN = "admin", _("管理后台")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="statistics")
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="statistics", verbose_name=_("地块"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+
+    revenue = _money(_("营业收入(万元)"))
+    industrial_output = _money(_("工业总产值(万元)"))
+    above_scale = models.BooleanField(_("是否规模以上工业企业"), default=False)
+    sei_output = _money(_("战略性新兴产业制造业产值(万元)"))
+    value_added = _money(_("增加值(万元)"))
+    rd_expenditure = _money(_("研发经费支出(万元)"))
+    tax = _money(_("税收(万元)"))
+    employees = models.IntegerField(_("从业人员期末人数(人)"), default=0)
+    masters_plus = models.IntegerField(_("硕士及以上学历从业人员(人)"), default=0)
+    foreign_returnee = models.IntegerField(_("外籍常驻人员和留学归国人员(人)"), default=0)
+    invention_patents = models.IntegerField(_("发明专利授权数(件)"), default=0)
+    high_tech = models.BooleanField(_("是否经认定的高新技术企业"), default=False)
+    listed_date = models.DateField(_("科技上市日期"), null=True, blank=True)
+
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="statistics")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "quarter", "enterprise_id"]
+        verbose_name = _("企业统计数据")
+        verbose_name_plural = _("企业统计数据")
+        indexes = [models.Index(fields=["year", "quarter", "parcel"], name="statistic_period_parcel")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="statistic_one_per_period"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="statistic_quarter_1_4"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="statistic_year_range"),
+            models.CheckConstraint(
+                condition=Q(
+                    revenue__gte=0,
+                    industrial_output__gte=0,
+                    sei_output__gte=0,
+                    value_added__gte=0,
+                    rd_expenditure__gte=0,
+                    tax__gte=0,
+                    employees__gte=0,
+                    masters_plus__gte=0,
+                    foreign_returnee__gte=0,
+                    invention_patents__gte=0,
+                ),
+                name="statistic_non_negative",
+            ),
+            models.CheckConstraint(condition=Q(sei_output__lte=models.F("industrial_output")), name="statistic_sei_within_output"),
+            models.CheckConstraint(condition=Q(masters_plus__lte=models.F("employees")), name="statistic_masters_within_employees"),
+            models.CheckConstraint(
+                condition=Q(foreign_returnee__lte=models.F("employees")), name="statistic_foreign_within_employees"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}Q{self.quarter}"
+
+
+class DataChange(models.Model):
+    """A change to data the indicators are computed from; written by database triggers.
+
+    Its id is the data version: results computed at version N reflect every change up to N.
+    """
+
+    table = models.CharField(max_length=63)
+    years = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("数据变更")
+        verbose_name_plural = _("数据变更")
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.table} {self.years}"
