@@ -278,7 +278,9 @@ class Progress(models.Model):
     class Meta:
         ordering = ["indicator", "parcel", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "parcel", "year"], name="progress_unique", nulls_distinct=False)
+            models.UniqueConstraint(
+                fields=["indicator", "parcel", "year"], name="progress_unique", nulls_distinct=False
+            )
         ]
         verbose_name = _("进度评价")
         verbose_name_plural = _("进度评价")

@@ -101,9 +101,7 @@ def validate_credit_code(value: str) -> None:
 class Enterprise(models.Model):
     """An enterprise, keyed by its unified social credit code."""
 
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
     name = models.CharField(_("企业名称"), max_length=200)
     parcel = models.ForeignKey(
         Parcel, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("当前所在地块"), null=True
@@ -115,7 +113,11 @@ class Enterprise(models.Model):
         ordering = ["credit_code"]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
-        constraints = [models.CheckConstraint(condition=Q(credit_code__regex=r"^[0-9A-HJ-NP-RTUW-Y]{18}$"), name="enterprise_code_charset")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_code__regex=r"^[0-9A-HJ-NP-RTUW-Y]{18}$"), name="enterprise_code_charset"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.credit_code})"
@@ -210,8 +212,12 @@ class Statistic(models.Model):
                 ),
                 name="statistic_non_negative",
             ),
-            models.CheckConstraint(condition=Q(sei_output__lte=models.F("industrial_output")), name="statistic_sei_within_output"),
-            models.CheckConstraint(condition=Q(masters_plus__lte=models.F("employees")), name="statistic_masters_within_employees"),
+            models.CheckConstraint(
+                condition=Q(sei_output__lte=models.F("industrial_output")), name="statistic_sei_within_output"
+            ),
+            models.CheckConstraint(
+                condition=Q(masters_plus__lte=models.F("employees")), name="statistic_masters_within_employees"
+            ),
             models.CheckConstraint(
                 condition=Q(foreign_returnee__lte=models.F("employees")), name="statistic_foreign_within_employees"
             ),
