@@ -1,13 +1,29 @@
 """Pure computation of indicator values and progress (domain.md §4 and §7).
 
 No Django, no Celery: DataFrames and numbers in, DataFrames and dicts out.
+Every number an official reads is made here, so every rule is in one place:
+
+- ``sums_from_records`` turns enterprise records into the sums each formula needs
+  (the database does the same aggregate in SQL, with the same columns);
+- ``values_from_sums`` applies the eight formulas to those sums;
+- ``judge`` decides the progress of one indicator in one scope and year.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
 ABSOLUTE, BENCHMARK, CUMULATIVE = "absolute", "benchmark", "cumulative"
 COUNT_INDICATORS = ("I4", "I5", "I6")
 RATIO_INDICATORS = ("I1", "I2", "I3", "I7", "I8")
+
+# I5: an industry leader has revenue of at least 10亿元 = 100 000 万元.
+LEADER_REVENUE = 100_000
 
 ACHIEVED_EARLY = "achieved_early"
 AHEAD = "ahead"
@@ -28,6 +44,7 @@ STATUS_WORDS = {
     BENCHMARK_MISSING: ("基准缺失", "Benchmark missing"),
     INSUFFICIENT_DATA: ("数据不足", "Insufficient data"),
 }
+STATUS_ORDER = [ACHIEVED_EARLY, AHEAD, ON_TRACK, BEHIND, ACHIEVED, NOT_ACHIEVED, BENCHMARK_MISSING, INSUFFICIENT_DATA]
 
 
 def status_word(status: str, language: str = "zh") -> str:
@@ -36,3 +53,522 @@ def status_word(status: str, language: str = "zh") -> str:
         return ""
     zh, en = STATUS_WORDS[status]
     return en if language.startswith("en") else zh
+
+
+# --- values -----------------------------------------------------------------
+
+# The sums every formula needs, per scope and period. The SQL aggregate in
+# indicators/queries.py produces exactly these columns.
+SUM_COLUMNS = (
+    "records",  # enterprise records in the scope and period
+    "rd_expenditure",
+    "value_added",
+    "invention_patents",
+    "employees",
+    "above_scale_records",
+    "sei_output",  # above-scale enterprises only
+    "industrial_output",  # above-scale enterprises only
+    "foreign_returnee",
+    "masters_plus",
+    "high_tech",  # counts of enterprises
+    "leaders",
+    "listed",
+)
+
+
+@dataclass(frozen=True)
+class Formula:
+    numerator: str
+    denominator: str | None  # None: a count
+    scale: float
+    enterprises: str  # the sum column counting the enterprises behind the value
+
+
+FORMULAS: dict[str, Formula] = {
+    "I1": Formula("rd_expenditure", "value_added", 100, "records"),
+    "I2": Formula("invention_patents", "employees", 10_000, "records"),
+    "I3": Formula("sei_output", "industrial_output", 100, "above_scale_records"),
+    "I4": Formula("high_tech", None, 1, "records"),
+    "I5": Formula("leaders", None, 1, "records"),
+    "I6": Formula("listed", None, 1, "records"),
+    "I7": Formula("foreign_returnee", "employees", 100, "records"),
+    "I8": Formula("masters_plus", "employees", 100, "records"),
+}
+
+
+def period_end(year: int, quarter: int) -> dt.date:
+    """Return the last day of a quarter."""
+    if quarter == 4:
+        return dt.date(year, 12, 31)
+    return dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
+
+
+def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.DataFrame:
+    """Sum enterprise records per scope and period.
+
+    In: one row per enterprise record with columns parcel (parcel id), year,
+    quarter and the statistics fields (numbers; above_scale and high_tech bool;
+    listed_date a date or None).
+    Out: one row per (parcel, year, quarter) and one for the park with
+    parcel None, columns parcel, year, quarter and SUM_COLUMNS. The park row is
+    summed from the records, never from the parcel rows.
+    """
+    keys = ["parcel", "year", "quarter"]
+    if records.empty:
+        return pd.DataFrame(columns=[*keys, *SUM_COLUMNS])
+    r = records
+    above = r["above_scale"].astype(bool)
+    listed_dates = pd.to_datetime(r["listed_date"])
+    ends = pd.to_datetime(
+        [period_end(int(y), int(q)) for y, q in zip(r["year"], r["quarter"], strict=True)], format="ISO8601"
+    )
+    parts = pd.DataFrame(
+        {
+            "parcel": r["parcel"],
+            "year": r["year"].astype(int),
+            "quarter": r["quarter"].astype(int),
+            "records": 1,
+            "rd_expenditure": r["rd_expenditure"].astype(float),
+            "value_added": r["value_added"].astype(float),
+            "invention_patents": r["invention_patents"].astype(float),
+            "employees": r["employees"].astype(float),
+            "above_scale_records": above.astype(int),
+            "sei_output": r["sei_output"].astype(float).where(above, 0.0),
+            "industrial_output": r["industrial_output"].astype(float).where(above, 0.0),
+            "foreign_returnee": r["foreign_returnee"].astype(float),
+            "masters_plus": r["masters_plus"].astype(float),
+            "high_tech": r["high_tech"].astype(bool).astype(int),
+            "leaders": (r["revenue"].astype(float) >= LEADER_REVENUE).astype(int),
+            "listed": ((listed_dates >= pd.Timestamp(listing_from)) & (listed_dates.values <= ends.values)).astype(int),
+        }
+    )
+    by_parcel = parts.groupby(keys, as_index=False)[list(SUM_COLUMNS)].sum()
+    park = parts.groupby(["year", "quarter"], as_index=False)[list(SUM_COLUMNS)].sum()
+    park.insert(0, "parcel", None)
+    return pd.concat([by_parcel, park], ignore_index=True)
+
+
+def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.DataFrame:
+    """Apply the eight formulas to the sums of every scope and period.
+
+    In: the frame of ``sums_from_records`` (or the SQL aggregate), and the ids of
+    every parcel: a parcel with no records in a period where the park has data
+    gets counts of 0 and no ratio values.
+    Out: one row per indicator, scope and period, columns indicator, parcel
+    (None for the park), year, quarter, value, numerator, denominator,
+    enterprises, previous (the value for the same period a year earlier).
+    Value is None where a denominator is zero; denominator None for counts.
+    """
+    columns = ["indicator", "parcel", "year", "quarter", "value", "numerator", "denominator", "enterprises", "previous"]
+    if sums.empty:
+        return pd.DataFrame(columns=columns)
+    sums = _fill_missing_parcels(sums, parcels)
+    frames = []
+    for code, f in FORMULAS.items():
+        numerator = sums[f.numerator].astype(float)
+        if f.denominator is None:
+            denominator = pd.Series(float("nan"), index=sums.index)
+            value = numerator
+        else:
+            denominator = sums[f.denominator].astype(float)
+            value = (numerator / denominator.where(denominator != 0)) * f.scale
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator": code,
+                    "parcel": sums["parcel"],
+                    "year": sums["year"].astype(int),
+                    "quarter": sums["quarter"].astype(int),
+                    "value": value,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "enterprises": sums[f.enterprises].astype(int),
+                }
+            )
+        )
+    values = pd.concat(frames, ignore_index=True)
+    values["scope"] = values["parcel"].map(_scope_key)
+    before = values[["indicator", "scope", "year", "quarter", "value"]].copy()
+    before["year"] += 1
+    values = values.merge(
+        before.rename(columns={"value": "previous"}), on=["indicator", "scope", "year", "quarter"], how="left"
+    )
+    values = values.drop(columns="scope").astype(object)
+    values = values.where(values.notna(), None)
+    return values[columns].sort_values(["indicator", "parcel", "year", "quarter"], key=_none_first, ignore_index=True)
+
+
+def _scope_key(parcel) -> int:
+    return -1 if parcel is None or (isinstance(parcel, float) and math.isnan(parcel)) else int(parcel)
+
+
+def _none_first(column: pd.Series) -> pd.Series:
+    if column.name == "parcel":
+        return column.map(_scope_key)
+    return column
+
+
+def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int]) -> pd.DataFrame:
+    parcels = list(parcels)
+    if not parcels:
+        return sums
+    periods = sums.loc[sums["parcel"].isna(), ["year", "quarter"]].drop_duplicates()
+    grid = periods.merge(pd.DataFrame({"parcel": parcels}), how="cross")
+    present = sums.loc[sums["parcel"].notna(), ["parcel", "year", "quarter"]].astype(int)
+    missing = grid.merge(present, how="left", indicator=True)
+    missing = missing.loc[missing["_merge"] == "left_only", ["parcel", "year", "quarter"]]
+    if missing.empty:
+        return sums
+    for column in SUM_COLUMNS:
+        missing[column] = 0
+    return pd.concat([sums, missing], ignore_index=True)
+
+
+# --- progress ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    ahead: float = 1.10  # pace at or above this: 快于预期
+    on_track: float = 0.90  # pace at or above this: 基本符合预期
+
+
+@dataclass(frozen=True)
+class Plan:
+    base_year: int = 2020
+    target_year: int = 2025
+
+
+@dataclass
+class Result:
+    """The progress of one indicator in one scope and year, with everything that decided it."""
+
+    year: int
+    value: float | None
+    target: float | None
+    benchmark_year: int | None
+    provisional: bool
+    base_year: int
+    base_value: float | None
+    expected: float | None
+    completion: float | None
+    pace: float | None
+    status: str
+    gap: float | None
+    needed_per_year: float | None
+    projected_2025: float | None
+    projected_gap_2025: float | None
+    inputs: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def benchmark_for(series: Mapping[int, float], year: int) -> tuple[float | None, int | None, bool]:
+    """Return (value, year used, provisional) of a benchmark series for a year.
+
+    The year's own value if there is one; else the latest earlier value; else,
+    for a series that starts later, its earliest value; provisional unless the
+    year's own value was used. (None, None, False) for an empty series.
+    """
+    if not series:
+        return None, None, False
+    if year in series:
+        return float(series[year]), year, False
+    earlier = [y for y in series if y < year]
+    used = max(earlier) if earlier else min(series)
+    return float(series[used]), used, True
+
+
+def least_squares(points: list[tuple[int, float]], at: int) -> tuple[float, float, float] | None:
+    """Fit a straight line through (year, value) points; return (value at `at`, slope, intercept).
+
+    None with fewer than two points or a single distinct year.
+    """
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    if sxx == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    intercept = mean_y - slope * mean_x
+    return intercept + slope * at, slope, intercept
+
+
+def judge(
+    *,
+    year: int,
+    kind: str,
+    actuals: Mapping[int, float | None],
+    base_value: float | None,
+    base_source: str,
+    target: float | None = None,
+    benchmark: Mapping[int, float] | None = None,
+    plan: Plan = Plan(),
+    thresholds: Thresholds = Thresholds(),
+) -> Result:
+    """Judge the progress of one indicator in one scope in `year` (domain.md §7).
+
+    kind: ABSOLUTE or CUMULATIVE (with `target`), or BENCHMARK (with the
+    `benchmark` series, year → value). actuals: the annual values by year
+    (missing or None where there is none). base_value: the value in the base
+    year (the plan's figure or the one computed from the base year's data; 0
+    for a cumulative target).
+    """
+    b, t_year = plan.base_year, plan.target_year
+    s = (year - b) / (t_year - b)
+    value = actuals.get(year)
+    inputs: dict = {
+        "kind": kind,
+        "base_year": b,
+        "base_value": base_value,
+        "base_source": base_source,
+        "elapsed_share": s,
+        "thresholds": {"ahead": thresholds.ahead, "on_track": thresholds.on_track},
+    }
+    result = Result(
+        year=year,
+        value=value,
+        target=None,
+        benchmark_year=None,
+        provisional=False,
+        base_year=b,
+        base_value=base_value,
+        expected=None,
+        completion=None,
+        pace=None,
+        status="",
+        gap=None,
+        needed_per_year=None,
+        projected_2025=None,
+        projected_gap_2025=None,
+        inputs=inputs,
+    )
+
+    # The target for the year, and for the base year.
+    if kind == BENCHMARK:
+        series = {int(y): float(v) for y, v in (benchmark or {}).items()}
+        inputs["benchmark_series"] = {str(y): v for y, v in sorted(series.items())}
+        target_y, used_y, provisional_y = benchmark_for(series, year)
+        target_0, used_0, provisional_0 = benchmark_for(series, b)
+        if target_y is None:
+            result.status = BENCHMARK_MISSING
+            return result
+        result.benchmark_year, result.provisional = used_y, provisional_y or provisional_0
+        inputs["benchmark_year"] = used_y
+        inputs["base_benchmark_year"] = used_0
+        inputs["base_provisional"] = provisional_0
+    else:
+        if target is None:
+            result.status = INSUFFICIENT_DATA
+            inputs["missing"] = "target"
+            return result
+        target_y = target_0 = float(target)
+    result.target = target_y
+    inputs["target"] = target_y
+    inputs["base_target"] = target_0
+
+    if value is None or base_value is None:
+        result.status = INSUFFICIENT_DATA
+        inputs["missing"] = "value" if value is None else "base_value"
+        return result
+
+    d = target_y - value
+    d0 = target_0 - base_value
+    result.gap = d
+    result.expected = target_y - d0 * (1 - s)
+    result.completion = value / target_y if target_y else None
+    result.needed_per_year = max(d, 0.0) / (t_year - year) if year < t_year else None
+    inputs["distance"] = d
+    inputs["base_distance"] = d0
+
+    if d0 > 0:
+        p = 1 - d / d0
+        result.pace = p / s
+        inputs["progress_share"] = p
+        inputs["pace"] = result.pace
+
+    if year >= t_year:
+        result.status = ACHIEVED if d <= 0 else NOT_ACHIEVED
+    elif d <= 0:
+        result.status = ACHIEVED_EARLY
+    elif d0 <= 0:
+        result.status = BEHIND  # met in the base year, no longer met
+    elif result.pace >= thresholds.ahead:
+        result.status = AHEAD
+    elif result.pace >= thresholds.on_track:
+        result.status = ON_TRACK
+    else:
+        result.status = BEHIND
+
+    _project(result, kind=kind, actuals=actuals, base_value=base_value, benchmark=benchmark or {}, plan=plan)
+    return result
+
+
+def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan) -> None:
+    """Fill the 2025 projection: a least-squares line through the base and the annual values so far."""
+    years = [y for y in range(plan.base_year + 1, result.year + 1) if actuals.get(y) is not None]
+    points = [(plan.base_year, float(base_value))] + [(y, float(actuals[y])) for y in years]
+    fit = least_squares(points, plan.target_year)
+    result.inputs["projection_points"] = [[x, v] for x, v in points]
+    if fit is None:
+        return
+    projected, slope, _ = fit
+    result.projected_2025 = projected
+    result.inputs["projection_slope"] = slope
+    if kind == BENCHMARK:
+        # Project the distance to the moving benchmark the same way.
+        series = {int(y): float(v) for y, v in benchmark.items()}
+        distances = [(x, benchmark_for(series, x)[0] - v) for x, v in points]
+        distance_fit = least_squares(distances, plan.target_year)
+        result.inputs["projection_distances"] = [[x, d] for x, d in distances]
+        if distance_fit is not None:
+            result.projected_gap_2025 = distance_fit[0]
+            result.inputs["projected_reaches_benchmark"] = distance_fit[0] <= 0
+    else:
+        result.projected_gap_2025 = result.target - projected
+
+
+def share_of_change(parcel_now: float | None, parcel_base: float | None, park_now, park_base) -> float | None:
+    """Return a parcel's share of the park's change since the base year (None if the park did not change)."""
+    if None in (parcel_now, parcel_base, park_now, park_base):
+        return None
+    change = park_now - park_base
+    if change == 0:
+        return None
+    return (parcel_now - parcel_base) / change
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """What progress needs to know of an indicator."""
+
+    code: str
+    kind: str
+    target: float | None = None  # the park target (None for a benchmark target)
+    plan_base: float | None = None  # the plan's own base-year figure for the park, if it gives one
+    benchmark: Mapping[int, float] = field(default_factory=dict)
+    parcel_targets: Mapping[int, float] = field(default_factory=dict)  # parcel id → split target
+
+
+PROGRESS_COLUMNS = [
+    "indicator",
+    "parcel",
+    "year",
+    "value",
+    "target",
+    "benchmark_year",
+    "provisional",
+    "base_year",
+    "base_value",
+    "expected",
+    "completion",
+    "pace",
+    "status",
+    "gap",
+    "needed_per_year",
+    "projected_2025",
+    "projected_gap_2025",
+    "share_of_change",
+    "inputs",
+]
+
+
+def progress_table(
+    annual: pd.DataFrame,
+    specs: Iterable[IndicatorSpec],
+    *,
+    parcels: Iterable[int],
+    years: Iterable[int],
+    plan: Plan = Plan(),
+    thresholds: Thresholds = Thresholds(),
+) -> pd.DataFrame:
+    """Judge every indicator for the park and each parcel in each of `years`.
+
+    In: annual values (quarter 4), columns indicator, parcel (None for the
+    park), year, value. Out: PROGRESS_COLUMNS, one row per indicator, scope and
+    year. The park's base is the plan's own figure where it gives one, else the
+    computed base-year value; a parcel's base is its own computed value. A
+    count indicator's parcel has a status only against a split target;
+    otherwise its row carries its share of the park's change and no status.
+    """
+    lookup: dict[tuple[str, int, int], float | None] = {}
+    for code, parcel, year, value in annual[["indicator", "parcel", "year", "value"]].itertuples(index=False):
+        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        lookup[(code, _scope_key(parcel), int(year))] = None if missing else float(value)
+
+    def actuals(code: str, scope: int) -> dict[int, float | None]:
+        return {y: lookup.get((code, scope, y)) for y in range(plan.base_year, plan.target_year + 1)}
+
+    rows = []
+    years = list(years)
+    for spec in specs:
+        park = actuals(spec.code, -1)
+        if spec.kind == CUMULATIVE:
+            park_base, park_source = 0.0, "cumulative"
+        elif spec.plan_base is not None:
+            park_base, park_source = float(spec.plan_base), "plan"
+        else:
+            park_base, park_source = park.get(plan.base_year), "computed"
+        for scope in [-1, *parcels]:
+            own = park if scope == -1 else actuals(spec.code, scope)
+            if scope == -1:
+                base, source, target = park_base, park_source, spec.target
+            elif spec.kind == CUMULATIVE:
+                base, source, target = 0.0, "cumulative", spec.parcel_targets.get(scope)
+            else:
+                base, source = own.get(plan.base_year), "computed"
+                target = spec.parcel_targets.get(scope) if spec.code in COUNT_INDICATORS else spec.target
+            split = scope != -1 and spec.code in COUNT_INDICATORS
+            for year in years:
+                if split and target is None:
+                    result = Result(
+                        year=year,
+                        value=own.get(year),
+                        target=None,
+                        benchmark_year=None,
+                        provisional=False,
+                        base_year=plan.base_year,
+                        base_value=base,
+                        expected=None,
+                        completion=None,
+                        pace=None,
+                        status="",
+                        gap=None,
+                        needed_per_year=None,
+                        projected_2025=None,
+                        projected_gap_2025=None,
+                        inputs={"kind": spec.kind, "base_source": source, "split_target": False},
+                    )
+                else:
+                    result = judge(
+                        year=year,
+                        kind=spec.kind,
+                        actuals=own,
+                        base_value=base,
+                        base_source=source,
+                        target=target,
+                        benchmark=spec.benchmark,
+                        plan=plan,
+                        thresholds=thresholds,
+                    )
+                    if split:
+                        result.inputs["split_target"] = True
+                row = result.as_dict()
+                row["indicator"] = spec.code
+                row["parcel"] = None if scope == -1 else scope
+                row["share_of_change"] = (
+                    share_of_change(
+                        own.get(year),
+                        base,
+                        park.get(year),
+                        0.0 if spec.kind == CUMULATIVE else park.get(plan.base_year),
+                    )
+                    if split
+                    else None
+                )
+                rows.append(row)
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)

@@ -77,6 +77,7 @@ class FunctionalArea(models.Model):
     lead_industries_zh = models.TextField(_("主导产业"))
     lead_industries_en = models.TextField(_("主导产业(英文)"), blank=True)
     note = models.TextField(_("说明"), blank=True)
+    note_en = models.TextField(_("说明(英文)"), blank=True)
     order = models.PositiveSmallIntegerField(_("序号"), unique=True)
 
     class Meta:
@@ -90,6 +91,10 @@ class FunctionalArea(models.Model):
     @property
     def name(self) -> str:
         return bilingual(self.name_zh, self.name_en)
+
+    @property
+    def lead_industries(self) -> str:
+        return bilingual(self.lead_industries_zh, self.lead_industries_en)
 
 
 def validate_credit_code(value: str) -> None:

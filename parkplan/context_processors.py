@@ -1,5 +1,14 @@
-"""Template context shared by every page."""
+"""Template context shared by every page: the plan, the recompute state, the demo flag."""
+
+from indicators import queries
+from parcels.models import Statistic
 
 
 def site(request):
-    return {}
+    if not request.user.is_authenticated:
+        return {}
+    return {
+        "plan": queries.current_plan(),
+        "recompute": queries.recompute_state(),
+        "demo_data": Statistic.objects.filter(source=Statistic.Source.DEMO).exists(),
+    }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +120,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / ".var" / "media"))
 
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "redis://127.0.0.1:63791/0")
@@ -133,22 +138,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Saves only record in the database that a recompute is due (a trigger does it in
+# the same transaction); beat asks a worker every few seconds to catch up, so a
+# burst of changes collapses into one run and nothing waits on the broker.
+RECOMPUTE_POLL_SECONDS = envfloat("RECOMPUTE_POLL_SECONDS", "5")
 CELERY_BEAT_SCHEDULE = {
-    "relay-due-recompute": {
-        "task": "indicators.tasks.relay_due_recompute",
-        "schedule": envfloat("RECOMPUTE_RELAY_SECONDS", "10"),
+    "recompute-due": {
+        "task": "indicators.tasks.recompute_due",
+        "schedule": RECOMPUTE_POLL_SECONDS,
+        "options": {"expires": max(RECOMPUTE_POLL_SECONDS * 2, 10)},
     },
     "safety-recompute": {
         "task": "indicators.tasks.recompute_all",
         "schedule": envfloat("SAFETY_RECOMPUTE_SECONDS", "3600"),
+        "options": {"expires": 600},
     },
 }
 
 # Progress rules (domain.md §7): pace thresholds, stored with every result.
 PROGRESS_AHEAD_PACE = envfloat("PROGRESS_AHEAD_PACE", "1.10")
 PROGRESS_ON_TRACK_PACE = envfloat("PROGRESS_ON_TRACK_PACE", "0.90")
-# Changes within this many seconds collapse into one recompute.
-RECOMPUTE_DEBOUNCE_SECONDS = envfloat("RECOMPUTE_DEBOUNCE_SECONDS", "2")
 
 LOGGING = {
     "version": 1,

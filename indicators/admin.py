@@ -1,0 +1,162 @@
+"""Admin for the plan: indicators, base and benchmark values, parcel targets, and the computed results."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from parcels.admin import ReadOnlyAdmin
+from parcels.models import Parcel
+
+from . import compute
+from .models import (
+    BaseValue,
+    BenchmarkValue,
+    Indicator,
+    IndicatorValue,
+    KeyIndustry,
+    ParcelTarget,
+    Plan,
+    Progress,
+    RecomputeState,
+    ReviewFigure,
+)
+
+COUNT_ONLY = _("只有计数类指标（I4 高新技术企业、I5 行业龙头企业、I6 科技上市企业）可以分解到地块。")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "start_year", "end_year", "base_year", "park_area_km2", "parcel_area_total"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+    @admin.display(description=_("各地块面积合计(平方公里)"))
+    def parcel_area_total(self, plan: Plan):
+        # The plan states 30.63 km² but its ten parcels add up to 30.62; show both, fix neither.
+        return Parcel.objects.aggregate(total=Sum("area_km2"))["total"]
+
+
+@admin.register(KeyIndustry)
+class KeyIndustryAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "kind", "order", "plan"]
+    list_filter = ["plan", "kind"]
+    search_fields = ["name_zh", "name_en"]
+
+
+class BaseValueInline(admin.TabularInline):
+    model = BaseValue
+    extra = 0
+
+
+class BenchmarkValueInline(admin.TabularInline):
+    model = BenchmarkValue
+    extra = 0
+    readonly_fields = ["updated_by", "updated_at"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "unit", "attribute", "target_kind", "target_text_zh", "target_year", "plan"]
+    list_display_links = ["code", "name_zh"]
+    list_filter = ["plan", "target_kind", "attribute"]
+    search_fields = ["code", "name_zh", "name_en"]
+    inlines = [BaseValueInline, BenchmarkValueInline]
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        for instance in formset.save(commit=False):
+            if isinstance(instance, BenchmarkValue):
+                instance.updated_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+
+
+@admin.register(BaseValue)
+class BaseValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "year", "value", "derived", "source"]
+    list_filter = ["indicator", "derived"]
+    list_select_related = ["indicator"]
+    search_fields = ["indicator__code", "indicator__name_zh", "source"]
+
+
+@admin.register(BenchmarkValue)
+class BenchmarkValueAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "year", "value", "source", "updated_by", "updated_at"]
+    list_filter = ["indicator", "year"]
+    list_select_related = ["indicator", "updated_by"]
+    search_fields = ["indicator__code", "source"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.filter(target_kind=compute.BENCHMARK)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj: BenchmarkValue, form, change: bool) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ParcelTargetForm(forms.ModelForm):
+    """Split a park-wide count target among parcels; ratio indicators are judged against the park's target."""
+
+    class Meta:
+        model = ParcelTarget
+        fields = ["indicator", "parcel", "value", "note"]
+        error_messages = {"indicator": {"invalid_choice": COUNT_ONLY}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(code__in=compute.COUNT_INDICATORS)
+
+    def clean_indicator(self) -> Indicator:
+        indicator = self.cleaned_data["indicator"]
+        if not indicator.is_count:
+            raise forms.ValidationError(COUNT_ONLY, code="not_count")
+        return indicator
+
+
+@admin.register(ParcelTarget)
+class ParcelTargetAdmin(admin.ModelAdmin):
+    form = ParcelTargetForm
+    list_display = ["indicator", "parcel", "value", "note", "updated_by", "updated_at"]
+    list_filter = ["indicator", "parcel"]
+    list_select_related = ["indicator", "parcel", "updated_by"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj: ParcelTarget, form, change: bool) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReviewFigure)
+class ReviewFigureAdmin(admin.ModelAdmin):
+    list_display = ["order", "label_zh", "value", "change_zh", "year", "plan"]
+    list_display_links = ["label_zh"]
+    list_filter = ["plan", "year"]
+    search_fields = ["label_zh", "label_en", "source"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "parcel", "year", "quarter", "value", "enterprises", "data_version", "computed_at"]
+    list_filter = ["indicator", "year", "quarter", "parcel"]
+    list_select_related = ["indicator", "parcel"]
+
+
+@admin.register(Progress)
+class ProgressAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "parcel", "year", "value", "target", "status_display", "pace", "provisional"]
+    list_filter = ["indicator", "year", "status", "parcel"]
+    list_select_related = ["indicator", "parcel"]
+
+    @admin.display(description=_("进度状态"), ordering="status")
+    def status_display(self, progress: Progress) -> str:
+        return progress.status_word
+
+
+@admin.register(RecomputeState)
+class RecomputeStateAdmin(ReadOnlyAdmin):
+    list_display = ["id", "computed_version", "computed_at", "data_as_of", "duration_ms"]

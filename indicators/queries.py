@@ -1,0 +1,123 @@
+"""Reads: the database as DataFrames for the computation and the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from django.db import connection
+from django.db.models import Max
+
+from parcels.models import DataChange, Parcel
+
+from . import compute
+from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
+
+# One aggregate over the statistics: the park (parcel NULL) and every parcel in
+# one pass, with exactly the columns of compute.sums_from_records.
+PERIOD_SUMS_SQL = """
+SELECT parcel_id AS parcel, year, quarter,
+       count(*) AS records,
+       sum(rd_expenditure)::float8 AS rd_expenditure,
+       sum(value_added)::float8 AS value_added,
+       sum(invention_patents)::float8 AS invention_patents,
+       sum(employees)::float8 AS employees,
+       count(*) FILTER (WHERE above_scale) AS above_scale_records,
+       coalesce(sum(sei_output) FILTER (WHERE above_scale), 0)::float8 AS sei_output,
+       coalesce(sum(industrial_output) FILTER (WHERE above_scale), 0)::float8 AS industrial_output,
+       sum(foreign_returnee)::float8 AS foreign_returnee,
+       sum(masters_plus)::float8 AS masters_plus,
+       count(*) FILTER (WHERE high_tech) AS high_tech,
+       count(*) FILTER (WHERE revenue >= %(leader_revenue)s) AS leaders,
+       count(*) FILTER (
+           WHERE listed_date >= %(listing_from)s
+             AND listed_date < make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1)
+       ) AS listed
+FROM parcels_statistic
+WHERE %(all_years)s OR year = ANY(%(years)s)
+GROUP BY GROUPING SETS ((parcel_id, year, quarter), (year, quarter))
+"""
+
+
+def period_sums(*, listing_from: dt.date, years: list[int] | None = None) -> pd.DataFrame:
+    """Sum the statistics per scope and period, in the database.
+
+    Columns: parcel (int, None for the park), year, quarter (int) and
+    compute.SUM_COLUMNS (counts int, sums float). `years` None means all years.
+    """
+    params = {
+        "leader_revenue": compute.LEADER_REVENUE,
+        "listing_from": listing_from,
+        "all_years": years is None,
+        "years": list(years or []),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(PERIOD_SUMS_SQL, params)
+        names = [c.name for c in cursor.description]
+        rows = cursor.fetchall()
+    frame = pd.DataFrame(rows, columns=names).astype(object)
+    return frame.where(frame.notna(), None)
+
+
+def current_plan() -> Plan:
+    """Return the plan in force: the latest one loaded."""
+    return Plan.objects.order_by("-start_year").first()
+
+
+def parcel_ids() -> list[int]:
+    return list(Parcel.objects.order_by("order").values_list("id", flat=True))
+
+
+def annual_values(plan: Plan) -> pd.DataFrame:
+    """Return the stored annual (quarter 4) values: indicator (code), parcel, year, value."""
+    rows = IndicatorValue.objects.filter(indicator__plan=plan, quarter=4).values_list(
+        "indicator__code", "parcel_id", "year", "value"
+    )
+    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value"])
+
+
+def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
+    """Return what progress needs of each indicator: target, plan base figure, benchmark, split targets."""
+    specs = []
+    indicators = Indicator.objects.filter(plan=plan).prefetch_related(
+        "base_values", "benchmark_values", "parcel_targets"
+    )
+    for indicator in indicators:
+        base = {b.year: float(b.value) for b in indicator.base_values.all()}
+        specs.append(
+            compute.IndicatorSpec(
+                code=indicator.code,
+                kind=indicator.target_kind,
+                target=None if indicator.target_value is None else float(indicator.target_value),
+                plan_base=base.get(plan.base_year),
+                benchmark={b.year: float(b.value) for b in indicator.benchmark_values.all()},
+                parcel_targets={t.parcel_id: float(t.value) for t in indicator.parcel_targets.all()},
+            )
+        )
+    return specs
+
+
+def data_version() -> int:
+    """Return the latest data version: the id of the last recorded data change."""
+    return DataChange.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def changes_since(version: int) -> list[DataChange]:
+    return list(DataChange.objects.filter(id__gt=version).order_by("id"))
+
+
+def recompute_state() -> RecomputeState:
+    return RecomputeState.objects.get_or_create(id=1)[0]
+
+
+def latest_data_year(plan: Plan) -> int | None:
+    """Return the latest year with annual (quarter 4) park values within the plan period."""
+    return (
+        IndicatorValue.objects.filter(
+            indicator__plan=plan, parcel__isnull=True, quarter=4, year__lte=plan.end_year
+        ).aggregate(y=Max("year"))["y"]
+    )
+
+
+def progress_rows(plan: Plan):
+    return Progress.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")

@@ -1,0 +1,191 @@
+"""Writes: recomputing the stored indicator values and progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from parcels.models import DataChange
+
+from . import compute, queries
+from .models import IndicatorValue, Progress, RecomputeState
+
+log = logging.getLogger(__name__)
+
+# Serializes recomputes across processes (web, worker, command).
+RECOMPUTE_LOCK = 0x5041524B  # "PARK"
+
+
+@dataclass(frozen=True)
+class RecomputeSummary:
+    """What a recompute did."""
+
+    status: str  # "done", "up_to_date" or "busy"
+    version: int = 0
+    years: tuple[int, ...] | None = None  # years whose values were recomputed; None: all
+    values: int = 0
+    progress: int = 0
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        if self.status != "done":
+            return f"{self.status} version={self.version}"
+        years = "all" if self.years is None else ",".join(map(str, self.years)) or "none"
+        return (
+            f"recomputed version={self.version} years={years} values={self.values} "
+            f"progress={self.progress} seconds={self.seconds:.2f}"
+        )
+
+
+def thresholds() -> compute.Thresholds:
+    return compute.Thresholds(ahead=settings.PROGRESS_AHEAD_PACE, on_track=settings.PROGRESS_ON_TRACK_PACE)
+
+
+def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
+    """Bring the stored values and progress up to the latest data version.
+
+    Recomputes the values of the years whose statistics changed since the last
+    run (and the year after, whose 同比 depends on them), or of every year when
+    `full`; then all progress. One transaction, one consistent snapshot: the
+    results carry the data version they were computed from. Safe to run twice.
+    """
+    started = time.perf_counter()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            if wait:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOMPUTE_LOCK])
+            else:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [RECOMPUTE_LOCK])
+                if not cursor.fetchone()[0]:
+                    return RecomputeSummary("busy")
+        state = RecomputeState.objects.select_for_update().get_or_create(id=1)[0]
+        version = queries.data_version()
+        if not full and state.computed_version >= version and state.computed_at is not None:
+            return RecomputeSummary("up_to_date", version=version)
+        plan = queries.current_plan()
+        if plan is None:
+            return RecomputeSummary("up_to_date", version=version)
+
+        years = None if full or state.computed_at is None else _years_to_recompute(state.computed_version)
+        now = timezone.now()
+        n_values = _recompute_values(plan, years=years, version=version, now=now)
+        n_progress = _recompute_progress(plan, version=version, now=now)
+
+        state.computed_version = version
+        state.computed_at = now
+        state.data_as_of = DataChange.objects.filter(id=version).values_list("at", flat=True).first()
+        state.duration_ms = int((time.perf_counter() - started) * 1000)
+        state.save()
+    summary = RecomputeSummary(
+        "done",
+        version=version,
+        years=None if years is None else tuple(sorted(years)),
+        values=n_values,
+        progress=n_progress,
+        seconds=time.perf_counter() - started,
+    )
+    log.info("%s", summary)
+    return summary
+
+
+def _years_to_recompute(since: int) -> set[int] | None:
+    """Return the years whose values a change since `since` affects; None for all."""
+    years: set[int] = set()
+    for change in queries.changes_since(since):
+        if change.table != "parcels_statistic":
+            continue  # targets, benchmarks and base values move progress only
+        if not change.years:
+            return None  # a truncate
+        for year in change.years:
+            years.update((year, year + 1))  # the next year's 同比 compares with this one
+    return years
+
+
+def _recompute_values(plan, *, years: set[int] | None, version: int, now: dt.datetime) -> int:
+    if years is not None and not years:
+        return 0
+    # The year before each recomputed year is read too, for 同比.
+    read_years = None if years is None else sorted(years | {y - 1 for y in years})
+    sums = queries.period_sums(listing_from=dt.date(plan.start_year, 1, 1), years=read_years)
+    values = compute.values_from_sums(sums, parcels=queries.parcel_ids())
+    if years is not None:
+        values = values[values["year"].isin(years)]
+    stale = IndicatorValue.objects.filter(indicator__plan=plan)
+    if years is not None:
+        stale = stale.filter(year__in=years)
+    stale.delete()
+    indicator_ids = dict(plan.indicators.values_list("code", "id"))
+    rows = [
+        IndicatorValue(
+            indicator_id=indicator_ids[code],
+            parcel_id=_parcel_id(parcel),
+            year=year,
+            quarter=quarter,
+            value=value,
+            numerator=numerator,
+            denominator=denominator,
+            enterprises=enterprises,
+            previous=previous,
+            data_version=version,
+            computed_at=now,
+        )
+        for code, parcel, year, quarter, value, numerator, denominator, enterprises, previous in values.itertuples(
+            index=False
+        )
+        if code in indicator_ids
+    ]
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
+    annual = queries.annual_values(plan)
+    last = annual["year"].max() if not annual.empty else None
+    years = range(plan.start_year, min(plan.end_year, int(last)) + 1) if last is not None else range(0)
+    table = compute.progress_table(
+        annual,
+        queries.indicator_specs(plan),
+        parcels=queries.parcel_ids(),
+        years=years,
+        plan=compute.Plan(base_year=plan.base_year, target_year=plan.end_year),
+        thresholds=thresholds(),
+    )
+    Progress.objects.filter(indicator__plan=plan).delete()
+    indicator_ids = dict(plan.indicators.values_list("code", "id"))
+    rows = []
+    for record in table.to_dict("records"):
+        code = record.pop("indicator")
+        parcel = _parcel_id(record.pop("parcel"))
+        record = {k: _plain(v) for k, v in record.items()}
+        rows.append(
+            Progress(
+                indicator_id=indicator_ids[code],
+                parcel_id=parcel,
+                data_version=version,
+                computed_at=now,
+                **record,
+            )
+        )
+    Progress.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _plain(value):
+    """Turn NaN into None: no value rather than NaN."""
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    return value
+
+
+def _parcel_id(value) -> int | None:
+    """Return a parcel id from a frame cell (None, NaN or a float in a column with gaps)."""
+    value = _plain(value)
+    return None if value is None else int(value)

@@ -1,0 +1,17 @@
+"""Celery tasks: thin interfaces to the recompute service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True, soft_time_limit=540, time_limit=600)
+def recompute_due() -> str:
+    """Recompute if data changed since the last run; skip if another run holds the lock."""
+    return str(services.recompute(wait=False))
+
+
+@shared_task(ignore_result=True, soft_time_limit=540, time_limit=600)
+def recompute_all() -> str:
+    """Recompute every value and all progress from scratch (the periodic safety net)."""
+    return str(services.recompute(full=True))

@@ -1,0 +1,297 @@
+"""Read a statistics file (the template of domain.md §4) into checked rows.
+
+The CLI command and the web upload both call ``read_statistics_file``; it
+touches the database only through ``parcel_lookup`` when no mapping of parcels
+is passed in. Nothing here writes: ``services.upsert_statistics`` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from . import numbers, statfields
+from .models import Parcel
+
+DATA_SHEET = "统计数据"
+NAME_MAX_LENGTH = 200
+LABELS = dict(statfields.COLUMNS)  # column key -> Chinese header
+
+Value = Decimal | int | bool | date | None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the file: the row as Excel numbers it (header = 1), the column header, the raw value."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        parts = []
+        if self.row:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            parts.append(f"「{self.column}」")
+        if self.value:
+            parts.append(f"值“{self.value}”")
+        return " ".join(parts) + ("：" if parts else "") + self.message
+
+
+@dataclass(frozen=True)
+class StatisticRow:
+    """One checked row: an enterprise's return for one period.
+
+    ``values`` holds the thirteen statfields by name: money as Decimal (2 places),
+    counts as int, flags as bool, listed_date as date or None.
+    """
+
+    row: int
+    credit_code: str
+    enterprise_name: str
+    parcel_id: int
+    year: int
+    quarter: int
+    values: dict[str, Value]
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.credit_code, self.year, self.quarter)
+
+    @property
+    def period(self) -> tuple[int, int]:
+        return (self.year, self.quarter)
+
+
+@dataclass
+class ParseResult:
+    """The rows of a file, or every error found in it (then the rows must not be written)."""
+
+    rows: list[StatisticRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def fold_header(text: object) -> str:
+    """Fold a header for matching: half-width punctuation, no spaces, no '*' marks, lower case."""
+    return "".join(numbers.fold(str(text or "")).split()).replace("*", "").lower()
+
+
+def fold_key(text: object) -> str:
+    """Fold a parcel code or name for matching: half-width, no spaces, lower case."""
+    return "".join(numbers.fold(str(text or "")).split()).lower()
+
+
+def parcel_lookup() -> dict[str, int]:
+    """Return the parcels' codes and Chinese names, folded, mapped to their ids."""
+    lookup: dict[str, int] = {}
+    for parcel_id, code, name_zh in Parcel.objects.values_list("id", "code", "name_zh"):
+        lookup[fold_key(code)] = parcel_id
+        lookup[fold_key(name_zh)] = parcel_id
+    return lookup
+
+
+def read_statistics_file(
+    source: str | Path | BinaryIO,
+    filename: str | None = None,
+    *,
+    parcels: Mapping[str, int] | None = None,
+) -> ParseResult:
+    """Read an .xlsx or .csv statistics file and check every row.
+
+    ``source`` is a path or a binary file object; ``filename`` (default: the
+    path's name) decides the format. ``parcels`` maps parcel codes and Chinese
+    names to ids (default: ``parcel_lookup()``).
+    """
+    name = filename or getattr(source, "name", None) or str(source)
+    suffix = Path(str(name)).suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            table = _xlsx_rows(source)
+        elif suffix == ".csv":
+            table = _csv_rows(source)
+        elif suffix == ".xls":
+            raise UnreadableFile("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
+        else:
+            raise UnreadableFile("只能导入 .xlsx 或 .csv 文件")
+    except UnreadableFile as exc:
+        return ParseResult(errors=[RowError(0, "", "", str(exc))])
+    return parse_table(table, parcel_lookup() if parcels is None else parcels)
+
+
+def _read_bytes(source: str | Path | BinaryIO) -> bytes:
+    if isinstance(source, (str, Path)):
+        return Path(source).read_bytes()
+    return source.read()
+
+
+def _xlsx_rows(source: str | Path | BinaryIO) -> list[tuple[object, ...]]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(_read_bytes(source)), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
+        raise UnreadableFile("无法读取该Excel文件，请确认是 .xlsx 格式") from None
+    try:
+        sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        # Some programs write a wrong <dimension>; read every row there is.
+        sheet.reset_dimensions()
+        return list(sheet.iter_rows(min_row=1, values_only=True))
+    finally:
+        workbook.close()
+
+
+def _csv_rows(source: str | Path | BinaryIO) -> list[list[str]]:
+    data = _read_bytes(source)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别文件编码，请另存为UTF-8或GBK编码的CSV")
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _show(value: object) -> str:
+    """Render a raw cell the way the user saw it, for error messages."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, float):
+        if value.is_integer():
+            return f"{value:G}" if abs(value) >= 1e15 else str(int(value))
+        return repr(value)
+    return str(value).strip()
+
+
+def _parse_name(value: object) -> str:
+    if numbers.is_blank(value):
+        raise numbers.BadValue("不能为空")
+    name = " ".join(str(value).split())
+    if len(name) > NAME_MAX_LENGTH:
+        raise numbers.BadValue(f"不能超过{NAME_MAX_LENGTH}个字")
+    return name
+
+
+def _field_parser(stat_field: statfields.StatField) -> Callable[[object], Value]:
+    if stat_field.kind == statfields.FLAG:
+        return numbers.parse_flag
+    if stat_field.kind == statfields.DATE:
+        return numbers.parse_date
+    return numbers.parse_money if stat_field.money else numbers.parse_count
+
+
+PARSERS: dict[str, Callable[[object], object]] = {
+    "credit_code": numbers.parse_credit_code,
+    "enterprise_name": _parse_name,
+    "year": numbers.parse_year,
+    "quarter": numbers.parse_quarter,
+    **{f.name: _field_parser(f) for f in statfields.FIELDS},
+}
+
+# (smaller, larger): the database refuses a row where smaller > larger.
+WITHIN = (
+    ("sei_output", "industrial_output"),
+    ("masters_plus", "employees"),
+    ("foreign_returnee", "employees"),
+)
+
+
+def _header_columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowError]]:
+    wanted = {fold_header(label): key for key, label in statfields.COLUMNS}
+    columns: dict[str, int] = {}
+    errors = []
+    for index, cell in enumerate(header):
+        key = wanted.get(fold_header(cell))
+        if key is None:
+            continue  # an extra column (备注 and the like) is ignored
+        if key in columns:
+            errors.append(RowError(1, _show(cell), "", "列重复"))
+        columns.setdefault(key, index)
+    for key, label in statfields.COLUMNS:
+        if key not in columns:
+            errors.append(RowError(1, label, "", "表头缺少此列"))
+    return columns, errors
+
+
+def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -> ParseResult:
+    """Check the rows of a sheet whose first row is the header; see ``read_statistics_file``."""
+    parcel_ids = {fold_key(name): parcel_id for name, parcel_id in parcels.items()}
+    rows = iter(table)
+    header = next(rows, None)
+    if header is None or all(numbers.is_blank(cell) for cell in header):
+        return ParseResult(errors=[RowError(1, "", "", "文件是空的，第1行应为表头")])
+    columns, errors = _header_columns(header)
+    if errors:
+        return ParseResult(errors=errors)
+
+    result = ParseResult()
+    first_row_of: dict[tuple[str, int, int], int] = {}
+    for row_number, cells in enumerate(rows, start=2):
+        if all(numbers.is_blank(cell) for cell in cells):
+            continue
+        raw = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
+        row_errors: list[RowError] = []
+        parsed: dict[str, object] = {}
+        for key, parse in PARSERS.items():
+            try:
+                parsed[key] = parse(raw[key])
+            except numbers.BadValue as exc:
+                row_errors.append(RowError(row_number, LABELS[key], _show(raw[key]), str(exc)))
+
+        parcel_id = parcel_ids.get(fold_key(raw["parcel"]))
+        if parcel_id is None:
+            message = "不能为空" if numbers.is_blank(raw["parcel"]) else "没有这个地块，请填写地块名称或代码"
+            row_errors.append(RowError(row_number, LABELS["parcel"], _show(raw["parcel"]), message))
+
+        for smaller, larger in WITHIN:
+            if smaller in parsed and larger in parsed and parsed[smaller] > parsed[larger]:
+                message = f"不能大于「{LABELS[larger]}」（{_show(raw[larger]) or 0}）"
+                row_errors.append(RowError(row_number, LABELS[smaller], _show(raw[smaller]), message))
+
+        if {"credit_code", "year", "quarter"} <= parsed.keys():
+            key = (parsed["credit_code"], parsed["year"], parsed["quarter"])
+            first = first_row_of.setdefault(key, row_number)
+            if first != row_number:
+                message = f"与第{first}行重复：同一企业同一年份季度只能有一行"
+                row_errors.append(RowError(row_number, LABELS["credit_code"], _show(raw["credit_code"]), message))
+
+        if row_errors:
+            result.errors.extend(row_errors)
+            continue
+        result.rows.append(
+            StatisticRow(
+                row=row_number,
+                credit_code=parsed["credit_code"],
+                enterprise_name=parsed["enterprise_name"],
+                parcel_id=parcel_id,
+                year=parsed["year"],
+                quarter=parsed["quarter"],
+                values={f.name: parsed[f.name] for f in statfields.FIELDS},
+            )
+        )
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(2, "", "", "文件中没有数据行"))
+    return result

@@ -1,0 +1,173 @@
+"""Write the empty statistics import template (domain.md §4) as an .xlsx workbook."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import statfields
+from .imports import DATA_SHEET
+
+GUIDE_SHEET = "填写说明"
+PARCEL_SHEET = "地块列表"
+LAST_ROW = 1048576
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+KIND_NAMES = {
+    statfields.FLOW: "年初至今累计",
+    statfields.STOCK: "期末数",
+    statfields.FLAG: "是/否",
+    statfields.DATE: "日期",
+}
+
+KEY_RULES = {
+    "credit_code": (
+        "",
+        "标识",
+        "18位统一社会信用代码，本列已设为文本格式；不要让Excel把它变成数字或科学计数法（如9.13E+17）",
+    ),
+    "enterprise_name": ("", "标识", "企业全称；新企业按此名称建档，名称变更时填写新名称"),
+    "parcel": ("", "标识", "从下拉列表选择地块名称，也可填写地块代码"),
+    "year": ("年", "期别", "四位数年份，2000–2100"),
+    "quarter": (
+        "季度",
+        "期别",
+        "1–4（也可写“一季度”“Q1”等）；1季度填1–3月，2季度填1–6月，3季度填1–9月，4季度填全年",
+    ),
+}
+
+GENERAL_NOTES = (
+    "每行填写一家企业一个季度的数据；同一企业同一年份季度只能有一行。",
+    "累计类指标（营业收入、产值、增加值、研发经费、税收、发明专利）按年初至今累计填写，4季度即全年数；期末数类指标（从业人员等）填季度末人数。",
+    "金额单位为万元，最多两位小数；人数、件数为整数；不能填负数；不适用或为零的数值可留空，留空按0计。",
+    "是否类指标填“是”或“否”，留空按“否”计。科技上市日期按2021-03-05的格式填写，未上市留空。",
+    "战略性新兴产业制造业产值不能大于工业总产值；硕士及以上学历人员、外籍常驻人员和留学归国人员不能多于从业人员期末人数。",
+    "可直接上传本Excel文件，也可另存为CSV（UTF-8或GBK编码）。文件中任何一行有错时整个文件都不会导入，系统会列出全部错误的行、列和值。",
+    "已导入的企业同一季度再次导入时，以新文件的数值为准（修订），数值相同的行不会重复写入。",
+)
+
+
+def _unit(label: str) -> str:
+    match = re.search(r"\(([^()]+)\)$", label)
+    return match.group(1) if match else ""
+
+
+def _width(text: str) -> float:
+    # CJK characters take two character widths in Excel.
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text) + 2
+
+
+def _rules(stat_field: statfields.StatField) -> str:
+    if stat_field.kind == statfields.FLAG:
+        return "填“是”或“否”，留空按“否”"
+    if stat_field.kind == statfields.DATE:
+        return "如2021-03-05；未上市留空"
+    rule = "万元，最多两位小数" if stat_field.money else "整数"
+    rule += "；留空按0计；不能为负数"
+    if stat_field.name == "sei_output":
+        rule += "；不能大于工业总产值"
+    if stat_field.name in ("masters_plus", "foreign_returnee"):
+        rule += "；不能多于从业人员期末人数"
+    return rule
+
+
+def _validation(sheet, column: int, **options) -> None:
+    validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="输入有误", **options)
+    letter = get_column_letter(column)
+    validation.add(f"{letter}2:{letter}{LAST_ROW}")
+    sheet.add_data_validation(validation)
+
+
+def write_statistics_template(out: str | Path | BinaryIO, *, parcel_names: Sequence[str]) -> None:
+    """Write the empty template: a data sheet, an instructions sheet and a hidden list of parcels."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = DATA_SHEET
+    column_of = {}
+    for index, (key, label) in enumerate(statfields.COLUMNS, start=1):
+        column_of[key] = index
+        cell = sheet.cell(row=1, column=index, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        width = {"credit_code": 24, "enterprise_name": 36}.get(key, min(max(_width(label), 10), 32))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.row_dimensions[1].height = 36
+    sheet.freeze_panes = "C2"
+
+    code_letter = get_column_letter(column_of["credit_code"])
+    sheet.column_dimensions[code_letter].number_format = "@"
+    date_letter = get_column_letter(column_of["listed_date"])
+    sheet.column_dimensions[date_letter].number_format = "yyyy-mm-dd"
+
+    parcels = workbook.create_sheet(PARCEL_SHEET)
+    for row, name in enumerate(parcel_names, start=1):
+        parcels.cell(row=row, column=1, value=name)
+    parcels.sheet_state = "hidden"
+    if parcel_names:
+        _validation(
+            sheet,
+            column_of["parcel"],
+            type="list",
+            formula1=f"'{PARCEL_SHEET}'!$A$1:$A${len(parcel_names)}",
+            error="请从下拉列表中选择地块",
+        )
+    _validation(
+        sheet,
+        column_of["year"],
+        type="whole",
+        operator="between",
+        formula1="2000",
+        formula2="2100",
+        error="年份应为2000–2100之间的整数",
+    )
+    _validation(
+        sheet, column_of["quarter"], type="whole", operator="between", formula1="1", formula2="4", error="季度应为1–4"
+    )
+    for name in statfields.FLAG_FIELDS:
+        _validation(sheet, column_of[name], type="list", formula1='"是,否"', error="请填“是”或“否”")
+    for name in statfields.MONEY_FIELDS:
+        _validation(
+            sheet,
+            column_of[name],
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            error="应为不小于0的数字（万元）",
+        )
+    for name in statfields.COUNT_FIELDS:
+        _validation(
+            sheet, column_of[name], type="whole", operator="greaterThanOrEqual", formula1="0", error="应为不小于0的整数"
+        )
+
+    _write_guide(workbook.create_sheet(GUIDE_SHEET, index=1))
+    workbook.save(out)
+
+
+def _write_guide(guide) -> None:
+    guide.append(["填写说明"])
+    guide["A1"].font = Font(bold=True, size=14)
+    for number, note in enumerate(GENERAL_NOTES, start=1):
+        guide.append([f"{number}. {note}"])
+    guide.append([])
+    guide.append(["列名", "单位", "类型", "填写规则"])
+    header_row = guide.max_row
+    for cell in guide[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for key, label, _ in statfields.KEY_COLUMNS:
+        unit, kind, rule = KEY_RULES[key]
+        guide.append([label, unit, kind, rule])
+    for stat_field in statfields.FIELDS:
+        guide.append([stat_field.label, _unit(stat_field.label), KIND_NAMES[stat_field.kind], _rules(stat_field)])
+    for letter, width in zip("ABCD", (34, 8, 14, 90), strict=True):
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=header_row + 1):
+        row[3].alignment = Alignment(wrap_text=True, vertical="top")

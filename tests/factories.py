@@ -1,0 +1,40 @@
+"""Plain builder functions for tests: each makes one saved object with sensible defaults."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import count
+
+from parcels import creditcode
+from parcels.models import Enterprise, Parcel, Statistic
+
+_serial = count(1)
+
+
+def new_credit_code(number: int | None = None) -> str:
+    """Return a valid unified social credit code (a Baoshan enterprise, 91310113…)."""
+    return creditcode.make_code(f"91310113{next(_serial) if number is None else number:09d}")
+
+
+def make_parcel(*, code: str | None = None, name_zh: str | None = None, **fields) -> Parcel:
+    n = next(_serial)
+    defaults = {"name_en": f"Parcel {n}", "area_km2": Decimal("1.00"), "order": 1000 + n}
+    return Parcel.objects.create(
+        code=code or f"parcel-{n}", name_zh=name_zh or f"测试地块{n}", **{**defaults, **fields}
+    )
+
+
+def make_enterprise(*, parcel: Parcel | None = None, credit_code: str | None = None, **fields) -> Enterprise:
+    code = credit_code or new_credit_code()
+    fields.setdefault("name", f"上海测试企业{code[-6:]}有限公司")
+    return Enterprise.objects.create(credit_code=code, parcel=parcel or make_parcel(), **fields)
+
+
+def make_statistic(
+    *, enterprise: Enterprise | None = None, parcel: Parcel | None = None, year: int = 2021, quarter: int = 4, **fields
+) -> Statistic:
+    enterprise = enterprise or make_enterprise(parcel=parcel)
+    fields.setdefault("source", Statistic.Source.ADMIN)
+    return Statistic.objects.create(
+        enterprise=enterprise, parcel=parcel or enterprise.parcel, year=year, quarter=quarter, **fields
+    )
