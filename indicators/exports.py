@@ -61,12 +61,23 @@ def write_values(out: IO[str], plan: Plan) -> int:
     rows = (
         IndicatorValue.objects.filter(indicator__plan=plan)
         .order_by("indicator__order", "parcel__order", "year", "quarter")
-        .values_list("indicator__code", "parcel__code", "year", "quarter", "value", "numerator", "denominator", "enterprises")
+        .values_list(
+            "indicator__code", "parcel__code", "year", "quarter", "value", "numerator", "denominator", "enterprises"
+        )
     )
     n = 0
     for code, parcel, year, quarter, value, numerator, denominator, enterprises in rows.iterator():
         writer.writerow(
-            [code, text(parcel or ""), year, quarter, number(value), number(numerator), number(denominator), enterprises]
+            [
+                code,
+                text(parcel or ""),
+                year,
+                quarter,
+                number(value),
+                number(numerator),
+                number(denominator),
+                enterprises,
+            ]
         )
         n += 1
     return n

@@ -249,6 +249,9 @@ class IndicatorValue(models.Model):
         verbose_name = _("指标值")
         verbose_name_plural = _("指标值")
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.parcel_id or 'park'} {self.year}Q{self.quarter}: {self.value}"
+
 
 class Progress(models.Model):
     """Progress of an indicator for a scope in a year against its target (domain.md §7)."""
@@ -285,6 +288,9 @@ class Progress(models.Model):
         verbose_name = _("进度评价")
         verbose_name_plural = _("进度评价")
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.parcel_id or 'park'} {self.year}: {self.status}"
+
     @property
     def status_word(self) -> str:
         return compute.status_word(self.status)
@@ -301,3 +307,6 @@ class RecomputeState(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="recompute_state_single_row")]
+
+    def __str__(self) -> str:
+        return f"version {self.computed_version} at {self.computed_at}"

@@ -112,11 +112,9 @@ def recompute_state() -> RecomputeState:
 
 def latest_data_year(plan: Plan) -> int | None:
     """Return the latest year with annual (quarter 4) park values within the plan period."""
-    return (
-        IndicatorValue.objects.filter(
-            indicator__plan=plan, parcel__isnull=True, quarter=4, year__lte=plan.end_year
-        ).aggregate(y=Max("year"))["y"]
-    )
+    return IndicatorValue.objects.filter(
+        indicator__plan=plan, parcel__isnull=True, quarter=4, year__lte=plan.end_year
+    ).aggregate(y=Max("year"))["y"]
 
 
 def progress_rows(plan: Plan):

@@ -21,6 +21,7 @@ entered for other years) are left alone.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -111,9 +112,9 @@ class _Loader:
         model: type[models.Model],
         record: dict[str, Any],
         *,
-        key: list[str],
+        key: Sequence[str],
         parent: dict[str, models.Model] | None = None,
-        nested: tuple[str, ...] | list[str] = (),
+        nested: Sequence[str] = (),
         m2m: dict[str, list[models.Model]] | None = None,
     ) -> models.Model:
         """Create or update one row found by its natural key, writing only the fields that differ."""

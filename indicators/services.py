@@ -57,9 +57,11 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     results carry the data version they were computed from. Safe to run twice.
     """
     started = time.perf_counter()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            if outermost:  # nested in a caller's transaction, that transaction's snapshot rules
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             if wait:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOMPUTE_LOCK])
             else:

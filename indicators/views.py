@@ -43,9 +43,7 @@ def overview(request):
                     "status_word": compute.status_word(status, _lang()),
                 }
             )
-    summary = [
-        (compute.status_word(s, _lang()), counts[s], s) for s in compute.STATUS_ORDER if counts.get(s)
-    ]
+    summary = [(compute.status_word(s, _lang()), counts[s], s) for s in compute.STATUS_ORDER if counts.get(s)]
     ctx = {"nav": "overview", "year": year, "cards": cards, "summary": summary, "total": len(cards)}
     return render(request, "indicators/overview.html", ctx)
 

@@ -39,6 +39,7 @@ FOREIGN_SHARE = (1.00, 1.12, 1.24, 1.36, 1.47, 1.58)  # target 1.5: on schedule
 MASTERS_SHARE = (4.50, 4.72, 4.95, 5.15, 5.35, 5.55)  # target 6: behind
 RD_SHARE = (5.2, 5.6, 6.0, 6.3, 6.7, 7.0)  # no benchmark shipped: 基准缺失
 GROWTH = 1.07  # nominal growth of flows a year
+GIANT_SHARE = 0.45
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,19 @@ def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[d
     n = enterprises
     n_parcels = len(parcel_ids)
     # Bigger parcels hold more enterprises; some parcels lag on every measure.
-    parcel_of = rng.choice(n_parcels, size=n, p=np.linspace(2.0, 0.6, n_parcels) / np.linspace(2.0, 0.6, n_parcels).sum())
+    parcel_of = rng.choice(
+        n_parcels, size=n, p=np.linspace(2.0, 0.6, n_parcels) / np.linspace(2.0, 0.6, n_parcels).sum()
+    )
     lag = np.linspace(1.25, 0.7, n_parcels)[parcel_of]
     entry_year = np.where(rng.random(n) < 0.85, 2020, rng.integers(2021, 2026, n))
     industrial = rng.random(n) < 0.45
     above_scale = industrial & (rng.random(n) < 0.8)
 
     size = _weights(rng, n, lag, 1.6)
+    # One platform giant (like the steel e-commerce leader the plan names) takes
+    # a large share of revenue, so only a score of enterprises pass 10亿元.
+    revenue_share = size * (1 - GIANT_SHARE)
+    revenue_share[np.argmax(size)] += GIANT_SHARE
     employees_base = np.maximum(5, (size * 185_000 * rng.uniform(0.6, 1.4, n)).round()).astype(int)
     rd_weight = _weights(rng, n, lag, 1.0)
     patent_weight = _weights(rng, n, lag, 1.2)
@@ -97,18 +104,26 @@ def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[d
     for yi, year in enumerate(YEARS):
         active = entry_year <= year
         growth = GROWTH**yi
-        revenue = size * REVENUE_2020 * growth * rng.uniform(0.9, 1.1, n)
+        revenue = revenue_share * REVENUE_2020 * growth * rng.uniform(0.9, 1.1, n)
         output = np.where(industrial, size * OUTPUT_2020 / max(size[industrial].sum(), 1e-9) * growth, 0.0)
         value_added = size * VALUE_ADDED_2020 * growth * rng.uniform(0.9, 1.1, n)
         tax = size * TAX_2020 * growth * rng.uniform(0.85, 1.15, n)
         employees = (employees_base * (1.03**yi) * rng.uniform(0.97, 1.03, n)).round().astype(int)
         total_employees = employees[active].sum()
-        patents = np.floor(patent_weight / patent_weight[active].sum() * PATENTS_PER_10K[yi] * total_employees / 1e4)
+        expected_patents = patent_weight / patent_weight[active].sum() * PATENTS_PER_10K[yi] * total_employees / 1e4
+        patents = np.floor(expected_patents + rng.random(n))  # unbiased rounding keeps the park total
         rd = rd_weight / rd_weight[active].sum() * value_added[active].sum() * RD_SHARE[yi] / 100
-        share = sei_weight * SEI_SHARE[yi] / 100 / np.average(sei_weight[above_scale & active], weights=output[above_scale & active])
+        share = (
+            sei_weight
+            * SEI_SHARE[yi]
+            / 100
+            / np.average(sei_weight[above_scale & active], weights=output[above_scale & active])
+        )
         sei = np.minimum(output * share, output)
         masters = np.minimum(employees, np.floor(employees * MASTERS_SHARE[yi] / 100 * talent))
-        foreign = np.minimum(employees, np.floor(employees * FOREIGN_SHARE[yi] / 100 * talent * rng.uniform(0.5, 1.5, n)))
+        foreign = np.minimum(
+            employees, np.floor(employees * FOREIGN_SHARE[yi] / 100 * talent * rng.uniform(0.5, 1.5, n))
+        )
         certified = set(int(i) for i in order[active[order]][: HIGH_TECH[yi]])
         for i in np.flatnonzero(active):
             i = int(i)
@@ -135,7 +150,7 @@ def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[d
                         "employees": int(employees[i]),
                         "masters_plus": int(masters[i]),
                         "foreign_returnee": int(foreign[i]),
-                        "invention_patents": int(np.floor(patents[i] * wobble)),
+                        "invention_patents": int(np.floor(patents[i] * wobble + 0.5)),
                         "high_tech": i in certified,
                         "listed_date": listed if listed and listed <= end else None,
                     }
@@ -148,7 +163,18 @@ def _money(x: float) -> Decimal:
 
 
 SURNAMES = "宝罗泰富华申沪通江丰兴联新瑞杰恒"
-TRADES = ["智能装备", "新材料", "生物医药", "机器人", "电子商务", "信息技术", "精密机械", "医疗器械", "环保科技", "文化传媒"]
+TRADES = [
+    "智能装备",
+    "新材料",
+    "生物医药",
+    "机器人",
+    "电子商务",
+    "信息技术",
+    "精密机械",
+    "医疗器械",
+    "环保科技",
+    "文化传媒",
+]
 
 
 def _name(rng: np.random.Generator, i: int) -> str:
@@ -169,7 +195,11 @@ def seed_demo(*, enterprises: int = 1500, seed: int = 2021) -> DemoSummary:
     Enterprise.objects.filter(id__in=demo_enterprises, statistics__isnull=True).delete()
     existing = dict(Enterprise.objects.values_list("credit_code", "id"))
     Enterprise.objects.bulk_create(
-        [Enterprise(credit_code=c["credit_code"], name=c["name"], parcel_id=c["parcel"]) for c in companies if c["credit_code"] not in existing],
+        [
+            Enterprise(credit_code=c["credit_code"], name=c["name"], parcel_id=c["parcel"])
+            for c in companies
+            if c["credit_code"] not in existing
+        ],
         batch_size=2000,
     )
     ids = dict(Enterprise.objects.values_list("credit_code", "id"))
@@ -179,6 +209,8 @@ def seed_demo(*, enterprises: int = 1500, seed: int = 2021) -> DemoSummary:
         enterprise_id = ids[row.pop("credit_code")]
         if (enterprise_id, row["year"], row["quarter"]) in stored:
             continue  # never overwrite real data with demo data
-        objs.append(Statistic(enterprise_id=enterprise_id, parcel_id=row.pop("parcel"), source=Statistic.Source.DEMO, **row))
+        objs.append(
+            Statistic(enterprise_id=enterprise_id, parcel_id=row.pop("parcel"), source=Statistic.Source.DEMO, **row)
+        )
     Statistic.objects.bulk_create(objs, batch_size=5000)
     return DemoSummary(enterprises=len(companies), statistics=len(objs))

@@ -30,7 +30,13 @@ def test_it_rejects_letters_the_standard_leaves_out(letter):
 
 
 @pytest.mark.parametrize(
-    "raw", ["91350100m000100y43", "９１３５０１００Ｍ０００１００Ｙ４３", " 9135 0100 M000 100Y43 ", "91350100M000100Y43\u3000"]
+    "raw",
+    [
+        "91350100m000100y43",
+        "９１３５０１００Ｍ０００１００Ｙ４３",
+        " 9135 0100 M000 100Y43 ",
+        "91350100M000100Y43\u3000",
+    ],
 )
 def test_it_normalizes_case_full_width_and_spaces(raw):
     assert creditcode.normalize(raw) == "91350100M000100Y43"

@@ -75,7 +75,12 @@ def test_it_reads_money_with_two_decimals(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("12.345", "最多保留两位小数"), (0.001, "最多保留两位小数"), ("100000000000000", "数值过大"), ("1" * 40, "数值过大")],
+    [
+        ("12.345", "最多保留两位小数"),
+        (0.001, "最多保留两位小数"),
+        ("100000000000000", "数值过大"),
+        ("1" * 40, "数值过大"),
+    ],
 )
 def test_it_rejects_money_it_would_have_to_round(raw, message):
     with pytest.raises(BadValue, match=message):
@@ -162,7 +167,9 @@ def test_it_reads_years(raw, expected):
     assert numbers.parse_year(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "message"), [("1999", "2000–2100"), (2101, "2000–2100"), ("21", "四位"), ("", "不能为空")])
+@pytest.mark.parametrize(
+    ("raw", "message"), [("1999", "2000–2100"), (2101, "2000–2100"), ("21", "四位"), ("", "不能为空")]
+)
 def test_it_rejects_bad_years(raw, message):
     with pytest.raises(BadValue, match=message):
         numbers.parse_year(raw)

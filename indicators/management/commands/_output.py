@@ -1,13 +1,13 @@
-"""Open the --output file (UTF-8 with BOM) or standard output for an export command."""
+"""Open the --output file (UTF-8 with BOM) or the command's own output for an export command."""
 
 import contextlib
-import sys
 
 
 @contextlib.contextmanager
-def output(path: str | None):
+def output(command, path: str | None):
     if not path or path == "-":
-        yield sys.stdout
+        command.stdout.ending = ""  # csv writes whole lines itself
+        yield command.stdout
         return
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         yield f

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         plan = queries.current_plan()
         if plan is None:
             raise CommandError("尚未载入规划，请先运行 load_plan")
-        with output(options["output"]) as out:
+        with output(self, options["output"]) as out:
             n = exports.write_values(out, plan)
         if options["output"]:
             self.stderr.write(f"rows={n}")
