@@ -22,6 +22,10 @@ ABSOLUTE, BENCHMARK, CUMULATIVE = "absolute", "benchmark", "cumulative"
 COUNT_INDICATORS = ("I4", "I5", "I6")
 RATIO_INDICATORS = ("I1", "I2", "I3", "I7", "I8")
 
+# Ties are decided as the decimal figures read: a pace of exactly 1.10 computed
+# in binary floating point is 1.0999999999999999, and must still count as 1.10.
+TOLERANCE = 1e-9
+
 # I5: an industry leader has revenue of at least 10亿元 = 100 000 万元.
 LEADER_REVENUE = 100_000
 
@@ -319,6 +323,8 @@ def judge(
     for a cumulative target).
     """
     b, t_year = plan.base_year, plan.target_year
+    if not b < year:
+        raise ValueError(f"progress is judged after the base year {b}, not in {year}")
     s = (year - b) / (t_year - b)
     value = actuals.get(year)
     inputs: dict = {
@@ -391,21 +397,27 @@ def judge(
         inputs["progress_share"] = p
         inputs["pace"] = result.pace
 
+    met = _at_most_zero(d, target_y)
     if year >= t_year:
-        result.status = ACHIEVED if d <= 0 else NOT_ACHIEVED
-    elif d <= 0:
+        result.status = ACHIEVED if met else NOT_ACHIEVED
+    elif met:
         result.status = ACHIEVED_EARLY
     elif d0 <= 0:
         result.status = BEHIND  # met in the base year, no longer met
-    elif result.pace >= thresholds.ahead:
+    elif result.pace >= thresholds.ahead - TOLERANCE:
         result.status = AHEAD
-    elif result.pace >= thresholds.on_track:
+    elif result.pace >= thresholds.on_track - TOLERANCE:
         result.status = ON_TRACK
     else:
         result.status = BEHIND
 
     _project(result, kind=kind, actuals=actuals, base_value=base_value, benchmark=benchmark or {}, plan=plan)
     return result
+
+
+def _at_most_zero(distance: float, scale: float) -> bool:
+    """Whether a distance is ≤ 0, forgiving the last bits a float sum may add to an exact tie."""
+    return distance <= TOLERANCE * max(1.0, abs(scale))
 
 
 def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan) -> None:
@@ -571,4 +583,5 @@ def progress_table(
                     else None
                 )
                 rows.append(row)
-    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+    table = pd.DataFrame(rows, columns=PROGRESS_COLUMNS).astype(object)
+    return table.where(table.notna(), None)

@@ -34,22 +34,23 @@ SELECT parcel_id AS parcel, year, quarter,
              AND listed_date < make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1)
        ) AS listed
 FROM parcels_statistic
-WHERE %(all_years)s OR year = ANY(%(years)s)
+WHERE %(every_period)s OR (year, quarter) IN %(periods)s
 GROUP BY GROUPING SETS ((parcel_id, year, quarter), (year, quarter))
 """
 
 
-def period_sums(*, listing_from: dt.date, years: list[int] | None = None) -> pd.DataFrame:
+def period_sums(*, listing_from: dt.date, periods: set[tuple[int, int]] | None = None) -> pd.DataFrame:
     """Sum the statistics per scope and period, in the database.
 
     Columns: parcel (int, None for the park), year, quarter (int) and
-    compute.SUM_COLUMNS (counts int, sums float). `years` None means all years.
+    compute.SUM_COLUMNS (counts int, sums float). `periods`, (year, quarter)
+    pairs, None for every period.
     """
     params = {
         "leader_revenue": compute.LEADER_REVENUE,
         "listing_from": listing_from,
-        "all_years": years is None,
-        "years": list(years or []),
+        "every_period": periods is None,
+        "periods": tuple(sorted(periods)) if periods else ((0, 0),),
     }
     with connection.cursor() as cursor:
         cursor.execute(PERIOD_SUMS_SQL, params)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from parcels.models import DataChange
@@ -29,7 +30,7 @@ class RecomputeSummary:
 
     status: str  # "done", "up_to_date" or "busy"
     version: int = 0
-    years: tuple[int, ...] | None = None  # years whose values were recomputed; None: all
+    periods: tuple[tuple[int, int], ...] | None = None  # (year, quarter) whose values were recomputed; None: all
     values: int = 0
     progress: int = 0
     seconds: float = 0.0
@@ -37,9 +38,9 @@ class RecomputeSummary:
     def __str__(self) -> str:
         if self.status != "done":
             return f"{self.status} version={self.version}"
-        years = "all" if self.years is None else ",".join(map(str, self.years)) or "none"
+        periods = "all" if self.periods is None else ",".join(f"{y}Q{q}" for y, q in self.periods) or "none"
         return (
-            f"recomputed version={self.version} years={years} values={self.values} "
+            f"recomputed version={self.version} periods={periods} values={self.values} "
             f"progress={self.progress} seconds={self.seconds:.2f}"
         )
 
@@ -51,9 +52,9 @@ def thresholds() -> compute.Thresholds:
 def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     """Bring the stored values and progress up to the latest data version.
 
-    Recomputes the values of the years whose statistics changed since the last
-    run (and the year after, whose 同比 depends on them), or of every year when
-    `full`; then all progress. One transaction, one consistent snapshot: the
+    Recomputes the values of the periods whose statistics changed since the
+    last run (and the same quarter a year later, whose 同比 depends on them), or
+    of every period when `full`; then all progress. One transaction, one consistent snapshot: the
     results carry the data version they were computed from. Safe to run twice.
     """
     started = time.perf_counter()
@@ -76,9 +77,9 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
         if plan is None:
             return RecomputeSummary("up_to_date", version=version)
 
-        years = None if full or state.computed_at is None else _years_to_recompute(state.computed_version)
+        periods = None if full or state.computed_at is None else _periods_to_recompute(state.computed_version)
         now = timezone.now()
-        n_values = _recompute_values(plan, years=years, version=version, now=now)
+        n_values = _recompute_values(plan, periods=periods, version=version, now=now)
         n_progress = _recompute_progress(plan, version=version, now=now)
 
         state.computed_version = version
@@ -89,7 +90,7 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     summary = RecomputeSummary(
         "done",
         version=version,
-        years=None if years is None else tuple(sorted(years)),
+        periods=None if periods is None else tuple(sorted(periods)),
         values=n_values,
         progress=n_progress,
         seconds=time.perf_counter() - started,
@@ -98,31 +99,33 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     return summary
 
 
-def _years_to_recompute(since: int) -> set[int] | None:
-    """Return the years whose values a change since `since` affects; None for all."""
-    years: set[int] = set()
+def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:
+    """Return the (year, quarter) periods whose values a change since `since` affects; None for all."""
+    periods: set[tuple[int, int]] = set()
     for change in queries.changes_since(since):
         if change.table != "parcels_statistic":
             continue  # targets, benchmarks and base values move progress only
-        if not change.years:
+        if not change.periods:
             return None  # a truncate
-        for year in change.years:
-            years.update((year, year + 1))  # the next year's 同比 compares with this one
-    return years
+        for code in change.periods:
+            year, quarter = divmod(code, 10)
+            # The same quarter next year compares with this one (同比).
+            periods.update(((year, quarter), (year + 1, quarter)))
+    return periods
 
 
-def _recompute_values(plan, *, years: set[int] | None, version: int, now: dt.datetime) -> int:
-    if years is not None and not years:
+def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: int, now: dt.datetime) -> int:
+    if periods is not None and not periods:
         return 0
-    # The year before each recomputed year is read too, for 同比.
-    read_years = None if years is None else sorted(years | {y - 1 for y in years})
-    sums = queries.period_sums(listing_from=dt.date(plan.start_year, 1, 1), years=read_years)
+    # The same quarter a year earlier is read too, for 同比.
+    read = None if periods is None else periods | {(y - 1, q) for y, q in periods}
+    sums = queries.period_sums(listing_from=dt.date(plan.start_year, 1, 1), periods=read)
     values = compute.values_from_sums(sums, parcels=queries.parcel_ids())
-    if years is not None:
-        values = values[values["year"].isin(years)]
     stale = IndicatorValue.objects.filter(indicator__plan=plan)
-    if years is not None:
-        stale = stale.filter(year__in=years)
+    if periods is not None:
+        keep = [(y, q) in periods for y, q in zip(values["year"], values["quarter"], strict=True)]
+        values = values[keep]
+        stale = stale.filter(Q.create([Q(year=y, quarter=q) for y, q in periods], connector=Q.OR))
     stale.delete()
     indicator_ids = dict(plan.indicators.values_list("code", "id"))
     rows = [

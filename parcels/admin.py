@@ -90,5 +90,5 @@ class StatisticAdmin(admin.ModelAdmin):
 
 @admin.register(DataChange)
 class DataChangeAdmin(ReadOnlyAdmin):
-    list_display = ["id", "table", "years", "at"]
+    list_display = ["id", "table", "periods", "at"]
     list_filter = ["table"]

@@ -239,7 +239,9 @@ class DataChange(models.Model):
     """
 
     table = models.CharField(max_length=63)
-    years = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    # Periods of statistics touched, as year * 10 + quarter; empty: every period
+    # (a truncate) for statistics, progress only for the other tables.
+    periods = ArrayField(models.IntegerField(), default=list, blank=True)
     at = models.DateTimeField(db_default=Now())
 
     class Meta:
@@ -248,4 +250,4 @@ class DataChange(models.Model):
         verbose_name_plural = _("数据变更")
 
     def __str__(self) -> str:
-        return f"#{self.id} {self.table} {self.years}"
+        return f"#{self.id} {self.table} {self.periods}"

@@ -7,8 +7,13 @@ PLAN_FILE = ROOT / "fixtures" / "plan-14th.json"
 
 
 @pytest.fixture(autouse=True)
-def _default_language(settings):
+def _test_settings(settings):
     settings.LANGUAGE_CODE = "zh-hans"
+    # The manifest storage needs collectstatic; pages in tests only need URLs.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

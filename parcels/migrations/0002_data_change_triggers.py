@@ -1,7 +1,7 @@
 """Record every change to the statistics in parcels_datachange, in the same transaction.
 
 Statement-level triggers with transition tables catch bulk writes, raw SQL and
-admin edits alike, and note which years were touched so a recompute can be
+admin edits alike, and note which periods were touched so a recompute can be
 limited to them. indicators' migrations attach the same function to the
 benchmark, target and base-value tables (with no years: progress only).
 """
@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(FUNCTION, "DROP FUNCTION IF EXISTS parkplan_record_change();"),
         migrations.RunSQL(
-            triggers("parcels_statistic", "years"), drop_triggers("parcels_statistic", "years")
+            triggers("parcels_statistic", "periods"), drop_triggers("parcels_statistic", "periods")
         ),
     ]

@@ -161,7 +161,7 @@ def test_it_recomputes_only_what_changed_and_ends_where_a_full_run_does(imported
     stat.save()
     summary = services.recompute()
     assert summary.status == "done"
-    assert summary.years == (2023, 2024)
+    assert summary.periods == ((2023, 2), (2024, 2))
     incremental = (export_values(), export_progress())
     call_command("recompute_indicators", stdout=io.StringIO())
     assert (export_values(), export_progress()) == incremental
@@ -174,7 +174,7 @@ def test_it_records_a_data_change_in_the_same_transaction_as_the_save(imported):
     stat.save()
     change = DataChange.objects.order_by("-id").first()
     assert DataChange.objects.count() == before + 1
-    assert (change.table, change.years) == ("parcels_statistic", [2022])
+    assert (change.table, change.periods) == ("parcels_statistic", [stat.year * 10 + stat.quarter])
 
 
 def test_it_reports_up_to_date_when_nothing_changed(imported):
@@ -196,7 +196,7 @@ def test_it_moves_progress_when_a_benchmark_is_revised(imported, plan):
     assert (p.benchmark_year, p.provisional, p.target) == (2020, True, 40.0)
     plan.indicators.get(code="I3").benchmark_values.create(year=2022, value=42.5, source="测试")
     summary = services.recompute()
-    assert summary.years == ()
+    assert summary.periods == ()
     p = Progress.objects.get(indicator__code="I3", parcel=None, year=2022)
     assert (p.benchmark_year, p.provisional, p.target) == (2022, False, 42.5)
 

@@ -38,15 +38,6 @@ pytestmark = pytest.mark.django_db
 PLAN_FILE = settings.BASE_DIR / "fixtures" / "plan-14th.json"
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # The manifest storage needs collectstatic; admin pages in tests only need URLs.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def plan() -> Plan:
     load_plan(PLAN_FILE)

@@ -1,0 +1,165 @@
+"""Benchmark the indicator recompute on one million enterprise-period records.
+
+Makes a scratch database beside DATABASE_URL's (dropped first), loads the plan,
+generates 50 000 enterprises × 5 years × 4 quarters, then times, in the same
+run: (a) a full recompute of all values and progress, (b) a plain SQL GROUP BY
+summing the same fields over the same table, (c) the recompute after one
+parcel's quarter changes. Prints medians, their ratio and peak memory.
+
+Run: scripts/bench   (or: DATABASE_URL=... .venv/bin/python bench/recompute.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PLAIN_GROUP_BY = """
+SELECT parcel_id, year, quarter, count(*),
+       sum(revenue), sum(industrial_output), sum(sei_output), sum(value_added), sum(rd_expenditure),
+       sum(tax), sum(employees), sum(masters_plus), sum(foreign_returnee), sum(invention_patents),
+       count(*) FILTER (WHERE high_tech), count(*) FILTER (WHERE above_scale), count(listed_date)
+FROM parcels_statistic GROUP BY parcel_id, year, quarter
+"""
+
+GENERATE = """
+INSERT INTO parcels_statistic (
+    enterprise_id, parcel_id, year, quarter, revenue, industrial_output, above_scale, sei_output,
+    value_added, rd_expenditure, tax, employees, masters_plus, foreign_returnee, invention_patents,
+    high_tech, listed_date, source, recorded_at)
+SELECT e.id, e.parcel_id, y, q,
+       round((random() * 20000 * q)::numeric, 2) AS revenue,
+       round((o * q)::numeric, 2),
+       random() < 0.3,
+       round((o * q * random() * 0.6)::numeric, 2),
+       round((random() * 5000 * q)::numeric, 2),
+       round((random() * 300 * q)::numeric, 2),
+       round((random() * 800 * q)::numeric, 2),
+       emp, floor(emp * random() * 0.1), floor(emp * random() * 0.02), floor(random() * 3 * q),
+       random() < 0.15,
+       CASE WHEN random() < 0.0005 THEN date '2021-01-01' + (random() * 1800)::int END,
+       'cli', now()
+FROM parcels_enterprise e
+CROSS JOIN generate_series(%(first)s, %(last)s) AS y
+CROSS JOIN generate_series(1, 4) AS q
+CROSS JOIN LATERAL (SELECT random() * 30000 AS o, 10 + floor(random() * 400)::int AS emp) AS r
+"""
+
+
+def scratch_url(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def median_time(fn, repeat: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=50_000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database", default="parkplan_bench")
+    parser.add_argument("--keep", action="store_true", help="reuse the scratch database if it has the data")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54321/parkplan")
+    import psycopg2
+
+    admin = psycopg2.connect(scratch_url(base_url, "postgres"))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.database])
+        exists = cur.fetchone() is not None
+        if exists and not args.keep:
+            cur.execute(f'DROP DATABASE "{args.database}"')
+        if not exists or not args.keep:
+            cur.execute(f'CREATE DATABASE "{args.database}"')
+    admin.close()
+
+    os.environ["DATABASE_URL"] = scratch_url(base_url, args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkplan.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from indicators import services
+    from parcels import creditcode
+    from parcels.models import Enterprise, Parcel, Statistic
+
+    call_command("migrate", verbosity=0)
+    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    n_records = args.enterprises * args.years * 4
+    if Statistic.objects.count() != n_records:
+        started = time.perf_counter()
+        Statistic.objects.all().delete()
+        Enterprise.objects.all().delete()
+        parcels = list(Parcel.objects.values_list("id", flat=True))
+        Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    credit_code=creditcode.make_code(f"91310113{i:09d}"),
+                    name=f"基准测试企业{i}",
+                    parcel_id=parcels[i % len(parcels)],
+                )
+                for i in range(args.enterprises)
+            ],
+            batch_size=10_000,
+        )
+        with connection.cursor() as cur:
+            cur.execute("SELECT setseed(0.42)")
+            cur.execute(GENERATE, {"first": 2026 - args.years, "last": 2025})
+            cur.execute("ANALYZE parcels_statistic")
+        print(f"generated {Statistic.objects.count():,} records in {time.perf_counter() - started:.1f}s")
+
+    services.recompute(full=True)  # warm caches once
+
+    def plain():
+        with connection.cursor() as cur:
+            cur.execute(PLAIN_GROUP_BY)
+            cur.fetchall()
+
+    full, full_all = median_time(lambda: services.recompute(full=True), args.repeat)
+    group_by, group_all = median_time(plain, args.repeat)
+
+    parcel = Parcel.objects.order_by("order").first()
+
+    def one_quarter():
+        Statistic.objects.filter(parcel=parcel, year=2024, quarter=2).update(tax=django.db.models.F("tax") + 1)
+        started = time.perf_counter()
+        summary = services.recompute()
+        assert summary.status == "done", summary
+        return time.perf_counter() - started
+
+    incremental_all = [one_quarter() for _ in range(args.repeat)]
+    incremental = statistics.median(incremental_all)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"records                       {Statistic.objects.count():,}")
+    print(f"full recompute (median of {args.repeat})   {full:.3f} s   runs {', '.join(f'{t:.2f}' for t in full_all)}")
+    print(f"plain GROUP BY (median of {args.repeat})   {group_by:.3f} s   runs {', '.join(f'{t:.2f}' for t in group_all)}")
+    print(f"ratio recompute / GROUP BY    {full / group_by:.2f}")
+    print(f"one parcel-quarter changed    {incremental:.3f} s   (recompute of the changed year and the next)")
+    print(f"peak memory (this process)    {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
