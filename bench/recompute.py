@@ -153,11 +153,14 @@ def main() -> None:
     incremental = statistics.median(incremental_all)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+    def runs(times):
+        return ", ".join(f"{t:.2f}" for t in times)
+
     print(f"records                       {Statistic.objects.count():,}")
-    print(f"full recompute (median of {args.repeat})   {full:.3f} s   runs {', '.join(f'{t:.2f}' for t in full_all)}")
-    print(f"plain GROUP BY (median of {args.repeat})   {group_by:.3f} s   runs {', '.join(f'{t:.2f}' for t in group_all)}")
+    print(f"full recompute (median of {args.repeat})   {full:.3f} s   runs {runs(full_all)}")
+    print(f"plain GROUP BY (median of {args.repeat})   {group_by:.3f} s   runs {runs(group_all)}")
     print(f"ratio recompute / GROUP BY    {full / group_by:.2f}")
-    print(f"one parcel-quarter changed    {incremental:.3f} s   (recompute of the changed year and the next)")
+    print(f"one parcel-quarter changed    {incremental:.3f} s   runs {runs(incremental_all)}")
     print(f"peak memory (this process)    {peak:.0f} MiB")
 
 

@@ -48,11 +48,8 @@ class Redis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)],  # fmt: skip
-            stdout=subprocess.DEVNULL,
-        )
+        args = ["--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.proc = subprocess.Popen(["redis-server", *args, "--dir", str(self.dir)], stdout=subprocess.DEVNULL)
         assert wait_for(lambda: _can_connect(self.port), 10)
 
     def stop(self) -> None:
@@ -83,9 +80,9 @@ def start_worker(broker_url: str, log: Path) -> subprocess.Popen:
         "CELERY_BROKER_URL": broker_url,
         "RECOMPUTE_POLL_SECONDS": "1",
     }
+    args = ["worker", "-B", "--pool=solo", "--loglevel=INFO", "--schedule", str(log.parent / "beat-schedule")]
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "parkplan", "worker", "-B", "--pool=solo", "--loglevel=INFO",
-         "--schedule", str(log.parent / "beat-schedule")],  # fmt: skip
+        [sys.executable, "-m", "celery", "-A", "parkplan", *args],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -109,9 +106,9 @@ def test_it_saves_with_the_broker_down_and_recomputes_when_it_returns(plan, redi
         time.sleep(2)
         assert not RecomputeState.objects.filter(computed_version__gte=due).exists()
         redis.start()
-        assert wait_for(lambda: RecomputeState.objects.filter(computed_version__gte=due).exists(), 90), (
-            log.read_text()[-3000:]
-        )
+        assert wait_for(lambda: RecomputeState.objects.filter(computed_version__gte=due).exists(), 90), log.read_text()[
+            -3000:
+        ]
     finally:
         worker.terminate()
         worker.wait(20)
