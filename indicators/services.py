@@ -16,7 +16,7 @@ from django.utils import timezone
 from parcels.models import DataChange
 
 from . import compute, queries
-from .models import IndicatorValue, Progress, RecomputeState
+from .models import BenchmarkValue, Indicator, IndicatorValue, Progress, RecomputeState
 
 log = logging.getLogger(__name__)
 
@@ -194,3 +194,35 @@ def _parcel_id(value) -> int | None:
     """Return a parcel id from a frame cell (None, NaN or a float in a column with gaps)."""
     value = _plain(value)
     return None if value is None else int(value)
+
+
+@dataclass(frozen=True)
+class BenchmarkCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def save_benchmarks(*, plan, rows, user=None) -> BenchmarkCounts:
+    """Load or revise benchmark values (checked rows of indicators.benchmarks); write only what differs."""
+    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan, target_kind=compute.BENCHMARK)}
+    stored = {
+        (b.indicator.code, b.year): b
+        for b in BenchmarkValue.objects.filter(indicator__in=indicators.values()).select_related("indicator")
+    }
+    created = updated = unchanged = 0
+    for row in rows:
+        current = stored.get((row.indicator, row.year))
+        if current is None:
+            BenchmarkValue.objects.create(
+                indicator=indicators[row.indicator], year=row.year, value=row.value, source=row.source, updated_by=user
+            )
+            created += 1
+        elif current.value != row.value or current.source != row.source:
+            current.value, current.source, current.updated_by = row.value, row.source, user
+            current.save(update_fields=["value", "source", "updated_by", "updated_at"])
+            updated += 1
+        else:
+            unchanged += 1
+    return BenchmarkCounts(created, updated, unchanged)

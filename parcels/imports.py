@@ -88,7 +88,7 @@ class ParseResult:
 
 
 class UnreadableFile(Exception):
-    pass
+    """A file that cannot be opened as .xlsx or decoded as CSV; the message is for the user."""
 
 
 def fold_header(text: object) -> str:
@@ -128,7 +128,7 @@ def read_statistics_file(
         if suffix in (".xlsx", ".xlsm"):
             table = _xlsx_rows(source)
         elif suffix == ".csv":
-            table = _csv_rows(source)
+            table = read_csv_table(source)
         elif suffix == ".xls":
             raise UnreadableFile("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
         else:
@@ -158,7 +158,8 @@ def _xlsx_rows(source: str | Path | BinaryIO) -> list[tuple[object, ...]]:
         workbook.close()
 
 
-def _csv_rows(source: str | Path | BinaryIO) -> list[list[str]]:
+def read_csv_table(source: str | Path | BinaryIO) -> list[list[str]]:
+    """Return the rows of a CSV file in UTF-8 (with or without BOM) or GBK/GB18030; raise UnreadableFile."""
     data = _read_bytes(source)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -203,6 +204,7 @@ def _field_parser(stat_field: statfields.StatField) -> Callable[[object], Value]
     return numbers.parse_money if stat_field.money else numbers.parse_count
 
 
+# Every column but the parcel, which needs the lookup passed to parse_table.
 PARSERS: dict[str, Callable[[object], object]] = {
     "credit_code": numbers.parse_credit_code,
     "enterprise_name": _parse_name,
@@ -247,6 +249,15 @@ def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -
     if errors:
         return ParseResult(errors=errors)
 
+    def parse_parcel(value: object) -> int:
+        if numbers.is_blank(value):
+            raise numbers.BadValue("不能为空")
+        parcel_id = parcel_ids.get(fold_key(value))
+        if parcel_id is None:
+            raise numbers.BadValue("没有这个地块，请填写地块名称或代码")
+        return parcel_id
+
+    parsers = {key: PARSERS.get(key, parse_parcel) for key, _ in statfields.COLUMNS}  # in column order
     result = ParseResult()
     first_row_of: dict[tuple[str, int, int], int] = {}
     for row_number, cells in enumerate(rows, start=2):
@@ -255,16 +266,11 @@ def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -
         raw = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
         row_errors: list[RowError] = []
         parsed: dict[str, object] = {}
-        for key, parse in PARSERS.items():
+        for key, parse in parsers.items():
             try:
                 parsed[key] = parse(raw[key])
             except numbers.BadValue as exc:
                 row_errors.append(RowError(row_number, LABELS[key], _show(raw[key]), str(exc)))
-
-        parcel_id = parcel_ids.get(fold_key(raw["parcel"]))
-        if parcel_id is None:
-            message = "不能为空" if numbers.is_blank(raw["parcel"]) else "没有这个地块，请填写地块名称或代码"
-            row_errors.append(RowError(row_number, LABELS["parcel"], _show(raw["parcel"]), message))
 
         for smaller, larger in WITHIN:
             if smaller in parsed and larger in parsed and parsed[smaller] > parsed[larger]:
@@ -286,7 +292,7 @@ def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -
                 row=row_number,
                 credit_code=parsed["credit_code"],
                 enterprise_name=parsed["enterprise_name"],
-                parcel_id=parcel_id,
+                parcel_id=parsed["parcel"],
                 year=parsed["year"],
                 quarter=parsed["quarter"],
                 values={f.name: parsed[f.name] for f in statfields.FIELDS},

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from parcels import statfields
-from parcels.imports import parcel_lookup, read_statistics_file
+from parcels import creditcode, statfields
+from parcels.imports import parcel_lookup, parse_table, read_statistics_file
 from parcels.models import DataChange, Enterprise, ImportBatch, Statistic
 from parcels.services import upsert_statistics
 from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
@@ -245,6 +245,33 @@ def test_it_revises_a_changed_value_in_place(tmp_path, parcels):
     assert stored() == expected
 
 
+def test_it_revises_every_kind_of_field_and_records_who_did_it(parcels, django_user_model):
+    table, _ = quirky_rows(parcels, enterprises=20)
+    lookup = parcel_lookup()
+    upsert_statistics(
+        rows=read_statistics_file(io.BytesIO(csv_bytes(table)), "a.csv", parcels=lookup).rows, source="cli"
+    )
+    code = new_credit_code(11)  # the 11th enterprise has a listing date
+    row = table[41]
+    assert row[17] and creditcode.normalize(row[0]) == code
+    row[2] = "宝山城市工业园区" if row[2] != "宝山城市工业园区" else "宝山工业园区"
+    row[5:18] = ["1,234.56", "5000", "否", "4999.99", "", "0.01", "", "7", "7", "0", "", "是", ""]
+    user = django_user_model.objects.create_user("importer")
+
+    parsed = read_statistics_file(io.BytesIO(csv_bytes(table)), "b.csv", parcels=lookup)
+    result = upsert_statistics(rows=parsed.rows, source="upload", user=user, filename="b.csv")
+
+    assert str(result) == "created=0 updated=1 unchanged=79"
+    stat = Statistic.objects.get(enterprise__credit_code=code, year=2021, quarter=1)
+    assert stat.parcel.name_zh == row[2]
+    assert [getattr(stat, name) for name in STORED_FIELDS[1:]] == [
+        Decimal("1234.56"), Decimal(5000), False, Decimal("4999.99"), Decimal(0), Decimal("0.01"), Decimal(0),
+        7, 7, 0, 0, True, None,
+    ]  # fmt: skip
+    assert (stat.source, stat.batch, stat.recorded_by) == ("upload", result.batch, user)
+    assert (result.batch.created_by, result.batch.updated, result.batch.unchanged) == (user, 1, 79)
+
+
 def test_it_writes_nothing_when_one_value_among_thousands_is_bad(tmp_path, parcels):
     table, expected = quirky_rows(parcels)
     run_import(write_file(tmp_path, table, "utf8", "first"))
@@ -429,3 +456,13 @@ def csv_bytes(table):
     text = io.StringIO(newline="")
     csv.writer(text).writerows(table)
     return text.getvalue().encode("utf-8")
+
+
+@pytest.mark.django_db(False)
+def test_it_matches_headers_after_folding_and_refuses_a_column_given_twice():
+    folded = [f" {label.replace('(', '（').replace(')', '）')}\n" for _, label in statfields.COLUMNS]
+    row = ["91350100M000100Y43", "某公司", "P1", "2021", "4"]
+
+    assert parse_table([folded, row], {"P1": 1}).ok
+    parsed = parse_table([[*folded, "营业收入 (万元)"], row], {"P1": 1})
+    assert [str(error) for error in parsed.errors] == ["第1行 「营业收入 (万元)」：列重复"]

@@ -1,0 +1,70 @@
+"""Read a benchmark file (CSV with columns indicator,year,value,source) into checked rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from parcels import numbers
+from parcels.imports import RowError, UnreadableFile, read_csv_table
+
+COLUMNS = ("indicator", "year", "value", "source")
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    row: int
+    indicator: str
+    year: int
+    value: Decimal
+    source: str
+
+
+def read_benchmarks(path: str | Path, *, benchmark_codes: set[str]) -> tuple[list[BenchmarkRow], list[RowError]]:
+    """Return the checked rows of a benchmark CSV and every error found (row as Excel numbers it)."""
+    try:
+        table = read_csv_table(path)
+    except UnreadableFile as e:
+        return [], [RowError(0, "", "", str(e))]
+    table = [row for row in table if any(str(c).strip() for c in row)]
+    if not table:
+        return [], [RowError(0, "", "", "文件为空")]
+    header = [numbers.fold(str(c)).lower() for c in table[0]]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        return [], [RowError(1, "", "", f"缺少列：{'、'.join(missing)}（应为 {','.join(COLUMNS)}）")]
+    at = {c: header.index(c) for c in COLUMNS}
+    rows, errors, seen = [], [], {}
+    for n, raw in enumerate(table[1:], start=2):
+        cell = {c: (raw[at[c]] if at[c] < len(raw) else "") for c in COLUMNS}
+        code = numbers.fold(str(cell["indicator"])).upper()
+        problems = []
+        if code not in benchmark_codes:
+            problems.append(
+                RowError(
+                    n, "indicator", cell["indicator"], f"不是对标类指标（应为 {'、'.join(sorted(benchmark_codes))}）"
+                )
+            )
+        try:
+            year = numbers.parse_year(cell["year"])
+        except numbers.BadValue as e:
+            problems.append(RowError(n, "year", cell["year"], str(e)))
+        try:
+            if numbers.is_blank(cell["value"]):
+                raise numbers.BadValue("不能为空")
+            value = numbers.parse_number(cell["value"])
+        except numbers.BadValue as e:
+            problems.append(RowError(n, "value", cell["value"], str(e)))
+        source = " ".join(str(cell["source"]).split())
+        if not source:
+            problems.append(RowError(n, "source", "", "须注明数据来源"))
+        if not problems:
+            if (code, year) in seen:
+                problems.append(RowError(n, "year", str(year), f"与第{seen[(code, year)]}行重复（{code} {year}年）"))
+            seen[(code, year)] = n
+        if problems:
+            errors.extend(problems)
+        else:
+            rows.append(BenchmarkRow(n, code, year, value, source))
+    return rows, errors
