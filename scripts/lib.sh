@@ -27,6 +27,7 @@ ensure_system_packages() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  command -v msgfmt >/dev/null || missing+=(gettext)
   fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "Installing ${missing[*]}"
@@ -111,4 +112,13 @@ start_redis() {
 stop_redis() {
   [ -n "${REDIS_STARTED:-}" ] && [ -f "$REDIS_DIR/redis.pid" ] || return 0
   kill "$(cat "$REDIS_DIR/redis.pid")" 2>/dev/null || true
+}
+
+# Compile the translation catalogues (the .mo files are build output, not kept in git).
+compile_messages() {
+  local po
+  for po in "$ROOT"/locale/*/LC_MESSAGES/*.po; do
+    [ -f "$po" ] || continue
+    [ "${po%.po}.mo" -nt "$po" ] || msgfmt --check-format -o "${po%.po}.mo" "$po"
+  done
 }

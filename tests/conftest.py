@@ -1,6 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls
+# from the same thread are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "fixtures" / "plan-14th.json"
@@ -24,3 +29,43 @@ def plan(db):
 
     load_plan(PLAN_FILE)
     return Plan.objects.get()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Debian's chromium; never a downloaded one)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_helpers import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page at 1366×768 that records console errors and failed requests.
+
+    Tests read `page.problems` and assert it is empty.
+    """
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str) -> None:
+    """Log in through the real form."""
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button.primary")
+    page.wait_for_load_state()
