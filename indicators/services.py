@@ -38,7 +38,12 @@ class RecomputeSummary:
     def __str__(self) -> str:
         if self.status != "done":
             return f"{self.status} version={self.version}"
-        periods = "all" if self.periods is None else ",".join(f"{y}Q{q}" for y, q in self.periods) or "none"
+        if self.periods is None:
+            periods = "all"
+        elif len(self.periods) > 8:
+            periods = f"{len(self.periods)} periods"
+        else:
+            periods = ",".join(f"{y}Q{q}" for y, q in self.periods) or "none"
         return (
             f"recomputed version={self.version} periods={periods} values={self.values} "
             f"progress={self.progress} seconds={self.seconds:.2f}"

@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
 PROGRESS_AHEAD_PACE = envfloat("PROGRESS_AHEAD_PACE", "1.10")
 PROGRESS_ON_TRACK_PACE = envfloat("PROGRESS_ON_TRACK_PACE", "0.90")
 
+# Statistics uploads (parcels/uploads.py): the largest file accepted, and the most
+# its zip parts may declare uncompressed (a zip bomb is refused before inflating).
+STATISTICS_UPLOAD_MAX_BYTES = envint("STATISTICS_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
+STATISTICS_UPLOAD_MAX_UNZIPPED_BYTES = envint("STATISTICS_UPLOAD_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
