@@ -1,7 +1,55 @@
+import re
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+
+def served_plotly_js() -> Path | None:
+    """Return the plotly.min.js the site serves as static/vendor/plotly/plotly.min.js (None if none)."""
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("vendor/plotly/plotly.min.js")
+    return Path(found) if found else None
+
+
+def plotly_js_version(path: Path) -> str | None:
+    """Return the version in a plotly.js bundle's banner (e.g. "4.1.1")."""
+    with open(path, encoding="utf-8") as f:
+        head = f.read(400)
+    match = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head)
+    return match.group(1) if match else None
+
+
+def check_plotly_js(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Fail if the served plotly.js is missing or not the one the installed plotly package writes figures for."""
+    from plotly.offline import get_plotlyjs_version
+
+    served = served_plotly_js()
+    if served is None:
+        return [
+            checks.Error(
+                "static/vendor/plotly/plotly.min.js is not served",
+                hint='Add ("vendor/plotly", <plotly package>/package_data) to STATICFILES_DIRS.',
+                id="indicators.E001",
+            )
+        ]
+    wanted, found = get_plotlyjs_version(), plotly_js_version(served)
+    if found != wanted:
+        return [
+            checks.Error(
+                f"the served plotly.js is {found}, the plotly package needs {wanted}: charts would draw blank",
+                hint=f"Serve {served.name} from the installed plotly package ({served}).",
+                id="indicators.E002",
+            )
+        ]
+    return []
 
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("规划指标")
+
+    def ready(self):
+        checks.register(check_plotly_js, checks.Tags.staticfiles)

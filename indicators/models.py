@@ -310,3 +310,79 @@ class RecomputeState(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.computed_version} at {self.computed_at}"
+
+
+class Report(models.Model):
+    """A plan-implementation assessment report: what it was made from (frozen) and how its making went."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("年度评估")
+        MID_TERM = "mid-term", _("中期评估")
+        FINAL = "final", _("终期评估")
+
+    class Language(models.TextChoices):
+        ZH = "zh", _("中文")
+        EN = "en", _("英文")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    kind = models.CharField(_("评估类型"), max_length=10, choices=Kind.choices)
+    language = models.CharField(_("语言"), max_length=2, choices=Language.choices, default=Language.ZH)
+    comments = models.JSONField(_("各指标意见"), default=dict, blank=True)
+    snapshot = models.JSONField(_("冻结数据"))
+    snapshot_sha256 = models.CharField(_("数据指纹"), max_length=64)
+    data_version = models.BigIntegerField(_("数据版本"))
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("上次报告")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="report_state_created")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_progress_percent"),
+        ]
+        verbose_name = _("评估报告")
+        verbose_name_plural = _("评估报告")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} #{self.id}"
+
+
+class ReportFile(models.Model):
+    """One generated file of a report, stored once and served as stored (never regenerated)."""
+
+    class Format(models.TextChoices):
+        DOCX = "docx", "Word"
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=4, choices=Format.choices)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["report", "format"]
+        constraints = [models.UniqueConstraint(fields=["report", "format"], name="report_file_one_per_format")]
+        verbose_name = _("报告文件")
+        verbose_name_plural = _("报告文件")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}.{self.format}"

@@ -8,7 +8,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Max
 
-from parcels.models import DataChange, Parcel
+from parcels.models import DataChange, FunctionalArea, Parcel
 
 from . import compute
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
@@ -120,3 +120,142 @@ def latest_data_year(plan: Plan) -> int | None:
 
 def progress_rows(plan: Plan):
     return Progress.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")
+
+
+# --- reads for the pages ------------------------------------------------------
+
+VALUE_FRAME_COLUMNS = [
+    "indicator",
+    "parcel",
+    "year",
+    "quarter",
+    "value",
+    "numerator",
+    "denominator",
+    "enterprises",
+    "previous",
+    "computed_at",
+]
+PROGRESS_FRAME_COLUMNS = [
+    "indicator",
+    "parcel",
+    "year",
+    "value",
+    "target",
+    "benchmark_year",
+    "provisional",
+    "base_year",
+    "base_value",
+    "expected",
+    "completion",
+    "pace",
+    "status",
+    "gap",
+    "needed_per_year",
+    "projected_2025",
+    "projected_gap_2025",
+    "share_of_change",
+    "inputs",
+    "computed_at",
+]
+
+
+def _scoped(queryset, scope):
+    """Filter by scope: "park" (parcel NULL), "parcels" (every parcel), "all", or one parcel id."""
+    if scope == "park":
+        return queryset.filter(parcel__isnull=True)
+    if scope == "parcels":
+        return queryset.filter(parcel__isnull=False)
+    if scope == "all":
+        return queryset
+    return queryset.filter(parcel_id=scope)
+
+
+def indicators(plan: Plan) -> list[Indicator]:
+    """Return the plan's indicators in the plan's order."""
+    return list(Indicator.objects.filter(plan=plan).order_by("order"))
+
+
+def value_frame(
+    plan: Plan,
+    *,
+    scope="all",
+    codes: list[str] | None = None,
+    years: tuple[int, int] | None = None,
+    quarters: tuple[int, ...] | None = None,
+) -> pd.DataFrame:
+    """Return stored indicator values as a frame, one row per indicator, scope and period.
+
+    Columns VALUE_FRAME_COLUMNS: indicator (code, str), parcel (int id, None for
+    the park), year, quarter (int), value, numerator, denominator, previous
+    (float or None), enterprises (int), computed_at (datetime). `scope` as in
+    `_scoped`; `years` an inclusive (first, last) range; `quarters` to keep.
+    """
+    rows = _scoped(IndicatorValue.objects.filter(indicator__plan=plan), scope)
+    if codes is not None:
+        rows = rows.filter(indicator__code__in=codes)
+    if years is not None:
+        rows = rows.filter(year__gte=years[0], year__lte=years[1])
+    if quarters is not None:
+        rows = rows.filter(quarter__in=quarters)
+    values = rows.values_list(
+        "indicator__code",
+        "parcel_id",
+        "year",
+        "quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "enterprises",
+        "previous",
+        "computed_at",
+    )
+    # dtype=object keeps None as None (not NaN) and ids and years as ints.
+    return pd.DataFrame(list(values), columns=VALUE_FRAME_COLUMNS, dtype=object)
+
+
+def progress_frame(plan: Plan, *, scope="all", codes: list[str] | None = None, year: int | None = None) -> pd.DataFrame:
+    """Return stored progress results as a frame, one row per indicator, scope and year.
+
+    Columns PROGRESS_FRAME_COLUMNS (as indicators.models.Progress; indicator is
+    the code, parcel the id or None for the park, inputs a dict). `scope` as in
+    `_scoped`; `year` None for every year.
+    """
+    rows = _scoped(Progress.objects.filter(indicator__plan=plan), scope)
+    if codes is not None:
+        rows = rows.filter(indicator__code__in=codes)
+    if year is not None:
+        rows = rows.filter(year=year)
+    fields = ["indicator__code", "parcel_id", *PROGRESS_FRAME_COLUMNS[2:]]
+    return pd.DataFrame(list(rows.values_list(*fields)), columns=PROGRESS_FRAME_COLUMNS, dtype=object)
+
+
+def park_periods(plan: Plan) -> list[tuple[int, int]]:
+    """Return the (year, quarter) periods with stored park values, oldest first."""
+    rows = (
+        IndicatorValue.objects.filter(indicator__plan=plan, parcel__isnull=True)
+        .values_list("year", "quarter")
+        .distinct()
+        .order_by("year", "quarter")
+    )
+    return list(rows)
+
+
+def benchmark_sources(indicator: Indicator) -> dict[int, str]:
+    """Return year → source of the indicator's benchmark values."""
+    return dict(indicator.benchmark_values.values_list("year", "source"))
+
+
+def review_figures(plan: Plan):
+    """Return the 13th-FYP review figures of the plan, in the plan's order."""
+    return plan.review_figures.order_by("order")
+
+
+def parcels_with_areas():
+    """Return the parcels in order, with their functional areas and boundaries prefetched."""
+    return Parcel.objects.order_by("order").prefetch_related("functional_areas", "boundaries")
+
+
+def functional_areas():
+    """Return the functional areas in the plan's order, with their parcels prefetched."""
+    return FunctionalArea.objects.order_by("order").prefetch_related("parcels")

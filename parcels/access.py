@@ -9,9 +9,11 @@ Roles are Django groups:
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from .models import Parcel
+from .models import Enterprise, Parcel, ParcelReturn, Statistic
 
 OFFICIAL, MANAGER, OFFICE = "official", "manager", "office"
 ROLE_NAMES = {OFFICIAL: "区领导/科委", MANAGER: "园区管理人员", OFFICE: "联席会议办公室"}
@@ -54,3 +56,46 @@ def parcels_for(user) -> QuerySet[Parcel]:
     if is_manager(user):
         return Parcel.objects.filter(managers__user=user)
     return Parcel.objects.none()
+
+
+def may_enter_returns(user) -> bool:
+    """Whether the user fills in returns: a park manager with at least one parcel."""
+    return is_manager(user) and parcels_for(user).exists()
+
+
+def may_review(user) -> bool:
+    """Whether the user reviews, approves, returns and unlocks returns (the office and administrators)."""
+    return is_office(user)
+
+
+def may_edit_return(user, parcel_return) -> bool:
+    """Whether the user may change the rows of this return: a manager of its parcel."""
+    return is_manager(user) and parcels_for(user).filter(pk=parcel_return.parcel_id).exists()
+
+
+def parcel_or_404(user, parcel_id: int) -> Parcel:
+    """Return a parcel the user may read and write, or raise Http404 (another parcel is not there for them)."""
+    return get_object_or_404(parcels_for(user), pk=parcel_id)
+
+
+def returns_for(user) -> QuerySet[ParcelReturn]:
+    """Return the quarterly returns the user may see."""
+    return ParcelReturn.objects.filter(parcel__in=parcels_for(user))
+
+
+def return_or_404(user, pk: int) -> ParcelReturn:
+    return get_object_or_404(returns_for(user).select_related("parcel"), pk=pk)
+
+
+def enterprises_for(user) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(parcel__in=parcels_for(user))
+
+
+def statistics_for(user) -> QuerySet[Statistic]:
+    return Statistic.objects.filter(parcel__in=parcels_for(user))
+
+
+def require(allowed: bool) -> None:
+    """Raise PermissionDenied (403) unless the role allows the action at all."""
+    if not allowed:
+        raise PermissionDenied

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Boundary, DataChange, Enterprise, FunctionalArea, ImportBatch, Parcel, Statistic
+from . import services
+from .models import (
+    Boundary,
+    DataChange,
+    Enterprise,
+    FunctionalArea,
+    ImportBatch,
+    Parcel,
+    ParcelManager,
+    ParcelReturn,
+    ReminderSent,
+    Statistic,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -73,8 +87,31 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     search_fields = ["filename", "sha256"]
 
 
+class StatisticForm(forms.ModelForm):
+    """Refuse an edit of a locked parcel-quarter with the message that says who approved it and when."""
+
+    class Meta:
+        model = Statistic
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        periods = set()
+        if self.instance.pk:
+            periods.add((self.instance.parcel_id, self.instance.year, self.instance.quarter))
+        parcel, year, quarter = cleaned.get("parcel"), cleaned.get("year"), cleaned.get("quarter")
+        if parcel and year and quarter:
+            periods.add((parcel.id, year, quarter))
+        try:
+            services.check_unlocked(periods)
+        except services.LockedPeriod as locked:
+            raise ValidationError(str(locked)) from None
+        return cleaned
+
+
 @admin.register(Statistic)
 class StatisticAdmin(admin.ModelAdmin):
+    form = StatisticForm
     list_display = ["enterprise", "parcel", "year", "quarter", "revenue", "employees", "high_tech", "source"]
     list_filter = ["year", "quarter", "parcel", "source"]
     list_select_related = ["enterprise", "parcel"]
@@ -83,9 +120,48 @@ class StatisticAdmin(admin.ModelAdmin):
     readonly_fields = ["source", "batch", "recorded_by", "recorded_at"]
 
     def save_model(self, request, obj: Statistic, form, change: bool) -> None:
-        obj.source = Statistic.Source.ADMIN
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        # The service checks the lock again inside its transaction.
+        services.save_statistic(statistic=obj, user=request.user, source=Statistic.Source.ADMIN)
+
+    def has_delete_permission(self, request, obj: Statistic | None = None) -> bool:
+        if obj is not None and ParcelReturn.objects.filter(
+            parcel_id=obj.parcel_id, year=obj.year, quarter=obj.quarter, state=ParcelReturn.State.APPROVED
+        ).exists():
+            return False  # locked: only the office can unlock it, on the return's review page
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj: Statistic) -> None:
+        self.delete_queryset(request, Statistic.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        try:
+            services.delete_statistics(statistics=list(queryset), user=request.user, source=Statistic.Source.ADMIN)
+        except services.LockedPeriod as locked:
+            self.message_user(request, str(locked), messages.ERROR)
+
+
+@admin.register(ParcelManager)
+class ParcelManagerAdmin(admin.ModelAdmin):
+    list_display = ["user", "parcel", "created_at"]
+    list_filter = ["parcel"]
+    list_select_related = ["user", "parcel"]
+    search_fields = ["user__username", "parcel__name_zh"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ParcelReturn)
+class ParcelReturnAdmin(ReadOnlyAdmin):
+    """Returns change only through their pages (review, approval and unlock keep the history and the lock)."""
+
+    list_display = ["parcel", "year", "quarter", "state", "version", "submitted_at", "approved_by", "approved_at"]
+    list_filter = ["state", "year", "quarter", "parcel"]
+    list_select_related = ["parcel", "approved_by"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["parcel", "user", "year", "quarter", "offset_days", "sent_at"]
+    list_filter = ["year", "quarter"]
 
 
 @admin.register(DataChange)

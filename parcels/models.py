@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -12,6 +13,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import creditcode
+
+
+def tracked():
+    """Record every insert, update and delete of a model with who, when and from where (database triggers).
+
+    Row triggers see bulk writes and raw SQL too, which Django's signals miss.
+    """
+    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -103,6 +112,7 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(_("统一社会信用代码%(code)s无效：%(why)s"), params={"code": value, "why": message})
 
 
+@tracked()
 class Enterprise(models.Model):
     """An enterprise, keyed by its unified social credit code."""
 
@@ -134,6 +144,7 @@ class ImportBatch(models.Model):
     class Source(models.TextChoices):
         CLI = "cli", _("命令行导入")
         UPLOAD = "upload", _("网页上传")
+        FORM = "form", _("网页填报")
         DEMO = "demo", _("演示数据")
 
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -158,6 +169,7 @@ def _money(label):
     return models.DecimalField(label, max_digits=16, decimal_places=2, default=0)
 
 
+@tracked()
 class Statistic(models.Model):
     """One enterprise's return for one period: flows year-to-date, stocks at period end (domain.md §4)."""
 
@@ -251,3 +263,185 @@ class DataChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.id} {self.table} {self.periods}"
+
+
+# --- quarterly returns, assignments, reminders ---------------------------------
+
+
+@tracked()
+class ParcelManager(models.Model):
+    """A park manager (园区管理人员) assigned to a parcel: may read and write its enterprise data."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="managers", verbose_name=_("地块"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="managed_parcels", verbose_name=_("用户")
+    )
+    created_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["parcel__order", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["parcel", "user"], name="parcel_manager_once")]
+        verbose_name = _("地块管理人员")
+        verbose_name_plural = _("地块管理人员")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.parcel}"
+
+
+@tracked()
+class ParcelReturn(models.Model):
+    """A parcel's quarterly return (季度报表): the rows a manager enters until the office approves them.
+
+    Approval copies the rows into Statistic (the official data) in the same
+    transaction and locks the parcel-quarter until the office unlocks it.
+    ``version`` grows with every save, so two people saving the same return
+    at once cannot silently overwrite each other.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审核")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("网页填报")
+        UPLOAD = "upload", _("网页上传")
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="returns", verbose_name=_("地块"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    source = models.CharField(_("填报方式"), max_length=10, choices=Source.choices, default=Source.FORM)
+    upload_name = models.CharField(_("上传文件"), max_length=255, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    comment = models.TextField(_("审核意见"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(_("解锁时间"), null=True, blank=True)
+    unlock_reason = models.TextField(_("解锁原因"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "parcel__order"]
+        verbose_name = _("季度报表")
+        verbose_name_plural = _("季度报表")
+        constraints = [
+            models.UniqueConstraint(fields=["parcel", "year", "quarter"], name="return_one_per_parcel_period"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="return_quarter_1_4"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="return_year_range"),
+            models.CheckConstraint(
+                condition=~Q(state="approved") | Q(approved_at__isnull=False), name="return_approved_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel} {self.year}Q{self.quarter}"
+
+    @property
+    def period(self) -> tuple[int, int]:
+        return (self.year, self.quarter)
+
+    @property
+    def locked(self) -> bool:
+        return self.state == self.State.APPROVED
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+@tracked()
+class ReturnRow(models.Model):
+    """One enterprise's figures in a return, in the same fields and units as Statistic."""
+
+    parcel_return = models.ForeignKey(ParcelReturn, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField(_("行号"))
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    moved_out = models.BooleanField(_("已迁出本地块"), default=False)
+
+    revenue = _money(_("营业收入(万元)"))
+    industrial_output = _money(_("工业总产值(万元)"))
+    above_scale = models.BooleanField(_("是否规模以上工业企业"), default=False)
+    sei_output = _money(_("战略性新兴产业制造业产值(万元)"))
+    value_added = _money(_("增加值(万元)"))
+    rd_expenditure = _money(_("研发经费支出(万元)"))
+    tax = _money(_("税收(万元)"))
+    employees = models.IntegerField(_("从业人员期末人数(人)"), default=0)
+    masters_plus = models.IntegerField(_("硕士及以上学历从业人员(人)"), default=0)
+    foreign_returnee = models.IntegerField(_("外籍常驻人员和留学归国人员(人)"), default=0)
+    invention_patents = models.IntegerField(_("发明专利授权数(件)"), default=0)
+    high_tech = models.BooleanField(_("是否经认定的高新技术企业"), default=False)
+    listed_date = models.DateField(_("科技上市日期"), null=True, blank=True)
+
+    explanation = models.TextField(_("情况说明"), blank=True)
+
+    class Meta:
+        ordering = ["parcel_return", "position"]
+        verbose_name = _("报表行")
+        verbose_name_plural = _("报表行")
+        constraints = [
+            models.UniqueConstraint(fields=["parcel_return", "credit_code"], name="return_row_one_per_enterprise"),
+            models.CheckConstraint(
+                condition=Q(
+                    revenue__gte=0,
+                    industrial_output__gte=0,
+                    sei_output__gte=0,
+                    value_added__gte=0,
+                    rd_expenditure__gte=0,
+                    tax__gte=0,
+                    employees__gte=0,
+                    masters_plus__gte=0,
+                    foreign_returnee__gte=0,
+                    invention_patents__gte=0,
+                ),
+                name="return_row_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_return} {self.credit_code}"
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mailed to a manager about a return; one per offset from the deadline, so re-runs send none."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    offset_days = models.SmallIntegerField(help_text=_("相对截止日期的天数，负数为截止前"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcel", "user", "year", "quarter", "offset_days"], name="reminder_once_per_offset"
+            )
+        ]

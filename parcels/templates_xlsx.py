@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
@@ -87,6 +88,10 @@ def _validation(sheet, column: int, **options) -> None:
 
 def write_statistics_template(out: str | Path | BinaryIO, *, parcel_names: Sequence[str]) -> None:
     """Write the empty template: a data sheet, an instructions sheet and a hidden list of parcels."""
+    _template_workbook(parcel_names).save(out)
+
+
+def _template_workbook(parcel_names: Sequence[str]) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
@@ -148,7 +153,7 @@ def write_statistics_template(out: str | Path | BinaryIO, *, parcel_names: Seque
         )
 
     _write_guide(workbook.create_sheet(GUIDE_SHEET, index=1))
-    workbook.save(out)
+    return workbook
 
 
 def _write_guide(guide) -> None:
@@ -171,3 +176,62 @@ def _write_guide(guide) -> None:
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=header_row + 1):
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+# Stocks, flags and the listing date carry over from the last return; flows
+# (year-to-date figures) are new every quarter and left for the manager.
+CARRIED_FIELDS = tuple(
+    f.name for f in statfields.FIELDS if f.kind in (statfields.STOCK, statfields.FLAG, statfields.DATE)
+)
+TO_FILL_FILL = PatternFill("solid", fgColor="FFF7D6")
+PREFILLED_NOTE = (
+    "本文件已预填本地块的企业、期别，以及各企业上一期的期末人数、是否类指标和科技上市日期；"
+    "请核对预填的数值，并填写黄色底纹的累计类指标（留空按0计）。新增企业可在末尾添加行，没有数据的企业可删除整行。"
+)
+
+
+def write_prefilled_template(
+    out: str | Path | BinaryIO,
+    *,
+    parcel_names: Sequence[str],
+    parcel: str,
+    year: int,
+    quarter: int,
+    enterprises: Sequence[Mapping[str, object]],
+) -> None:
+    """Write the template with one row per enterprise of a parcel for (year, quarter), stocks carried over.
+
+    ``parcel`` is the parcel's name as written in the 所在地块 column.
+    ``enterprises`` are dicts with ``credit_code`` and ``name`` and, from the
+    enterprise's last return, any of ``employees``, ``masters_plus``,
+    ``foreign_returnee`` (int), ``above_scale``, ``high_tech`` (bool) and
+    ``listed_date`` (date or None); a missing key leaves its cell blank. Flow
+    cells are left blank and shaded for the manager to fill in.
+    """
+    workbook = _template_workbook(parcel_names)
+    sheet = workbook[DATA_SHEET]
+    column_of = {key: index for index, (key, _) in enumerate(statfields.COLUMNS, start=1)}
+    for row, enterprise in enumerate(enterprises, start=2):
+        code = sheet.cell(row=row, column=column_of["credit_code"], value=str(enterprise["credit_code"]))
+        code.number_format = "@"
+        code.data_type = "s"
+        sheet.cell(row=row, column=column_of["enterprise_name"], value=str(enterprise["name"]))
+        sheet.cell(row=row, column=column_of["parcel"], value=parcel)
+        sheet.cell(row=row, column=column_of["year"], value=year)
+        sheet.cell(row=row, column=column_of["quarter"], value=quarter)
+        for name in CARRIED_FIELDS:
+            value = enterprise.get(name)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                value = "是" if value else "否"
+            cell = sheet.cell(row=row, column=column_of[name], value=value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+        for name in statfields.FLOW_FIELDS:
+            sheet.cell(row=row, column=column_of[name]).fill = TO_FILL_FILL
+    guide = workbook[GUIDE_SHEET]
+    guide.insert_rows(2)
+    guide["A2"] = PREFILLED_NOTE
+    guide["A2"].font = Font(bold=True, color="9A4300")
+    workbook.save(out)

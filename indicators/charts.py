@@ -1,0 +1,492 @@
+"""Plotly figures for the dashboard and the reports, as plain dicts.
+
+No Django, no Celery: plain numbers, rows (mappings) and labels in, Plotly
+figure dicts out ({"data": [...], "layout": {...}} and, for the browser, an
+optional "config"). Labels arrive translated, so the caller picks the language;
+every trace has an explicit name. The figures render the same in the browser
+(static/js/charts.js) and to PNG with kaleido (`plotly.io.write_image(fig, ...)`).
+
+One house template (`HOUSE_TEMPLATE`) gives every figure its font, colours and
+margins; status colours are the Okabe–Ito colours of static/css/site.css and
+always come with the status word (bar text, heatmap cell text, hover).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+
+from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+INK = "#1d2733"
+MUTED = "#5b6775"
+GRID = "#e6eaf0"
+LINE = "#c3ccd6"
+
+# Okabe–Ito, as in site.css: distinguishable with every common colour-vision deficiency.
+STATUS_COLOURS = {
+    "achieved_early": "#0072b2",
+    "achieved": "#0072b2",
+    "ahead": "#009e73",
+    "on_track": "#56b4e9",
+    "behind": "#d55e00",
+    "not_achieved": "#d55e00",
+    "benchmark_missing": "#7f7f7f",
+    "insufficient_data": "#7f7f7f",
+}
+NO_STATUS = "#8da2b8"
+SERIES = {
+    "actual": "#0b3d73",
+    "path": "#7f7f7f",
+    "projection": "#e69f00",
+    "target": "#d55e00",
+    "benchmark": "#cc79a7",
+    "reference": "#1d2733",
+}
+
+HOUSE_TEMPLATE: dict = {
+    "layout": {
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "colorway": [SERIES["actual"], "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"],
+        "margin": {"l": 56, "r": 20, "t": 28, "b": 40},
+        "hoverlabel": {"font": {"family": FONT, "size": 13}},
+        "hovermode": "closest",
+        "legend": {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top", "font": {"size": 12}},
+        "xaxis": {"gridcolor": GRID, "linecolor": LINE, "zeroline": False, "automargin": True},
+        "yaxis": {"gridcolor": GRID, "linecolor": LINE, "zeroline": False, "automargin": True},
+        "separators": ".,",
+    }
+}
+
+
+def house_layout(**overrides) -> dict:
+    """Return a layout on the house template, with `overrides` merged in (nested dicts merge, None drops)."""
+    layout = {"template": copy.deepcopy(HOUSE_TEMPLATE)}
+    return _merge(layout, overrides)
+
+
+def _merge(base: dict, extra: Mapping) -> dict:
+    for key, value in extra.items():
+        if value is None:
+            continue  # plotly.js reads null as "reset", not "unset"
+        if isinstance(value, Mapping):
+            _merge(base.setdefault(key, {}), value)
+            _merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _number_format(decimals: int) -> str:
+    return f",.{decimals}f"
+
+
+# --- the table behind a trend chart -----------------------------------------
+
+
+def trend_rows(
+    *,
+    years: Sequence[int],
+    actuals: Mapping[int, float | None],
+    kind: str,
+    target: float | None,
+    base_year: int,
+    base_value: float | None,
+    benchmark: Mapping[int, float] | None = None,
+    projection: tuple[float, float] | None = None,
+    target_year: int = 2025,
+) -> list[dict]:
+    """Return one row per year with what a trend chart draws.
+
+    In: the years to show (the plan's base year to its target year); `actuals`,
+    year → annual value (None or absent: no value, or a value the reader may
+    not see); `kind` "absolute", "cumulative" or "benchmark"; `target` the
+    fixed target (None for a benchmark target or a scope without one); the base
+    year and value the straight path starts from; `benchmark` year → value of
+    a benchmark series; `projection` (slope, value in target_year) of the
+    least-squares line, or None.
+    Out: dicts with keys year, actual, expected (the straight path from the
+    base to the target), target (the fixed target in the target year, or the
+    benchmark value used for the year), benchmark_year (the year whose
+    benchmark value was used), provisional (bool: an earlier year's benchmark
+    stands in), projected (the line from the last actual year to the target
+    year).
+    """
+    series = {int(y): float(v) for y, v in (benchmark or {}).items()}
+    span = target_year - base_year
+    last_actual = max((y for y in years if not _missing(actuals.get(y))), default=None)
+    base_target = None
+    if kind == BENCHMARK:
+        base_target = benchmark_for(series, base_year)[0]
+    elif target is not None:
+        base_target = target
+    d0 = None if base_target is None or _missing(base_value) else base_target - base_value
+    rows = []
+    for year in years:
+        actual = actuals.get(year)
+        row = {
+            "year": year,
+            "actual": None if _missing(actual) else float(actual),
+            "expected": None,
+            "target": None,
+            "benchmark_year": None,
+            "provisional": False,
+            "projected": None,
+        }
+        s = (year - base_year) / span
+        if kind == BENCHMARK:
+            value, used, provisional = benchmark_for(series, year)
+            row["target"], row["benchmark_year"], row["provisional"] = value, used, provisional
+            if value is not None and d0 is not None and 0 <= s <= 1:
+                row["expected"] = value - d0 * (1 - s)
+        else:
+            if year == target_year:
+                row["target"] = target
+            if d0 is not None and 0 <= s <= 1:
+                row["expected"] = target - d0 * (1 - s)
+        if projection is not None and last_actual is not None and last_actual <= year <= target_year:
+            slope, at_target = projection
+            if not (_missing(slope) or _missing(at_target)):
+                row["projected"] = at_target - slope * (target_year - year)
+        rows.append(row)
+    if kind == CUMULATIVE and rows and rows[0]["year"] == base_year and rows[0]["actual"] is None:
+        rows[0]["actual"] = 0.0  # nothing is counted before the plan period starts
+    return rows
+
+
+# --- figures ------------------------------------------------------------------
+
+
+def sparkline(years: Sequence[int], values: Sequence[float | None], *, name: str, unit: str = "", decimals: int = 2):
+    """Return a small trend line (no axes) for an indicator card.
+
+    In: years and their values (None: a gap). One trace named `name`.
+    """
+    points = [(y, v) for y, v in zip(years, values, strict=True) if not _missing(v)]
+    xs = [y for y, _ in points]
+    ys = [v for _, v in points]
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": xs,
+        "y": ys,
+        "line": {"color": SERIES["actual"], "width": 2},
+        "marker": {"size": [4] * max(len(xs) - 1, 0) + [7] if xs else [], "color": SERIES["actual"]},
+        "hovertemplate": f"%{{x}}: %{{y:{_number_format(decimals)}}} {unit}<extra></extra>",
+    }
+    layout = house_layout(
+        height=56,
+        margin={"l": 4, "r": 4, "t": 6, "b": 6},
+        showlegend=False,
+        xaxis={"visible": False, "fixedrange": True},
+        yaxis={"visible": False, "fixedrange": True},
+    )
+    return {"data": [trace], "layout": layout, "config": {"staticPlot": True}}
+
+
+def indicator_trend(
+    rows: Sequence[Mapping],
+    *,
+    labels: Mapping[str, str],
+    unit: str,
+    decimals: int,
+    kind: str,
+    height: int = 360,
+    show_legend: bool = True,
+) -> dict:
+    """Return the trend chart of one indicator in one scope.
+
+    In: the rows of `trend_rows`; `labels` with keys actual, expected,
+    projected, target (the fixed target's trace), benchmark (the benchmark
+    series), provisional (a note for provisional years, with "{year}" for the
+    year whose value stands in); the unit and decimals of the indicator; its
+    target kind.
+    Out: up to four traces, each only when it has points, in this order:
+    actual values, the straight path, the projection, then the target marker
+    (fixed targets) or the benchmark series (provisional years drawn with
+    open markers).
+    """
+    number = _number_format(decimals)
+    hover = f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>"
+
+    def points(key: str) -> tuple[list, list]:
+        chosen = [(r["year"], r[key]) for r in rows if not _missing(r.get(key))]
+        return [x for x, _ in chosen], [y for _, y in chosen]
+
+    data = []
+    xs, ys = points("actual")
+    if xs:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": labels["actual"],
+                "x": xs,
+                "y": ys,
+                "line": {"color": SERIES["actual"], "width": 3},
+                "marker": {"size": 8},
+                "hovertemplate": hover,
+            }
+        )
+    xs, ys = points("expected")
+    if xs:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": labels["expected"],
+                "x": xs,
+                "y": ys,
+                "line": {"color": SERIES["path"], "width": 2, "dash": "dash"},
+                "hovertemplate": hover,
+            }
+        )
+    xs, ys = points("projected")
+    if len(xs) >= 2:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": labels["projected"],
+                "x": xs,
+                "y": ys,
+                "line": {"color": SERIES["projection"], "width": 2, "dash": "dot"},
+                "hovertemplate": hover,
+            }
+        )
+    if kind == BENCHMARK:
+        chosen = [r for r in rows if not _missing(r.get("target"))]
+        if chosen:
+            notes = [
+                labels["provisional"].format(year=r["benchmark_year"]) if r["provisional"] else "" for r in chosen
+            ]
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": labels["benchmark"],
+                    "x": [r["year"] for r in chosen],
+                    "y": [r["target"] for r in chosen],
+                    "customdata": notes,
+                    "line": {"color": SERIES["benchmark"], "width": 2},
+                    "marker": {
+                        "size": 9,
+                        "symbol": ["circle-open" if r["provisional"] else "circle" for r in chosen],
+                        "line": {"width": 2, "color": SERIES["benchmark"]},
+                    },
+                    "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit} %{{customdata}}<extra>%{{fullData.name}}</extra>",
+                }
+            )
+    else:
+        chosen = [r for r in rows if not _missing(r.get("target"))]
+        if chosen:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers+text",
+                    "name": labels["target"],
+                    "x": [r["year"] for r in chosen],
+                    "y": [r["target"] for r in chosen],
+                    "text": [f"{r['target']:{number}}" for r in chosen],
+                    "textposition": "top center",
+                    "marker": {"size": 14, "symbol": "star", "color": SERIES["target"]},
+                    "hovertemplate": hover,
+                }
+            )
+    years = [r["year"] for r in rows]
+    layout = house_layout(
+        height=height,
+        showlegend=show_legend,
+        xaxis={
+            "tickmode": "array",
+            "tickvals": years,
+            "ticktext": [str(y) for y in years],
+            "range": [min(years) - 0.4, max(years) + 0.4] if years else None,
+        },
+        # Counts (no decimals) start at zero and never show 5 twice for ticks at 5 and 5.5.
+        yaxis={
+            "title": {"text": unit},
+            "tickformat": number if decimals else ",~f",
+            "rangemode": "tozero" if kind == CUMULATIVE or not decimals else None,
+        },
+    )
+    if not show_legend:
+        layout["margin"] = {"l": 48, "r": 12, "t": 12, "b": 28}
+    return {"data": data, "layout": layout}
+
+
+def parcel_comparison(
+    rows: Sequence[Mapping],
+    *,
+    labels: Mapping[str, str],
+    unit: str,
+    decimals: int,
+    reference: float | None = None,
+    share: bool = False,
+) -> dict:
+    """Return the parcels side by side as horizontal bars, the one holding the park back on top.
+
+    In: one mapping per parcel with keys name, value (the bar: the parcel's
+    value, or its share of the park's change as a fraction when `share`),
+    gap (the distance to the target; larger is further behind; None when
+    there is none), status (a status code or ""), text (the bar's label,
+    with the status word where there is a status). `labels`: value (the bar
+    trace's name), reference (the reference line's name), axis (the x-axis
+    title). `reference`: the value of the vertical reference line (the target
+    or the park's value), None for none.
+    Out: the bar trace, then the reference line when there is one. Bars are
+    ordered by gap (largest on top) or, for shares, smallest share on top.
+    """
+    if share:
+        ordered = sorted(rows, key=lambda r: (_missing(r["value"]), r["value"] if not _missing(r["value"]) else 0))
+    else:
+        ordered = sorted(
+            rows,
+            key=lambda r: (
+                _missing(r.get("gap")),
+                -(r["gap"] if not _missing(r.get("gap")) else 0),
+                r["value"] if not _missing(r["value"]) else 0,
+            ),
+        )
+    ordered = [r for r in ordered if not _missing(r["value"])]
+    ordered.reverse()  # Plotly draws the first category at the bottom
+    names = [r["name"] for r in ordered]
+    values = [r["value"] * 100 if share else r["value"] for r in ordered]
+    number = _number_format(1 if share else decimals)
+    suffix = "%" if share else f" {unit}"
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": labels["value"],
+            "x": values,
+            "y": names,
+            "text": [r["text"] for r in ordered],
+            "textposition": "auto",
+            "insidetextanchor": "end",
+            "cliponaxis": False,
+            "marker": {"color": [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]},
+            "hovertemplate": f"%{{y}}: %{{x:{number}}}{suffix} %{{text}}<extra></extra>",
+        }
+    ]
+    if reference is not None and names:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": labels["reference"],
+                "x": [reference, reference],
+                "y": [names[0], names[-1]],
+                "line": {"color": SERIES["reference"], "width": 2, "dash": "dash"},
+                "hovertemplate": f"%{{x:{number}}}{suffix}<extra>%{{fullData.name}}</extra>",
+            }
+        )
+    layout = house_layout(
+        height=max(260, 34 * len(names) + 110),
+        bargap=0.3,
+        margin={"l": 12, "r": 24, "t": 12, "b": 40},
+        xaxis={"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""},
+        yaxis={"automargin": True, "type": "category"},
+        legend={"y": -0.22},
+    )
+    return {"data": data, "layout": layout}
+
+
+def status_heatmap(
+    *,
+    parcels: Sequence[str],
+    indicators: Sequence[str],
+    indicator_names: Sequence[str],
+    cells: Sequence[Sequence[Mapping | None]],
+    labels: Mapping[str, str],
+) -> dict:
+    """Return the parcels × indicators heatmap, coloured by status or by distance to target.
+
+    In: row labels (parcels, top to bottom), column labels (indicator codes)
+    and their full names (for the hover); `cells[i][j]` for parcel i and
+    indicator j, a mapping with keys status (a status code or ""), text (the
+    cell's words: the status word, or the figure shown), and score (for cells
+    without a status: a number from 0 to 1, the completion of the target or the
+    share of the park's change, capped, None for none), or None for an empty
+    cell. `labels`: status (the status trace's name), score (the other
+    trace's name).
+    Out: two heatmap traces on one grid: cells with a status in the status
+    colours, cells without one on a grey-blue scale; the words in every cell.
+    """
+    n_status = len(STATUS_ORDER)
+    status_z, score_z, status_text, score_text, hover = [], [], [], [], []
+    for row in cells:
+        status_row, score_row, status_text_row, score_text_row, hover_row = [], [], [], [], []
+        for j, cell in enumerate(row):
+            status = (cell or {}).get("status") or ""
+            score = (cell or {}).get("score")
+            words = (cell or {}).get("text") or ""
+            judged = status in STATUS_ORDER
+            status_row.append(STATUS_ORDER.index(status) if judged else None)
+            # A cell without a status or a score still carries its words (e.g. the confidentiality notice).
+            score_row.append(None if judged else (0.0 if _missing(score) else max(0.0, min(1.0, float(score)))))
+            status_text_row.append(words if judged else "")
+            score_text_row.append("" if judged else words)
+            hover_row.append(indicator_names[j])
+        status_z.append(status_row)
+        score_z.append(score_row)
+        status_text.append(status_text_row)
+        score_text.append(score_text_row)
+        hover.append(hover_row)
+    # A stepped scale: status i is the band around z = i.
+    scale = []
+    for i, status in enumerate(STATUS_ORDER):
+        colour = STATUS_COLOURS[status]
+        scale.append([i / n_status, colour])
+        scale.append([(i + 1) / n_status, colour])
+    common = {
+        "type": "heatmap",
+        "x": list(indicators),
+        "y": list(parcels),
+        "customdata": hover,
+        "texttemplate": "%{text}",
+        "xgap": 2,
+        "ygap": 2,
+        "showscale": False,
+        "hovertemplate": "%{y}<br>%{x} %{customdata}<br>%{text}<extra></extra>",
+        "hoverongaps": False,
+    }
+    data = [
+        {
+            **common,
+            "name": labels["status"],
+            "z": status_z,
+            "text": status_text,
+            "textfont": {"size": 12},
+            "zmin": -0.5,
+            "zmax": n_status - 0.5,
+            "colorscale": scale,
+        },
+        {
+            **common,
+            "name": labels["score"],
+            "z": score_z,
+            "text": score_text,
+            "textfont": {"size": 12, "color": INK},
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],
+        },
+    ]
+    layout = house_layout(
+        height=max(300, 40 * len(parcels) + 90),
+        margin={"l": 12, "r": 12, "t": 40, "b": 12},
+        showlegend=False,
+        xaxis={"side": "top", "type": "category", "fixedrange": True, "showgrid": False},
+        yaxis={"autorange": "reversed", "type": "category", "fixedrange": True, "showgrid": False},
+    )
+    return {"data": data, "layout": layout}

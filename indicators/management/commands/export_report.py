@@ -1,0 +1,36 @@
+"""Freeze the stored results, generate one report file and write it, without the web or a broker."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.models import Report
+from indicators.reports import services
+
+
+class Command(BaseCommand):
+    help = "Generate the plan-implementation assessment report for a year as .docx, .pdf or .xlsx."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--format", choices=services.FORMATS, required=True)
+        parser.add_argument("--output", required=True, help="file to write")
+        parser.add_argument("--language", choices=["zh", "en"], default="zh")
+        parser.add_argument("--kind", choices=Report.Kind.values, default=None)
+
+    def handle(self, *args, year, format, output, language, kind, **options):
+        try:
+            report = services.start_report(year=year, kind=kind, language=language)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        report = services.generate_report(report.id)
+        if report.state != Report.State.DONE:
+            raise CommandError(report.message)
+        stored = services.stored_file(report, format)
+        with open(output, "wb") as f:
+            f.write(bytes(stored.content))
+        self.stdout.write(
+            f"report={report.id} year={year} format={format} bytes={stored.size} sha256={stored.sha256} "
+            f"data_version={report.data_version} seconds={report.duration_ms / 1000:.1f}"
+        )

@@ -1,0 +1,1 @@
+"""The plan-implementation assessment report: frozen snapshot, sentences, figures and the three writers."""

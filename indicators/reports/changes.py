@@ -1,0 +1,79 @@
+"""Compare a report's snapshot with the previous report's: what moved between the two. Pure."""
+
+from __future__ import annotations
+
+from .sentences import number
+
+# Differences smaller than this (relative) are float noise, not a revision.
+EPSILON = 1e-9
+
+
+def _differs(a, b) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return abs(a - b) > EPSILON * max(1.0, abs(a), abs(b))
+
+
+def compare(previous: dict | None, current: dict, *, language: str = "zh") -> dict:
+    """Return the changes from `previous` to `current` (snapshots of the same year).
+
+    Out: {previous: None or {data_version, data_as_of}, data_version, data_as_of,
+    data_version_changed, indicators: [{code, name, value: [before, after]?,
+    target: [..]?, status: [..]?}], benchmarks: [{code, name, year, before, after}]},
+    numbers already formatted with each indicator's decimals.
+    """
+    out = {
+        "previous": None,
+        "data_version": current["data_version"],
+        "data_as_of": _short(current["data_as_of"]),
+        "data_version_changed": False,
+        "indicators": [],
+        "benchmarks": [],
+    }
+    if previous is None:
+        return out
+    out["previous"] = {"data_version": previous["data_version"], "data_as_of": _short(previous["data_as_of"])}
+    out["data_version_changed"] = previous["data_version"] != current["data_version"]
+    year = current["year"]
+    before_by_code = {i["code"]: i for i in previous["indicators"]}
+    for indicator in current["indicators"]:
+        before = before_by_code.get(indicator["code"])
+        if before is None:
+            continue
+        name = indicator["name_en"] if language.startswith("en") else indicator["name_zh"]
+        decimals = indicator["decimals"]
+        now_row = _row(indicator, year)
+        old_row = _row(before, year)
+        item: dict = {"code": indicator["code"], "name": name}
+        for field in ("value", "target"):
+            a, b = old_row.get(field), now_row.get(field)
+            if _differs(a, b):
+                item[field] = [number(a, decimals), number(b, decimals)]
+        if old_row.get("status", "") != now_row.get("status", ""):
+            item["status"] = [old_row.get("status", ""), now_row.get("status", "")]
+        if len(item) > 2:
+            out["indicators"].append(item)
+        old_bench = {b["year"]: b["value"] for b in before["benchmarks"]}
+        for b in indicator["benchmarks"]:
+            if _differs(old_bench.get(b["year"]), b["value"]):
+                out["benchmarks"].append(
+                    {
+                        "code": indicator["code"],
+                        "name": name,
+                        "year": b["year"],
+                        "before": number(old_bench.get(b["year"]), max(decimals, 2)),
+                        "after": number(b["value"], max(decimals, 2)),
+                    }
+                )
+    return out
+
+
+def _row(indicator: dict, year: int) -> dict:
+    return next((r for r in indicator["park"] if r["year"] == year), {})
+
+
+def _short(when: str | None) -> str:
+    """'2026-11-28T04:46:44+08:00' → '2026-11-28 04:46'."""
+    if not when:
+        return "—"
+    return when[:16].replace("T", " ")

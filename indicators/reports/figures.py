@@ -1,0 +1,184 @@
+"""The report's figures, built from its frozen snapshot with the dashboard's charts (indicators/charts.py).
+
+Pure: no Django. The same house template as the dashboard; the CJK font is
+set explicitly so a PNG does not depend on which font the fallback picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .. import charts
+from . import sentences as say
+
+WIDTH, HEIGHT = 860, 380
+FONT = "Noto Sans CJK SC, Noto Sans CJK, WenQuanYi Micro Hei, sans-serif"
+
+TREND_LABELS = {
+    "zh": {
+        "actual": "实际值",
+        "expected": "预期进度值",
+        "projected": "趋势推算",
+        "target": "2025年目标",
+        "benchmark": "对标基准值",
+        "provisional": "（暂用{year}年基准值）",
+        "year": "",
+    },
+    "en": {
+        "actual": "Actual",
+        "expected": "Expected (straight path)",
+        "projected": "Trend projection",
+        "target": "2025 target",
+        "benchmark": "Benchmark",
+        "provisional": "(provisionally the {year} value)",
+        "year": "",
+    },
+}
+PARCEL_LABELS = {
+    "zh": {"value": "各地块当年实际", "share": "占园区变化比重", "reference": "园区当年目标", "park": "园区当年值"},
+    "en": {"value": "Parcels' values", "share": "Share of the park's change", "reference": "Park target", "park": "Park value"},
+}
+COUNTS = ("I4", "I5", "I6")
+
+
+def _lang(language: str) -> str:
+    return "en" if language.startswith("en") else "zh"
+
+
+def trend_rows(indicator: Mapping, snapshot: Mapping) -> list[dict]:
+    """Return the rows behind an indicator's trend chart (charts.trend_rows columns)."""
+    plan = snapshot["plan"]
+    year = snapshot["year"]
+    park = {r["year"]: r for r in indicator["park"]}
+    current = park.get(year) or {}
+    base_value = current.get("base_value")
+    if base_value is None and indicator["park"]:
+        base_value = indicator["park"][0]["base_value"]
+    actuals = {plan["base_year"]: base_value}
+    actuals.update({y: r["value"] for y, r in park.items()})
+    inputs = indicator.get("inputs") or {}
+    projection = None
+    if current.get("projected_2025") is not None and inputs.get("projection_slope") is not None:
+        projection = (inputs["projection_slope"], current["projected_2025"])
+    return charts.trend_rows(
+        years=list(range(plan["base_year"], plan["end_year"] + 1)),
+        actuals={y: v for y, v in actuals.items() if y <= year},
+        kind=indicator["target_kind"],
+        target=indicator["target_value"],
+        base_year=plan["base_year"],
+        base_value=base_value,
+        benchmark={b["year"]: b["value"] for b in indicator["benchmarks"]},
+        projection=projection,
+        target_year=plan["end_year"],
+    )
+
+
+def parcel_rows(indicator: Mapping, snapshot: Mapping, language: str) -> tuple[list[dict], bool]:
+    """Return the rows behind an indicator's parcel chart, and whether they are shares of the park's change."""
+    names = {p["code"]: (p["name_en"] if _lang(language) == "en" else p["name_zh"]) for p in snapshot["parcels"]}
+    rows = []
+    judged = any(p["status"] for p in indicator["parcels"])
+    share = indicator["code"] in COUNTS and not judged
+    for p in indicator["parcels"]:
+        if p.get("enterprises") is not None and p["enterprises"] < 3:
+            continue  # not disclosed
+        value = p["share_of_change"] if share else p["value"]
+        word = say.status_word(p["status"], language) if p["status"] else ""
+        text = say.percent(value) if share else say.number(value, indicator["decimals"])
+        rows.append(
+            {
+                "name": names[p["code"]],
+                "value": value,
+                "gap": p["gap"],
+                "status": p["status"],
+                "text": f"{text} {word}".strip(),
+            }
+        )
+    return rows, share
+
+
+def _font(figure: dict) -> dict:
+    layout = figure["layout"]
+    layout.setdefault("font", {})["family"] = FONT
+    layout["width"] = WIDTH
+    layout.setdefault("height", HEIGHT)
+    return figure
+
+
+def indicator_figures(snapshot: Mapping, language: str = "zh") -> dict[str, dict]:
+    """Return every figure of the report: '<code>-trend' and '<code>-parcels' for each indicator, in order."""
+    lang = _lang(language)
+    year = snapshot["year"]
+    figures: dict[str, dict] = {}
+    for indicator in snapshot["indicators"]:
+        unit = indicator["unit_en"] if lang == "en" else indicator["unit"]
+        figures[f"{indicator['code']}-trend"] = _font(
+            charts.indicator_trend(
+                trend_rows(indicator, snapshot),
+                labels=TREND_LABELS[lang],
+                unit=unit,
+                decimals=indicator["decimals"],
+                kind=indicator["target_kind"],
+                height=HEIGHT,
+            )
+        )
+        rows, share = parcel_rows(indicator, snapshot, language)
+        current = next((r for r in indicator["park"] if r["year"] == year), {})
+        labels = dict(PARCEL_LABELS[lang])
+        if share:
+            labels["value"] = labels["share"]
+            reference = None
+        elif indicator["code"] in COUNTS:
+            reference = None
+        else:
+            reference = current.get("target")
+        labels["axis"] = labels["share"] if share else unit
+        figures[f"{indicator['code']}-parcels"] = _font(
+            charts.parcel_comparison(
+                rows, labels=labels, unit=unit, decimals=indicator["decimals"], reference=reference, share=share
+            )
+        )
+    return figures
+
+
+def chart_tables(snapshot: Mapping, language: str = "zh") -> list[dict]:
+    """Return the data behind every figure, as tables for the spreadsheet.
+
+    Out: [{"name": sheet name, "title": str, "header": [str], "rows": [[number or str or None]],
+    "formats": [Excel number format or None per column]}].
+    """
+    lang = _lang(language)
+    zh = lang == "zh"
+    out = []
+    for indicator in snapshot["indicators"]:
+        d = indicator["decimals"]
+        fmt = "#,##0" if d == 0 else "#,##0." + "0" * d
+        name = indicator["name_en"] if not zh else indicator["name_zh"]
+        rows = trend_rows(indicator, snapshot)
+        out.append(
+            {
+                "name": f"{indicator['code']}-{'趋势' if zh else 'trend'}",
+                "title": f"{indicator['code']} {name}",
+                "header": ["年份", "实际值", "预期进度值", "目标/基准值", "基准年份", "趋势推算"]
+                if zh
+                else ["Year", "Actual", "Expected", "Target/benchmark", "Benchmark year", "Projection"],
+                "rows": [
+                    [r["year"], r["actual"], r["expected"], r["target"], r["benchmark_year"], r["projected"]]
+                    for r in rows
+                ],
+                "formats": ["0", fmt, fmt, fmt, "0", fmt],
+            }
+        )
+        prow, share = parcel_rows(indicator, snapshot, language)
+        out.append(
+            {
+                "name": f"{indicator['code']}-{'地块' if zh else 'parcels'}",
+                "title": f"{indicator['code']} {name}",
+                "header": ["地块", "占园区变化比重" if share else "当年实际", "评价"]
+                if zh
+                else ["Parcel", "Share of the park's change" if share else "Actual", "Status"],
+                "rows": [[r["name"], r["value"], say.status_word(r["status"], language)] for r in prow],
+                "formats": [None, "0.0%" if share else fmt, None],
+            }
+        )
+    return out

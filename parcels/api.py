@@ -1,0 +1,444 @@
+"""The REST API of the land and what happens on it: enterprises, statistics and returns (/api/v1/).
+
+Every queryset goes through parcels.access: a manager reads and writes the
+enterprises and statistics of their own parcels only, the office everything,
+an official none (officials read the aggregates in indicators.api). Another
+parcel's object answers 404; lists never hold another parcel's rows.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from . import access, queries, services, statfields, validation
+from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
+
+STAT_NAMES = [f.name for f in statfields.FIELDS]
+# Returns written through the API are recorded as such once the model names the source; until then as the form.
+RETURN_SOURCE_API = getattr(ParcelReturn.Source, "API", ParcelReturn.Source.FORM)
+
+
+class Pagination(PageNumberPagination):
+    """Pages of 100 rows by default; ?page_size= up to 1000."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+def int_param(request, name: str, *, low: int, high: int) -> int | None:
+    """Read an optional whole-number query parameter within [low, high]; a bad one is a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [_("%(name)s必须是整数，收到“%(value)s”") % {"name": name, "value": raw}]}) from None
+    if not low <= value <= high:
+        raise ValidationError(
+            {name: [_("%(name)s须在%(low)s至%(high)s之间，收到%(value)s") % {"name": name, "low": low, "high": high, "value": value}]}
+        )
+    return value
+
+
+YEAR = OpenApiParameter("year", int, description="年份 / year (2000–2100)")
+QUARTER = OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="季度 / quarter (1–4)")
+PARCEL = OpenApiParameter("parcel", str, description="地块代码 / parcel code, e.g. robot-park")
+
+
+# --- enterprises ----------------------------------------------------------------
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    parcel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["credit_code", "name", "parcel", "created_at", "updated_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="企业列表 / Enterprises", parameters=[PARCEL], description="Enterprises of the parcels you may read."
+    ),
+    retrieve=extend_schema(summary="企业 / Enterprise"),
+)
+class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EnterpriseSerializer
+    pagination_class = Pagination
+    lookup_field = "credit_code"
+    lookup_value_regex = "[0-9A-Z]{18}"
+
+    def get_queryset(self) -> QuerySet[Enterprise]:
+        rows = access.enterprises_for(self.request.user).select_related("parcel")
+        if self.action == "list" and (code := self.request.query_params.get("parcel")):
+            rows = rows.filter(parcel__code=code)
+        return rows.order_by("credit_code")
+
+
+# --- statistics -----------------------------------------------------------------
+
+
+class StatisticSerializer(serializers.ModelSerializer):
+    enterprise = serializers.SlugRelatedField(slug_field="credit_code", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    parcel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Statistic
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "parcel",
+            "year",
+            "quarter",
+            *(f.name for f in statfields.FIELDS),
+            "source",
+            "recorded_at",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="企业统计数据 / Statistics",
+        parameters=[PARCEL, YEAR, QUARTER, OpenApiParameter("enterprise", str, description="统一社会信用代码")],
+        description="One row per enterprise and period; flows year-to-date, stocks at period end, money in 万元 "
+        "as decimal strings. Only the parcels you may read.",
+    ),
+    retrieve=extend_schema(summary="一条统计数据 / One statistic"),
+)
+class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = StatisticSerializer
+    pagination_class = Pagination
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Statistic]:
+        rows = access.statistics_for(self.request.user).select_related("enterprise", "parcel")
+        if self.action == "list":
+            params = self.request.query_params
+            if code := params.get("parcel"):
+                rows = rows.filter(parcel__code=code)
+            if credit_code := params.get("enterprise"):
+                rows = rows.filter(enterprise__credit_code=credit_code)
+            if (year := int_param(self.request, "year", low=2000, high=2100)) is not None:
+                rows = rows.filter(year=year)
+            if (quarter := int_param(self.request, "quarter", low=1, high=4)) is not None:
+                rows = rows.filter(quarter=quarter)
+        return rows.order_by("year", "quarter", "enterprise__credit_code", "id")
+
+
+def writable_parcel(user, code: str) -> Parcel | None:
+    """Return the parcel with this code if the user may write its data, else None."""
+    return access.parcels_for(user).filter(code=code).first()
+
+
+# --- quarterly returns: the same services as the web forms --------------------------
+
+
+class ReturnRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReturnRow
+        fields = ["position", "credit_code", "enterprise_name", "moved_out", *STAT_NAMES, "explanation"]
+
+
+class ParcelReturnSerializer(serializers.ModelSerializer):
+    parcel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state_zh = serializers.CharField(source="get_state_display", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ParcelReturn
+        fields = [
+            "id",
+            "parcel",
+            "year",
+            "quarter",
+            "state",
+            "state_zh",
+            "version",
+            "source",
+            "created_at",
+            "updated_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "comment",
+            "approved_by",
+            "approved_at",
+        ]
+
+
+class ParcelReturnDetailSerializer(ParcelReturnSerializer):
+    rows = ReturnRowSerializer(many=True, read_only=True)
+
+    class Meta(ParcelReturnSerializer.Meta):
+        fields = [*ParcelReturnSerializer.Meta.fields, "rows"]
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+        "nullable": True,
+        "description": "As typed in the return: checked by the same rules as the web form",
+    }
+)
+class CellField(serializers.Field):
+    """One cell of a return row, passed on as sent: the return's own checks read it (numbers.py rules)."""
+
+    default_error_messages = {"scalar": "应为文本、数字、是/否或空值"}
+
+    def to_internal_value(self, data):
+        if data is not None and not isinstance(data, (str, int, float, bool)):
+            self.fail("scalar")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ReturnRowInputSerializer(serializers.Serializer):
+    credit_code = serializers.CharField(max_length=40, allow_blank=True, help_text="统一社会信用代码")
+    enterprise_name = serializers.CharField(max_length=200, allow_blank=True, help_text="企业名称")
+    moved_out = serializers.BooleanField(default=False, help_text="已迁出本地块")
+    explanation = serializers.CharField(default="", allow_blank=True, max_length=2000, help_text="情况说明")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for f in statfields.FIELDS:
+            fields[f.name] = CellField(required=False, allow_null=True, help_text=f.label)
+        return fields
+
+
+class ReturnSaveSerializer(serializers.Serializer):
+    parcel = serializers.CharField(max_length=40, help_text="地块代码；须为您管理的地块")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    version = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text="您读取时报表的版本；新报表为 0（防止覆盖他人的修改）"
+    )
+    submit = serializers.BooleanField(default=False, help_text="true：保存并提交审核")
+    rows = ReturnRowInputSerializer(many=True, max_length=20000)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text="您读取时报表的版本")
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000, help_text="审核意见（必填）")
+
+
+class FindingSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    credit_code = serializers.CharField()
+    enterprise_name = serializers.CharField()
+    field = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.CharField()
+    rule = serializers.CharField()
+    severity = serializers.ChoiceField(choices=[validation.ERROR, validation.WARNING])
+    message = serializers.CharField()
+
+
+class ReturnProblemSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    findings = FindingSerializer(many=True, required=False)
+    current_version = serializers.IntegerField(required=False)
+
+
+class ReturnSavedSerializer(ParcelReturnDetailSerializer):
+    findings = serializers.SerializerMethodField()
+
+    class Meta(ParcelReturnDetailSerializer.Meta):
+        fields = [*ParcelReturnDetailSerializer.Meta.fields, "findings"]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, parcel_return) -> list[dict]:
+        return _findings(self.context.get("findings", ()))
+
+
+def _findings(findings) -> list[dict]:
+    return [
+        {
+            "row": f.row,
+            "credit_code": f.credit_code,
+            "enterprise_name": f.enterprise_name,
+            "field": f.field,
+            "label": validation.LABELS.get(f.field, f.field),
+            "value": f.value,
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+
+
+def _problem(exc: services.ReturnError) -> Response:
+    """Answer a refused write: 400 with the findings for bad rows, 409 for a lock, a conflict or the wrong state."""
+    body = {"detail": str(exc), "code": "return_error"}
+    status = 409
+    if isinstance(exc, services.ReturnInvalid):
+        body.update(code="invalid_rows", findings=_findings(exc.checked.errors or exc.checked.unexplained()))
+        status = 400
+    elif isinstance(exc, services.LockedPeriod):
+        body["code"] = "locked"
+    elif isinstance(exc, services.ReturnConflict):
+        body.update(code="conflict", current_version=exc.current.version)
+    return Response(body, status=status)
+
+
+PROBLEMS = {400: ReturnProblemSerializer, 404: ReturnProblemSerializer, 409: ReturnProblemSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="季度报表 / Quarterly returns",
+        parameters=[PARCEL, YEAR, QUARTER, OpenApiParameter("state", str, enum=[s for s, _l in ParcelReturn.State.choices])],
+        description="The returns of the parcels you may read (a manager's own parcels; the office every parcel).",
+    ),
+    retrieve=extend_schema(summary="季度报表及其各行 / A return with its rows", responses=ParcelReturnDetailSerializer),
+)
+class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Quarterly returns: a manager saves and submits their parcel's; the office approves or returns them.
+
+    Every write calls parcels.services (the web forms' own services): the same
+    checks, locks, optimistic versioning and history.
+    """
+
+    pagination_class = Pagination
+    lookup_value_regex = "[0-9]+"
+
+    def get_serializer_class(self):
+        return ParcelReturnDetailSerializer if self.action == "retrieve" else ParcelReturnSerializer
+
+    def get_queryset(self) -> QuerySet[ParcelReturn]:
+        rows = access.returns_for(self.request.user).select_related(
+            "parcel", "submitted_by", "reviewed_by", "approved_by"
+        )
+        if self.action == "retrieve":
+            rows = rows.prefetch_related("rows")
+        if self.action == "list":
+            params = self.request.query_params
+            if code := params.get("parcel"):
+                rows = rows.filter(parcel__code=code)
+            if state := params.get("state"):
+                rows = rows.filter(state=state)
+            if (year := int_param(self.request, "year", low=2000, high=2100)) is not None:
+                rows = rows.filter(year=year)
+            if (quarter := int_param(self.request, "quarter", low=1, high=4)) is not None:
+                rows = rows.filter(quarter=quarter)
+        return rows.order_by("-year", "-quarter", "parcel__order", "id")
+
+    def _saved(self, parcel_return: ParcelReturn, checked, status: int = 200) -> Response:
+        parcel_return = self.get_queryset().prefetch_related("rows").get(pk=parcel_return.pk)
+        data = ReturnSavedSerializer(parcel_return, context={"findings": checked.warnings if checked else ()}).data
+        return Response(data, status=status)
+
+    @extend_schema(
+        summary="保存或提交本地块的季度报表 / Save or submit your parcel's return",
+        request=ReturnSaveSerializer,
+        responses={200: ReturnSavedSerializer, 201: ReturnSavedSerializer, 403: ReturnProblemSerializer, **PROBLEMS},
+        description="Saves the rows as a draft (or submits them with `submit: true`) through the same service as the "
+        "web form: the same checks (400 lists every finding with its row, column and value), the lock on an "
+        "approved quarter and the version check (409). Managers only, for their own parcels; another parcel is 404. "
+        "Warnings that need an explanation are listed in `findings` of a saved draft.",
+    )
+    def create(self, request):
+        access.require(access.may_enter_returns(request.user))
+        payload = ReturnSaveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        parcel = get_object_or_404(access.parcels_for(request.user), code=data["parcel"])
+        existed = ParcelReturn.objects.filter(parcel=parcel, year=data["year"], quarter=data["quarter"]).exists()
+        try:
+            parcel_return, checked = services.save_return(
+                parcel=parcel,
+                year=data["year"],
+                quarter=data["quarter"],
+                rows=data["rows"],
+                version=data["version"],
+                user=request.user,
+                submit=data["submit"],
+                source=RETURN_SOURCE_API,
+            )
+        except services.ReturnError as exc:
+            return _problem(exc)
+        return self._saved(parcel_return, checked, status=200 if existed else 201)
+
+    @extend_schema(
+        summary="提交审核 / Submit for review",
+        request=VersionSerializer,
+        responses={200: ReturnSavedSerializer, 403: ReturnProblemSerializer, **PROBLEMS},
+        description="Submits the saved rows as they are (the same checks as saving with `submit: true`).",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        parcel_return = self.get_object()
+        access.require(access.may_edit_return(request.user, parcel_return))
+        payload = VersionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            parcel_return, checked = services.save_return(
+                parcel=parcel_return.parcel,
+                year=parcel_return.year,
+                quarter=parcel_return.quarter,
+                rows=queries.return_rows(parcel_return),
+                version=payload.validated_data["version"],
+                user=request.user,
+                submit=True,
+                source=parcel_return.source,
+                upload_name=parcel_return.upload_name,
+            )
+        except services.ReturnError as exc:
+            return _problem(exc)
+        return self._saved(parcel_return, checked)
+
+    @extend_schema(
+        summary="审核通过 / Approve (the office)",
+        request=None,
+        responses={200: ParcelReturnDetailSerializer, 403: ReturnProblemSerializer, **PROBLEMS},
+        description="Writes the rows into the official statistics and locks the parcel-quarter.",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        parcel_return = self.get_object()
+        access.require(access.may_review(request.user))
+        try:
+            services.approve_return(parcel_return=parcel_return, user=request.user)
+        except services.ReturnError as exc:
+            return _problem(exc)
+        return self._saved(parcel_return, None)
+
+    @extend_schema(
+        summary="退回 / Return to the managers (the office)",
+        request=CommentSerializer,
+        responses={200: ParcelReturnDetailSerializer, 403: ReturnProblemSerializer, **PROBLEMS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def send_back(self, request, pk=None):
+        parcel_return = self.get_object()
+        access.require(access.may_review(request.user))
+        payload = CommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            services.send_back_return(
+                parcel_return=parcel_return, user=request.user, comment=payload.validated_data["comment"]
+            )
+        except services.ReturnError as exc:
+            return _problem(exc)
+        return self._saved(parcel_return, None)

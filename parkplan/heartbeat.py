@@ -1,0 +1,63 @@
+"""The worker's heartbeat: every few seconds a live worker writes a short-lived key to Redis.
+
+Loaded in every worker by CELERY_IMPORTS. A thread of the worker's main process
+writes it, so a worker busy with a long recompute still shows as alive, and a
+worker that was killed disappears from /healthz within HEARTBEAT_TTL seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+
+import redis
+from celery.signals import worker_ready, worker_shutdown
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "parkplan:worker-heartbeat:"
+HEARTBEAT_SECONDS = 5
+HEARTBEAT_TTL = 20
+_stop = threading.Event()
+
+
+def broker() -> redis.Redis:
+    """Return a Redis client for the broker that gives up within a second."""
+    return redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1)
+
+
+def beat(client: redis.Redis, hostname: str) -> None:
+    """Write one heartbeat for this worker."""
+    entry = {"hostname": hostname, "pid": os.getpid(), "at": time.time()}
+    client.set(KEY_PREFIX + hostname, json.dumps(entry), ex=HEARTBEAT_TTL)
+
+
+def _run(hostname: str) -> None:
+    client = broker()
+    while not _stop.is_set():
+        try:
+            beat(client, hostname)
+        except redis.RedisError as exc:  # the broker is down: the worker retries it on its own
+            log.warning("heartbeat not written: %s", exc)
+        _stop.wait(HEARTBEAT_SECONDS)
+
+
+@worker_ready.connect
+def start_heartbeat(sender=None, **kwargs) -> None:
+    hostname = getattr(sender, "hostname", None) or socket.gethostname()
+    _stop.clear()
+    threading.Thread(target=_run, args=(hostname,), name="heartbeat", daemon=True).start()
+
+
+@worker_shutdown.connect
+def stop_heartbeat(sender=None, **kwargs) -> None:
+    _stop.set()
+    try:
+        broker().delete(KEY_PREFIX + (getattr(sender, "hostname", None) or socket.gethostname()))
+    except redis.RedisError:
+        pass

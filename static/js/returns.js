@@ -1,0 +1,72 @@
+// The return page: check cells as they are typed (the server checks again on save)
+// and fetch the preview of the parcel's indicators.
+(function () {
+  "use strict";
+  var form = document.getElementById("return-form");
+
+  function number(input) {
+    var text = (input.value || "").replace(/[,，\s]/g, "").replace(/[０-９．]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    });
+    if (text === "") return 0;
+    if (!/^-?\d+(\.\d+)?$/.test(text)) return NaN;
+    return parseFloat(text);
+  }
+
+  function message(input) {
+    var value = number(input);
+    if (isNaN(value)) return "不是有效的数字";
+    if (value < 0) return "不能为负数";
+    if (input.dataset.money === "0" && Math.floor(value) !== value) return "应为整数";
+    if (input.dataset.money === "1" && /\.\d{3,}$/.test(input.value.trim())) return "最多保留两位小数";
+    var row = input.closest("tr");
+    var get = function (name) {
+      var other = row.querySelector('input[data-field="' + name + '"]');
+      return other ? number(other) : NaN;
+    };
+    var limits = { masters_plus: "employees", foreign_returnee: "employees", sei_output: "industrial_output" };
+    var larger = limits[input.dataset.field];
+    if (larger && value > get(larger)) return "不能大于" + (larger === "employees" ? "从业人员期末人数" : "工业总产值");
+    return "";
+  }
+
+  function check(input) {
+    var text = message(input);
+    input.classList.toggle("js-invalid", text !== "");
+    input.title = text;
+    input.setAttribute("aria-invalid", text ? "true" : "false");
+  }
+
+  if (form && form.dataset.editable === "1") {
+    form.addEventListener("input", function (event) {
+      var input = event.target;
+      if (!input.dataset || !input.dataset.field) return;
+      check(input);
+      // A change of the larger figure may clear or raise the smaller one's problem.
+      var row = input.closest("tr");
+      row.querySelectorAll("input[data-field]").forEach(function (other) {
+        if (other !== input && other.classList.contains("js-invalid")) check(other);
+      });
+    });
+  }
+
+  var preview = document.getElementById("indicator-preview");
+  if (preview && window.fetch) {
+    fetch(preview.dataset.url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var note = preview.querySelector("p.muted");
+        if (note) note.remove();
+        preview.appendChild(holder);
+      })
+      .catch(function () {
+        var note = preview.querySelector("p.muted");
+        if (note) note.textContent = "暂时无法计算指标预览。";
+      });
+  }
+})();

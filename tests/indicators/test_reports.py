@@ -1,0 +1,327 @@
+"""The assessment report: frozen data, the three files opened and checked, byte-identical downloads."""
+
+import io
+import re
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from docx import Document
+from docx.oxml.ns import qn
+from PIL import Image
+
+from indicators import services as indicator_services
+from indicators.models import BenchmarkValue, Progress, Report
+from indicators.reports import services, snapshot
+from indicators.reports.sentences import status_word
+from parcels import demo
+from parcels.access import OFFICE
+
+pytestmark = pytest.mark.django_db
+
+FORMULAS = ['=HYPERLINK("http://example.invalid","点我")', "+1", "@SUM(A1)", "-2+3"]
+NAMES = [
+    "企业研发经费支出占增加值比重",
+    "万人当年新增发明专利授权数",
+    "战略性新兴产业制造业产值占规模以上工业产值的比重",
+    "经认定的高新技术企业",
+    "营收10亿以上的行业龙头企业",
+    "五年累计新增科技上市企业",
+    "企业外籍常驻人员和留学归国人员占比",
+    "硕士以上从业人员占比",
+]
+
+
+@pytest.fixture
+def data(plan):
+    demo.seed_demo(enterprises=60, seed=3)
+    indicator_services.recompute(full=True)
+    return plan
+
+
+@pytest.fixture
+def office(db):
+    user = get_user_model().objects.create_user("office1", password="Pw-for-tests-2025", first_name="王办")
+    user.groups.add(Group.objects.get_or_create(name=OFFICE)[0])
+    return user
+
+
+def png(colour: str = "#0b3d73") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def quick_charts(monkeypatch):
+    """Stand-in chart images: the files' structure is what these tests read, not the pictures."""
+
+    def fake(report, *, progress=None):
+        from indicators.reports import figures
+
+        keys = figures.indicator_figures(report.snapshot, report.language)
+        if progress:
+            progress(65, "charts")
+        return {key: png() for key in keys}
+
+    monkeypatch.setattr(services, "render_images", fake)
+
+
+def generate(**kwargs) -> Report:
+    report = services.start_report(**kwargs)
+    report = services.generate_report(report.id)
+    assert report.state == Report.State.DONE, report.message
+    return report
+
+
+def file_bytes(report: Report, fmt: str) -> bytes:
+    return bytes(services.stored_file(report, fmt).content)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_it_freezes_the_data_with_a_stable_hash(data):
+    first = snapshot.build_snapshot(year=2023)
+    second = snapshot.build_snapshot(year=2023)
+    assert snapshot.canonical_json(first) == snapshot.canonical_json(second)
+    assert snapshot.snapshot_hash(first) == snapshot.snapshot_hash(second)
+    assert [i["code"] for i in first["indicators"]] == ["I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8"]
+    assert first["thresholds"] == {"ahead": 1.1, "on_track": 0.9}
+
+    BenchmarkValue.objects.filter(indicator__code="I3", year=2023).update(value=45)
+    indicator_services.recompute()
+    revised = snapshot.build_snapshot(year=2023)
+    assert snapshot.snapshot_hash(revised) != snapshot.snapshot_hash(first)
+    assert revised["data_version"] > first["data_version"]
+
+
+def test_it_refuses_a_year_outside_the_plan_with_a_clear_message(data):
+    with pytest.raises(ValidationError) as error:
+        services.start_report(year=2019)
+    assert "评估年度“2019”不在规划期2021—2025年内" in error.value.messages[0]
+    with pytest.raises(ValidationError) as error:
+        services.start_report(year=2023, comments={"I9": "x"})
+    assert "指标“I9”不存在" in error.value.messages[0]
+
+
+def test_it_derives_the_kind_and_links_the_previous_report(data, quick_charts):
+    first = services.start_report(year=2023)
+    assert first.kind == "mid-term" and first.state == Report.State.QUEUED and first.previous is None
+    second = services.start_report(year=2023)
+    assert second.previous == first
+    assert services.start_report(year=2025).kind == "final"
+    assert services.run_queued_reports(limit=2) == 2
+    assert Report.objects.get(id=first.id).state == Report.State.DONE
+    assert services.generate_report(first.id).state == Report.State.DONE  # twice: left as it is
+    assert first.files.count() == 3
+
+
+def test_it_writes_a_word_file_with_the_government_table(data, office, quick_charts):
+    report = generate(year=2023, user=office, comments={"I4": "请各地块加快高企培育。"})
+    document = Document(io.BytesIO(file_bytes(report, "docx")))
+    main = document.tables[0]
+    assert len(main.columns) == 10
+    assert len(main.rows) == 9  # the header and eight indicators
+    header = [c.text for c in main.rows[0].cells]
+    assert header == ["序号", "指标名称", "单位", "属性", "基期值", "2025年目标", "当年实际", "预期进度值", "完成进度", "评价"]
+    park = {
+        p.indicator.name_zh: p.status
+        for p in Progress.objects.filter(parcel__isnull=True, year=2023).select_related("indicator")
+    }
+    for row, name in zip(main.rows[1:], NAMES, strict=True):
+        cells = [c.text for c in row.cells]
+        assert cells[1] == name
+        assert cells[9] == status_word(park[name])
+    # The header row repeats on every page; the rows of the data do not.
+    assert main.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert main.rows[1]._tr.trPr is None or main.rows[1]._tr.trPr.find(qn("w:tblHeader")) is None
+    footer = document.sections[0].footer._element.xml
+    assert "PAGE" in footer and 'w:fldCharType="begin"' in footer
+    assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
+    styles = document.styles.element.xml
+    assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "一、总体情况" in headings and "I4 经认定的高新技术企业" in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "请各地块加快高企培育。" in text
+    assert "张江高新区宝山园“十四五”规划实施情况评估报告" in text
+    assert document.core_properties.author == "王办"
+
+
+def test_it_generates_the_same_bytes_twice_from_the_same_snapshot(data, office):
+    report = services.start_report(year=2024, user=office)
+    images = {key: png() for key in ("I1-trend", "I4-trend", "I4-parcels")}
+    first = services.build_files(report, images)
+    second = services.build_files(report, images)
+    for fmt in services.FORMATS:
+        assert first[fmt] == second[fmt], fmt
+    for info in zipfile.ZipFile(io.BytesIO(first["docx"])).infolist():
+        assert info.date_time[:3] == tuple(
+            int(x) for x in report.created_at.astimezone().strftime("%Y %m %d").split()
+        ) or info.date_time[0] == report.created_at.year
+
+
+def test_it_downloads_the_same_bytes_after_the_data_changed_and_a_new_report_shows_the_change(
+    data, office, client, quick_charts
+):
+    client.force_login(office)
+    report = generate(year=2023, user=office)
+    downloads = {fmt: client.get(f"/reports/{report.id}/download.{fmt}").content for fmt in services.FORMATS}
+    assert downloads["pdf"].startswith(b"%PDF")
+
+    BenchmarkValue.objects.filter(indicator__code="I3", year=2023).update(value=47.5)
+    indicator_services.recompute()
+
+    for fmt in services.FORMATS:
+        again = client.get(f"/reports/{report.id}/download.{fmt}")
+        assert again.content == downloads[fmt], fmt
+        assert again["Content-Disposition"].startswith("attachment;")
+    newer = generate(year=2023, user=office)
+    assert newer.previous_id == report.id
+    assert newer.data_version > report.data_version
+    text = "\n".join(p.text for p in Document(io.BytesIO(file_bytes(newer, "docx"))).paragraphs)
+    assert "六、与上次报告相比的变化" in text
+    assert f"数据版本由{report.data_version}" in text
+    assert "战略性新兴产业制造业产值占规模以上工业产值的比重2023年对标基准值由43.90变为47.50。" in text
+    assert "战略性新兴产业制造业产值占规模以上工业产值的比重：当年实际" not in text  # the value did not move
+    old = "\n".join(p.text for p in Document(io.BytesIO(downloads["docx"])).paragraphs)
+    assert "47.50" not in old
+
+
+def test_it_writes_numbers_as_numbers_and_never_a_formula_in_the_spreadsheet(data, office, quick_charts):
+    comments = {"I1": FORMULAS[0], "I2": FORMULAS[1], "I3": FORMULAS[2], "I4": FORMULAS[3]}
+    report = generate(year=2023, user=office, comments=comments)
+    blob = file_bytes(report, "xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(blob))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (sheet.title, c.coordinate, c.value)
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert "<f>" not in z.read(name).decode() and "<f " not in z.read(name).decode()
+    texts = {c.value for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row}
+    for formula in FORMULAS:
+        assert formula in texts  # kept as typed, as text
+
+    main = workbook["主要指标"]
+    assert [c.value for c in main[3]][:3] == ["序号", "指标名称", "单位"]
+    rows = list(main.iter_rows(min_row=4, max_row=11, values_only=False))
+    assert [r[1].value for r in rows] == NAMES
+    i4 = rows[3]
+    assert isinstance(i4[0].value, int)
+    for c in (i4[4], i4[5], i4[6], i4[7], i4[8]):
+        assert isinstance(c.value, int | float), c.coordinate
+    assert i4[8].number_format == "0.0%"
+    assert i4[6].number_format == "#,##0"
+    assert rows[1][6].number_format == "#,##0.00"
+    assert rows[0][5].value == "不低于张江高新区整体水平"  # a benchmark target is stated, not a number
+
+    parcels = workbook["各地块指标"]
+    assert parcels["A4"].value == "宝山工业园区"
+    numbers = [c.value for row in parcels.iter_rows(min_row=4, max_row=13) for c in row[1:]]
+    assert any(isinstance(v, int | float) for v in numbers)
+    assert all(isinstance(v, int | float) or v in (None, "*") for v in numbers)  # * not disclosed
+    assert "I4-趋势" in workbook.sheetnames and "I4-地块" in workbook.sheetnames
+    trend = workbook["I4-趋势"]
+    assert [c.value for c in trend[3]][:2] == ["年份", "实际值"]
+    assert trend["A4"].value == 2020 and isinstance(trend["B4"].value, int | float)
+
+
+def test_it_writes_a_pdf_with_embedded_chinese_fonts_and_real_charts(data, office, tmp_path):
+    report = generate(year=2023, user=office)
+    blob = file_bytes(report, "pdf")
+    assert report.duration_ms > 0
+
+    fonts = subprocess.run(["pdffonts", "-"], input=blob, capture_output=True, check=True).stdout.decode()
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows, fonts
+    for row in rows:
+        assert "Noto-Sans-CJK-SC" in row[0], fonts  # no fallback font stood in for a missing glyph
+        assert row[-5] == "yes", fonts  # embedded
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=blob, capture_output=True, check=True).stdout.decode()
+    for name in NAMES:
+        assert flat(name) in flat(text)
+    document = services.document_for(report)
+    # Every generated sentence reads back exactly: each character was drawn from the embedded font.
+    for sentence in document["summary"] + [s for section in document["sections"] for s in section["sentences"]]:
+        assert flat(sentence) in flat(text), sentence
+    assert "□" not in text and "\ufffd" not in text
+
+    (tmp_path / "report.pdf").write_bytes(blob)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) > 10
+    for page in pages:
+        darkest, _lightest = Image.open(page).convert("L").getextrema()
+        assert darkest < 100, page.name  # something is drawn on every page
+
+    # The real charts: each one a PNG of some size, in the Word file too.
+    with zipfile.ZipFile(io.BytesIO(file_bytes(report, "docx"))) as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    assert len(media) == 16
+
+
+def test_it_writes_the_report_in_english_on_request(data, office, quick_charts):
+    report = generate(year=2023, user=office, language="en")
+    document = Document(io.BytesIO(file_bytes(report, "docx")))
+    assert [c.text for c in document.tables[0].rows[0].cells][:3] == ["No.", "Indicator", "Unit"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Of 8 indicators:" in text
+
+
+def test_it_exports_a_report_from_the_command_line(data, tmp_path, quick_charts):
+    out = tmp_path / "report.xlsx"
+    call_command("export_report", "--year", "2023", "--format", "xlsx", "--output", str(out), stdout=io.StringIO())
+    workbook = openpyxl.load_workbook(out)
+    assert workbook["主要指标"]["B4"].value == NAMES[0]
+
+
+def test_it_shows_reports_to_the_office_only(data, office, client, quick_charts):
+    report = generate(year=2023, user=office)
+    official = get_user_model().objects.create_user("official1", password="Pw-for-tests-2025")
+    client.force_login(official)
+    assert client.get("/reports/").status_code == 403
+    assert client.get(f"/reports/{report.id}/").status_code == 404
+    assert client.get(f"/reports/{report.id}/status.json").status_code == 404
+    assert client.get(f"/reports/{report.id}/download.pdf").status_code == 404
+    client.logout()
+    assert client.get(f"/reports/{report.id}/download.pdf").status_code == 302  # to the login
+
+
+def test_it_starts_a_report_from_the_page_and_reports_its_progress(data, office, client, quick_charts):
+    client.force_login(office)
+    page = client.get("/reports/")
+    assert page.status_code == 200
+    assert "生成新报告" in page.content.decode()
+    response = client.post(
+        "/reports/", {"year": "2023", "kind": "", "language": "zh", "comment_I4": "=HYPERLINK(1)"}
+    )
+    report = Report.objects.get()
+    assert response.status_code == 302 and response.url == f"/reports/{report.id}/"
+    assert report.state == Report.State.QUEUED and report.comments == {"I4": "=HYPERLINK(1)"}
+    assert report.created_by == office
+    status = client.get(f"/reports/{report.id}/status.json").json()
+    assert status["state"] == "queued" and status["downloads"] == []
+
+    services.run_queued_reports()
+    status = client.get(f"/reports/{report.id}/status.json").json()
+    assert status["state"] == "done" and status["progress"] == 100
+    assert [d["format"] for d in status["downloads"]] == ["docx", "pdf", "xlsx"]
+    listing = client.get("/reports/").content.decode()
+    assert "王办" in listing and f'data-report="{report.id}"' in listing
+
+    bad = client.post("/reports/", {"year": "1999", "language": "zh"})
+    assert bad.status_code == 400
+    assert "评估年度“1999”不在规划期2021—2025年内" in bad.content.decode()

@@ -1,0 +1,190 @@
+"""Quarterly returns: drafts, submission, review, approval into the official data, the lock and conflicts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from parcels import access, services
+from parcels.imports import StatisticRow
+from parcels.models import ImportBatch, ParcelReturn, Statistic
+from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
+
+pytestmark = pytest.mark.django_db
+
+
+def row(enterprise, **values):
+    base = {
+        "credit_code": enterprise.credit_code,
+        "enterprise_name": enterprise.name,
+        "revenue": "1000",
+        "industrial_output": "800",
+        "above_scale": "是",
+        "sei_output": "300",
+        "value_added": "200",
+        "rd_expenditure": "50",
+        "tax": "30",
+        "employees": "100",
+        "masters_plus": "10",
+        "foreign_returnee": "2",
+        "invention_patents": "1",
+        "high_tech": "否",
+        "listed_date": "",
+        "explanation": "",
+    }
+    return {**base, **values}
+
+
+LAST_YEAR = {
+    "revenue": Decimal(1000),
+    "industrial_output": Decimal(800),
+    "above_scale": True,
+    "sei_output": Decimal(300),
+    "value_added": Decimal(200),
+    "rd_expenditure": Decimal(50),
+    "tax": Decimal(30),
+    "employees": 100,
+    "masters_plus": 10,
+    "foreign_returnee": 2,
+    "invention_patents": 1,
+}
+
+
+@pytest.fixture
+def setup(db):
+    User = get_user_model()
+    parcel_a, parcel_b = make_parcel(), make_parcel()
+    manager = User.objects.create_user("m", password="x", email="m@example.org")
+    services.assign_manager(user=manager, parcel=parcel_a)
+    office = User.objects.create_user("o", password="x")
+    office.groups.add(Group.objects.get_or_create(name=access.OFFICE)[0])
+    enterprises = [make_enterprise(parcel=parcel_a) for _ in range(2)]
+    return {"a": parcel_a, "b": parcel_b, "manager": manager, "office": office, "enterprises": enterprises}
+
+
+def save(setup, rows, *, version=0, submit=False, user=None, year=2024, quarter=3):
+    return services.save_return(
+        parcel=setup["a"],
+        year=year,
+        quarter=quarter,
+        rows=rows,
+        version=version,
+        user=user or setup["manager"],
+        submit=submit,
+    )
+
+
+def test_it_saves_a_draft_then_submits_it(setup):
+    e1, e2 = setup["enterprises"]
+    ret, checked = save(setup, [row(e1), row(e2)])
+    assert ret.state == ParcelReturn.State.DRAFT and ret.version == 2 and ret.rows.count() == 2
+    ret, _ = save(setup, [row(e1, revenue="1100"), row(e2)], version=ret.version, submit=True)
+    assert ret.state == ParcelReturn.State.SUBMITTED and ret.submitted_by == setup["manager"]
+    assert ret.rows.get(credit_code=e1.credit_code).revenue == Decimal("1100.00")
+    assert not Statistic.objects.exists()  # official data only after approval
+
+
+def test_it_refuses_to_save_a_hard_error_and_keeps_what_was_stored(setup):
+    e1, _e2 = setup["enterprises"]
+    ret, _ = save(setup, [row(e1)])
+    with pytest.raises(services.ReturnInvalid) as caught:
+        save(setup, [row(e1, masters_plus="500")], version=ret.version)
+    assert [f.rule for f in caught.value.checked.errors] == ["masters_within_employees"]
+    assert ret.rows.get().masters_plus == 10
+
+
+def test_it_needs_an_explanation_of_a_warning_to_submit(setup):
+    e1, _ = setup["enterprises"]
+    make_statistic(enterprise=e1, year=2023, quarter=3, source="cli", **{**LAST_YEAR, "revenue": Decimal(100)})
+    ret, checked = save(setup, [row(e1)])
+    assert [f.rule for f in checked.warnings] == ["yoy_change"]
+    with pytest.raises(services.ReturnInvalid, match="情况说明"):
+        save(setup, [row(e1)], version=ret.version, submit=True)
+    ret, _ = save(setup, [row(e1, explanation="并购后合并报表")], version=ret.version, submit=True)
+    assert ret.state == ParcelReturn.State.SUBMITTED
+
+
+def test_it_refuses_an_enterprise_of_another_parcel(setup):
+    stranger = make_enterprise(parcel=setup["b"])
+    with pytest.raises(services.ReturnInvalid) as caught:
+        save(setup, [row(stranger)])
+    assert caught.value.checked.errors[0].rule == "enterprise_parcel"
+
+
+def test_it_never_silently_overwrites_a_concurrent_save(setup):
+    e1, _ = setup["enterprises"]
+    ret, _ = save(setup, [row(e1)])
+    loaded = ret.version
+    other = get_user_model().objects.create_user("m2", password="x")
+    services.assign_manager(user=other, parcel=setup["a"])
+    save(setup, [row(e1, revenue="2000")], version=loaded, user=other)
+    with pytest.raises(services.ReturnConflict) as caught:
+        save(setup, [row(e1, revenue="3000")], version=loaded)
+    assert "m2" in str(caught.value) and caught.value.current.rows.get().revenue == Decimal("2000.00")
+    # the same for two people starting the same return
+    with pytest.raises(services.ReturnConflict):
+        save(setup, [row(e1)], version=0)
+
+
+def submitted(setup, *rows):
+    ret, _ = save(setup, list(rows))
+    ret, _ = save(setup, list(rows), version=ret.version, submit=True)
+    return ret
+
+
+def test_it_writes_the_approved_rows_into_the_official_data_and_locks_the_quarter(setup):
+    e1, e2 = setup["enterprises"]
+    newcomer = new_credit_code()
+    ret = submitted(setup, row(e1), row(e2, moved_out=True), {**row(e1), "credit_code": newcomer, "enterprise_name": "新企业"})
+    services.approve_return(parcel_return=ret, user=setup["office"])
+    ret.refresh_from_db()
+    assert ret.state == ParcelReturn.State.APPROVED and ret.approved_by == setup["office"]
+    stats = Statistic.objects.filter(parcel=setup["a"], year=2024, quarter=3)
+    assert sorted(stats.values_list("enterprise__credit_code", flat=True)) == sorted([e1.credit_code, newcomer])
+    assert set(stats.values_list("source", flat=True)) == {"form"}
+    e2.refresh_from_db()
+    assert e2.parcel is None  # moved out
+    # Every write path into the locked quarter is refused, naming who approved it.
+    with pytest.raises(services.LockedPeriod, match="o 于"):
+        save(setup, [row(e1)], version=ret.version)
+    values = {f: getattr(stats.get(enterprise=e1), f) for f in services.COMPARED_FIELDS if f != "parcel_id"}
+    upload_row = StatisticRow(1, e1.credit_code, e1.name, setup["a"].id, 2024, 3, {**values, "revenue": Decimal(1)})
+    with pytest.raises(services.LockedPeriod, match="审核通过并锁定"):
+        services.upsert_statistics(rows=[upload_row], source=ImportBatch.Source.UPLOAD, user=setup["manager"])
+    stat = stats.get(enterprise=e1)
+    stat.revenue = Decimal(5)
+    with pytest.raises(services.LockedPeriod):
+        services.save_statistic(statistic=stat, user=setup["office"])
+    with pytest.raises(services.LockedPeriod):
+        services.delete_statistics(statistics=[stat], user=setup["office"], source="admin")
+    assert stats.get(enterprise=e1).revenue == Decimal("1000.00")
+    # The command line stays authoritative.
+    services.upsert_statistics(rows=[upload_row], source=ImportBatch.Source.CLI)
+    assert stats.get(enterprise=e1).revenue == Decimal("1.00")
+
+
+def test_it_returns_with_a_comment_and_unlocks_with_a_reason(setup):
+    e1, _ = setup["enterprises"]
+    ret = submitted(setup, row(e1))
+    with pytest.raises(services.ReturnError):
+        services.send_back_return(parcel_return=ret, user=setup["office"], comment=" ")
+    ret = services.send_back_return(parcel_return=ret, user=setup["office"], comment="研发经费请核实")
+    assert ret.state == ParcelReturn.State.RETURNED and ret.comment == "研发经费请核实"
+    ret, _ = save(setup, [row(e1, rd_expenditure="40")], version=ret.version, submit=True)
+    services.approve_return(parcel_return=ret, user=setup["office"])
+    with pytest.raises(services.ReturnError):
+        services.unlock_return(parcel_return=ret, user=setup["office"], reason="")
+    ret = services.unlock_return(parcel_return=ret, user=setup["office"], reason="企业更正年报")
+    assert ret.state == ParcelReturn.State.RETURNED and ret.unlocked_by == setup["office"]
+    assert Statistic.objects.get(enterprise=e1, year=2024, quarter=3).rd_expenditure == Decimal(40)
+    save(setup, [row(e1, rd_expenditure="45")], version=ret.version)
+
+
+def test_it_only_approves_submitted_returns(setup):
+    e1, _ = setup["enterprises"]
+    ret, _ = save(setup, [row(e1)])
+    with pytest.raises(services.ReturnError, match="只有已提交"):
+        services.approve_return(parcel_return=ret, user=setup["office"])
