@@ -510,7 +510,6 @@ def _office_only(request) -> None:
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
     pagination_class = Pagination
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet[Report]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
@@ -528,9 +527,11 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(REPORT_CONTENT_TYPES))],
         responses={(200, media): OpenApiTypes.BINARY for media in REPORT_CONTENT_TYPES.values()},
     )
-    @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>docx|pdf|xlsx)", url_name="download")
+    @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>[^/.]+)", url_name="download")
     def download(self, request, pk=None, fmt=None):
         report = self.get_object()
+        if fmt not in REPORT_CONTENT_TYPES:
+            raise Http404
         stored = get_object_or_404(ReportFile, report=report, format=fmt)
         name = f"宝山园规划实施情况评估报告_{report.year}年{report.get_kind_display()}_{report.id}.{fmt}"
         response = HttpResponse(bytes(stored.content), content_type=REPORT_CONTENT_TYPES[fmt])

@@ -419,8 +419,9 @@ def status_heatmap(
     share of the park's change, capped, None for none), or None for an empty
     cell. `labels`: status (the status trace's name), score (the other
     trace's name).
-    Out: two heatmap traces on one grid: cells with a status in the status
-    colours, cells without one on a grey-blue scale; the words in every cell.
+    Out: up to two heatmap traces on one grid: cells with a status in the
+    status colours, then cells without one on a grey-blue scale (a trace with
+    no cells is left out); the words in every cell.
     """
     n_status = len(STATUS_ORDER)
     status_z, score_z, status_text, score_text, hover = [], [], [], [], []
@@ -460,7 +461,7 @@ def status_heatmap(
         "hovertemplate": "%{y}<br>%{x} %{customdata}<br>%{text}<extra></extra>",
         "hoverongaps": False,
     }
-    data = [
+    traces = [
         {
             **common,
             "name": labels["status"],
@@ -482,6 +483,8 @@ def status_heatmap(
             "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],
         },
     ]
+    # A trace with no cell at all is left out (Plotly would draw nothing for it).
+    data = [t for t in traces if any(z is not None for row in t["z"] for z in row)]
     layout = house_layout(
         height=max(300, 40 * len(parcels) + 90),
         margin={"l": 12, "r": 12, "t": 40, "b": 12},

@@ -28,7 +28,9 @@ def return_preview(request, pk: int):
         rows,
         parcel_queries.validation_context(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, codes),
     )
-    records = parcel_queries.rows_frame(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, checked.rows)
+    records = parcel_queries.rows_frame(
+        parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, checked.rows
+    )
     listing_from = dt.date(plan.start_year, 1, 1) if plan else dt.date(parcel_return.year, 1, 1)
     after = parcel_values(records, parcel_id=parcel_return.parcel_id, listing_from=listing_from)
     current = dict(

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import services, statfields
 from .models import (
     Boundary,
     DataChange,
@@ -18,6 +18,7 @@ from .models import (
     ParcelManager,
     ParcelReturn,
     ReminderSent,
+    ReturnRow,
     Statistic,
 )
 
@@ -92,7 +93,13 @@ class StatisticForm(forms.ModelForm):
 
     class Meta:
         model = Statistic
-        fields = "__all__"
+        fields = [
+            "enterprise",
+            "parcel",
+            "year",
+            "quarter",
+            *(f.name for f in statfields.FIELDS),
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -124,9 +131,12 @@ class StatisticAdmin(admin.ModelAdmin):
         services.save_statistic(statistic=obj, user=request.user, source=Statistic.Source.ADMIN)
 
     def has_delete_permission(self, request, obj: Statistic | None = None) -> bool:
-        if obj is not None and ParcelReturn.objects.filter(
-            parcel_id=obj.parcel_id, year=obj.year, quarter=obj.quarter, state=ParcelReturn.State.APPROVED
-        ).exists():
+        if (
+            obj is not None
+            and ParcelReturn.objects.filter(
+                parcel_id=obj.parcel_id, year=obj.year, quarter=obj.quarter, state=ParcelReturn.State.APPROVED
+            ).exists()
+        ):
             return False  # locked: only the office can unlock it, on the return's review page
         return super().has_delete_permission(request, obj)
 
@@ -168,3 +178,30 @@ class ReminderSentAdmin(ReadOnlyAdmin):
 class DataChangeAdmin(ReadOnlyAdmin):
     list_display = ["id", "table", "periods", "at"]
     list_filter = ["table"]
+
+
+@admin.register(ReturnRow)
+class ReturnRowAdmin(ReadOnlyAdmin):
+    list_display = ["parcel_return", "position", "credit_code", "enterprise_name", "moved_out", "revenue", "employees"]
+    list_select_related = ["parcel_return__parcel"]
+    search_fields = ["credit_code", "enterprise_name"]
+
+
+class EventAdmin(ReadOnlyAdmin):
+    """The recorded history of a tracked model: what changed, when, by whom and from where (read-only)."""
+
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "context"]
+    list_filter = ["pgh_label"]
+    date_hierarchy = "pgh_created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pgh_context")
+
+    @admin.display(description=_("来源"))
+    def context(self, event) -> str:
+        metadata = event.pgh_context.metadata if event.pgh_context_id and event.pgh_context else {}
+        return ", ".join(f"{key}={value}" for key, value in sorted(metadata.items()))
+
+
+for _tracked in (Enterprise, Statistic, ParcelManager, ParcelReturn, ReturnRow):
+    admin.site.register(_tracked.pgh_event_model, EventAdmin)

@@ -22,36 +22,143 @@ from . import access, queries, services, statfields, validation
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
 
 STAT_NAMES = [f.name for f in statfields.FIELDS]
+ERROR_STATUSES = {
+    "400": "请求有误 / Bad request",
+    "401": "未认证 / Not authenticated",
+    "403": "无权操作 / Not allowed",
+    "404": "不存在或无权查看 / Not found",
+}
 # Returns written through the API are recorded as such once the model names the source; until then as the form.
 RETURN_SOURCE_API = getattr(ParcelReturn.Source, "API", ParcelReturn.Source.FORM)
 
 
+class ProblemSerializer(serializers.Serializer):
+    """Every error of the API has this shape."""
+
+    detail = serializers.CharField(help_text="给人看的说明 / what went wrong, for a person")
+    code = serializers.CharField(help_text="machine-readable: invalid, not_authenticated, not_found, locked, ...")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="invalid: the messages per field",
+    )
+
+
+def exception_handler(exc, context):
+    """Answer every API error as {detail, code[, errors]} so clients read one shape."""
+    from rest_framework.views import exception_handler as drf_handler
+
+    response = drf_handler(exc, context)
+    if response is None or (isinstance(response.data, dict) and "code" in response.data):
+        return response
+    data = response.data
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        code = getattr(data["detail"], "code", None) or "error"
+        response.data = {"detail": str(data["detail"]), "code": code}
+    else:
+        errors = data if isinstance(data, dict) else {"non_field_errors": data}
+        errors = {str(k): _messages(v) for k, v in errors.items()}
+        summary = "；".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+        response.data = {"detail": summary, "code": "invalid", "errors": errors}
+    return response
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{k}: {m}" for k, v in value.items() for m in _messages(v)]
+    if isinstance(value, list):
+        return [m for item in value for m in _messages(item)]
+    return [str(value)]
+
+
+def add_error_responses(result, generator, request, public):
+    """Declare the error answers every operation can give (drf-spectacular postprocessing hook)."""
+    problem = {"$ref": "#/components/schemas/Problem"}
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+
+    schemas["Problem"] = {
+        "type": "object",
+        "required": ["detail", "code"],
+        "properties": {
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+            "current_version": {"type": "integer"},
+        },
+    }
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(
+                    status, {"description": description, "content": {"application/json": {"schema": problem}}}
+                )
+    return result
+
+
 class Pagination(PageNumberPagination):
-    """Pages of 100 rows by default; ?page_size= up to 1000."""
+    """Pages of 100 rows by default; ?page_size= from 1 to 1000 (anything else is a 400, not silently 100)."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        return _bounded_int(self.page_size_query_param, raw, low=1, high=self.max_page_size)
 
-def int_param(request, name: str, *, low: int, high: int) -> int | None:
-    """Read an optional whole-number query parameter within [low, high]; a bad one is a 400 naming it."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
+    def paginate_queryset(self, queryset, request, view=None):
+        if (raw := request.query_params.get(self.page_query_param)) is not None and raw != "last":
+            _bounded_int(self.page_query_param, raw, low=1)  # past the last page: 404, as DRF answers
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
+
+def _bounded_int(name: str, raw: str, *, low: int, high: int | None = None) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: [_("%(name)s必须是整数，收到“%(value)s”") % {"name": name, "value": raw}]}) from None
-    if not low <= value <= high:
         raise ValidationError(
-            {name: [_("%(name)s须在%(low)s至%(high)s之间，收到%(value)s") % {"name": name, "low": low, "high": high, "value": value}]}
+            {name: [_("%(name)s必须是整数，收到“%(value)s”") % {"name": name, "value": raw}]}
+        ) from None
+    if value < low and high is None:
+        raise ValidationError(
+            {name: [_("%(name)s不能小于%(low)s，收到%(value)s") % {"name": name, "low": low, "value": value}]}
+        )
+    if high is not None and not low <= value <= high:
+        raise ValidationError(
+            {
+                name: [
+                    _("%(name)s须在%(low)s至%(high)s之间，收到%(value)s")
+                    % {"name": name, "low": low, "high": high, "value": value}
+                ]
+            }
         )
     return value
 
 
-YEAR = OpenApiParameter("year", int, description="年份 / year (2000–2100)")
-QUARTER = OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="季度 / quarter (1–4)")
+def int_param(request, name: str, *, low: int, high: int) -> int | None:
+    """Read an optional whole-number query parameter within [low, high]; a bad one is a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    return _bounded_int(name, raw, low=low, high=high)
+
+
+YEAR = OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="年份 / year")
+QUARTER = OpenApiParameter("quarter", {"type": "integer", "minimum": 1, "maximum": 4}, description="季度 / quarter")
 PARCEL = OpenApiParameter("parcel", str, description="地块代码 / parcel code, e.g. robot-park")
 
 
@@ -76,10 +183,9 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EnterpriseSerializer
     pagination_class = Pagination
     lookup_field = "credit_code"
-    lookup_value_regex = "[0-9A-Z]{18}"
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        rows = access.enterprises_for(self.request.user).select_related("parcel")
+        rows = Enterprise.objects.all().select_related("parcel")
         if self.action == "list" and (code := self.request.query_params.get("parcel")):
             rows = rows.filter(parcel__code=code)
         return rows.order_by("credit_code")
@@ -120,7 +226,6 @@ class StatisticSerializer(serializers.ModelSerializer):
 class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StatisticSerializer
     pagination_class = Pagination
-    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet[Statistic]:
         rows = access.statistics_for(self.request.user).select_related("enterprise", "parcel")
@@ -209,11 +314,15 @@ class CellField(serializers.Field):
         return value
 
 
+# Text the database can store: no NUL characters (declared in the schema, so clients know).
+TEXT = r"^[^\x00]*$"
+
+
 class ReturnRowInputSerializer(serializers.Serializer):
-    credit_code = serializers.CharField(max_length=40, allow_blank=True, help_text="统一社会信用代码")
-    enterprise_name = serializers.CharField(max_length=200, allow_blank=True, help_text="企业名称")
+    credit_code = serializers.RegexField(TEXT, max_length=40, allow_blank=True, help_text="统一社会信用代码")
+    enterprise_name = serializers.RegexField(TEXT, max_length=200, allow_blank=True, help_text="企业名称")
     moved_out = serializers.BooleanField(default=False, help_text="已迁出本地块")
-    explanation = serializers.CharField(default="", allow_blank=True, max_length=2000, help_text="情况说明")
+    explanation = serializers.RegexField(TEXT, default="", allow_blank=True, max_length=2000, help_text="情况说明")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -223,7 +332,7 @@ class ReturnRowInputSerializer(serializers.Serializer):
 
 
 class ReturnSaveSerializer(serializers.Serializer):
-    parcel = serializers.CharField(max_length=40, help_text="地块代码；须为您管理的地块")
+    parcel = serializers.SlugField(max_length=40, help_text="地块代码；须为您管理的地块")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(min_value=1, max_value=4)
     version = serializers.IntegerField(
@@ -238,7 +347,7 @@ class VersionSerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=2000, help_text="审核意见（必填）")
+    comment = serializers.RegexField(r"^[^\x00]*[^\x00\s][^\x00]*$", max_length=2000, help_text="审核意见（必填）")
 
 
 class FindingSerializer(serializers.Serializer):
@@ -253,11 +362,9 @@ class FindingSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ReturnProblemSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    findings = FindingSerializer(many=True, required=False)
-    current_version = serializers.IntegerField(required=False)
+class ReturnProblemSerializer(ProblemSerializer):
+    findings = FindingSerializer(many=True, required=False, help_text="invalid_rows: every finding")
+    current_version = serializers.IntegerField(required=False, help_text="conflict: the version stored now")
 
 
 class ReturnSavedSerializer(ParcelReturnDetailSerializer):
@@ -288,13 +395,16 @@ def _findings(findings) -> list[dict]:
     ]
 
 
-def _problem(exc: services.ReturnError) -> Response:
-    """Answer a refused write: 400 with the findings for bad rows, 409 for a lock, a conflict or the wrong state."""
+def _problem(exc: services.ReturnError, *, rows_sent: bool = True) -> Response:
+    """Answer a refused write: 400 with the findings for bad rows, 409 for a lock, a conflict or the wrong state.
+
+    Rows already stored that block a submission are the return's state, not the request's: 409.
+    """
     body = {"detail": str(exc), "code": "return_error"}
     status = 409
     if isinstance(exc, services.ReturnInvalid):
         body.update(code="invalid_rows", findings=_findings(exc.checked.errors or exc.checked.unexplained()))
-        status = 400
+        status = 400 if rows_sent else 409
     elif isinstance(exc, services.LockedPeriod):
         body["code"] = "locked"
     elif isinstance(exc, services.ReturnConflict):
@@ -308,7 +418,12 @@ PROBLEMS = {400: ReturnProblemSerializer, 404: ReturnProblemSerializer, 409: Ret
 @extend_schema_view(
     list=extend_schema(
         summary="季度报表 / Quarterly returns",
-        parameters=[PARCEL, YEAR, QUARTER, OpenApiParameter("state", str, enum=[s for s, _l in ParcelReturn.State.choices])],
+        parameters=[
+            PARCEL,
+            YEAR,
+            QUARTER,
+            OpenApiParameter("state", str, enum=[s for s, _l in ParcelReturn.State.choices]),
+        ],
         description="The returns of the parcels you may read (a manager's own parcels; the office every parcel).",
     ),
     retrieve=extend_schema(summary="季度报表及其各行 / A return with its rows", responses=ParcelReturnDetailSerializer),
@@ -321,7 +436,6 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
     """
 
     pagination_class = Pagination
-    lookup_value_regex = "[0-9]+"
 
     def get_serializer_class(self):
         return ParcelReturnDetailSerializer if self.action == "retrieve" else ParcelReturnSerializer
@@ -337,6 +451,8 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
             if code := params.get("parcel"):
                 rows = rows.filter(parcel__code=code)
             if state := params.get("state"):
+                if state not in ParcelReturn.State.values:
+                    raise ValidationError({"state": [_("未知的报表状态“%(value)s”") % {"value": state}]})
                 rows = rows.filter(state=state)
             if (year := int_param(self.request, "year", low=2000, high=2100)) is not None:
                 rows = rows.filter(year=year)
@@ -405,7 +521,7 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
                 upload_name=parcel_return.upload_name,
             )
         except services.ReturnError as exc:
-            return _problem(exc)
+            return _problem(exc, rows_sent=False)
         return self._saved(parcel_return, checked)
 
     @extend_schema(
@@ -421,7 +537,7 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
         try:
             services.approve_return(parcel_return=parcel_return, user=request.user)
         except services.ReturnError as exc:
-            return _problem(exc)
+            return _problem(exc, rows_sent=False)
         return self._saved(parcel_return, None)
 
     @extend_schema(

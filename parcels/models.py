@@ -445,3 +445,6 @@ class ReminderSent(models.Model):
                 fields=["parcel", "user", "year", "quarter", "offset_days"], name="reminder_once_per_offset"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.parcel} {self.year}Q{self.quarter} {self.offset_days:+d}"

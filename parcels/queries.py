@@ -82,8 +82,9 @@ def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, obje
     official = period_values(parcel.id, year, quarter)
     rows = []
     enterprises = {e.credit_code: e.name for e in Enterprise.objects.filter(parcel=parcel)}
-    for code, values in official.items():
-        enterprises.setdefault(code, Enterprise.objects.filter(credit_code=code).values_list("name", flat=True)[0])
+    # Enterprises with official figures here that have since moved elsewhere still belong to this period.
+    missing = set(official) - set(enterprises)
+    enterprises.update(Enterprise.objects.filter(credit_code__in=missing).values_list("credit_code", "name"))
     for code in sorted(enterprises):
         values = official.get(code, {})
         rows.append(
@@ -168,7 +169,8 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
 # --- states and completeness ---------------------------------------------------
 
 NOT_STARTED = "not_started"
-STATE_WORDS = {NOT_STARTED: "未填报", **{s.value: str(s.label) for s in ParcelReturn.State}}
+IMPORTED = "imported"  # no return, but official data from a command-line import: counts as approved
+STATE_WORDS = {NOT_STARTED: "未填报", IMPORTED: "已审核（导入）", **{s.value: str(s.label) for s in ParcelReturn.State}}
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,18 @@ class PeriodState:
     deadline: dt.date
     parcel_return: ParcelReturn | None
     official_rows: int  # official statistics of the period (approved returns and imports)
+
+    @property
+    def shown(self) -> str:
+        """The state as the lists show it: a period with imported official data and no return counts as approved."""
+        return IMPORTED if self.state == NOT_STARTED and self.official_rows else self.state
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the deadline has passed with nothing submitted or imported."""
+        from django.utils import timezone
+
+        return self.shown in (NOT_STARTED, "draft", "returned") and self.deadline < timezone.localdate()
 
     @property
     def submitted_at(self) -> dt.datetime | None:

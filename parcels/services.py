@@ -238,7 +238,10 @@ class ReturnConflict(ReturnError):
         who = current.updated_by.get_username() if current.updated_by else _("他人")
         at = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
         super().__init__(
-            _("保存冲突：%(who)s 已于 %(at)s 保存了此报表（版本 %(v)s），您的修改未保存。下方为当前数据，请核对后重新修改并保存。")
+            _(
+                "保存冲突：%(who)s 已于 %(at)s 保存了此报表（版本 %(v)s），您的修改未保存。"
+                "下方为当前数据，请核对后重新修改并保存。"
+            )
             % {"who": who, "at": at, "v": current.version}
         )
 
@@ -265,7 +268,13 @@ def lock_message(parcel_return: ParcelReturn) -> str:
     return _(
         "%(parcel)s %(year)s年第%(quarter)s季度的数据已由 %(who)s 于 %(at)s 审核通过并锁定，不能修改；"
         "如需修改，请联系联席会议办公室解锁。"
-    ) % {"parcel": parcel_return.parcel, "year": parcel_return.year, "quarter": parcel_return.quarter, "who": who, "at": at}
+    ) % {
+        "parcel": parcel_return.parcel,
+        "year": parcel_return.year,
+        "quarter": parcel_return.quarter,
+        "who": who,
+        "at": at,
+    }
 
 
 def check_unlocked(periods: Iterable[tuple[int, int, int]], *, approving: ParcelReturn | None = None) -> None:
@@ -291,7 +300,9 @@ def check_unlocked(periods: Iterable[tuple[int, int, int]], *, approving: Parcel
             raise LockedPeriod(lock_message(parcel_return))
 
 
-def save_statistic(*, statistic: Statistic, user: AbstractBaseUser | None, source: str = Statistic.Source.ADMIN) -> None:
+def save_statistic(
+    *, statistic: Statistic, user: AbstractBaseUser | None, source: str = Statistic.Source.ADMIN
+) -> None:
     """Save one statistic edited by hand (the admin), unless its old or new parcel-quarter is locked."""
     with transaction.atomic(), pghistory.context(source=source, user=user.pk if user else None):
         periods = {(statistic.parcel_id, statistic.year, statistic.quarter)}
@@ -416,10 +427,16 @@ def save_return(
 def _row_values(row: validation.CheckedRow) -> dict[str, object]:
     values = {name: row.values.get(name) for name in (f.name for f in statfields.FIELDS)}
     if row.moved_out:  # its figures are not part of the return
-        values = {f.name: (None if f.kind == statfields.DATE else False if f.kind == statfields.FLAG else 0)
-                  for f in statfields.FIELDS}
-    return {"enterprise_name": row.enterprise_name, "moved_out": row.moved_out, **values,
-            "explanation": row.explanation}
+        values = {
+            f.name: (None if f.kind == statfields.DATE else False if f.kind == statfields.FLAG else 0)
+            for f in statfields.FIELDS
+        }
+    return {
+        "enterprise_name": row.enterprise_name,
+        "moved_out": row.moved_out,
+        **values,
+        "explanation": row.explanation,
+    }
 
 
 def _write_rows(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> None:
@@ -484,7 +501,9 @@ def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser) -> Up
             enterprise__credit_code__in=[row.credit_code for row in active]
         ).delete()
         moved = [row.credit_code for row in checked.rows if row.moved_out]
-        Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(parcel=None, updated_at=timezone.now())
+        Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(
+            parcel=None, updated_at=timezone.now()
+        )
         now = timezone.now()
         ret.state = ParcelReturn.State.APPROVED
         ret.approved_by = ret.reviewed_by = user
@@ -563,8 +582,11 @@ def send_reminders(*, today) -> ReminderSummary:
     done = ParcelReturn.objects.filter(
         year=year, quarter=quarter, state__in=[ParcelReturn.State.SUBMITTED, ParcelReturn.State.APPROVED]
     ).values_list("parcel_id", flat=True)
+    # Official data imported from the command line counts as approved.
+    imported = Statistic.objects.filter(year=year, quarter=quarter).values_list("parcel_id", flat=True)
     assignments = (
         ParcelManager.objects.exclude(parcel_id__in=done)
+        .exclude(parcel_id__in=imported)
         .filter(user__is_active=True)
         .select_related("parcel", "user")
         .order_by("parcel__order", "user__username")
@@ -584,17 +606,30 @@ def send_reminders(*, today) -> ReminderSummary:
             url = settings.SITE_URL.rstrip("/") + reverse("returns:edit", args=[parcel.id, year, quarter])
             days = (due - today).days
             when = (
-                _("还有 %(d)s 天截止") % {"d": days} if days > 0 else _("今天截止") if days == 0 else _("已逾期 %(d)s 天") % {"d": -days}
+                _("还有 %(d)s 天截止") % {"d": days}
+                if days > 0
+                else _("今天截止")
+                if days == 0
+                else _("已逾期 %(d)s 天") % {"d": -days}
             )
             subject = _("【催报】%(parcel)s %(year)s年第%(quarter)s季度统计报表（%(when)s）") % {
-                "parcel": parcel, "year": year, "quarter": quarter, "when": when
+                "parcel": parcel,
+                "year": year,
+                "quarter": quarter,
+                "when": when,
             }
             body = _(
-                "%(name)s：\n\n%(parcel)s %(year)s年第%(quarter)s季度的企业统计报表尚未提交，截止日期为 %(due)s（%(when)s）。\n"
+                "%(name)s：\n\n%(parcel)s %(year)s年第%(quarter)s季度的企业统计报表尚未提交，"
+                "截止日期为 %(due)s（%(when)s）。\n"
                 "请登录平台填报并提交：%(url)s\n\n张江高新区宝山园“十四五”规划实施监测平台"
             ) % {
                 "name": user.get_full_name() or user.get_username(),
-                "parcel": parcel, "year": year, "quarter": quarter, "due": due.isoformat(), "when": when, "url": url,
+                "parcel": parcel,
+                "year": year,
+                "quarter": quarter,
+                "due": due.isoformat(),
+                "when": when,
+                "url": url,
             }
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
             sent += 1

@@ -166,7 +166,9 @@ def check_return(rows: Sequence[Mapping[str, object]], context: Context) -> Chec
 
         def add(name_, value, rule, severity, message, row=row):
             findings.append(
-                Finding(row.position, row.credit_code, row.enterprise_name, name_, _show(value), rule, severity, message)
+                Finding(
+                    row.position, row.credit_code, row.enterprise_name, name_, _show(value), rule, severity, message
+                )
             )
 
         problem = creditcode.problem(code)
@@ -208,7 +210,9 @@ def _value_rules(row: CheckedRow, context: Context) -> list[Finding]:
 
     def add(name, rule, severity, message):
         out.append(
-            Finding(row.position, row.credit_code, row.enterprise_name, name, _show(v.get(name)), rule, severity, message)
+            Finding(
+                row.position, row.credit_code, row.enterprise_name, name, _show(v.get(name)), rule, severity, message
+            )
         )
 
     for smaller, larger, rule in WITHIN:

@@ -21,6 +21,8 @@ from . import access, forms, queries, services, statfields, validation
 from .models import ParcelReturn
 
 YEARS = range(2000, 2101)
+# The file with its errors marked is kept in the session for download; larger files are not.
+MARKED_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _check_period(year: int, quarter: int) -> None:
@@ -237,14 +239,16 @@ def return_upload(request, parcel_id: int, year: int, quarter: int):
     for row in checked.result.rows:
         if (row.year, row.quarter) != (year, quarter):
             errors.append(
-                uploads.RowError(row.row, "季度", f"{row.year}-{row.quarter}", _("不是本报表的期间（%(y)s年第%(q)s季度）") % {"y": year, "q": quarter})
+                uploads.RowError(
+                    row.row,
+                    "季度",
+                    f"{row.year}-{row.quarter}",
+                    _("不是本报表的期间（%(y)s年第%(q)s季度）") % {"y": year, "q": quarter},
+                )
             )
     if errors:
-        request.session["marked_upload"] = {
-            "name": upload.name,
-            "kind": checked.kind,
-            "data": uploads.mark_errors(checked.data, errors).hex() if checked.kind == "xlsx" else "",
-        }
+        marked = uploads.mark_errors(checked.data, errors) if len(checked.data) <= MARKED_MAX_BYTES else b""
+        request.session["marked_upload"] = {"name": upload.name, "data": marked.hex()}
         ctx = {
             "nav": "returns",
             "parcel": parcel,
@@ -252,7 +256,7 @@ def return_upload(request, parcel_id: int, year: int, quarter: int):
             "quarter": quarter,
             "errors": errors,
             "filename": upload.name,
-            "marked": checked.kind == "xlsx",
+            "marked": bool(marked),
         }
         return render(request, "parcels/return_upload_errors.html", ctx)
     parcel_return = queries.return_for(parcel, year, quarter)
@@ -283,7 +287,9 @@ def return_upload(request, parcel_id: int, year: int, quarter: int):
     except services.ReturnError as refused:
         messages.error(request, str(refused))
         return redirect("returns:edit", parcel.id, year, quarter)
-    messages.success(request, _("已从 %(name)s 读入 %(n)s 家企业的数据并保存为草稿。") % {"name": upload.name, "n": len(rows)})
+    messages.success(
+        request, _("已从 %(name)s 读入 %(n)s 家企业的数据并保存为草稿。") % {"name": upload.name, "n": len(rows)}
+    )
     return redirect("returns:edit", parcel.id, year, quarter)
 
 
@@ -358,7 +364,11 @@ def review_detail(request, pk: int):
             changes.append({"row": row, "kind": "moved_out", "fields": []})
             continue
         fields = [
-            {"label": f.label, "before": show(f.name, before.get(f.name)) if before else "—", "after": show(f.name, row.values.get(f.name))}
+            {
+                "label": f.label,
+                "before": show(f.name, before.get(f.name)) if before else "—",
+                "after": show(f.name, row.values.get(f.name)),
+            }
             for f in statfields.FIELDS
             if before is None or before.get(f.name) != row.values.get(f.name)
         ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import include, path, reverse
+from django.urls import include, path, re_path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -28,6 +31,12 @@ def docs(request):
     return render(request, "api/docs.html", {"nav": "api", "swagger_config": config})
 
 
+@csrf_exempt  # a 404 whatever the method: nothing here reads or writes
+def not_found(request, rest=""):
+    """Answer any other path under /api/ as the API answers a 404: JSON, not the site's HTML page."""
+    return JsonResponse({"detail": _("未找到。"), "code": "not_found"}, status=404)
+
+
 v1 = [
     path("plan/", indicators_api.PlanView.as_view(), name="plan"),
     path("", include(router.urls)),
@@ -37,4 +46,5 @@ urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs, name="api-docs"),
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -89,7 +89,9 @@ def create_backup(output_dir: Path, *, database_url: str | None = None, media_ro
             "format": 1,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": dj_database_url.parse(database_url)["NAME"],
-            "parts": {name: {"sha256": _sha256(work / name), "bytes": (work / name).stat().st_size} for name in (DUMP, MEDIA)},
+            "parts": {
+                name: {"sha256": _sha256(work / name), "bytes": (work / name).stat().st_size} for name in (DUMP, MEDIA)
+            },
         }
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         partial = work / archive.name
@@ -131,7 +133,11 @@ def restore_backup(archive: Path, *, database_url: str | None = None, media_root
 
         args, env = _connection_args(database_url)
         restore = [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl"]
-        _run([*restore, "--single-transaction", "--exit-on-error", *args, str(work / DUMP)], env, "数据库恢复（pg_restore）")
+        _run(
+            [*restore, "--single-transaction", "--exit-on-error", *args, str(work / DUMP)],
+            env,
+            "数据库恢复（pg_restore）",
+        )
 
         moved = None
         if media_root.exists() and any(media_root.iterdir()):

@@ -7,6 +7,7 @@ worker that was killed disappears from /healthz within HEARTBEAT_TTL seconds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -57,7 +58,5 @@ def start_heartbeat(sender=None, **kwargs) -> None:
 @worker_shutdown.connect
 def stop_heartbeat(sender=None, **kwargs) -> None:
     _stop.set()
-    try:
+    with contextlib.suppress(redis.RedisError):
         broker().delete(KEY_PREFIX + (getattr(sender, "hostname", None) or socket.gethostname()))
-    except redis.RedisError:
-        pass

@@ -31,7 +31,9 @@ def table_fingerprints(dsn: dict) -> dict[str, tuple[int, str]]:
         tables = [t for (t,) in cur.fetchall()]
         found = {}
         for table in tables:
-            cur.execute(f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) FROM "{table}" t')
+            cur.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
+            )
             found[table] = cur.fetchone()
     conn.close()
     return found
@@ -94,11 +96,14 @@ def test_it_restores_every_record_history_entry_file_and_indicator_value(plan, t
 
     restored_media = tmp_path / "restored-media"
     out = io.StringIO()
-    call_command("restore", str(archive), database=url_for(fresh_database), media_root=str(restored_media), yes=True, stdout=out)
+    call_command(
+        "restore", str(archive), database=url_for(fresh_database), media_root=str(restored_media), yes=True, stdout=out
+    )
     assert "media_files=2" in out.getvalue()
 
-    source, restored = table_fingerprints(dsn_for(connection.settings_dict["NAME"])), table_fingerprints(
-        dsn_for(fresh_database)
+    source, restored = (
+        table_fingerprints(dsn_for(connection.settings_dict["NAME"])),
+        table_fingerprints(dsn_for(fresh_database)),
     )
     assert restored == source
     history = [t for t in source if t.endswith("event") or "history" in t]

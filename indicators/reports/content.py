@@ -13,8 +13,16 @@ from collections.abc import Mapping
 from . import sentences as say
 from .changes import _short
 
-TITLE = ("张江高新区宝山园“十四五”规划实施情况评估报告", "Assessment Report on the Implementation of the 14th Five-Year Plan of the Zhangjiang High-tech Zone Baoshan Sub-park")
-KINDS = {"annual": ("年度评估", "annual assessment"), "mid-term": ("中期评估", "mid-term assessment"), "final": ("终期评估", "final assessment")}
+TITLE = (
+    "张江高新区宝山园“十四五”规划实施情况评估报告",
+    "Assessment Report on the Implementation of the 14th Five-Year Plan "
+    "of the Zhangjiang High-tech Zone Baoshan Sub-park",
+)
+KINDS = {
+    "annual": ("年度评估", "annual assessment"),
+    "mid-term": ("中期评估", "mid-term assessment"),
+    "final": ("终期评估", "final assessment"),
+}
 # Parcel figures built from fewer enterprises than this are not disclosed (parcels.access.CONFIDENTIAL_BELOW).
 CONFIDENTIAL_BELOW = 3
 
@@ -36,7 +44,10 @@ LABELS = {
     "appendix": ("附录：指标说明、计算公式与计算输入", "Appendix: definitions, formulas and calculation inputs"),
     "comment": ("办公室意见", "The office's comment"),
     "parcel_contrib": ("各地块贡献", "The parcels' contributions"),
-    "confidential": ("* 企业数少于3家的地块数值不予披露。", "* Figures of parcels with fewer than three enterprises are not disclosed."),
+    "confidential": (
+        "* 企业数少于3家的地块数值不予披露。",
+        "* Figures of parcels with fewer than three enterprises are not disclosed.",
+    ),
     "main_note": (
         "注：完成进度＝当年实际÷当年目标值；预期进度值为按基期值至2025年目标匀速推进时当年应达到的数值；"
         "对标类指标的目标值为当年对标基准值。",
@@ -231,7 +242,9 @@ def build_document(
                 {"text": str(indicator["order"]), "value": indicator["order"], "format": "0"},
                 cell(iname(indicator)),
                 cell(unit(indicator)),
-                cell(ATTRIBUTES_EN.get(indicator["attribute"], indicator["attribute"]) if en else indicator["attribute"]),
+                cell(
+                    ATTRIBUTES_EN.get(indicator["attribute"], indicator["attribute"]) if en else indicator["attribute"]
+                ),
                 num_cell(row.get("base_value"), d),
                 target,
                 num_cell(row.get("value"), d),
@@ -310,7 +323,10 @@ def build_document(
     doc["sections"] = sections
 
     # Parcels × indicators.
-    header = [_t(("地块", "Parcel"), language)] + [f"{i['code']} {iname(i)}（{unit(i)}）" if not en else f"{i['code']} {iname(i)} ({unit(i)})" for i in snapshot["indicators"]]
+    header = [_t(("地块", "Parcel"), language)] + [
+        f"{i['code']} {iname(i)}（{unit(i)}）" if not en else f"{i['code']} {iname(i)} ({unit(i)})"
+        for i in snapshot["indicators"]
+    ]
     by_parcel: dict[str, dict[str, dict]] = {}
     for indicator in snapshot["indicators"]:
         for p in indicator["parcels"]:
@@ -329,7 +345,12 @@ def build_document(
             else:
                 c = num_cell(entry["value"], indicator["decimals"])
                 if entry["status"]:
-                    c = {**c, "text": f"{c['text']}（{say.status_word(entry['status'], language)}）" if not en else f"{c['text']} ({say.status_word(entry['status'], language)})"}
+                    c = {
+                        **c,
+                        "text": f"{c['text']}（{say.status_word(entry['status'], language)}）"
+                        if not en
+                        else f"{c['text']} ({say.status_word(entry['status'], language)})",
+                    }
                 cells.append(c)
                 words.append(cell(say.status_word(entry["status"], language) if entry["status"] else "—"))
         parcel_rows.append(cells)
@@ -338,7 +359,9 @@ def build_document(
 
     doc["quality"] = _quality(snapshot, pname, language)
     doc["changes"] = say.change_sentences(changes, language) if changes is not None else []
-    doc["appendix"] = [_appendix(indicator, current[indicator["code"]], snapshot, language) for indicator in snapshot["indicators"]]
+    doc["appendix"] = [
+        _appendix(indicator, current[indicator["code"]], snapshot, language) for indicator in snapshot["indicators"]
+    ]
     return doc
 
 
@@ -381,7 +404,9 @@ def _quality(snapshot: Mapping, pname, language: str) -> list[str]:
                 out.append(f"{eng}: {listed}." if en else f"{zh}：{listed}。")
         if not returns.get("missing") and not returns.get("unapproved"):
             out.append(
-                "Every parcel's quarterly returns of the year are approved." if en else f"{year}年各地块季度报表均已审核通过。"
+                "Every parcel's quarterly returns of the year are approved."
+                if en
+                else f"{year}年各地块季度报表均已审核通过。"
             )
     missing = q.get("statistics_missing") or []
     if missing:
@@ -401,7 +426,9 @@ def _quality(snapshot: Mapping, pname, language: str) -> list[str]:
     for item in q.get("provisional") or []:
         name = names[item["indicator"]]
         if en:
-            out.append(f"{name}: the {item['year']} assessment provisionally uses the {item['benchmark_year']} benchmark.")
+            out.append(
+                f"{name}: the {item['year']} assessment provisionally uses the {item['benchmark_year']} benchmark."
+            )
         else:
             out.append(f"{name}：{item['year']}年评价暂用{item['benchmark_year']}年基准值。")
     for code in q.get("benchmark_missing") or []:

@@ -36,7 +36,12 @@ TREND_LABELS = {
 }
 PARCEL_LABELS = {
     "zh": {"value": "各地块当年实际", "share": "占园区变化比重", "reference": "园区当年目标", "park": "园区当年值"},
-    "en": {"value": "Parcels' values", "share": "Share of the park's change", "reference": "Park target", "park": "Park value"},
+    "en": {
+        "value": "Parcels' values",
+        "share": "Share of the park's change",
+        "reference": "Park target",
+        "park": "Park value",
+    },
 }
 COUNTS = ("I4", "I5", "I6")
 

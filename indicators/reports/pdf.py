@@ -29,7 +29,9 @@ def write_pdf(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetime
         {
             **section,
             "trend": _data_uri(images[f"{section['code']}-trend"]) if f"{section['code']}-trend" in images else "",
-            "parcels": _data_uri(images[f"{section['code']}-parcels"]) if f"{section['code']}-parcels" in images else "",
+            "parcels": _data_uri(images[f"{section['code']}-parcels"])
+            if f"{section['code']}-parcels" in images
+            else "",
         }
         for section in doc["sections"]
     ]

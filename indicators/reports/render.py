@@ -26,9 +26,7 @@ def _ensure_server() -> None:
             _started = True
 
 
-def render_pngs(
-    figures: Mapping[str, dict], *, progress: Callable[[int, int], None] | None = None
-) -> dict[str, bytes]:
+def render_pngs(figures: Mapping[str, dict], *, progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
     """Render each figure to PNG bytes, keyed as given; `progress(done, total)` after each one."""
     _ensure_server()
     out: dict[str, bytes] = {}

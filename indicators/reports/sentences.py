@@ -143,18 +143,19 @@ def indicator_sentence(m: Measure, language: str = "zh") -> str:
     parts.append(_status_phrase(m, language))
 
     remaining_first = m.year + 1
-    if m.status not in ("benchmark_missing", "insufficient_data", "achieved", "not_achieved"):
-        if m.needed_per_year is not None and m.needed_per_year > 1e-9 and remaining_first <= m.target_year:
-            span = years_span(remaining_first, m.target_year, language)
-            amount = _amount(m.needed_per_year, m, language)
-            grow = "新增" if m.is_count else "提高"
-            if en:
-                each = "each year " if remaining_first < m.target_year else ""
-                parts.append(f"{amount} more needed {each}in {span}")
-            elif remaining_first < m.target_year:
-                parts.append(f"{span}每年需{grow}{amount}")
-            else:
-                parts.append(f"{span}需{grow}{amount}")
+    judged_before_the_end = m.status not in ("benchmark_missing", "insufficient_data", "achieved", "not_achieved")
+    needed = m.needed_per_year is not None and m.needed_per_year > 1e-9 and remaining_first <= m.target_year
+    if judged_before_the_end and needed:
+        span = years_span(remaining_first, m.target_year, language)
+        amount = _amount(m.needed_per_year, m, language)
+        grow = "新增" if m.is_count else "提高"
+        if en:
+            each = "each year " if remaining_first < m.target_year else ""
+            parts.append(f"{amount} more needed {each}in {span}")
+        elif remaining_first < m.target_year:
+            parts.append(f"{span}每年需{grow}{amount}")
+        else:
+            parts.append(f"{span}需{grow}{amount}")
     if m.status == "not_achieved" and m.gap is not None and m.gap > 0:
         amount = _amount(m.gap, m, language)
         parts.append(f"short by {amount}" if en else f"尚差{amount}")
@@ -236,11 +237,17 @@ def holding_back_sentence(
             amount = number(abs(d.change), decimals)
             unit_text = f" {unit}" if en else unit
             if d.change < 0:
-                note = f"down {amount}{unit_text} since {base_year}" if en else f"较{base_year}年减少{amount}{unit_text}"
+                note = (
+                    f"down {amount}{unit_text} since {base_year}" if en else f"较{base_year}年减少{amount}{unit_text}"
+                )
             elif d.change == 0:
                 note = f"unchanged since {base_year}" if en else f"与{base_year}年持平"
             else:
-                note = f"up only {amount}{unit_text} since {base_year}" if en else f"较{base_year}年仅增加{amount}{unit_text}"
+                note = (
+                    f"up only {amount}{unit_text} since {base_year}"
+                    if en
+                    else f"较{base_year}年仅增加{amount}{unit_text}"
+                )
         else:
             note = ""
         items.append(f"{d.parcel} ({note})" if en else f"{d.parcel}（{note}）")
@@ -276,7 +283,9 @@ def change_sentences(changes: Mapping, language: str = "zh") -> list[str]:
     out: list[str] = []
     prev = changes.get("previous")
     if not prev:
-        return ["This is the first report for this year and kind." if en else "此为本年度同类首份报告，无可比较的上次报告。"]
+        return [
+            "This is the first report for this year and kind." if en else "此为本年度同类首份报告，无可比较的上次报告。"
+        ]
     if changes.get("data_version_changed"):
         if en:
             out.append(

@@ -67,9 +67,7 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
         if code not in codes:
             raise ValidationError(_("指标“%(code)s”不存在，无法填写意见。") % {"code": code})
         if len(text) > COMMENT_MAX:
-            raise ValidationError(
-                _("指标%(code)s的意见超过%(max)s字。") % {"code": code, "max": COMMENT_MAX}
-            )
+            raise ValidationError(_("指标%(code)s的意见超过%(max)s字。") % {"code": code, "max": COMMENT_MAX})
         clean[code] = text.replace("\r\n", "\n")
     with transaction.atomic():
         snapshot = build_snapshot(year=year, plan=plan)
@@ -118,7 +116,9 @@ def render_images(report: Report, *, progress: ProgressCallback | None = None) -
 
     def step(done: int, total: int) -> None:
         if progress:
-            progress(5 + int(60 * done / total), _("正在绘制图表（%(done)s/%(total)s）") % {"done": done, "total": total})
+            progress(
+                5 + int(60 * done / total), _("正在绘制图表（%(done)s/%(total)s）") % {"done": done, "total": total}
+            )
 
     return render.render_pngs(figs, progress=step)
 
@@ -212,9 +212,11 @@ def run_queued_reports(*, limit: int = 5) -> int:
     """Generate the oldest queued reports, up to `limit`; return how many were generated."""
     requeue_stale()
     done = 0
-    for report_id in Report.objects.filter(state=Report.State.QUEUED).order_by("created_at", "id").values_list(
-        "id", flat=True
-    )[:limit]:
+    for report_id in (
+        Report.objects.filter(state=Report.State.QUEUED)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    ):
         report = generate_report(report_id)
         done += report.state == Report.State.DONE
     return done

@@ -205,9 +205,7 @@ def build_snapshot(*, year: int, plan=None) -> dict:
 
 def _quality(year: int, indicators: list[dict], parcels: list[Parcel], parcel_codes: dict[int, str]) -> dict:
     present = set(Statistic.objects.filter(year=year).values_list("parcel_id", "quarter").distinct())
-    missing = [
-        {"parcel": p.code, "quarter": q} for p in parcels for q in range(1, 5) if (p.id, q) not in present
-    ]
+    missing = [{"parcel": p.code, "quarter": q} for p in parcels for q in range(1, 5) if (p.id, q) not in present]
     provisional, benchmark_missing = [], []
     for indicator in indicators:
         for row in indicator["park"]:

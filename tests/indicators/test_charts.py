@@ -187,6 +187,14 @@ def test_it_colours_the_heatmap_by_status_with_the_word_in_each_cell():
         assert band == charts.STATUS_COLOURS[code]
 
 
+def test_it_leaves_out_a_heatmap_trace_with_no_cells():
+    cells = [[{"status": "", "text": "1.00", "score": 0.5}]]
+    figure = charts.status_heatmap(
+        parcels=["甲"], indicators=["I1"], indicator_names=["研发"], cells=cells, labels={"status": "状态", "score": "占比"}
+    )
+    assert [t["name"] for t in figure["data"]] == ["占比"]
+
+
 def test_it_draws_a_sparkline_without_axes_or_gaps():
     figure = charts.sparkline([2020, 2021, 2022], [1.0, None, 3.0], name="I1")
     valid(figure)

@@ -130,7 +130,18 @@ def test_it_writes_a_word_file_with_the_government_table(data, office, quick_cha
     assert len(main.columns) == 10
     assert len(main.rows) == 9  # the header and eight indicators
     header = [c.text for c in main.rows[0].cells]
-    assert header == ["序号", "指标名称", "单位", "属性", "基期值", "2025年目标", "当年实际", "预期进度值", "完成进度", "评价"]
+    assert header == [
+        "序号",
+        "指标名称",
+        "单位",
+        "属性",
+        "基期值",
+        "2025年目标",
+        "当年实际",
+        "预期进度值",
+        "完成进度",
+        "评价",
+    ]
     park = {
         p.indicator.name_zh: p.status
         for p in Progress.objects.filter(parcel__isnull=True, year=2023).select_related("indicator")
@@ -163,9 +174,10 @@ def test_it_generates_the_same_bytes_twice_from_the_same_snapshot(data, office):
     for fmt in services.FORMATS:
         assert first[fmt] == second[fmt], fmt
     for info in zipfile.ZipFile(io.BytesIO(first["docx"])).infolist():
-        assert info.date_time[:3] == tuple(
-            int(x) for x in report.created_at.astimezone().strftime("%Y %m %d").split()
-        ) or info.date_time[0] == report.created_at.year
+        assert (
+            info.date_time[:3] == tuple(int(x) for x in report.created_at.astimezone().strftime("%Y %m %d").split())
+            or info.date_time[0] == report.created_at.year
+        )
 
 
 def test_it_downloads_the_same_bytes_after_the_data_changed_and_a_new_report_shows_the_change(
@@ -258,9 +270,7 @@ def test_it_writes_a_pdf_with_embedded_chinese_fonts_and_real_charts(data, offic
     assert "□" not in text and "\ufffd" not in text
 
     (tmp_path / "report.pdf").write_bytes(blob)
-    subprocess.run(
-        ["pdftoppm", "-r", "30", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True
-    )
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) > 10
     for page in pages:
@@ -305,9 +315,7 @@ def test_it_starts_a_report_from_the_page_and_reports_its_progress(data, office,
     page = client.get("/reports/")
     assert page.status_code == 200
     assert "生成新报告" in page.content.decode()
-    response = client.post(
-        "/reports/", {"year": "2023", "kind": "", "language": "zh", "comment_I4": "=HYPERLINK(1)"}
-    )
+    response = client.post("/reports/", {"year": "2023", "kind": "", "language": "zh", "comment_I4": "=HYPERLINK(1)"})
     report = Report.objects.get()
     assert response.status_code == 302 and response.url == f"/reports/{report.id}/"
     assert report.state == Report.State.QUEUED and report.comments == {"I4": "=HYPERLINK(1)"}

@@ -10,11 +10,10 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcels import access, services
-from parcels.models import Parcel, ParcelReturn, ReturnRow, Statistic
-from tests.factories import make_enterprise
+from parcels.models import ParcelReturn, ReturnRow, Statistic
+from tests.factories import make_enterprise, make_parcel
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Pw-for-tests-2025"
 YEAR, QUARTER = 2024, 2
 
 
@@ -29,24 +28,32 @@ def row(enterprise, revenue="1000"):
 
 
 @pytest.fixture
-def world(plan):
+def world(db):
     User = get_user_model()
-    a, b = Parcel.objects.order_by("order")[:2]
-    manager_a = User.objects.create_user("manager-a", password=PASSWORD)
-    manager_b = User.objects.create_user("manager-b", password=PASSWORD)
+    a, b = make_parcel(), make_parcel()
+    manager_a = User.objects.create_user("manager-a")
+    manager_b = User.objects.create_user("manager-b")
     services.assign_manager(user=manager_a, parcel=a)
     services.assign_manager(user=manager_b, parcel=b)
-    office = User.objects.create_user("office-x", password=PASSWORD)
+    office = User.objects.create_user("office-x")
     office.groups.add(Group.objects.get_or_create(name=access.OFFICE)[0])
-    official = User.objects.create_user("official-x", password=PASSWORD)
+    official = User.objects.create_user("official-x")
     official.groups.add(Group.objects.get_or_create(name=access.OFFICIAL)[0])
     ent_a, ent_b = make_enterprise(parcel=a), make_enterprise(parcel=b)
     returns = {}
     for quarter, state in ((1, "approved"), (2, "submitted"), (3, "draft")):
-        ret, _ = services.save_return(parcel=b, year=YEAR, quarter=quarter, rows=[row(ent_b)], version=0, user=manager_b)
+        ret, _ = services.save_return(
+            parcel=b, year=YEAR, quarter=quarter, rows=[row(ent_b)], version=0, user=manager_b
+        )
         if state != "draft":
             ret, _ = services.save_return(
-                parcel=b, year=YEAR, quarter=quarter, rows=[row(ent_b)], version=ret.version, user=manager_b, submit=True
+                parcel=b,
+                year=YEAR,
+                quarter=quarter,
+                rows=[row(ent_b)],
+                version=ret.version,
+                user=manager_b,
+                submit=True,
             )
         if state == "approved":
             services.approve_return(parcel_return=ret, user=office)
@@ -107,10 +114,18 @@ def test_it_shows_nothing_of_another_parcel(client, world, state, url, status):
 
 
 WRITES = [
-    (lambda w, r: f"/returns/{w['b'].id}/{r.year}/{r.quarter}/", lambda w, r: {
-        "version": r.version, "rows": 1, "action": "submit",
-        "r-0-credit_code": w["ent_b"].credit_code, "r-0-enterprise_name": "x", "r-0-revenue": "1",
-    }, 404),
+    (
+        lambda w, r: f"/returns/{w['b'].id}/{r.year}/{r.quarter}/",
+        lambda w, r: {
+            "version": r.version,
+            "rows": 1,
+            "action": "submit",
+            "r-0-credit_code": w["ent_b"].credit_code,
+            "r-0-enterprise_name": "x",
+            "r-0-revenue": "1",
+        },
+        404,
+    ),
     (lambda w, r: f"/returns/{w['b'].id}/{r.year}/{r.quarter}/upload/", lambda w, r: {"file": xlsx_upload()}, 404),
     (lambda w, r: f"/returns/review/{r.pk}/", lambda w, r: {"action": "approve"}, 403),
     (lambda w, r: f"/returns/review/{r.pk}/", lambda w, r: {"action": "send_back", "comment": "x"}, 403),

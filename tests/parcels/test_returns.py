@@ -79,7 +79,7 @@ def save(setup, rows, *, version=0, submit=False, user=None, year=2024, quarter=
 
 def test_it_saves_a_draft_then_submits_it(setup):
     e1, e2 = setup["enterprises"]
-    ret, checked = save(setup, [row(e1), row(e2)])
+    ret, _ = save(setup, [row(e1), row(e2)])
     assert ret.state == ParcelReturn.State.DRAFT and ret.version == 2 and ret.rows.count() == 2
     ret, _ = save(setup, [row(e1, revenue="1100"), row(e2)], version=ret.version, submit=True)
     assert ret.state == ParcelReturn.State.SUBMITTED and ret.submitted_by == setup["manager"]
@@ -138,7 +138,9 @@ def submitted(setup, *rows):
 def test_it_writes_the_approved_rows_into_the_official_data_and_locks_the_quarter(setup):
     e1, e2 = setup["enterprises"]
     newcomer = new_credit_code()
-    ret = submitted(setup, row(e1), row(e2, moved_out=True), {**row(e1), "credit_code": newcomer, "enterprise_name": "新企业"})
+    ret = submitted(
+        setup, row(e1), row(e2, moved_out=True), {**row(e1), "credit_code": newcomer, "enterprise_name": "新企业"}
+    )
     services.approve_return(parcel_return=ret, user=setup["office"])
     ret.refresh_from_db()
     assert ret.state == ParcelReturn.State.APPROVED and ret.approved_by == setup["office"]
@@ -188,3 +190,108 @@ def test_it_only_approves_submitted_returns(setup):
     ret, _ = save(setup, [row(e1)])
     with pytest.raises(services.ReturnError, match="只有已提交"):
         services.approve_return(parcel_return=ret, user=setup["office"])
+
+
+# --- through the pages -----------------------------------------------------------
+
+
+def post_rows(parcel_return_version, rows, action="draft"):
+    data = {"version": parcel_return_version, "rows": len(rows), "action": action}
+    for i, r in enumerate(rows):
+        for name, value in r.items():
+            data[f"r-{i}-{name}"] = value
+    return data
+
+
+def test_it_refuses_a_form_edit_of_a_locked_quarter_naming_who_approved_it(client, setup):
+    e1, _ = setup["enterprises"]
+    ret = submitted(setup, row(e1))
+    services.approve_return(parcel_return=ret, user=setup["office"])
+    ret.refresh_from_db()
+    client.force_login(setup["manager"])
+    url = f"/returns/{setup['a'].id}/2024/3/"
+    response = client.post(url, post_rows(ret.version, [row(e1, revenue="9")]), follow=True)
+    html = response.content.decode()
+    assert "审核通过并锁定" in html and "由 o 于" in html
+    assert Statistic.objects.get(enterprise=e1).revenue == Decimal(1000)
+    assert ret.rows.get().revenue == Decimal(1000)
+    # The page of a locked return has no inputs to change.
+    assert 'id="save-draft"' not in client.get(url).content.decode()
+
+
+def test_it_refuses_an_admin_edit_of_a_locked_quarter(client, setup):
+    e1, _ = setup["enterprises"]
+    ret = submitted(setup, row(e1))
+    services.approve_return(parcel_return=ret, user=setup["office"])
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    stat = Statistic.objects.get(enterprise=e1)
+    data = {
+        "enterprise": e1.pk,
+        "parcel": setup["a"].pk,
+        "year": 2024,
+        "quarter": 3,
+        "revenue": "1",
+        "industrial_output": "800",
+        "sei_output": "300",
+        "value_added": "200",
+        "rd_expenditure": "50",
+        "tax": "30",
+        "employees": "100",
+        "masters_plus": "10",
+        "foreign_returnee": "2",
+        "invention_patents": "1",
+    }
+    response = client.post(f"/admin/parcels/statistic/{stat.pk}/change/", data)
+    assert response.status_code == 200 and "审核通过并锁定" in response.content.decode()
+    assert client.post(f"/admin/parcels/statistic/{stat.pk}/delete/", {"post": "yes"}).status_code == 403
+    stat.refresh_from_db()
+    assert stat.revenue == Decimal(1000)
+
+
+def test_it_tells_the_second_of_two_concurrent_savers_about_the_conflict(client, setup):
+    e1, _ = setup["enterprises"]
+    ret, _ = save(setup, [row(e1)])
+    loaded = ret.version
+    save(setup, [row(e1, revenue="2000")], version=loaded)  # someone else's save
+    client.force_login(setup["manager"])
+    response = client.post(f"/returns/{setup['a'].id}/2024/3/", post_rows(loaded, [row(e1, revenue="3000")]))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "保存冲突" in html and 'id="conflict"' in html
+    assert "3000" in html and "2,000.00" in html  # mine beside the current value
+    ret.refresh_from_db()
+    assert ret.rows.get().revenue == Decimal(2000)
+
+
+def test_it_shows_inline_errors_and_keeps_the_typed_values(client, setup):
+    e1, _ = setup["enterprises"]
+    client.force_login(setup["manager"])
+    response = client.post(f"/returns/{setup['a'].id}/2024/3/", post_rows(0, [row(e1, masters_plus="500")]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "cell-error" in html and 'value="500"' in html and "不能大于" in html
+    assert not ParcelReturn.objects.exists()
+
+
+def test_it_adds_an_enterprise_by_its_credit_code_and_moves_one_out(client, setup):
+    e1, e2 = setup["enterprises"]
+    client.force_login(setup["manager"])
+    code = new_credit_code()
+    data = post_rows(0, [row(e1), row(e2, moved_out="1")])
+    data |= {"new-credit_code": code, "new-enterprise_name": "上海新来科技有限公司"}
+    response = client.post(f"/returns/{setup['a'].id}/2024/3/", data, follow=True)
+    assert "草稿已保存" in response.content.decode()
+    ret = ParcelReturn.objects.get()
+    assert ret.rows.get(credit_code=code).enterprise_name == "上海新来科技有限公司"
+    assert ret.rows.get(credit_code=e2.credit_code).moved_out
+
+
+def test_it_previews_the_parcels_indicators_and_shows_the_history(client, setup, plan):
+    e1, e2 = setup["enterprises"]
+    ret, _ = save(setup, [row(e1), row(e2, employees="300", masters_plus="30")])
+    client.force_login(setup["manager"])
+    html = client.get(f"/returns-preview/{ret.pk}/").content.decode()
+    assert 'data-indicator="I8"' in html and "10.00" in html  # 40 of 400 employees hold a master's degree
+    history = client.get(f"/returns/{ret.pk}/history/").content.decode()
+    assert history.count('data-model="ReturnRow"') == 2 and "m" in history

@@ -81,7 +81,11 @@ def test_it_finds_nothing_wrong_in_a_plausible_row():
         ({"revenue": "5000"}, {}, ("revenue", "yoy_change", WARNING)),
         ({"employees": "300", "masters_plus": "10"}, {}, ("employees", "yoy_change", WARNING)),
         ({"rd_expenditure": "1200"}, {}, ("rd_expenditure", "rd_above_revenue", WARNING)),
-        ({"industrial_output": "0", "sei_output": "0"}, {}, ("industrial_output", "above_scale_without_output", WARNING)),
+        (
+            {"industrial_output": "0", "sei_output": "0"},
+            {},
+            ("industrial_output", "above_scale_without_output", WARNING),
+        ),
     ],
 )
 def test_it_applies_each_rule(changes, ctx, expected):

@@ -17,7 +17,7 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins and role groups (if missing), assign the managers' parcels, and print them (创建演示账号)."
+    help = "Create the demo logins and role groups if missing, assign the managers' parcels, print them (创建演示账号)."
 
     def handle(self, *args, **options):
         User = get_user_model()

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help="a parkplan-backup-*.tar written by the backup command")
-        parser.add_argument("--database", help="postgres:// URL of the database to restore into (default: DATABASE_URL)")
+        parser.add_argument(
+            "--database", help="postgres:// URL of the database to restore into (default: DATABASE_URL)"
+        )
         parser.add_argument("--media-root", help="directory for the files (default: MEDIA_ROOT)")
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
