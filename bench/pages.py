@@ -159,7 +159,9 @@ def main() -> None:
     total = html_gz = gzip_size(html)
     print(f"overview transfer (gzip): HTML {len(html) / 1024:.1f} KiB → {html_gz / 1024:.1f} KiB")
     for url in referenced_static(html.decode()):
-        found = finders.find(url.removeprefix(settings.STATIC_URL if url.startswith(settings.STATIC_URL) else "/static/"))
+        found = finders.find(
+            url.removeprefix(settings.STATIC_URL if url.startswith(settings.STATIC_URL) else "/static/")
+        )
         if not found:
             raise SystemExit(f"static file not found: {url}")
         data = Path(found).read_bytes()

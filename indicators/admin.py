@@ -21,6 +21,8 @@ from .models import (
     Plan,
     Progress,
     RecomputeState,
+    Report,
+    ReportFile,
     ReviewFigure,
 )
 
@@ -160,3 +162,16 @@ class ProgressAdmin(ReadOnlyAdmin):
 @admin.register(RecomputeState)
 class RecomputeStateAdmin(ReadOnlyAdmin):
     list_display = ["id", "computed_version", "computed_at", "data_as_of", "duration_ms"]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["id", "year", "kind", "language", "state", "data_version", "created_by", "created_at"]
+    list_filter = ["year", "kind", "state"]
+    exclude = ["snapshot"]
+
+
+@admin.register(ReportFile)
+class ReportFileAdmin(ReadOnlyAdmin):
+    list_display = ["report", "format", "size", "sha256"]
+    exclude = ["content"]

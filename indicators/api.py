@@ -24,7 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import RetrieveAPIView
 
 from parcels import access
-from parcels.api import PARCEL, QUARTER, YEAR, Pagination, int_param
+from parcels.api import QUARTER, YEAR, Pagination, int_param
 from parcels.models import Boundary, FunctionalArea, Parcel
 
 from . import compute, queries
@@ -122,9 +122,7 @@ class ParcelSerializer(serializers.ModelSerializer):
         fields = ["code", "name_zh", "name_en", "area_km2", "order", "boundaries", "functional_areas", "managed"]
 
 
-@extend_schema_view(
-    list=extend_schema(summary="地块 / Parcels"), retrieve=extend_schema(summary="地块 / Parcel")
-)
+@extend_schema_view(list=extend_schema(summary="地块 / Parcels"), retrieve=extend_schema(summary="地块 / Parcel"))
 class ParcelViewSet(viewsets.ReadOnlyModelViewSet):
     """The plan's parcels: reference data every role reads; `managed` says which are yours to write."""
 
@@ -456,7 +454,6 @@ class ProgressViewSet(viewsets.GenericViewSet, viewsets.mixins.ListModelMixin):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "sees_confidential": access.sees_confidential(self.request.user)}
-
 
 
 # --- assessment reports (the office only, as on the report pages) ----------------

@@ -266,9 +266,7 @@ def indicator_trend(
     if kind == BENCHMARK:
         chosen = [r for r in rows if not _missing(r.get("target"))]
         if chosen:
-            notes = [
-                labels["provisional"].format(year=r["benchmark_year"]) if r["provisional"] else "" for r in chosen
-            ]
+            notes = [labels["provisional"].format(year=r["benchmark_year"]) if r["provisional"] else "" for r in chosen]
             data.append(
                 {
                     "type": "scatter",

@@ -264,12 +264,12 @@ def overview(plan: Plan, period: Period, user) -> dict:
         )
     summary_intro = _("%(total)s项指标中：") % {"total": len(indicators)} if counts else ""
     summary_items = [
-        (s, _("%(word)s%(n)s项") % {"word": status_word(s), "n": counts[s]}) for s in compute.STATUS_ORDER if counts.get(s)
+        (s, _("%(word)s%(n)s项") % {"word": status_word(s), "n": counts[s]})
+        for s in compute.STATUS_ORDER
+        if counts.get(s)
     ]
     summary = summary_intro + _("、").join(text for _s, text in summary_items)
-    latest_quarter = max(
-        (q for (_code, parcel, y, q) in values if parcel is None and y == period.year), default=None
-    )
+    latest_quarter = max((q for (_code, parcel, y, q) in values if parcel is None and y == period.year), default=None)
     if not period.annual:
         latest_quarter = period.quarter
     ytd = []
@@ -332,9 +332,7 @@ def indicator_page(plan: Plan, indicator: Indicator, period: Period, user) -> di
     inputs = (trend_progress or (park_rows[-1] if park_rows else {}) or {}).get("inputs") or {}
     trend = charts.trend_rows(
         years=list(range(plan.base_year, plan.end_year + 1)),
-        actuals={
-            y: (values.get((code, None, y, 4)) or {}).get("value") for y in range(plan.base_year, last_year + 1)
-        },
+        actuals={y: (values.get((code, None, y, 4)) or {}).get("value") for y in range(plan.base_year, last_year + 1)},
         kind=indicator.target_kind,
         target=None if indicator.target_value is None else float(indicator.target_value),
         base_year=plan.base_year,
@@ -347,7 +345,9 @@ def indicator_page(plan: Plan, indicator: Indicator, period: Period, user) -> di
         ),
         target_year=plan.end_year,
     )
-    trend_fig = charts.indicator_trend(trend, labels=trend_labels(), unit=unit, decimals=decimals, kind=indicator.target_kind)
+    trend_fig = charts.indicator_trend(
+        trend, labels=trend_labels(), unit=unit, decimals=decimals, kind=indicator.target_kind
+    )
     trend_table = _trend_table(indicator, trend, unit)
 
     comparison = _parcel_comparison(plan, indicator, period, user, parcels, values, progress)
@@ -588,10 +588,9 @@ def _heat_cell(plan, indicator, parcel, period, user, values, progress, judged) 
         return {"status": "", "text": "—", "score": None}
     park = (values.get((code, None, period.year, period.q)) or {}).get("value")
     target = None if indicator.target_value is None else float(indicator.target_value)
-    if indicator.is_count:
-        score = v / park if park else None  # share of the park's count
-    else:
-        score = v / target if target else (v / park if park else None)
+    # Counts: the share of the park's count; ratios: the completion of the target (else relative to the park).
+    reference = park if indicator.is_count or not target else target
+    score = v / reference if reference else None
     return {"status": "", "text": fmt_number(v, indicator.decimals), "score": score, "value": v}
 
 
@@ -630,7 +629,9 @@ def parcel_detail(plan: Plan, parcel: Parcel, period: Period, user, indicators: 
             target=target,
             base_year=plan.base_year,
             base_value=None if base_hidden else (any_p or {}).get("base_value"),
-            benchmark={int(y): v for y, v in (((any_p or {}).get("inputs") or {}).get("benchmark_series") or {}).items()},
+            benchmark={
+                int(y): v for y, v in (((any_p or {}).get("inputs") or {}).get("benchmark_series") or {}).items()
+            },
             projection=(
                 (trend_p["inputs"].get("projection_slope"), trend_p["projected_2025"])
                 if trend_p and trend_p.get("projected_2025") is not None and not base_hidden
@@ -646,7 +647,9 @@ def parcel_detail(plan: Plan, parcel: Parcel, period: Period, user, indicators: 
                 "unit": unit,
                 "hidden": withheld,
                 "value": hidden_text() if withheld else fmt_number((value or {}).get("value"), indicator.decimals),
-                "target": target_text(indicator, p) if (p or {}).get("target") is not None or not indicator.is_count else "—",
+                "target": target_text(indicator, p)
+                if (p or {}).get("target") is not None or not indicator.is_count
+                else "—",
                 "completion": "" if withheld else fmt_percent((p or {}).get("completion")),
                 "status": "" if withheld else status,
                 "status_word": "" if withheld else status_word(status),
@@ -676,9 +679,7 @@ def functional_area_groups(plan: Plan, period: Period, user, indicators: list[In
     from parcels.models import FunctionalArea
 
     for area in queries.functional_areas():
-        group = groups.setdefault(
-            area.kind, {"kind": area.kind, "label": area.get_kind_display(), "areas": []}
-        )
+        group = groups.setdefault(area.kind, {"kind": area.kind, "label": area.get_kind_display(), "areas": []})
         group["areas"].append(
             {
                 "area": area,

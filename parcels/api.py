@@ -185,7 +185,7 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "credit_code"
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        rows = Enterprise.objects.all().select_related("parcel")
+        rows = access.enterprises_for(self.request.user).select_related("parcel")
         if self.action == "list" and (code := self.request.query_params.get("parcel")):
             rows = rows.filter(parcel__code=code)
         return rows.order_by("credit_code")

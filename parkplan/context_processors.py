@@ -1,6 +1,7 @@
-"""Template context shared by every page: the plan, the recompute state, the demo flag."""
+"""Template context shared by every page: the plan, the recompute state, the demo flag, the role."""
 
 from indicators import queries
+from parcels import access
 from parcels.models import Statistic
 
 
@@ -11,4 +12,5 @@ def site(request):
         "plan": queries.current_plan(),
         "recompute": queries.recompute_state(),
         "demo_data": Statistic.objects.filter(source=Statistic.Source.DEMO).exists(),
+        "is_office": access.is_office(request.user),
     }

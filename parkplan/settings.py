@@ -332,5 +332,9 @@ LOGGING = {
     # LOG_FORMAT=json: one JSON object a line, for journald and a log collector.
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": os.getenv("LOG_FORMAT", "plain")}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

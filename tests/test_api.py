@@ -301,11 +301,15 @@ def test_the_office_reads_every_enterprise(clients, data):
 
 
 def test_it_pages_lists_and_caps_the_page_size(clients, data):
-    body = clients["office"].get(f"{V1}/indicator-values/?page_size=5000").json()
+    body = clients["office"].get(f"{V1}/indicator-values/?page_size=1000").json()
     assert len(body["results"]) == 1000 and body["next"]
+    response = clients["office"].get(f"{V1}/indicator-values/?page_size=5000")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert "page_size须在1至1000之间，收到5000" in response.json()["detail"]
     body = clients["office"].get(f"{V1}/indicator-values/?page=2&page_size=10").json()
     assert len(body["results"]) == 10 and body["previous"]
-    assert clients["office"].get(f"{V1}/indicator-values/?page=99999").status_code == 404
+    assert clients["office"].get(f"{V1}/indicator-values/?page=99999").json()["code"] == "not_found"
+    assert clients["office"].get(f"{V1}/no-such-endpoint/").json() == {"detail": "未找到。", "code": "not_found"}
 
 
 # --- schema and documentation -----------------------------------------------------

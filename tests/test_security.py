@@ -27,7 +27,8 @@ GOOD_PASSWORD = "Lu7#qiao-Yun9"
 
 def production_env(**extra: str) -> dict[str, str]:
     """The environment of a production server: DEBUG off, HTTPS on (the default), a real secret."""
-    env = {k: v for k, v in os.environ.items() if k not in {"HTTPS", "DEBUG", "SECRET_KEY", "SECURE_HSTS_SECONDS"}}
+    unset = {"HTTPS", "DEBUG", "SECRET_KEY", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     return {
         **env,
         "DEBUG": "0",

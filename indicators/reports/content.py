@@ -455,7 +455,8 @@ def _fmt_input(value, decimals: int) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float):
-        return say.number(float(value), max(decimals, 4) if isinstance(value, float) else 0)
+        whole = float(value).is_integer()
+        return say.number(float(value), 0 if whole else max(decimals, 4))
     return str(value)
 
 

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Mapping
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 # WeasyPrint logs each step of each document at INFO.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -25,6 +24,8 @@ def _data_uri(png: bytes) -> str:
 
 def write_pdf(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetime, author: str) -> bytes:
     """Write the document model of indicators.reports.content as PDF bytes, stable for the same input."""
+    from weasyprint import HTML  # imported here: only report generation needs it, not every web process
+
     sections = [
         {
             **section,

@@ -73,8 +73,16 @@ def test_it_marks_the_years_a_benchmark_stands_in_for():
     )
     by_year = {r["year"]: r for r in rows}
     assert (by_year[2020]["target"], by_year[2020]["provisional"]) == (40.0, False)
-    assert (by_year[2022]["target"], by_year[2022]["benchmark_year"], by_year[2022]["provisional"]) == (40.0, 2020, True)
-    assert (by_year[2025]["target"], by_year[2025]["benchmark_year"], by_year[2025]["provisional"]) == (43.6, 2024, True)
+    assert (by_year[2022]["target"], by_year[2022]["benchmark_year"], by_year[2022]["provisional"]) == (
+        40.0,
+        2020,
+        True,
+    )
+    assert (by_year[2025]["target"], by_year[2025]["benchmark_year"], by_year[2025]["provisional"]) == (
+        43.6,
+        2024,
+        True,
+    )
     # The expected value moves with the benchmark: target(y) − d0·(1 − s), d0 = 40 − 35.
     assert by_year[2023]["expected"] == pytest.approx(43.9 - 5 * 0.4)
 
@@ -125,7 +133,14 @@ def test_it_draws_provisional_benchmark_years_with_open_markers():
     )
     figure = charts.indicator_trend(rows, labels=LABELS, unit="%", decimals=2, kind="benchmark")
     benchmark = figure["data"][-1]
-    assert benchmark["marker"]["symbol"] == ["circle", "circle-open", "circle-open", "circle", "circle-open", "circle-open"]
+    assert benchmark["marker"]["symbol"] == [
+        "circle",
+        "circle-open",
+        "circle-open",
+        "circle",
+        "circle-open",
+        "circle-open",
+    ]
     assert benchmark["customdata"][1] == "（暂用2020年基准值）"
 
 
@@ -153,7 +168,9 @@ def test_it_shows_shares_of_the_change_in_percent_smallest_on_top():
         {"name": "乙", "value": 0.1, "gap": None, "status": "", "text": "10.0%"},
         {"name": "丙", "value": None, "gap": None, "status": "", "text": ""},
     ]
-    figure = charts.parcel_comparison(rows, labels={"value": "占比", "reference": ""}, unit="家", decimals=0, share=True)
+    figure = charts.parcel_comparison(
+        rows, labels={"value": "占比", "reference": ""}, unit="家", decimals=0, share=True
+    )
     valid(figure)
     assert len(figure["data"]) == 1  # no reference line
     assert figure["data"][0]["y"] == ["甲", "乙"]
@@ -190,7 +207,11 @@ def test_it_colours_the_heatmap_by_status_with_the_word_in_each_cell():
 def test_it_leaves_out_a_heatmap_trace_with_no_cells():
     cells = [[{"status": "", "text": "1.00", "score": 0.5}]]
     figure = charts.status_heatmap(
-        parcels=["甲"], indicators=["I1"], indicator_names=["研发"], cells=cells, labels={"status": "状态", "score": "占比"}
+        parcels=["甲"],
+        indicators=["I1"],
+        indicator_names=["研发"],
+        cells=cells,
+        labels={"status": "状态", "score": "占比"},
     )
     assert [t["name"] for t in figure["data"]] == ["占比"]
 

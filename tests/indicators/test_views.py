@@ -118,9 +118,7 @@ def test_it_judges_years_and_only_compares_quarters(client, official, demo_data)
 
 def test_it_sums_up_the_statuses_in_one_line(client, official, demo_data):
     html = get(client, official, "/?year=2024").content.decode()
-    statuses = list(
-        Progress.objects.filter(parcel__isnull=True, year=2024).order_by().values_list("status", flat=True)
-    )
+    statuses = list(Progress.objects.filter(parcel__isnull=True, year=2024).order_by().values_list("status", flat=True))
     summary = re.search(r'data-summary="([^"]+)"', html).group(1)
     assert summary.startswith("8项指标中：")
     for code, word in (("achieved_early", "提前实现"), ("behind", "滞后"), ("benchmark_missing", "基准缺失")):
@@ -138,7 +136,9 @@ def test_it_draws_a_trend_line_on_every_card_and_lists_the_review_figures(client
     assert "vendor/plotly/plotly.min.js" in html
 
 
-def test_it_reads_precomputed_results_in_a_handful_of_queries(client, official, demo_data, django_assert_max_num_queries):
+def test_it_reads_precomputed_results_in_a_handful_of_queries(
+    client, official, demo_data, django_assert_max_num_queries
+):
     client.force_login(official)
     # About half are the session, the user and the context every page shares.
     for url in ("/", "/indicators/I3/", "/parcels/", "/parcels/nanda/", "/areas/"):
@@ -277,7 +277,7 @@ def test_it_groups_the_parcels_into_the_plans_functional_areas(client, official,
 
 def test_it_colours_the_heatmap_by_status_for_every_parcel_and_indicator(client, official, demo_data):
     html = get(client, official, "/parcels/?year=2024").content.decode()
-    status, score = figures(html)["fig-heatmap"]["data"]
+    status, _score = figures(html)["fig-heatmap"]["data"]
     assert len(status["y"]) == 10 and status["x"] == [f"I{i}" for i in range(1, 9)]
     assert "30.62" in html and "30.63" in html
 

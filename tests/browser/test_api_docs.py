@@ -1,0 +1,22 @@
+"""The API documentation at /api/docs/ renders in a real browser from the app's own files."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_shows_every_api_operation_without_a_console_error(page, plan):
+    get_user_model().objects.create_user("official", password="Pw-for-tests-2025")
+    login(page, "official", "Pw-for-tests-2025")
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(page.base_url + "/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+    assert page.locator(".swagger-ui .opblock").count() >= 20
+    assert "数据接口" in page.inner_text("h1")
+    assert "/api/v1/indicator-values/" in page.inner_text(".swagger-ui")
+    assert all(url.startswith(page.base_url) for url in requested), requested
+    assert page.problems == []
