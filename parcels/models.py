@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -18,9 +19,14 @@ from . import creditcode
 def tracked():
     """Record every insert, update and delete of a model with who, when and from where (database triggers).
 
-    Row triggers see bulk writes and raw SQL too, which Django's signals miss.
+    Database triggers see bulk writes and raw SQL too, which Django's signals
+    miss. Statement-level triggers write each statement's events in one
+    INSERT ... SELECT from its transition tables: a bulk import pays a fraction
+    of what a trigger call per row costs.
     """
-    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), level=pgtrigger.Statement
+    )
 
 
 def bilingual(zh: str, en: str) -> str:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.browser_helpers import ARTIFACTS
 from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,3 +21,5 @@ def test_it_shows_every_api_operation_without_a_console_error(page, plan):
     assert "/api/v1/indicator-values/" in page.inner_text(".swagger-ui")
     assert all(url.startswith(page.base_url) for url in requested), requested
     assert page.problems == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "api-docs.png"))
