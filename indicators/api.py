@@ -227,6 +227,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="指标 / Indicators with targets and benchmark series"),
     retrieve=extend_schema(summary="指标 / Indicator"),
 )
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="I1 … I8")])
+)
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IndicatorSerializer
     pagination_class = Pagination

@@ -282,6 +282,23 @@ def history(parcel_return: ParcelReturn) -> list[dict[str, object]]:
     return _render_events(entries)
 
 
+def enterprise_history(enterprise: Enterprise, statistics: QuerySet[Statistic]) -> list[dict[str, object]]:
+    """Return every recorded change of an enterprise and of the given statistics of it (see ``history``)."""
+    from django.apps import apps
+
+    entries = []
+    for event in (
+        apps.get_model("parcels.EnterpriseEvent").objects.filter(pgh_obj_id=enterprise.pk).select_related("pgh_context")
+    ):
+        entries.append(("parcels.EnterpriseEvent", event))
+    events = apps.get_model("parcels.StatisticEvent").objects.filter(
+        enterprise_id=enterprise.pk, parcel_id__in=statistics.values("parcel_id")
+    )
+    for event in events.select_related("pgh_context"):
+        entries.append(("parcels.StatisticEvent", event))
+    return _render_events(entries)
+
+
 def _render_events(entries) -> list[dict[str, object]]:
     """Pair each event with the previous event of the same object to show before and after."""
     previous: dict[tuple[str, object], dict[str, object]] = {}

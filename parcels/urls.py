@@ -13,4 +13,5 @@ urlpatterns = [
     path("review/<int:pk>/", views.review_detail, name="review_detail"),
     path("status/", views.status_grid, name="status"),
     path("<int:pk>/history/", views.return_history, name="history"),
+    path("enterprises/<str:code>/history/", views.enterprise_history, name="enterprise_history"),
 ]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -415,14 +415,9 @@ def status_grid(request):
     return render(request, "parcels/status_grid.html", ctx)
 
 
-@login_required
-def return_history(request, pk: int):
-    """Every recorded change of a return, its rows and its parcel-quarter's official data: who, when, from where."""
-    parcel_return = access.return_or_404(request.user, pk)
-    access.require(access.may_review(request.user) or access.may_edit_return(request.user, parcel_return))
+def _history_rows(entries):
     from django.contrib.auth import get_user_model
 
-    entries = queries.history(parcel_return)
     user_ids = {entry["context"].get("user") for entry in entries} - {None}
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     hidden = ("id", "parcel_return_id", "position", "version", "batch_id", "source")
@@ -437,10 +432,32 @@ def return_history(request, pk: int):
             for name, (before, after) in entry["diff"].items()
             if name not in hidden
         ]
+    return list(reversed(entries))
+
+
+@login_required
+def enterprise_history(request, code: str):
+    """Every recorded change of an enterprise and its statistics in the parcels the user may see."""
+    enterprise = get_object_or_404(access.enterprises_for(request.user), credit_code=code)
+    entries = queries.enterprise_history(enterprise, access.statistics_for(request.user))
+    ctx = {
+        "nav": "review" if access.may_review(request.user) else "returns",
+        "enterprise": enterprise,
+        "entries": _history_rows(entries),
+    }
+    return render(request, "parcels/enterprise_history.html", ctx)
+
+
+@login_required
+def return_history(request, pk: int):
+    """Every recorded change of a return, its rows and its parcel-quarter's official data: who, when, from where."""
+    parcel_return = access.return_or_404(request.user, pk)
+    access.require(access.may_review(request.user) or access.may_edit_return(request.user, parcel_return))
+    entries = _history_rows(queries.history(parcel_return))
     ctx = {
         "nav": "review" if access.may_review(request.user) else "returns",
         "parcel_return": parcel_return,
-        "entries": list(reversed(entries)),
+        "entries": entries,
         "back": reverse("returns:edit", args=[parcel_return.parcel_id, parcel_return.year, parcel_return.quarter]),
     }
     return render(request, "parcels/return_history.html", ctx)

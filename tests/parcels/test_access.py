@@ -180,3 +180,17 @@ def test_it_lets_each_role_reach_its_own_pages(client, world, who, url, status):
     if url == "own":
         url = f"/returns/{world['a'].id}/{YEAR}/{QUARTER}/"
     assert client.get(url).status_code == status
+
+
+def test_the_demo_users_cover_every_role(plan, capsys):
+    from django.core.management import call_command
+
+    call_command("demo_users")
+    out = capsys.readouterr().out
+    assert "manager1" in out and "manager2" in out
+    manager1 = get_user_model().objects.get(username="manager1")
+    assert access.is_manager(manager1) and access.parcels_for(manager1).count() == 2
+    assert access.is_office(get_user_model().objects.get(username="office"))
+    assert access.is_official(get_user_model().objects.get(username="official"))
+    call_command("demo_users")  # safe to run twice
+    assert access.parcels_for(manager1).count() == 2

@@ -92,3 +92,25 @@ def test_it_records_writes_outside_any_service(db):
     with pghistory.context(source="sql"):
         Statistic.objects.update(tax=Decimal(9))
     assert StatisticEvent.objects.filter(pgh_label="update", tax=Decimal(9)).count() == 1
+
+
+def test_it_shows_an_enterprises_history_only_to_those_who_may_see_it(client):
+    from parcels import access
+    from tests.factories import make_enterprise
+
+    parcel, other = make_parcel(), make_parcel()
+    User = get_user_model()
+    manager, stranger = User.objects.create_user("mine"), User.objects.create_user("stranger")
+    services.assign_manager(user=manager, parcel=parcel)
+    services.assign_manager(user=stranger, parcel=other)
+    enterprise = make_enterprise(parcel=parcel)
+    services.upsert_statistics(rows=rows(parcel, [enterprise.credit_code]), source=ImportBatch.Source.CLI, user=manager)
+    services.upsert_statistics(
+        rows=rows(parcel, [enterprise.credit_code], revenue=180), source=ImportBatch.Source.UPLOAD, user=manager
+    )
+    assert access.enterprises_for(manager).filter(pk=enterprise.pk).exists()
+    client.force_login(manager)
+    html = client.get(f"/returns/enterprises/{enterprise.credit_code}/history/").content.decode()
+    assert "营业收入(万元)：100.00 → 180.00" in html and "upload" in html
+    client.force_login(stranger)
+    assert client.get(f"/returns/enterprises/{enterprise.credit_code}/history/").status_code == 404
