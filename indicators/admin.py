@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from parcels.admin import ReadOnlyAdmin
+from parcels.admin import EventAdmin, ReadOnlyAdmin
 from parcels.models import Parcel
 
 from . import compute
@@ -175,3 +175,7 @@ class ReportAdmin(ReadOnlyAdmin):
 class ReportFileAdmin(ReadOnlyAdmin):
     list_display = ["report", "format", "size", "sha256"]
     exclude = ["content"]
+
+
+for _tracked in (Indicator, BaseValue, BenchmarkValue, ParcelTarget):
+    admin.site.register(_tracked.pgh_event_model, EventAdmin)

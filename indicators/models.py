@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcels.models import Parcel, bilingual
+from parcels.models import Parcel, bilingual, tracked
 
 from . import compute
 
@@ -76,6 +76,7 @@ class KeyIndustry(models.Model):
         return bilingual(self.name_zh, self.name_en)
 
 
+@tracked()
 class Indicator(models.Model):
     """One of the plan's indicators with its target."""
 
@@ -134,6 +135,7 @@ class Indicator(models.Model):
         return self.code in compute.COUNT_INDICATORS
 
 
+@tracked()
 class BaseValue(models.Model):
     """A value of an indicator for the park stated in the plan (e.g. 327 high-tech enterprises in 2020)."""
 
@@ -153,6 +155,7 @@ class BaseValue(models.Model):
         return f"{self.indicator.code} {self.year}: {self.value}"
 
 
+@tracked()
 class BenchmarkValue(models.Model):
     """One year of the series a benchmark target moves with (I1: Zhangjiang overall; I3: Shanghai)."""
 
@@ -173,6 +176,7 @@ class BenchmarkValue(models.Model):
         return f"{self.indicator.code} {self.year}: {self.value}"
 
 
+@tracked()
 class ParcelTarget(models.Model):
     """A share of a park-wide count target given to one parcel (指标分解)."""
 

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
+import pghistory
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
@@ -208,26 +209,30 @@ class BenchmarkCounts:
     unchanged: int
 
 
-@transaction.atomic
-def save_benchmarks(*, plan, rows, user=None) -> BenchmarkCounts:
+def save_benchmarks(*, plan, rows, user=None, source: str = "cli") -> BenchmarkCounts:
     """Load or revise benchmark values (checked rows of indicators.benchmarks); write only what differs."""
-    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan, target_kind=compute.BENCHMARK)}
-    stored = {
-        (b.indicator.code, b.year): b
-        for b in BenchmarkValue.objects.filter(indicator__in=indicators.values()).select_related("indicator")
-    }
-    created = updated = unchanged = 0
-    for row in rows:
-        current = stored.get((row.indicator, row.year))
-        if current is None:
-            BenchmarkValue.objects.create(
-                indicator=indicators[row.indicator], year=row.year, value=row.value, source=row.source, updated_by=user
-            )
-            created += 1
-        elif current.value != row.value or current.source != row.source:
-            current.value, current.source, current.updated_by = row.value, row.source, user
-            current.save(update_fields=["value", "source", "updated_by", "updated_at"])
-            updated += 1
-        else:
-            unchanged += 1
+    with transaction.atomic(), pghistory.context(source=source, user=user.pk if user else None):
+        indicators = {i.code: i for i in Indicator.objects.filter(plan=plan, target_kind=compute.BENCHMARK)}
+        stored = {
+            (b.indicator.code, b.year): b
+            for b in BenchmarkValue.objects.filter(indicator__in=indicators.values()).select_related("indicator")
+        }
+        created = updated = unchanged = 0
+        for row in rows:
+            current = stored.get((row.indicator, row.year))
+            if current is None:
+                BenchmarkValue.objects.create(
+                    indicator=indicators[row.indicator],
+                    year=row.year,
+                    value=row.value,
+                    source=row.source,
+                    updated_by=user,
+                )
+                created += 1
+            elif current.value != row.value or current.source != row.source:
+                current.value, current.source, current.updated_by = row.value, row.source, user
+                current.save(update_fields=["value", "source", "updated_by", "updated_at"])
+                updated += 1
+            else:
+                unchanged += 1
     return BenchmarkCounts(created, updated, unchanged)

@@ -28,8 +28,7 @@ ERROR_STATUSES = {
     "403": "无权操作 / Not allowed",
     "404": "不存在或无权查看 / Not found",
 }
-# Returns written through the API are recorded as such once the model names the source; until then as the form.
-RETURN_SOURCE_API = getattr(ParcelReturn.Source, "API", ParcelReturn.Source.FORM)
+RETURN_SOURCE_API = ParcelReturn.Source.API
 
 
 class ProblemSerializer(serializers.Serializer):

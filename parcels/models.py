@@ -151,6 +151,7 @@ class ImportBatch(models.Model):
         CLI = "cli", _("命令行导入")
         UPLOAD = "upload", _("网页上传")
         FORM = "form", _("网页填报")
+        API = "api", _("接口")
         DEMO = "demo", _("演示数据")
 
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -313,6 +314,7 @@ class ParcelReturn(models.Model):
     class Source(models.TextChoices):
         FORM = "form", _("网页填报")
         UPLOAD = "upload", _("网页上传")
+        API = "api", _("接口")
 
     parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="returns", verbose_name=_("地块"))
     year = models.PositiveSmallIntegerField(_("年份"))

@@ -261,6 +261,14 @@ class ReturnInvalid(ReturnError):
         super().__init__(message)
 
 
+# How an approved return's rows are recorded in the official statistics.
+STATISTIC_SOURCE = {
+    ParcelReturn.Source.FORM: Statistic.Source.FORM,
+    ParcelReturn.Source.UPLOAD: Statistic.Source.UPLOAD,
+    ParcelReturn.Source.API: Statistic.Source.API,
+}
+
+
 def lock_message(parcel_return: ParcelReturn) -> str:
     """Say who approved a parcel-quarter and when, and who can unlock it."""
     who = parcel_return.approved_by.get_username() if parcel_return.approved_by else _("联席会议办公室")
@@ -492,7 +500,7 @@ def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser) -> Up
         ]
         result = upsert_statistics(
             rows=statistic_rows,
-            source=Statistic.Source.UPLOAD if ret.source == ParcelReturn.Source.UPLOAD else Statistic.Source.FORM,
+            source=STATISTIC_SOURCE[ret.source],
             user=user,
             filename=ret.upload_name or f"{ret.parcel.code} {ret.year}Q{ret.quarter}",
             approving=ret,

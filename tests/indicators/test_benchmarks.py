@@ -30,6 +30,9 @@ def test_it_loads_then_revises_then_leaves_alone(plan, tmp_path):
     assert DataChange.objects.count() == changes  # nothing written, nothing to recompute
     value = BenchmarkValue.objects.get(indicator__code="I1", year=2021)
     assert (str(value.value), value.source) == ("3.1500", "张江高新区统计公报（修订）")
+    history = BenchmarkValue.pgh_event_model.objects.filter(pgh_obj=value).order_by("pgh_id")
+    assert [(e.pgh_label, str(e.value)) for e in history] == [("insert", "3.1000"), ("update", "3.1500")]
+    assert history.last().pgh_context.metadata["source"] == "cli"
 
 
 def test_it_reads_a_gbk_file_with_full_width_figures(plan, tmp_path):
