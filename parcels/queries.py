@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from . import statfields, validation
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
@@ -170,7 +171,12 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
 
 NOT_STARTED = "not_started"
 IMPORTED = "imported"  # no return, but official data from a command-line import: counts as approved
-STATE_WORDS = {NOT_STARTED: "未填报", IMPORTED: "已审核（导入）", **{s.value: str(s.label) for s in ParcelReturn.State}}
+# Chinese msgids; the templates translate them when they render.
+STATE_WORDS = {
+    NOT_STARTED: gettext_noop("未填报"),
+    IMPORTED: gettext_noop("已审核（导入）"),
+    **{s.value: str(s.label) for s in ParcelReturn.State},
+}
 
 
 @dataclass(frozen=True)
