@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from recompute import GENERATE, scratch_url  # noqa: E402 - the generator of bench/recompute.py
+from recompute import generate, scratch_url  # noqa: E402 - the generator of bench/recompute.py
 
 PAGES = {"overview": "/", "indicator": "/indicators/I3/"}
 
@@ -49,7 +49,6 @@ def ensure_database(base_url: str, name: str) -> bool:
 def ensure_records(enterprises: int, years: int) -> None:
     """Generate the bench records (as bench/recompute.py does) unless they are there; recompute if stale."""
     from django.core.management import call_command
-    from django.db import connection, transaction
 
     from indicators import queries, services
     from parcels.models import Statistic
@@ -58,49 +57,11 @@ def ensure_records(enterprises: int, years: int) -> None:
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     if Statistic.objects.count() != enterprises * years * 4:
         started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cur:
-            # The pages are measured, not the writes: skip the row-level history and
-            # change triggers while generating (a full recompute follows).
-            cur.execute("SET LOCAL session_replication_role = replica")
-            generate(enterprises, years)
+        generate(enterprises, years)
         print(f"generated {Statistic.objects.count():,} records in {time.perf_counter() - started:.1f}s")
-        state = queries.recompute_state()
-        state.computed_at = None
-        state.save()
     state = queries.recompute_state()
     if state.computed_at is None or state.computed_version < queries.data_version():
         print(services.recompute(full=True))
-
-
-def generate(enterprises: int, years: int) -> None:
-    """Replace every enterprise and statistic with the bench's generated ones."""
-    from django.db import connection
-
-    from parcels import creditcode
-    from parcels.models import Enterprise, Parcel
-
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM parcels_statistic")
-        cur.execute("DELETE FROM parcels_enterprise")
-    parcels = list(Parcel.objects.values_list("id", flat=True))
-    Enterprise.objects.bulk_create(
-        [
-            Enterprise(
-                credit_code=creditcode.make_code(f"91310113{i:09d}"),
-                name=f"基准测试企业{i}",
-                parcel_id=parcels[i % len(parcels)],
-            )
-            for i in range(enterprises)
-        ],
-        batch_size=10_000,
-    )
-    with connection.cursor() as cur:
-        cur.execute("SELECT setseed(0.42)")
-        cur.execute(GENERATE, {"first": 2026 - years, "last": 2025})
-        cur.execute("ANALYZE parcels_statistic")
-
-
-DEMO_INDEX = "bench_statistic_demo"
 
 
 def time_pages(client, repeat: int, connection) -> dict:
@@ -190,17 +151,6 @@ def main() -> None:
 
     print(f"records                        {Statistic.objects.count():,}")
     results = time_pages(client, args.repeat, connection)
-    # The demo-data check of parkplan/context_processors.py scans the statistics
-    # (no index on source): time the pages again with a partial index on it.
-    with connection.cursor() as cur:
-        cur.execute(f"CREATE INDEX IF NOT EXISTS {DEMO_INDEX} ON parcels_statistic (id) WHERE source = 'demo'")
-        cur.execute("ANALYZE parcels_statistic")
-    try:
-        print(f"with a partial index on parcels_statistic WHERE source = 'demo' ({DEMO_INDEX}):")
-        time_pages(client, args.repeat, connection)
-    finally:
-        with connection.cursor() as cur:
-            cur.execute(f"DROP INDEX IF EXISTS {DEMO_INDEX}")
 
     html = results["overview"].content
     total = html_gz = gzip_size(html)

@@ -55,6 +55,42 @@ CROSS JOIN LATERAL (SELECT random() * 30000 AS o, 10 + floor(random() * 400)::in
 """
 
 
+def generate(enterprises: int, years: int) -> None:
+    """Replace every enterprise and statistic with generated ones, in one transaction.
+
+    The writes are setup, not what is measured: the history and data-change
+    triggers are skipped (session_replication_role = replica), and the stored
+    results are marked stale so the next recompute is a full one.
+    """
+    from django.db import connection, transaction
+
+    from indicators.models import RecomputeState
+    from parcels import creditcode
+    from parcels.models import Enterprise, Parcel
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL session_replication_role = replica")
+        cur.execute("DELETE FROM parcels_statistic")
+        cur.execute("DELETE FROM parcels_enterprise")
+        parcels = list(Parcel.objects.values_list("id", flat=True))
+        Enterprise.objects.bulk_create(
+            [
+                Enterprise(
+                    credit_code=creditcode.make_code(f"91310113{i:09d}"),
+                    name=f"基准测试企业{i}",
+                    parcel_id=parcels[i % len(parcels)],
+                )
+                for i in range(enterprises)
+            ],
+            batch_size=10_000,
+        )
+        cur.execute("SELECT setseed(0.42)")
+        cur.execute(GENERATE, {"first": 2026 - years, "last": 2025})
+        RecomputeState.objects.update_or_create(id=1, defaults={"computed_at": None})
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE parcels_statistic")
+
+
 def scratch_url(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))
@@ -102,32 +138,14 @@ def main() -> None:
     from django.db import connection
 
     from indicators import services
-    from parcels import creditcode
-    from parcels.models import Enterprise, Parcel, Statistic
+    from parcels.models import Parcel, Statistic
 
     call_command("migrate", verbosity=0)
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     n_records = args.enterprises * args.years * 4
     if Statistic.objects.count() != n_records:
         started = time.perf_counter()
-        Statistic.objects.all().delete()
-        Enterprise.objects.all().delete()
-        parcels = list(Parcel.objects.values_list("id", flat=True))
-        Enterprise.objects.bulk_create(
-            [
-                Enterprise(
-                    credit_code=creditcode.make_code(f"91310113{i:09d}"),
-                    name=f"基准测试企业{i}",
-                    parcel_id=parcels[i % len(parcels)],
-                )
-                for i in range(args.enterprises)
-            ],
-            batch_size=10_000,
-        )
-        with connection.cursor() as cur:
-            cur.execute("SELECT setseed(0.42)")
-            cur.execute(GENERATE, {"first": 2026 - args.years, "last": 2025})
-            cur.execute("ANALYZE parcels_statistic")
+        generate(args.enterprises, args.years)
         print(f"generated {Statistic.objects.count():,} records in {time.perf_counter() - started:.1f}s")
 
     services.recompute(full=True)  # warm caches once

@@ -31,7 +31,7 @@ def check_plotly_js(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         return [
             checks.Error(
                 "static/vendor/plotly/plotly.min.js is not served",
-                hint='Add ("vendor/plotly", <plotly package>/package_data) to STATICFILES_DIRS.',
+                hint='Add "indicators.staticfiles.PlotlyJsFinder" to STATICFILES_FINDERS.',
                 id="indicators.E001",
             )
         ]

@@ -216,7 +216,11 @@ class Statistic(models.Model):
         ordering = ["year", "quarter", "enterprise_id"]
         verbose_name = _("企业统计数据")
         verbose_name_plural = _("企业统计数据")
-        indexes = [models.Index(fields=["year", "quarter", "parcel"], name="statistic_period_parcel")]
+        indexes = [
+            models.Index(fields=["year", "quarter", "parcel"], name="statistic_period_parcel"),
+            # Every page asks whether demo rows exist (to say 演示数据): answer from a tiny index.
+            models.Index(fields=["id"], condition=Q(source="demo"), name="statistic_demo"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="statistic_one_per_period"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="statistic_quarter_1_4"),

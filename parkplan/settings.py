@@ -10,7 +10,6 @@ ALLOWED_HOSTS      comma-separated (default localhost,127.0.0.1)
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 from pathlib import Path
 
@@ -193,10 +192,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # plotly.js is served from the installed plotly package, so the browser always gets the
 # version plotly.py writes figures for (the indicators app checks it at start-up).
-PLOTLY_PACKAGE_DATA = Path(importlib.util.find_spec("plotly").submodule_search_locations[0]) / "package_data"
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/plotly", PLOTLY_PACKAGE_DATA)]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "indicators.staticfiles.PlotlyJsFinder",
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -95,7 +95,7 @@ def read_messages(cookie: str | None) -> list[tuple[int, str]]:
     if not cookie:
         return []
     value = cookie.strip('"').encode().decode("unicode_escape")
-    payload = value.rsplit(":", 1)[0]
+    payload = value.split(":", 1)[0]  # payload:timestamp:signature
     compressed = payload.startswith(".")
     raw = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
     if compressed:
@@ -199,7 +199,8 @@ class ManagerUser(SignedIn):
             return
         before = int(self.fields["version"])
         text = self.load_page()
-        if text and SAVED_TEXT in text and int(self.fields["version"]) == before + 1:
+        # A first save creates the return at version 1 and saves it as 2; later saves add one.
+        if text and SAVED_TEXT in text and int(self.fields["version"]) == (before + 1 if before else 2):
             SUCCESSES[self.key] += 1
         else:
             REFUSALS[("form", "redirect without the saved message")] += 1

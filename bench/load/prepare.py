@@ -19,8 +19,9 @@ server and not a race the test itself made up:
 - 50 officials (group official) read the dashboard.
 
 Every return of these periods is deleted first (with its rows; the history
-keeps the deletion), so each return's ``version`` after the run is the number
-of saves that succeeded on it.
+keeps the deletion), so after the run each return's ``version`` − 1 (a return
+is created at version 1, and every save adds one) is the number of saves that
+succeeded on it.
 
 Run: .venv/bin/python bench/load/prepare.py --out .var/load [--managers 200 --uploaders 20 --officials 50]
 """
@@ -67,8 +68,9 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
         writer.writerow(
             [code, name, parcel.code, year, quarter, *(cell(f.name, values.get(f.name)) for f in statfields.FIELDS)]
         )
+    size = len(buffer.getvalue().encode("utf-8"))
     i = 0
-    while buffer.tell() < target_bytes:
+    while size < target_bytes:
         i += 1
         # 17 characters: 9131 0113 + a per-file salt + a serial; the check character follows.
         code = creditcode.make_code(f"913101139{salt:02d}{i:06d}")
@@ -88,10 +90,13 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
             "high_tech": "是" if i % 3 == 0 else "否",
             "listed_date": "",
         }
-        writer.writerow(
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\r\n").writerow(
             [code, f"上海宝山园负载测试企业有限公司（{salt:02d}-{i:05d}）", parcel.code, year, quarter]
             + [values[f.name] for f in statfields.FIELDS]
         )
+        buffer.write(line.getvalue())
+        size += len(line.getvalue().encode("utf-8"))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -147,10 +152,14 @@ def prepare(out: Path, *, managers: int, uploaders: int, officials: int) -> dict
             name = f"load-official{k:03d}"
             user(name, access.OFFICIAL)
             plan["officials"].append({"username": name})
-        # Start from empty returns: afterwards each return's version counts its successful saves.
-        cleared = ParcelReturn.objects.filter(
-            year__in=[*MANAGER_YEARS, UPLOAD_YEAR],
-        ).delete()[1].get("parcels.ParcelReturn", 0)
+        # Start without these returns: afterwards each one's version − 1 counts its successful saves.
+        cleared = (
+            ParcelReturn.objects.filter(
+                year__in=[*MANAGER_YEARS, UPLOAD_YEAR],
+            )
+            .delete()[1]
+            .get("parcels.ParcelReturn", 0)
+        )
     plan["indicators"] = list(Indicator.objects.order_by("order").values_list("code", flat=True))
     plan["cleared_returns"] = cleared
     (out / "plan.json").write_text(json.dumps(plan, ensure_ascii=False, indent=1), encoding="utf-8")
