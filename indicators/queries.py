@@ -136,28 +136,7 @@ VALUE_FRAME_COLUMNS = [
     "previous",
     "computed_at",
 ]
-PROGRESS_FRAME_COLUMNS = [
-    "indicator",
-    "parcel",
-    "year",
-    "value",
-    "target",
-    "benchmark_year",
-    "provisional",
-    "base_year",
-    "base_value",
-    "expected",
-    "completion",
-    "pace",
-    "status",
-    "gap",
-    "needed_per_year",
-    "projected_2025",
-    "projected_gap_2025",
-    "share_of_change",
-    "inputs",
-    "computed_at",
-]
+PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, "computed_at"]
 
 
 def _scoped(queryset, scope):

@@ -9,10 +9,7 @@ clients see of a restart.
 from __future__ import annotations
 
 import io
-import os
 import signal
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -26,36 +23,10 @@ from indicators import services
 from indicators.models import RecomputeState
 from parcels.demo import seed_demo
 from parcels.models import DataChange, Statistic
-from tests.indicators.test_celery import Redis, wait_for
+from tests.services import Redis, start_worker, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def start_worker(broker_url: str, log: Path) -> subprocess.Popen:
-    """Start a Celery worker with embedded beat in its own process group (so a kill takes beat too)."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": broker_url,
-        "RECOMPUTE_POLL_SECONDS": "1",
-    }
-    args = ["worker", "-B", "--pool=solo", "--loglevel=INFO", "--schedule", str(log.parent / "beat-schedule")]
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "parkplan", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("a"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-        worker.wait(20)
 
 
 def admin_connection():

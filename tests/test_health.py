@@ -12,7 +12,7 @@ from indicators import services
 from parcels.models import DataChange
 from parkplan import heartbeat
 from tests.factories import make_statistic
-from tests.indicators.test_celery import Redis, free_port, start_worker, wait_for
+from tests.services import Redis, free_port, start_worker, stop, wait_for
 
 
 @pytest.fixture
@@ -91,7 +91,6 @@ def test_it_sees_a_real_worker_come_and_go(client, plan, redis_server, tmp_path)
     try:
         assert wait_for(lambda: client.get("/healthz").status_code == 200, 60), log.read_text()[-3000:]
     finally:
-        worker.terminate()
-        worker.wait(20)
+        stop(worker)
     report = client.get("/healthz").json()  # a worker that stops cleanly takes its heartbeat with it
     assert report["checks"]["worker"]["ok"] is False
