@@ -13,29 +13,67 @@ from parcels.models import DataChange, FunctionalArea, Parcel
 from . import compute
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
 
-# One aggregate over the statistics: the park (parcel NULL) and every parcel in
-# one pass, with exactly the columns of compute.sums_from_records.
+# Sums over the statistics records of every parcel and of the park, with exactly
+# the columns of compute.sums_from_records. Every record belongs to one parcel,
+# so the park's sums are the exact (numeric) totals of the parcels' sums of
+# records: the park's ratios are still ratios of its records' sums, never a
+# combination of parcel values. Two plain GROUP BYs run in parallel workers,
+# which GROUPING SETS would not.
 PERIOD_SUMS_SQL = """
-SELECT parcel_id AS parcel, year, quarter,
-       count(*) AS records,
-       sum(rd_expenditure)::float8 AS rd_expenditure,
-       sum(value_added)::float8 AS value_added,
-       sum(invention_patents)::float8 AS invention_patents,
-       sum(employees)::float8 AS employees,
-       count(*) FILTER (WHERE above_scale) AS above_scale_records,
-       coalesce(sum(sei_output) FILTER (WHERE above_scale), 0)::float8 AS sei_output,
-       coalesce(sum(industrial_output) FILTER (WHERE above_scale), 0)::float8 AS industrial_output,
-       sum(foreign_returnee)::float8 AS foreign_returnee,
-       sum(masters_plus)::float8 AS masters_plus,
-       count(*) FILTER (WHERE high_tech) AS high_tech,
-       count(*) FILTER (WHERE revenue >= %(leader_revenue)s) AS leaders,
-       count(*) FILTER (
-           WHERE listed_date >= %(listing_from)s
-             AND listed_date < make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1)
-       ) AS listed
-FROM parcels_statistic
-WHERE %(every_period)s OR (year, quarter) IN %(periods)s
-GROUP BY GROUPING SETS ((parcel_id, year, quarter), (year, quarter))
+WITH parcel_sums AS (
+    SELECT parcel_id AS parcel, year, quarter,
+           count(*) AS records,
+           sum(rd_expenditure) AS rd_expenditure,
+           sum(value_added) AS value_added,
+           sum(invention_patents) AS invention_patents,
+           sum(employees) AS employees,
+           count(*) FILTER (WHERE above_scale) AS above_scale_records,
+           coalesce(sum(sei_output) FILTER (WHERE above_scale), 0) AS sei_output,
+           coalesce(sum(industrial_output) FILTER (WHERE above_scale), 0) AS industrial_output,
+           sum(foreign_returnee) AS foreign_returnee,
+           sum(masters_plus) AS masters_plus,
+           count(*) FILTER (WHERE high_tech) AS high_tech,
+           count(*) FILTER (WHERE revenue >= %(leader_revenue)s) AS leaders,
+           count(*) FILTER (
+               WHERE listed_date >= %(listing_from)s
+                 AND listed_date < make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1)
+           ) AS listed
+    FROM parcels_statistic
+    WHERE %(every_period)s OR (year, quarter) IN %(periods)s
+    GROUP BY parcel_id, year, quarter
+)
+SELECT parcel, year, quarter,
+       records::float8 AS records,
+       rd_expenditure::float8 AS rd_expenditure,
+       value_added::float8 AS value_added,
+       invention_patents::float8 AS invention_patents,
+       employees::float8 AS employees,
+       above_scale_records::float8 AS above_scale_records,
+       sei_output::float8 AS sei_output,
+       industrial_output::float8 AS industrial_output,
+       foreign_returnee::float8 AS foreign_returnee,
+       masters_plus::float8 AS masters_plus,
+       high_tech::float8 AS high_tech,
+       leaders::float8 AS leaders,
+       listed::float8 AS listed
+FROM parcel_sums
+UNION ALL
+SELECT NULL, year, quarter,
+       sum(records)::float8,
+       sum(rd_expenditure)::float8,
+       sum(value_added)::float8,
+       sum(invention_patents)::float8,
+       sum(employees)::float8,
+       sum(above_scale_records)::float8,
+       sum(sei_output)::float8,
+       sum(industrial_output)::float8,
+       sum(foreign_returnee)::float8,
+       sum(masters_plus)::float8,
+       sum(high_tech)::float8,
+       sum(leaders)::float8,
+       sum(listed)::float8
+FROM parcel_sums
+GROUP BY year, quarter
 """
 
 
@@ -43,7 +81,7 @@ def period_sums(*, listing_from: dt.date, periods: set[tuple[int, int]] | None =
     """Sum the statistics per scope and period, in the database.
 
     Columns: parcel (int, None for the park), year, quarter (int) and
-    compute.SUM_COLUMNS (counts int, sums float). `periods`, (year, quarter)
+    compute.SUM_COLUMNS (floats; the counts are whole). `periods`, (year, quarter)
     pairs, None for every period.
     """
     params = {
