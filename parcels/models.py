@@ -13,7 +13,7 @@ from django.db.models.functions import Now
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import creditcode
+from . import creditcode, statfields
 
 
 def tracked():
@@ -27,6 +27,10 @@ def tracked():
     return pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), level=pgtrigger.Statement
     )
+
+
+# Every number of a return is ≥ 0 (statistics and the rows of returns alike).
+NON_NEGATIVE = Q(**{f"{name}__gte": 0 for name in statfields.NUMBER_FIELDS})
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -226,18 +230,7 @@ class Statistic(models.Model):
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="statistic_quarter_1_4"),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="statistic_year_range"),
             models.CheckConstraint(
-                condition=Q(
-                    revenue__gte=0,
-                    industrial_output__gte=0,
-                    sei_output__gte=0,
-                    value_added__gte=0,
-                    rd_expenditure__gte=0,
-                    tax__gte=0,
-                    employees__gte=0,
-                    masters_plus__gte=0,
-                    foreign_returnee__gte=0,
-                    invention_patents__gte=0,
-                ),
+                condition=NON_NEGATIVE,
                 name="statistic_non_negative",
             ),
             models.CheckConstraint(
@@ -418,18 +411,7 @@ class ReturnRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parcel_return", "credit_code"], name="return_row_one_per_enterprise"),
             models.CheckConstraint(
-                condition=Q(
-                    revenue__gte=0,
-                    industrial_output__gte=0,
-                    sei_output__gte=0,
-                    value_added__gte=0,
-                    rd_expenditure__gte=0,
-                    tax__gte=0,
-                    employees__gte=0,
-                    masters_plus__gte=0,
-                    foreign_returnee__gte=0,
-                    invention_patents__gte=0,
-                ),
+                condition=NON_NEGATIVE,
                 name="return_row_non_negative",
             ),
         ]
