@@ -55,7 +55,12 @@ def page(browser, live_server):
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}"))
+    # A request the browser itself cancels (a navigation or a download leaving the page while
+    # the icon still loads) is ERR_ABORTED, not a failure; a missing file shows as HTTP 404 below.
+    page.on(
+        "requestfailed",
+        lambda r: "ERR_ABORTED" not in (r.failure or "") and page.problems.append(f"failed: {r.url} {r.failure}"),
+    )
     page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))
     page.base_url = live_server.url
     yield page
