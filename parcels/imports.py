@@ -221,6 +221,35 @@ WITHIN = (
 )
 
 
+# Columns whose values differ on every row: remembering them would cost more than it saves.
+UNIQUE_COLUMNS = frozenset({"credit_code", "enterprise_name"})
+
+
+def _once_per_value(parse: Callable[[object], object]) -> Callable[[object], object]:
+    """Wrap a cell parser for one table so that a repeated raw value is parsed once.
+
+    Parsers are pure and return immutable values, so the first outcome (value
+    or BadValue message) stands for every later cell with the same value and type.
+    """
+    seen: dict[tuple[type, object], tuple[bool, object]] = {}
+
+    def parse_once(value: object) -> object:
+        slot = (type(value), value)  # the type too: True == 1 == 1.0, but they parse differently
+        outcome = seen.get(slot)
+        if outcome is None:
+            try:
+                outcome = (True, parse(value))
+            except numbers.BadValue as exc:
+                outcome = (False, str(exc))
+            seen[slot] = outcome
+        ok, result = outcome
+        if not ok:
+            raise numbers.BadValue(result)
+        return result
+
+    return parse_once
+
+
 def _header_columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowError]]:
     wanted = {fold_header(label): key for key, label in statfields.COLUMNS}
     columns: dict[str, int] = {}
@@ -257,7 +286,10 @@ def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -
             raise numbers.BadValue("没有这个地块，请填写地块名称或代码")
         return parcel_id
 
-    parsers = {key: PARSERS.get(key, parse_parcel) for key, _ in statfields.COLUMNS}  # in column order
+    parsers = {  # in column order
+        key: _once_per_value(PARSERS.get(key, parse_parcel)) if key not in UNIQUE_COLUMNS else PARSERS[key]
+        for key, _ in statfields.COLUMNS
+    }
     result = ParseResult()
     first_row_of: dict[tuple[str, int, int], int] = {}
     for row_number, cells in enumerate(rows, start=2):

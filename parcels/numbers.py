@@ -50,10 +50,16 @@ TRUE_WORDS = {"是", "Y", "YES", "TRUE", "T", "1", "√", "有"}
 FALSE_WORDS = {"否", "N", "NO", "FALSE", "F", "0", "×", "无"}
 
 
+# One table for both foldings: a full-width character's half-width twin is ASCII,
+# never one of the dashes or spaces, so a single translate() pass is equivalent.
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | _DASHES
+
+
 def fold(text: str) -> str:
     """Fold full-width characters to half-width, odd dashes and spaces to plain ones, and strip."""
-    folded = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
-    return folded.translate(_DASHES).strip()
+    if text.isascii():  # most cells: nothing to fold
+        return text.strip()
+    return text.translate(_FOLD).strip()
 
 
 def is_blank(value: object) -> bool:

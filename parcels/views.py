@@ -5,9 +5,6 @@ Every object is found through parcels.access: another parcel's return answers 40
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -19,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, forms, queries, services, statfields, validation
 from .models import ParcelReturn
+from .return_table import input_value as _input_value
+from .return_table import render_rows, show
 
 YEARS = range(2000, 2101)
 # The file with its errors marked is kept in the session for download; larger files are not.
@@ -28,78 +27,6 @@ MARKED_MAX_BYTES = 2 * 1024 * 1024
 def _check_period(year: int, quarter: int) -> None:
     if year not in YEARS or quarter not in (1, 2, 3, 4):
         raise Http404
-
-
-def show(name: str, value: object) -> str:
-    """Format a stored value for reading: 1,234.50 for money, 1,234 for counts, 是/否, dates."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if name in statfields.MONEY_FIELDS:
-        return f"{Decimal(value):,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def _input_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return "1" if value == "是" else "" if value == "否" else value
-    return str(value)
-
-
-def _table(rows, findings, previous) -> list[dict[str, object]]:
-    """Build the rows of the return table: inputs, last period's values and the findings of each cell."""
-    by_cell: dict[tuple[int, str], list[validation.Finding]] = {}
-    for finding in findings:
-        by_cell.setdefault((finding.row, finding.field), []).append(finding)
-    table = []
-    for i, row in enumerate(rows):
-        position = i + 1
-        code = str(row.get("credit_code") or "")
-        before = previous.get(code, {})
-        cells = []
-        for f in statfields.FIELDS:
-            cell_findings = by_cell.get((position, f.name), [])
-            cells.append(
-                {
-                    "name": f.name,
-                    "label": f.label,
-                    "kind": f.kind,
-                    "money": f.money,
-                    "value": _input_value(row.get(f.name)),
-                    "previous": show(f.name, before.get(f.name)) if before else "",
-                    "findings": cell_findings,
-                    "severity": "error"
-                    if any(x.severity == validation.ERROR for x in cell_findings)
-                    else ("warning" if cell_findings else ""),
-                }
-            )
-        row_findings = [x for key, items in by_cell.items() if key[0] == position for x in items]
-        table.append(
-            {
-                "i": i,
-                "position": position,
-                "credit_code": code,
-                "enterprise_name": row.get("enterprise_name") or "",
-                "moved_out": bool(row.get("moved_out")),
-                "explanation": row.get("explanation") or "",
-                "cells": cells,
-                "code_findings": by_cell.get((position, "credit_code"), [])
-                + by_cell.get((position, "enterprise_name"), []),
-                "warnings": [x for x in row_findings if x.severity == validation.WARNING],
-            }
-        )
-    return table
 
 
 @login_required
@@ -144,7 +71,7 @@ def _return_page(request, parcel, year, quarter, *, rows=None, findings=None, pa
         "version": parcel_return.version if parcel_return else 0,
         "deadline": queries.deadline(year, quarter),
         "fields": statfields.FIELDS,
-        "table": _table(rows, findings, previous),
+        "table_rows": render_rows(rows, findings, previous, editable=editable),
         "row_count": len(rows),
         "errors": [f for f in findings if f.severity == validation.ERROR],
         "warnings": [f for f in findings if f.severity == validation.WARNING],

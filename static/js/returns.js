@@ -3,6 +3,11 @@
 (function () {
   "use strict";
   var form = document.getElementById("return-form");
+  // Each column's constants (kind, money) are on its header cell, not on every input.
+  var money = {};
+  document.querySelectorAll(".return-table thead th[data-field]").forEach(function (th) {
+    money[th.dataset.field] = th.dataset.money;
+  });
 
   function number(input) {
     var text = (input.value || "").replace(/[,，\s]/g, "").replace(/[０-９．]/g, function (c) {
@@ -17,8 +22,9 @@
     var value = number(input);
     if (isNaN(value)) return "不是有效的数字";
     if (value < 0) return "不能为负数";
-    if (input.dataset.money === "0" && Math.floor(value) !== value) return "应为整数";
-    if (input.dataset.money === "1" && /\.\d{3,}$/.test(input.value.trim())) return "最多保留两位小数";
+    var isMoney = money[input.dataset.field];
+    if (isMoney === "0" && Math.floor(value) !== value) return "应为整数";
+    if (isMoney === "1" && /\.\d{3,}$/.test(input.value.trim())) return "最多保留两位小数";
     var row = input.closest("tr");
     var get = function (name) {
       var other = row.querySelector('input[data-field="' + name + '"]');
