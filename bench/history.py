@@ -51,9 +51,10 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    from parcels import creditcode, services
+    from parcels import services
     from parcels.imports import StatisticRow
     from parcels.models import Parcel, Statistic
+    from parkplan import creditcode
 
     parcel = Parcel.objects.create(code="bench", name_zh="基准地块", name_en="Bench", area_km2=1, order=1)
 

@@ -65,8 +65,8 @@ def generate(enterprises: int, years: int) -> None:
     from django.db import connection, transaction
 
     from indicators.models import RecomputeState
-    from parcels import creditcode
     from parcels.models import Enterprise, Parcel
+    from parkplan import creditcode
 
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL session_replication_role = replica")

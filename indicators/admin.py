@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from parcels.admin import EventAdmin, ReadOnlyAdmin
 from parcels.models import Parcel
+from parkplan.admin import EventAdmin, ReadOnlyAdmin
 
 from . import compute
 from .models import (

@@ -24,8 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.generics import RetrieveAPIView
 
 from parcels import access
-from parcels.api import QUARTER, YEAR, Pagination, int_param
 from parcels.models import Boundary, FunctionalArea, Parcel
+from parkplan.api import QUARTER, YEAR, Pagination, int_param
 
 from . import compute, queries
 from .exports import number

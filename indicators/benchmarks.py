@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from parcels import numbers
-from parcels.imports import RowError, UnreadableFile, read_csv_table
+from parkplan import numbers
+from parkplan.tables import RowError, UnreadableFile, read_csv_table
 
 COLUMNS = ("indicator", "year", "value", "source")
 

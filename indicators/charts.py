@@ -14,8 +14,9 @@ always come with the status word (bar text, heatmap cell text, hover).
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping, Sequence
+
+from parkplan.numbers import is_missing
 
 from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for
 
@@ -81,10 +82,6 @@ def _merge(base: dict, extra: Mapping) -> dict:
     return base
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _number_format(decimals: int) -> str:
     return f",.{decimals}f"
 
@@ -122,19 +119,19 @@ def trend_rows(
     """
     series = {int(y): float(v) for y, v in (benchmark or {}).items()}
     span = target_year - base_year
-    last_actual = max((y for y in years if not _missing(actuals.get(y))), default=None)
+    last_actual = max((y for y in years if not is_missing(actuals.get(y))), default=None)
     base_target = None
     if kind == BENCHMARK:
         base_target = benchmark_for(series, base_year)[0]
     elif target is not None:
         base_target = target
-    d0 = None if base_target is None or _missing(base_value) else base_target - base_value
+    d0 = None if base_target is None or is_missing(base_value) else base_target - base_value
     rows = []
     for year in years:
         actual = actuals.get(year)
         row = {
             "year": year,
-            "actual": None if _missing(actual) else float(actual),
+            "actual": None if is_missing(actual) else float(actual),
             "expected": None,
             "target": None,
             "benchmark_year": None,
@@ -154,7 +151,7 @@ def trend_rows(
                 row["expected"] = target - d0 * (1 - s)
         if projection is not None and last_actual is not None and last_actual <= year <= target_year:
             slope, at_target = projection
-            if not (_missing(slope) or _missing(at_target)):
+            if not (is_missing(slope) or is_missing(at_target)):
                 row["projected"] = at_target - slope * (target_year - year)
         rows.append(row)
     if kind == CUMULATIVE and rows and rows[0]["year"] == base_year and rows[0]["actual"] is None:
@@ -170,7 +167,7 @@ def sparkline(years: Sequence[int], values: Sequence[float | None], *, name: str
 
     In: years and their values (None: a gap). One trace named `name`.
     """
-    points = [(y, v) for y, v in zip(years, values, strict=True) if not _missing(v)]
+    points = [(y, v) for y, v in zip(years, values, strict=True) if not is_missing(v)]
     xs = [y for y, _ in points]
     ys = [v for _, v in points]
     trace = {
@@ -219,7 +216,7 @@ def indicator_trend(
     hover = f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>"
 
     def points(key: str) -> tuple[list, list]:
-        chosen = [(r["year"], r[key]) for r in rows if not _missing(r.get(key))]
+        chosen = [(r["year"], r[key]) for r in rows if not is_missing(r.get(key))]
         return [x for x, _ in chosen], [y for _, y in chosen]
 
     data = []
@@ -264,7 +261,7 @@ def indicator_trend(
             }
         )
     if kind == BENCHMARK:
-        chosen = [r for r in rows if not _missing(r.get("target"))]
+        chosen = [r for r in rows if not is_missing(r.get("target"))]
         if chosen:
             notes = [labels["provisional"].format(year=r["benchmark_year"]) if r["provisional"] else "" for r in chosen]
             data.append(
@@ -285,7 +282,7 @@ def indicator_trend(
                 }
             )
     else:
-        chosen = [r for r in rows if not _missing(r.get("target"))]
+        chosen = [r for r in rows if not is_missing(r.get("target"))]
         if chosen:
             data.append(
                 {
@@ -345,17 +342,17 @@ def parcel_comparison(
     ordered by gap (largest on top) or, for shares, smallest share on top.
     """
     if share:
-        ordered = sorted(rows, key=lambda r: (_missing(r["value"]), r["value"] if not _missing(r["value"]) else 0))
+        ordered = sorted(rows, key=lambda r: (is_missing(r["value"]), r["value"] if not is_missing(r["value"]) else 0))
     else:
         ordered = sorted(
             rows,
             key=lambda r: (
-                _missing(r.get("gap")),
-                -(r["gap"] if not _missing(r.get("gap")) else 0),
-                r["value"] if not _missing(r["value"]) else 0,
+                is_missing(r.get("gap")),
+                -(r["gap"] if not is_missing(r.get("gap")) else 0),
+                r["value"] if not is_missing(r["value"]) else 0,
             ),
         )
-    ordered = [r for r in ordered if not _missing(r["value"])]
+    ordered = [r for r in ordered if not is_missing(r["value"])]
     ordered.reverse()  # Plotly draws the first category at the bottom
     names = [r["name"] for r in ordered]
     values = [r["value"] * 100 if share else r["value"] for r in ordered]
@@ -432,7 +429,7 @@ def status_heatmap(
             judged = status in STATUS_ORDER
             status_row.append(STATUS_ORDER.index(status) if judged else None)
             # A cell without a status or a score still carries its words (e.g. the confidentiality notice).
-            score_row.append(None if judged else (0.0 if _missing(score) else max(0.0, min(1.0, float(score)))))
+            score_row.append(None if judged else (0.0 if is_missing(score) else max(0.0, min(1.0, float(score)))))
             status_text_row.append(words if judged else "")
             score_text_row.append("" if judged else words)
             hover_row.append(indicator_names[j])

@@ -12,11 +12,13 @@ Every number an official reads is made here, so every rule is in one place:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
+
+from parkplan.numbers import is_missing
+from parkplan.periods import quarter_end
 
 ABSOLUTE, BENCHMARK, CUMULATIVE = "absolute", "benchmark", "cumulative"
 COUNT_INDICATORS = ("I4", "I5", "I6")
@@ -100,13 +102,6 @@ FORMULAS: dict[str, Formula] = {
 }
 
 
-def period_end(year: int, quarter: int) -> dt.date:
-    """Return the last day of a quarter."""
-    if quarter == 4:
-        return dt.date(year, 12, 31)
-    return dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
-
-
 def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.DataFrame:
     """Sum enterprise records per scope and period.
 
@@ -124,7 +119,7 @@ def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.Dat
     above = r["above_scale"].astype(bool)
     listed_dates = pd.to_datetime(r["listed_date"])
     ends = pd.to_datetime(
-        [period_end(int(y), int(q)) for y, q in zip(r["year"], r["quarter"], strict=True)], format="ISO8601"
+        [quarter_end(int(y), int(q)) for y, q in zip(r["year"], r["quarter"], strict=True)], format="ISO8601"
     )
     parts = pd.DataFrame(
         {
@@ -203,7 +198,7 @@ def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.D
 
 
 def _scope_key(parcel) -> int:
-    return -1 if parcel is None or (isinstance(parcel, float) and math.isnan(parcel)) else int(parcel)
+    return -1 if is_missing(parcel) else int(parcel)
 
 
 def _none_first(column: pd.Series) -> pd.Series:
@@ -509,7 +504,7 @@ def progress_table(
     """
     lookup: dict[tuple[str, int, int], float | None] = {}
     for code, parcel, year, value in annual[["indicator", "parcel", "year", "value"]].itertuples(index=False):
-        missing = value is None or (isinstance(value, float) and math.isnan(value))
+        missing = is_missing(value)
         lookup[(code, _scope_key(parcel), int(year))] = None if missing else float(value)
 
     def actuals(code: str, scope: int) -> dict[int, float | None]:

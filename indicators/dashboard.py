@@ -17,24 +17,21 @@ from django.utils.translation import gettext as _
 
 from parcels import access
 from parcels.models import Parcel
-
-from . import charts, compute, queries
-from .formatting import (
+from parkplan.formatting import (
     fmt_number,
     fmt_percent,
     fmt_year_on_year,
     hidden_text,
     language,
     period_label,
-    progress_reason,
 )
+from parkplan.numbers import is_missing
+
+from . import charts, compute, queries
 from .models import Indicator, Plan
+from .reasons import progress_reason
 
 HIDDEN = object()  # a table cell withheld for confidentiality
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 # --- the period a page shows ----------------------------------------------------
@@ -531,7 +528,7 @@ def _parcel_comparison(plan, indicator, period, user, parcels, values, progress)
 
 
 def _sort_key(value, missing: float = math.inf) -> float:
-    if value is HIDDEN or _missing(value):
+    if value is HIDDEN or is_missing(value):
         return missing
     return float(value)
 
@@ -584,7 +581,7 @@ def _heat_cell(plan, indicator, parcel, period, user, values, progress, judged) 
                 "score": share,
                 "value": v,
             }
-    if _missing(v):
+    if is_missing(v):
         return {"status": "", "text": "—", "score": None}
     park = (values.get((code, None, period.year, period.q)) or {}).get("value")
     target = None if indicator.target_value is None else float(indicator.target_value)

@@ -7,8 +7,9 @@ formula.
 from __future__ import annotations
 
 import csv
-import math
 from typing import IO
+
+from parkplan.numbers import is_missing
 
 from . import compute
 from .models import IndicatorValue, Plan, Progress
@@ -39,7 +40,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def number(value) -> str:
     """Format a number for CSV: empty for none, whole numbers without a decimal point, else full precision."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

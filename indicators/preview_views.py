@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from parcels import access, validation
 from parcels import queries as parcel_queries
+from parkplan.formatting import fmt_number
 
 from . import queries
-from .formatting import fmt_number
 from .models import Indicator, IndicatorValue
 from .preview import parcel_values
 

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkplan.admin import EventAdmin, ReadOnlyAdmin
+
 from . import services, statfields
 from .models import (
     Boundary,
@@ -21,19 +23,6 @@ from .models import (
     ReturnRow,
     Statistic,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Show rows that code writes (results, logs) without letting anyone add, change or delete them."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class BoundaryInline(admin.StackedInline):
@@ -185,22 +174,6 @@ class ReturnRowAdmin(ReadOnlyAdmin):
     list_display = ["parcel_return", "position", "credit_code", "enterprise_name", "moved_out", "revenue", "employees"]
     list_select_related = ["parcel_return__parcel"]
     search_fields = ["credit_code", "enterprise_name"]
-
-
-class EventAdmin(ReadOnlyAdmin):
-    """The recorded history of a tracked model: what changed, when, by whom and from where (read-only)."""
-
-    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_id", "context"]
-    list_filter = ["pgh_label"]
-    date_hierarchy = "pgh_created_at"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("pgh_context")
-
-    @admin.display(description=_("来源"))
-    def context(self, event) -> str:
-        metadata = event.pgh_context.metadata if event.pgh_context_id and event.pgh_context else {}
-        return ", ".join(f"{key}={value}" for key, value in sorted(metadata.items()))
 
 
 for _tracked in (Enterprise, Statistic, ParcelManager, ParcelReturn, ReturnRow):

@@ -17,7 +17,8 @@ from decimal import Decimal
 import numpy as np
 from django.db import transaction
 
-from . import creditcode
+from parkplan import creditcode
+
 from .models import Enterprise, Parcel, Statistic
 
 YEARS = range(2020, 2026)

@@ -7,7 +7,6 @@ is passed in. Nothing here writes: ``services.upsert_statistics`` does.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,7 +19,10 @@ from typing import BinaryIO
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from . import numbers, statfields
+from parkplan import numbers
+from parkplan.tables import RowError, UnreadableFile, read_bytes, read_csv_table
+
+from . import statfields
 from .models import Parcel
 
 DATA_SHEET = "统计数据"
@@ -28,26 +30,6 @@ NAME_MAX_LENGTH = 200
 LABELS = dict(statfields.COLUMNS)  # column key -> Chinese header
 
 Value = Decimal | int | bool | date | None
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the row as Excel numbers it (header = 1), the column header, the raw value."""
-
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        parts = []
-        if self.row:
-            parts.append(f"第{self.row}行")
-        if self.column:
-            parts.append(f"「{self.column}」")
-        if self.value:
-            parts.append(f"值“{self.value}”")
-        return " ".join(parts) + ("：" if parts else "") + self.message
 
 
 @dataclass(frozen=True)
@@ -85,10 +67,6 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class UnreadableFile(Exception):
-    """A file that cannot be opened as .xlsx or decoded as CSV; the message is for the user."""
 
 
 def fold_header(text: object) -> str:
@@ -138,15 +116,9 @@ def read_statistics_file(
     return parse_table(table, parcel_lookup() if parcels is None else parcels)
 
 
-def _read_bytes(source: str | Path | BinaryIO) -> bytes:
-    if isinstance(source, (str, Path)):
-        return Path(source).read_bytes()
-    return source.read()
-
-
 def _xlsx_rows(source: str | Path | BinaryIO) -> list[tuple[object, ...]]:
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(_read_bytes(source)), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(read_bytes(source)), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
         raise UnreadableFile("无法读取该Excel文件，请确认是 .xlsx 格式") from None
     try:
@@ -156,22 +128,6 @@ def _xlsx_rows(source: str | Path | BinaryIO) -> list[tuple[object, ...]]:
         return list(sheet.iter_rows(min_row=1, values_only=True))
     finally:
         workbook.close()
-
-
-def read_csv_table(source: str | Path | BinaryIO) -> list[list[str]]:
-    """Return the rows of a CSV file in UTF-8 (with or without BOM) or GBK/GB18030; raise UnreadableFile."""
-    data = _read_bytes(source)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnreadableFile("无法识别文件编码，请另存为UTF-8或GBK编码的CSV")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def _show(value: object) -> str:

@@ -13,7 +13,9 @@ from django.db.models.functions import Now
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import creditcode, statfields
+from parkplan import creditcode
+
+from . import statfields
 
 
 def tracked():

@@ -11,31 +11,17 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_noop
 
+from parkplan.periods import last_ended_period, previous_period, quarter_end
+
 from . import statfields, validation
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
 
 VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
 
 
-def quarter_end(year: int, quarter: int) -> dt.date:
-    """Return the last day of a quarter."""
-    if quarter == 4:
-        return dt.date(year, 12, 31)
-    return dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
-
-
 def deadline(year: int, quarter: int) -> dt.date:
     """Return the day a quarter's return is due: RETURN_DEADLINE_DAYS after the quarter ends."""
     return quarter_end(year, quarter) + dt.timedelta(days=settings.RETURN_DEADLINE_DAYS)
-
-
-def previous_period(year: int, quarter: int) -> tuple[int, int]:
-    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-
-
-def last_ended_period(today: dt.date) -> tuple[int, int]:
-    """Return the latest quarter that has ended by ``today``."""
-    return previous_period(today.year, (today.month - 1) // 3 + 1)
 
 
 def recent_periods(today: dt.date, count: int = 8) -> list[tuple[int, int]]:

@@ -49,7 +49,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import numbers, statfields
+from parkplan import numbers
+
+from . import statfields
 from .imports import (
     DATA_SHEET,
     LABELS,

@@ -21,7 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import creditcode, numbers, statfields
+from parkplan import creditcode, numbers
+
+from . import statfields
 
 ERROR, WARNING = "error", "warning"
 

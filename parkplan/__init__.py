@@ -1,3 +1,6 @@
-from .celery import app as celery_app
+"""The project: settings, URLs, the Celery app, and the pure helpers both apps share.
 
-__all__ = ("celery_app",)
+The Celery app is loaded by ParkplanConfig.ready() (and found by ``celery -A
+parkplan`` as parkplan.celery), not here, so that importing a pure helper such
+as parkplan.numbers pulls in neither Django nor Celery.
+"""

@@ -1,6 +1,7 @@
 """The worker's heartbeat: every few seconds a live worker writes a short-lived key to Redis.
 
-Loaded in every worker by CELERY_IMPORTS. A thread of the worker's main process
+Connected in every process by the parkplan app's ready() (``connect``); only a
+Celery worker sends the signals that start and stop it. A thread of the worker's main process
 writes it, so a worker busy with a long recompute still shows as alive, and a
 worker that was killed disappears from /healthz within HEARTBEAT_TTL seconds.
 """
@@ -48,15 +49,19 @@ def _run(hostname: str) -> None:
         _stop.wait(HEARTBEAT_SECONDS)
 
 
-@worker_ready.connect
 def start_heartbeat(sender=None, **kwargs) -> None:
     hostname = getattr(sender, "hostname", None) or socket.gethostname()
     _stop.clear()
     threading.Thread(target=_run, args=(hostname,), name="heartbeat", daemon=True).start()
 
 
-@worker_shutdown.connect
 def stop_heartbeat(sender=None, **kwargs) -> None:
     _stop.set()
     with contextlib.suppress(redis.RedisError):
         broker().delete(KEY_PREFIX + (getattr(sender, "hostname", None) or socket.gethostname()))
+
+
+def connect() -> None:
+    """Start the heartbeat when a worker is ready and stop it when the worker shuts down."""
+    worker_ready.connect(start_heartbeat, dispatch_uid="parkplan-heartbeat-start")
+    worker_shutdown.connect(stop_heartbeat, dispatch_uid="parkplan-heartbeat-stop")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "parkplan",
     "parcels",
     "indicators",
 ]
@@ -219,8 +220,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Every worker writes a heartbeat to Redis that /healthz reads (parkplan/heartbeat.py).
-CELERY_IMPORTS = ["parkplan.heartbeat"]
+# Every worker writes a heartbeat to Redis that /healthz reads (parkplan/heartbeat.py,
+# connected in ParkplanConfig.ready()).
 # /healthz turns unhealthy when a data change has waited this long for the indicators.
 HEALTH_RECOMPUTE_LAG_SECONDS = envint("HEALTH_RECOMPUTE_LAG_SECONDS", "300")
 # Saves only record in the database that a recompute is due (a trigger does it in
@@ -296,7 +297,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "parcels.api.exception_handler",
+    "EXCEPTION_HANDLER": "parkplan.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "COERCE_DECIMAL_TO_STRING": True,
@@ -315,7 +316,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "parcels.api.add_error_responses",
+        "parkplan.api.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatisticSourceEnum": "parcels.models.Statistic.Source",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import count
 
-from parcels import creditcode
 from parcels.models import Enterprise, Parcel, Statistic
+from parkplan import creditcode
 
 _serial = count(1)
 

@@ -47,7 +47,8 @@ UPLOAD_BYTES = 1024 * 1024
 
 def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> bytes:
     """Return a CSV in the import template for one parcel-quarter, grown to ``target_bytes`` with valid rows."""
-    from parcels import creditcode, queries, statfields
+    from parcels import queries, statfields
+    from parkplan import creditcode
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

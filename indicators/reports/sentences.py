@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from parkplan.formatting import fmt_number, fmt_percent
+
 STATUS_ORDER = (
     "achieved_early",
     "ahead",
@@ -48,16 +50,12 @@ def status_word(status: str, language: str = "zh") -> str:
 
 def number(value: float | None, decimals: int = 2) -> str:
     """Format a number with thousands separators and fixed decimals; '—' for none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:,.{decimals}f}"
+    return fmt_number(value, decimals)
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
     """Format a share (0.764) as a percentage (76.4%)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "—"
-    return f"{share * 100:,.{decimals}f}%"
+    return fmt_percent(share, decimals)
 
 
 def years_span(first: int, last: int, language: str = "zh") -> str:

@@ -12,8 +12,9 @@ from django.core.management import call_command
 
 from indicators import services
 from indicators.models import IndicatorValue, Progress, RecomputeState
-from parcels import creditcode, demo, statfields
+from parcels import demo, statfields
 from parcels.models import DataChange, Parcel, Statistic
+from parkplan import creditcode
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,8 @@ from indicators.models import (
     ReviewFigure,
 )
 from indicators.reference import MODELS, ReferenceDataError, load_plan
-from parcels.creditcode import make_code
 from parcels.models import Boundary, DataChange, Enterprise, FunctionalArea, Parcel, Statistic
+from parkplan.creditcode import make_code
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from parcels import creditcode, statfields
+from parcels import statfields
 from parcels.imports import parcel_lookup, parse_table, read_statistics_file
 from parcels.models import DataChange, Enterprise, ImportBatch, Statistic
 from parcels.services import upsert_statistics
+from parkplan import creditcode
 from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
 
 pytestmark = pytest.mark.django_db

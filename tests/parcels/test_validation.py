@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from parcels import creditcode
 from parcels.validation import ERROR, WARNING, Context, check_return
+from parkplan import creditcode
 
 CODE = creditcode.make_code("91310113000000001")
 OTHER = creditcode.make_code("91310113000000002")

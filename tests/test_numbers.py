@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from parcels import numbers
-from parcels.numbers import BadValue
+from parkplan import numbers
+from parkplan.numbers import BadValue
 
 D = Decimal
 

@@ -1,6 +1,6 @@
 import pytest
 
-from parcels import creditcode
+from parkplan import creditcode
 
 VALID = ["91350100M000100Y43", creditcode.make_code("91310113MA1GL0000"), creditcode.make_code("12100000400000000")]
 

@@ -24,11 +24,17 @@ Decisions, for the record:
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from . import creditcode
+
+
+def is_missing(value: object) -> bool:
+    """Tell whether a figure is absent: None or a NaN float (pandas' missing value)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 class BadValue(ValueError):

@@ -1,98 +1,13 @@
-"""Numbers and words the Chinese way for the pages: thousands separators, fixed decimals per unit.
-
-The number formatters are pure; `progress_reason` and `hidden_text` speak the
-active language through Django's translation functions.
-"""
+"""The reason for a stored progress status, in words, for the indicator and parcel pages."""
 
 from __future__ import annotations
-
-import math
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from parkplan.formatting import fmt_number, fmt_percent
+
 from . import compute
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def fmt_number(value: float | None, decimals: int = 2, dash: str = "—") -> str:
-    """Format a number with thousands separators and fixed decimals; a dash for none."""
-    if _missing(value):
-        return dash
-    return f"{value:,.{decimals}f}"
-
-
-def fmt_percent(share: float | None, decimals: int = 1) -> str:
-    """Format a share (0.764) as a percentage (76.4%)."""
-    if _missing(share):
-        return "—"
-    return f"{share * 100:,.{decimals}f}%"
-
-
-def fmt_signed(value: float | None, decimals: int = 2) -> str:
-    """Format a change with its sign (+1.20, −0.35); a dash for none."""
-    if _missing(value):
-        return "—"
-    text = f"{abs(value):,.{decimals}f}"
-    if float(text.replace(",", "")) == 0:
-        return text
-    return ("+" if value > 0 else "−") + text
-
-
-def fmt_wan(value: float | None, decimals: int = 2, language: str = "zh") -> str:
-    """Format an amount in 万元, switching to 亿元 from one hundred million yuan (English: CNY m / bn)."""
-    if _missing(value):
-        return "—"
-    if language.startswith("en"):
-        yuan = value * 10_000
-        if abs(yuan) >= 1e9:
-            return f"CNY {yuan / 1e9:,.{decimals}f} bn"
-        return f"CNY {yuan / 1e6:,.{decimals}f} m"
-    if abs(value) >= 10_000:
-        return f"{value / 10_000:,.{decimals}f}亿元"
-    return f"{value:,.{decimals}f}万元"
-
-
-def year_on_year(value: float | None, previous: float | None, *, points: bool) -> float | None:
-    """Return the change on the same period last year: in percentage points when `points`, else a growth share."""
-    if _missing(value) or _missing(previous):
-        return None
-    if points:
-        return value - previous
-    if previous == 0:
-        return None
-    return (value - previous) / abs(previous)
-
-
-def fmt_year_on_year(value: float | None, previous: float | None, *, unit: str, decimals: int) -> str:
-    """Format 同比: a ratio in % moves by percentage points (个百分点), anything else by a growth rate."""
-    points = unit == "%"
-    change = year_on_year(value, previous, points=points)
-    if change is None:
-        return "—"
-    if points:
-        return _("%(change)s个百分点") % {"change": fmt_signed(change, decimals)}
-    return fmt_signed(change * 100, 1) + "%"
-
-
-def language() -> str:
-    """Return "en" when English is active, else "zh"."""
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def hidden_text() -> str:
-    """Return the words shown in place of a figure built from fewer than three enterprises."""
-    return _("<3家，不予公开")
-
-
-def period_label(year: int, quarter: int | None) -> str:
-    """Return the words for a period: 2024年 (annual) or 2024年1–9月累计 (year to date)."""
-    if quarter is None or quarter == 4:
-        return _("%(year)s年") % {"year": year}
-    return _("%(year)s年1–%(month)s月累计") % {"year": year, "month": quarter * 3}
 
 
 def progress_reason(progress, *, unit: str, decimals: int, benchmark_name: str = "") -> str:
