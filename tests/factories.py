@@ -5,10 +5,38 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import count
 
-from parcels.models import Enterprise, Parcel, Statistic
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from parcels.models import Enterprise, Parcel, ParcelManager, Statistic
 from parkplan import creditcode
 
 _serial = count(1)
+PASSWORD = "Pw-for-tests-2025"  # noqa: S105 - test accounts only
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    role: str | None = None,
+    parcels: tuple[Parcel | str, ...] = (),
+    password: str = PASSWORD,
+    **fields,
+):
+    """Return a saved user in the role's group (access.OFFICE, OFFICIAL or MANAGER), managing ``parcels``.
+
+    ``parcels`` are Parcel objects or codes; a manager with no parcels manages none.
+    """
+    username = username or f"user{next(_serial)}"
+    fields.setdefault("email", f"{username}@example.org")
+    user = get_user_model().objects.create_user(username, password=password, **fields)
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    for parcel in parcels:
+        if isinstance(parcel, str):
+            parcel = Parcel.objects.get(code=parcel)
+        ParcelManager.objects.create(parcel=parcel, user=user)
+    return user
 
 
 def new_credit_code(number: int | None = None) -> str:
