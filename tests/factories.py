@@ -12,7 +12,7 @@ from parcels.models import Enterprise, Parcel, ParcelManager, Statistic
 from parkplan import creditcode
 
 _serial = count(1)
-PASSWORD = "Pw-for-tests-2025"  # noqa: S105 - test accounts only
+PASSWORD = "Pw-for-tests-2025"
 
 
 def make_user(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from indicators import services
+from parcels import access
 from parcels.models import DataChange
 from parkplan import heartbeat
-from tests.factories import make_statistic
+from tests.factories import make_statistic, make_user
 from tests.services import Redis, free_port, start_worker, stop, wait_for
 
 
@@ -78,7 +78,7 @@ def test_it_shows_the_office_the_same_with_the_queue_length(client, plan, redis_
 @pytest.mark.django_db
 def test_it_keeps_the_health_page_from_everyone_but_the_office(client, plan):
     assert client.get("/health/").status_code == 302  # to the login page
-    client.force_login(get_user_model().objects.create_user("official_li", password="x"))
+    client.force_login(make_user("official_li", role=access.OFFICIAL))
     assert client.get("/health/").status_code == 403
 
 

@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from parcels import access
 from parkplan.passwords import weakness
+from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "/accounts/login/"
@@ -91,7 +93,7 @@ def production(settings, production_settings):
 
 @pytest.fixture
 def official(db):
-    return get_user_model().objects.create_user("official_zhou", password=GOOD_PASSWORD)
+    return make_user("official_zhou", role=access.OFFICIAL, password=GOOD_PASSWORD)
 
 
 @pytest.mark.parametrize("path", [LOGIN, "/", "/admin/login/"])
@@ -206,10 +208,9 @@ def attempt(username: str, password: str, ip: str):
 
 @pytest.fixture
 def office_users(db):
-    users = get_user_model().objects
     return (
-        users.create_user("manager_a", password=GOOD_PASSWORD),
-        users.create_user("manager_b", password=GOOD_PASSWORD),
+        make_user("manager_a", role=access.OFFICE, password=GOOD_PASSWORD),
+        make_user("manager_b", role=access.OFFICE, password=GOOD_PASSWORD),
     )
 
 

@@ -1,17 +1,18 @@
 """The API documentation at /api/docs/ renders in a real browser from the app's own files."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
+from parcels import access
 from tests.browser_helpers import ARTIFACTS
 from tests.conftest import login
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_shows_every_api_operation_without_a_console_error(page, plan):
-    get_user_model().objects.create_user("official", password="Pw-for-tests-2025")
-    login(page, "official", "Pw-for-tests-2025")
+    make_user("official", role=access.OFFICIAL)
+    login(page, "official", PASSWORD)
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(page.base_url + "/api/docs/")

@@ -6,13 +6,12 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from indicators import services as indicator_services
-from parcels import access, demo, services, statfields
+from parcels import access, demo, statfields
 from parcels.models import Parcel, ParcelReturn, Statistic
 from tests.conftest import login
+from tests.factories import make_user
 
 PASSWORD = "Pw-for-tests-2025"
 YEAR, QUARTER = 2025, 4
@@ -24,12 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def people(plan):
     demo.seed_demo(enterprises=60, seed=3)
     indicator_services.recompute(full=True)
-    User = get_user_model()
     parcel = Parcel.objects.order_by("order").first()
-    manager = User.objects.create_user("manager1", password=PASSWORD)
-    services.assign_manager(user=manager, parcel=parcel)
-    office = User.objects.create_user("office1", password=PASSWORD)
-    office.groups.add(Group.objects.get_or_create(name=access.OFFICE)[0])
+    manager = make_user("manager1", role=access.MANAGER, parcels=(parcel,), password=PASSWORD)
+    office = make_user("office1", role=access.OFFICE, password=PASSWORD)
     return {"parcel": parcel, "manager": manager, "office": office}
 
 
