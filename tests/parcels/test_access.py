@@ -185,12 +185,12 @@ def test_it_lets_each_role_reach_its_own_pages(client, world, who, url, status):
 def test_the_demo_users_cover_every_role(plan, capsys):
     from django.core.management import call_command
 
-    call_command("demo_users")
+    call_command("demo_users", public_demo=True)
     out = capsys.readouterr().out
     assert "manager1" in out and "manager2" in out
     manager1 = get_user_model().objects.get(username="manager1")
     assert access.is_manager(manager1) and access.parcels_for(manager1).count() == 2
     assert access.is_office(get_user_model().objects.get(username="office"))
     assert access.is_official(get_user_model().objects.get(username="official"))
-    call_command("demo_users")  # safe to run twice
+    call_command("demo_users", public_demo=True)  # safe to run twice
     assert access.parcels_for(manager1).count() == 2

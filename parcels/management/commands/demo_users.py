@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from parcels import access, services
@@ -17,13 +19,27 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins and role groups if missing, assign the managers' parcels, print them (创建演示账号)."
+    help = (
+        "Create the demo logins with their published passwords, assign the managers' parcels, print them "
+        "(创建演示账号). Only with DEBUG=1 or --public-demo: never on a server with real data."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--public-demo",
+            action="store_true",
+            help="this installation is a demonstration open to anyone who knows the published passwords",
+        )
+
+    def handle(self, *args, public_demo=False, **options):
+        if not (settings.DEBUG or public_demo):
+            raise CommandError(
+                "演示账号的密码是公开的，只能在演示环境中创建：请设置 DEBUG=1 或加 --public-demo。"
+                "生产环境请用 setup_roles 和 createsuperuser（见 docs/deploy.md）。"
+            )
         User = get_user_model()
         with transaction.atomic():
-            for name in access.ROLE_NAMES:
-                Group.objects.get_or_create(name=name)
+            call_command("setup_roles", verbosity=0)
             for username, password, staff, superuser, group, orders, description in DEMO_USERS:
                 user, created = User.objects.get_or_create(username=username)
                 if created:
