@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from parcels.models import Parcel
-from parcels.templates_xlsx import write_statistics_template
+from parcels.returns.template_xlsx import write_statistics_template
 
 
 class Command(BaseCommand):
