@@ -84,16 +84,7 @@ def upsert_statistics(
             return UpsertResult(len(plan.create), len(plan.update), plan.unchanged, None)
 
         now = timezone.now()
-        batch = ImportBatch.objects.create(
-            source=source,
-            filename=filename[:255],
-            sha256=sha256,
-            created_by=user,
-            created=len(plan.create),
-            updated=len(plan.update),
-            unchanged=plan.unchanged,
-        )
-        pghistory.context(batch=batch.pk, filename=filename[:255])
+        batch = _record_batch(plan, source=source, user=user, filename=filename, sha256=sha256)
         _save_enterprises(rows, enterprises, latest_stored, now)
         _create_statistics(plan.create, enterprises, source=source, batch=batch, user=user)
         attribution = {
@@ -104,6 +95,23 @@ def upsert_statistics(
         }
         _update_statistics(plan.update, sorted(plan.changed_fields), attribution)
     return UpsertResult(len(plan.create), len(plan.update), plan.unchanged, batch)
+
+
+def _record_batch(
+    plan: _UpsertPlan, *, source: str, user: AbstractBaseUser | None, filename: str, sha256: str
+) -> ImportBatch:
+    """Create the batch the upsert's rows belong to, and name it in the history's context."""
+    batch = ImportBatch.objects.create(
+        source=source,
+        filename=filename[:255],
+        sha256=sha256,
+        created_by=user,
+        created=len(plan.create),
+        updated=len(plan.update),
+        unchanged=plan.unchanged,
+    )
+    pghistory.context(batch=batch.pk, filename=filename[:255])
+    return batch
 
 
 @dataclass

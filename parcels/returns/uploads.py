@@ -63,7 +63,7 @@ from ..imports import (
     read_csv_table,
     read_statistics_file,
 )
-from ..models import Statistic
+from ..models import Parcel, Statistic
 from .table import show
 
 UploadKind = Literal["xlsx", "csv"]
@@ -359,6 +359,15 @@ def _scan_formulas(table: Iterable[Sequence[tuple[object, str]]]) -> list[RowErr
 
 
 # --- the whole check ------------------------------------------------------------------------------
+
+
+def read_return_upload(
+    name: str, upload: bytes | BinaryIO, *, parcel: Parcel, year: int, quarter: int
+) -> CheckedUpload:
+    """Read an upload for one parcel's return: ``read_upload`` with rows of other parcels or periods as errors."""
+    checked = read_upload(name, upload, parcels={parcel.code: parcel.id, parcel.name_zh: parcel.id})
+    checked.result.errors += period_errors(checked.result.rows, year=year, quarter=quarter)
+    return checked
 
 
 def period_errors(rows: Iterable[StatisticRow], *, year: int, quarter: int) -> list[RowError]:

@@ -95,24 +95,28 @@ def return_upload(request, parcel_id: int, year: int, quarter: int):
         return redirect("returns:edit", parcel.id, year, quarter)
     upload = form.cleaned_data["file"]
     try:
-        checked = uploads.read_upload(upload.name, upload, parcels={parcel.code: parcel.id, parcel.name_zh: parcel.id})
+        checked = uploads.read_return_upload(upload.name, upload, parcel=parcel, year=year, quarter=quarter)
     except uploads.UploadRejected as rejected:
         messages.error(request, str(rejected))
         return redirect("returns:edit", parcel.id, year, quarter)
-    errors = checked.result.errors + uploads.period_errors(checked.result.rows, year=year, quarter=quarter)
-    if errors:
-        return _upload_errors(request, parcel, year, quarter, upload.name, checked.data, errors)
-    rows = uploads.return_rows(checked.result.rows)
+    if checked.result.errors:
+        return _upload_errors(request, parcel, year, quarter, upload.name, checked.data, checked.result.errors)
+    return _save_upload(request, parcel, year, quarter, upload.name, uploads.return_rows(checked.result.rows))
+
+
+def _save_upload(request, parcel: Parcel, year: int, quarter: int, filename: str, rows):
+    """Save an upload's rows as the return's draft over whatever is stored now."""
+    version = queries.return_version(parcel, year, quarter)
     try:
         services.save_return(
             parcel=parcel,
             year=year,
             quarter=quarter,
             rows=rows,
-            version=queries.return_version(parcel, year, quarter),
+            version=version,
             user=request.user,
             source=ParcelReturn.Source.UPLOAD,
-            upload_name=upload.name,
+            upload_name=filename,
         )
     except services.ReturnInvalid as invalid:
         messages.error(request, str(invalid))
@@ -120,8 +124,9 @@ def return_upload(request, parcel_id: int, year: int, quarter: int):
     except services.ReturnError as refused:
         messages.error(request, str(refused))
         return redirect("returns:edit", parcel.id, year, quarter)
-    read = {"name": upload.name, "n": len(rows)}
-    messages.success(request, _("已从 %(name)s 读入 %(n)s 家企业的数据并保存为草稿。") % read)
+    messages.success(
+        request, _("已从 %(name)s 读入 %(n)s 家企业的数据并保存为草稿。") % {"name": filename, "n": len(rows)}
+    )
     return redirect("returns:edit", parcel.id, year, quarter)
 
 
