@@ -1,7 +1,7 @@
 """Read a statistics file (the template of domain.md §4) into checked rows.
 
 The CLI command and the web upload both call ``read_statistics_file``; it
-touches the database only through ``parcel_lookup`` when no mapping of parcels
+reads the database only through ``parcel_lookup`` when no mapping of parcels
 is passed in. Nothing here writes: ``services.upsert_statistics`` does.
 Messages are Chinese msgids translated through parkplan.text.
 """
@@ -24,8 +24,7 @@ from parkplan import numbers
 from parkplan.tables import RowError, UnreadableFile, read_bytes, read_csv_table
 from parkplan.text import _
 
-from . import statfields
-from .models import Parcel
+from . import queries, statfields
 
 DATA_SHEET = "统计数据"
 NAME_MAX_LENGTH = 200
@@ -84,7 +83,7 @@ def fold_key(text: object) -> str:
 def parcel_lookup() -> dict[str, int]:
     """Return the parcels' codes and Chinese names, folded, mapped to their ids."""
     lookup: dict[str, int] = {}
-    for parcel_id, code, name_zh in Parcel.objects.values_list("id", "code", "name_zh"):
+    for parcel_id, code, name_zh in queries.parcel_keys():
         lookup[fold_key(code)] = parcel_id
         lookup[fold_key(name_zh)] = parcel_id
     return lookup

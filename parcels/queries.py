@@ -13,8 +13,10 @@ import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db.models import F, Max, Q, QuerySet
 
+from parkplan.numbers import is_missing
+
 from . import statfields
-from .models import Enterprise, ParcelReturn, ReturnRow, Statistic
+from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
 from .returns import validation
 
 VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
@@ -25,6 +27,11 @@ def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
     """Yield ``items`` in slices of ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def parcel_keys() -> list[tuple[int, str, str]]:
+    """Return every parcel's id, code and Chinese name, in the parcels' order."""
+    return list(Parcel.objects.values_list("id", "code", "name_zh"))
 
 
 # --- official statistics -----------------------------------------------------------
@@ -63,11 +70,6 @@ def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tup
     return out
 
 
-CARRIED_FIELDS = tuple(
-    f.name for f in statfields.FIELDS if f.kind in (statfields.STOCK, statfields.FLAG, statfields.DATE)
-)
-
-
 def template_enterprises(*, parcel_id: int, year: int, quarter: int) -> list[dict[str, object]]:
     """Return the parcel's enterprises with the stocks, flags and listing date of their latest earlier statistic.
 
@@ -82,7 +84,7 @@ def template_enterprises(*, parcel_id: int, year: int, quarter: int) -> list[dic
         for row in Statistic.objects.filter(earlier, enterprise__parcel_id=parcel_id)
         .order_by("enterprise_id", "-year", "-quarter")
         .distinct("enterprise_id")
-        .values("enterprise_id", *CARRIED_FIELDS)
+        .values("enterprise_id", *statfields.CARRIED_FIELDS)
     }
     enterprises = Enterprise.objects.filter(parcel_id=parcel_id).order_by("name", "credit_code")
     return [{"credit_code": e.credit_code, "name": e.name, **latest.get(e.id, {})} for e in enterprises]
@@ -190,7 +192,8 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
     records = [
         {"parcel": parcel_id, "year": year, "quarter": quarter, **row.values}
         for row in rows
-        if not row.moved_out and all(row.values.get(name) is not None or name == "listed_date" for name in VALUE_FIELDS)
+        if not row.moved_out
+        and all(not is_missing(row.values.get(name)) or name == "listed_date" for name in VALUE_FIELDS)
     ]
     frame = pd.DataFrame(records, columns=["parcel", "year", "quarter", *VALUE_FIELDS])
     for name in statfields.NUMBER_FIELDS:

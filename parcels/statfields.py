@@ -69,6 +69,9 @@ MONEY_FIELDS = tuple(f.name for f in FIELDS if f.money)
 COUNT_FIELDS = tuple(f.name for f in FIELDS if f.kind in (FLOW, STOCK) and not f.money)
 FLOW_FIELDS = tuple(f.name for f in FIELDS if f.kind == FLOW)
 FLAG_FIELDS = tuple(f.name for f in FIELDS if f.kind == FLAG)
+# Stocks, flags and the listing date carry over from one period to the next;
+# flows (year-to-date figures) are new every quarter.
+CARRIED_FIELDS = tuple(f.name for f in FIELDS if f.kind in (STOCK, FLAG, DATE))
 
 # The template's leading columns, before the thirteen fields.
 KEY_COLUMNS: tuple[tuple[str, str, str], ...] = (

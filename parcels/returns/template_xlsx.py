@@ -187,11 +187,6 @@ def _write_guide(guide) -> None:
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-# Stocks, flags and the listing date carry over from the last return; flows
-# (year-to-date figures) are new every quarter and left for the manager.
-CARRIED_FIELDS = tuple(
-    f.name for f in statfields.FIELDS if f.kind in (statfields.STOCK, statfields.FLAG, statfields.DATE)
-)
 TO_FILL_FILL = PatternFill("solid", fgColor="FFF7D6")
 PREFILLED_NOTE = (
     "本文件已预填本地块的企业、期别，以及各企业上一期的期末人数、是否类指标和科技上市日期；"
@@ -228,7 +223,7 @@ def write_prefilled_template(
         sheet.cell(row=row, column=column_of["parcel"], value=parcel)
         sheet.cell(row=row, column=column_of["year"], value=year)
         sheet.cell(row=row, column=column_of["quarter"], value=quarter)
-        for name in CARRIED_FIELDS:
+        for name in statfields.CARRIED_FIELDS:  # flows are left for the manager
             value = enterprise.get(name)
             if value is None:
                 continue
