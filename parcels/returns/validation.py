@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from parkplan import creditcode, numbers
 from parkplan.text import _
@@ -52,7 +53,9 @@ MEANINGFUL = {name: Decimal(500) for name in statfields.MONEY_FIELDS} | {
     "invention_patents": Decimal(5),
 }
 
-Value = Decimal | int | bool | object
+# A typed figure: Decimal (money), int (counts), bool (flags), date, or None where
+# unreadable. The rules compare figures of the same field, so Any, not a union.
+Value = Any
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class CheckedRow:
     position: int
     credit_code: str
     enterprise_name: str
-    values: dict[str, object]
+    values: dict[str, Value]
     explanation: str = ""
     moved_out: bool = False
 
