@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parcels import access, services
+from parcels import access, queries, services
 from parcels.imports import StatisticRow
 from parcels.models import ImportBatch, ParcelReturn, Statistic
 from parcels.returns import services as return_services
@@ -123,6 +123,15 @@ def test_it_never_silently_overwrites_a_concurrent_save(setup):
     # the same for two people starting the same return
     with pytest.raises(return_services.ReturnConflict):
         save(setup, [row(e1)], version=0)
+
+
+def test_it_reads_a_saved_return_as_the_enterprise_records_the_indicators_compute_from(setup):
+    e1, e2 = setup["enterprises"]
+    ret, _ = save(setup, [row(e1), row(e2, moved_out=True)])
+    records = queries.return_records(ret)
+    assert records[["parcel", "year", "quarter", "revenue", "employees"]].to_dict("records") == [
+        {"parcel": setup["a"].id, "year": 2024, "quarter": 3, "revenue": 1000.0, "employees": 100.0}
+    ]  # the moved-out enterprise is not part of the return's figures
 
 
 def submitted(setup, *rows):
