@@ -94,6 +94,11 @@ def enterprises_for(user) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(parcel__in=parcels_for(user))
 
 
+def enterprise_or_404(user, credit_code: str) -> Enterprise:
+    """Return an enterprise whose records the user may read, or raise Http404."""
+    return get_object_or_404(enterprises_for(user), credit_code=credit_code)
+
+
 def statistics_for(user) -> QuerySet[Statistic]:
     return Statistic.objects.filter(parcel__in=parcels_for(user))
 

@@ -23,6 +23,7 @@ from .models import (
     ReturnRow,
     Statistic,
 )
+from .returns import queries as returns_queries
 
 
 class BoundaryInline(admin.StackedInline):
@@ -120,12 +121,7 @@ class StatisticAdmin(admin.ModelAdmin):
         services.save_statistic(statistic=obj, user=request.user, source=Statistic.Source.ADMIN)
 
     def has_delete_permission(self, request, obj: Statistic | None = None) -> bool:
-        if (
-            obj is not None
-            and ParcelReturn.objects.filter(
-                parcel_id=obj.parcel_id, year=obj.year, quarter=obj.quarter, state=ParcelReturn.State.APPROVED
-            ).exists()
-        ):
+        if obj is not None and returns_queries.is_locked(obj.parcel_id, obj.year, obj.quarter):
             return False  # locked: only the office can unlock it, on the return's review page
         return super().has_delete_permission(request, obj)
 

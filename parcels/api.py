@@ -19,8 +19,10 @@ from rest_framework.response import Response
 
 from parkplan.api import QUARTER, YEAR, Pagination, ProblemSerializer, int_param
 
-from . import access, queries, services, statfields, validation
-from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
+from . import access, queries, statfields
+from .models import Enterprise, ParcelReturn, ReturnRow, Statistic
+from .returns import queries as returns_queries
+from .returns import services, validation
 
 STAT_NAMES = [f.name for f in statfields.FIELDS]
 RETURN_SOURCE_API = ParcelReturn.Source.API
@@ -52,10 +54,8 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "credit_code"
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        rows = access.enterprises_for(self.request.user).select_related("parcel")
-        if self.action == "list" and (code := self.request.query_params.get("parcel")):
-            rows = rows.filter(parcel__code=code)
-        return rows.order_by("credit_code")
+        parcel = self.request.query_params.get("parcel") if self.action == "list" else None
+        return queries.filter_enterprises(access.enterprises_for(self.request.user), parcel=parcel)
 
 
 # --- statistics -----------------------------------------------------------------
@@ -95,23 +95,17 @@ class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
 
     def get_queryset(self) -> QuerySet[Statistic]:
-        rows = access.statistics_for(self.request.user).select_related("enterprise", "parcel")
-        if self.action == "list":
-            params = self.request.query_params
-            if code := params.get("parcel"):
-                rows = rows.filter(parcel__code=code)
-            if credit_code := params.get("enterprise"):
-                rows = rows.filter(enterprise__credit_code=credit_code)
-            if (year := int_param(self.request, "year", low=2000, high=2100)) is not None:
-                rows = rows.filter(year=year)
-            if (quarter := int_param(self.request, "quarter", low=1, high=4)) is not None:
-                rows = rows.filter(quarter=quarter)
-        return rows.order_by("year", "quarter", "enterprise__credit_code", "id")
-
-
-def writable_parcel(user, code: str) -> Parcel | None:
-    """Return the parcel with this code if the user may write its data, else None."""
-    return access.parcels_for(user).filter(code=code).first()
+        statistics = access.statistics_for(self.request.user)
+        if self.action != "list":
+            return queries.filter_statistics(statistics)
+        params = self.request.query_params
+        return queries.filter_statistics(
+            statistics,
+            parcel=params.get("parcel"),
+            enterprise=params.get("enterprise"),
+            year=int_param(self.request, "year", low=2000, high=2100),
+            quarter=int_param(self.request, "quarter", low=1, high=4),
+        )
 
 
 # --- quarterly returns: the same services as the web forms --------------------------
@@ -298,7 +292,7 @@ PROBLEMS = {400: ReturnProblemSerializer, 404: ReturnProblemSerializer, 409: Ret
 class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Quarterly returns: a manager saves and submits their parcel's; the office approves or returns them.
 
-    Every write calls parcels.services (the web forms' own services): the same
+    Every write calls parcels.returns.services (the web forms' own services): the same
     checks, locks, optimistic versioning and history.
     """
 
@@ -308,24 +302,19 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
         return ParcelReturnDetailSerializer if self.action == "retrieve" else ParcelReturnSerializer
 
     def get_queryset(self) -> QuerySet[ParcelReturn]:
-        rows = access.returns_for(self.request.user).select_related(
-            "parcel", "submitted_by", "reviewed_by", "approved_by"
+        returns = access.returns_for(self.request.user)
+        if self.action != "list":
+            return returns_queries.filter_returns(returns, with_rows=self.action == "retrieve")
+        params = self.request.query_params
+        if (state := params.get("state")) and state not in ParcelReturn.State.values:
+            raise ValidationError({"state": [_("未知的报表状态“%(value)s”") % {"value": state}]})
+        return returns_queries.filter_returns(
+            returns,
+            parcel=params.get("parcel"),
+            state=state,
+            year=int_param(self.request, "year", low=2000, high=2100),
+            quarter=int_param(self.request, "quarter", low=1, high=4),
         )
-        if self.action == "retrieve":
-            rows = rows.prefetch_related("rows")
-        if self.action == "list":
-            params = self.request.query_params
-            if code := params.get("parcel"):
-                rows = rows.filter(parcel__code=code)
-            if state := params.get("state"):
-                if state not in ParcelReturn.State.values:
-                    raise ValidationError({"state": [_("未知的报表状态“%(value)s”") % {"value": state}]})
-                rows = rows.filter(state=state)
-            if (year := int_param(self.request, "year", low=2000, high=2100)) is not None:
-                rows = rows.filter(year=year)
-            if (quarter := int_param(self.request, "quarter", low=1, high=4)) is not None:
-                rows = rows.filter(quarter=quarter)
-        return rows.order_by("-year", "-quarter", "parcel__order", "id")
 
     def _saved(self, parcel_return: ParcelReturn, checked, status: int = 200) -> Response:
         parcel_return = self.get_queryset().prefetch_related("rows").get(pk=parcel_return.pk)
@@ -347,7 +336,7 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         parcel = get_object_or_404(access.parcels_for(request.user), code=data["parcel"])
-        existed = ParcelReturn.objects.filter(parcel=parcel, year=data["year"], quarter=data["quarter"]).exists()
+        existed = returns_queries.return_for(parcel, data["year"], data["quarter"]) is not None
         try:
             parcel_return, checked = services.save_return(
                 parcel=parcel,

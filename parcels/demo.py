@@ -54,11 +54,59 @@ def _weights(rng: np.random.Generator, n: int, parcel_factor: np.ndarray, sigma:
     return w / w.sum()
 
 
+@dataclass(frozen=True)
+class _Traits:
+    """What each enterprise is, drawn once: arrays indexed by enterprise."""
+
+    parcel_of: np.ndarray
+    lag: np.ndarray
+    entry_year: np.ndarray
+    industrial: np.ndarray
+    above_scale: np.ndarray
+    size: np.ndarray
+    revenue_share: np.ndarray
+    employees_base: np.ndarray
+    rd_weight: np.ndarray
+    patent_weight: np.ndarray
+    sei_weight: np.ndarray
+    talent: np.ndarray
+    order: np.ndarray  # enterprises in the order they are certified high-tech
+
+
 def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[dict], list[dict]]:
-    """Return (enterprise rows, statistics rows) as plain dicts; pure and deterministic."""
+    """Return (enterprise rows, statistics rows) as plain dicts; pure and deterministic.
+
+    Every draw comes from one generator in a fixed order: the helpers below are
+    called in that order, so the same seed gives the same data.
+    """
     rng = np.random.default_rng(seed)
-    n = enterprises
-    n_parcels = len(parcel_ids)
+    n, n_parcels = enterprises, len(parcel_ids)
+    traits = _traits(rng, n, n_parcels)
+    listed_date = _listing_dates(rng, traits.order)
+    # A few enterprises moved parcel in some year.
+    movers = {int(i): int(rng.integers(2021, 2026)) for i in rng.choice(n, size=max(1, n // 100), replace=False)}
+    new_parcel = {i: int(rng.integers(0, n_parcels)) for i in movers}
+
+    companies = []
+    for i in range(n):
+        code = creditcode.make_code(f"91310113{i:04d}{rng.integers(0, 10**5):05d}")
+        final = new_parcel[i] if i in movers else int(traits.parcel_of[i])
+        companies.append({"credit_code": code, "name": _name(rng, i), "parcel": parcel_ids[final]})
+
+    rows = []
+    for yi, year in enumerate(YEARS):
+        figures = _year_figures(rng, traits, yi, year)
+        for i in np.flatnonzero(traits.entry_year <= year):
+            i = int(i)
+            parcel = companies[i]["parcel"]
+            if i in movers and year >= movers[i]:
+                parcel = parcel_ids[new_parcel[i]]
+            base = {"credit_code": companies[i]["credit_code"], "parcel": parcel, "year": year}
+            rows += _quarter_rows(base, figures, i, listed_date.get(i))
+    return companies, rows
+
+
+def _traits(rng: np.random.Generator, n: int, n_parcels: int) -> _Traits:
     # Bigger parcels hold more enterprises; some parcels lag on every measure.
     parcel_of = rng.choice(
         n_parcels, size=n, p=np.linspace(2.0, 0.6, n_parcels) / np.linspace(2.0, 0.6, n_parcels).sum()
@@ -81,8 +129,25 @@ def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[d
 
     # High-tech status: a latent score decides the order in which enterprises are certified.
     hi_score = rng.random(n) + 0.3 * lag + np.log(size * n) * 0.05
-    order = np.argsort(-hi_score)
-    # Listings: the largest high-scoring enterprises list, one date each.
+    return _Traits(
+        parcel_of=parcel_of,
+        lag=lag,
+        entry_year=entry_year,
+        industrial=industrial,
+        above_scale=above_scale,
+        size=size,
+        revenue_share=revenue_share,
+        employees_base=employees_base,
+        rd_weight=rd_weight,
+        patent_weight=patent_weight,
+        sei_weight=sei_weight,
+        talent=talent,
+        order=np.argsort(-hi_score),
+    )
+
+
+def _listing_dates(rng: np.random.Generator, order: np.ndarray) -> dict[int, dt.date]:
+    """Return the listing date of each enterprise that lists: the largest high-scoring ones, one date each."""
     listing_candidates = order[: max(LISTINGS) * 3 : 3]
     listed_date: dict[int, dt.date] = {}
     listed_so_far = 0
@@ -91,72 +156,71 @@ def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[d
             who = int(listing_candidates[listed_so_far + k])
             listed_date[who] = dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29)))
         listed_so_far = LISTINGS[i]
-    # A few enterprises moved parcel in some year.
-    movers = {int(i): int(rng.integers(2021, 2026)) for i in rng.choice(n, size=max(1, n // 100), replace=False)}
-    new_parcel = {i: int(rng.integers(0, n_parcels)) for i in movers}
+    return listed_date
 
-    companies = []
-    for i in range(n):
-        code = creditcode.make_code(f"91310113{i:04d}{rng.integers(0, 10**5):05d}")
-        final = new_parcel[i] if i in movers else int(parcel_of[i])
-        companies.append({"credit_code": code, "name": _name(rng, i), "parcel": parcel_ids[final]})
 
+def _year_figures(rng: np.random.Generator, t: _Traits, yi: int, year: int) -> dict[str, object]:
+    """Return the full-year figures of every enterprise for the ``yi``-th demo year, and who is certified."""
+    n = len(t.size)
+    active = t.entry_year <= year
+    growth = GROWTH**yi
+    revenue = t.revenue_share * REVENUE_2020 * growth * rng.uniform(0.9, 1.1, n)
+    output = np.where(t.industrial, t.size * OUTPUT_2020 / max(t.size[t.industrial].sum(), 1e-9) * growth, 0.0)
+    value_added = t.size * VALUE_ADDED_2020 * growth * rng.uniform(0.9, 1.1, n)
+    tax = t.size * TAX_2020 * growth * rng.uniform(0.85, 1.15, n)
+    employees = (t.employees_base * (1.03**yi) * rng.uniform(0.97, 1.03, n)).round().astype(int)
+    total_employees = employees[active].sum()
+    expected_patents = t.patent_weight / t.patent_weight[active].sum() * PATENTS_PER_10K[yi] * total_employees / 1e4
+    patents = np.floor(expected_patents + rng.random(n))  # unbiased rounding keeps the park total
+    rd = t.rd_weight / t.rd_weight[active].sum() * value_added[active].sum() * RD_SHARE[yi] / 100
+    reporting = t.above_scale & active
+    share = t.sei_weight * SEI_SHARE[yi] / 100 / np.average(t.sei_weight[reporting], weights=output[reporting])
+    foreign_draw = rng.uniform(0.5, 1.5, n)
+    return {
+        "revenue": revenue,
+        "industrial_output": output,
+        "above_scale": t.above_scale,
+        "sei_output": np.minimum(output * share, output),
+        "value_added": value_added,
+        "rd_expenditure": rd,
+        "tax": tax,
+        "employees": employees,
+        "masters_plus": np.minimum(employees, np.floor(employees * MASTERS_SHARE[yi] / 100 * t.talent)),
+        "foreign_returnee": np.minimum(
+            employees, np.floor(employees * FOREIGN_SHARE[yi] / 100 * t.talent * foreign_draw)
+        ),
+        "invention_patents": patents,
+        "certified": set(int(i) for i in t.order[active[t.order]][: HIGH_TECH[yi]]),
+    }
+
+
+def _quarter_rows(base: dict[str, object], figures: dict[str, object], i: int, listed: dt.date | None) -> list[dict]:
+    """Return enterprise ``i``'s four year-to-date rows of one year (``base``: code, parcel, year)."""
     rows = []
-    for yi, year in enumerate(YEARS):
-        active = entry_year <= year
-        growth = GROWTH**yi
-        revenue = revenue_share * REVENUE_2020 * growth * rng.uniform(0.9, 1.1, n)
-        output = np.where(industrial, size * OUTPUT_2020 / max(size[industrial].sum(), 1e-9) * growth, 0.0)
-        value_added = size * VALUE_ADDED_2020 * growth * rng.uniform(0.9, 1.1, n)
-        tax = size * TAX_2020 * growth * rng.uniform(0.85, 1.15, n)
-        employees = (employees_base * (1.03**yi) * rng.uniform(0.97, 1.03, n)).round().astype(int)
-        total_employees = employees[active].sum()
-        expected_patents = patent_weight / patent_weight[active].sum() * PATENTS_PER_10K[yi] * total_employees / 1e4
-        patents = np.floor(expected_patents + rng.random(n))  # unbiased rounding keeps the park total
-        rd = rd_weight / rd_weight[active].sum() * value_added[active].sum() * RD_SHARE[yi] / 100
-        share = (
-            sei_weight
-            * SEI_SHARE[yi]
-            / 100
-            / np.average(sei_weight[above_scale & active], weights=output[above_scale & active])
+    year = base["year"]
+    for q, share_ytd in enumerate(YTD, start=1):
+        wobble = 1.0 if q == 4 else share_ytd
+        end = dt.date(year, 3 * q, 28)
+        rows.append(
+            {
+                **base,
+                "quarter": q,
+                "revenue": _money(figures["revenue"][i] * wobble),
+                "industrial_output": _money(figures["industrial_output"][i] * wobble),
+                "above_scale": bool(figures["above_scale"][i]),
+                "sei_output": _money(figures["sei_output"][i] * wobble),
+                "value_added": _money(figures["value_added"][i] * wobble),
+                "rd_expenditure": _money(figures["rd_expenditure"][i] * wobble),
+                "tax": _money(figures["tax"][i] * wobble),
+                "employees": int(figures["employees"][i]),
+                "masters_plus": int(figures["masters_plus"][i]),
+                "foreign_returnee": int(figures["foreign_returnee"][i]),
+                "invention_patents": int(np.floor(figures["invention_patents"][i] * wobble + 0.5)),
+                "high_tech": i in figures["certified"],
+                "listed_date": listed if listed and listed <= end else None,
+            }
         )
-        sei = np.minimum(output * share, output)
-        masters = np.minimum(employees, np.floor(employees * MASTERS_SHARE[yi] / 100 * talent))
-        foreign = np.minimum(
-            employees, np.floor(employees * FOREIGN_SHARE[yi] / 100 * talent * rng.uniform(0.5, 1.5, n))
-        )
-        certified = set(int(i) for i in order[active[order]][: HIGH_TECH[yi]])
-        for i in np.flatnonzero(active):
-            i = int(i)
-            parcel = companies[i]["parcel"]
-            if i in movers and year >= movers[i]:
-                parcel = parcel_ids[new_parcel[i]]
-            listed = listed_date.get(i)
-            for q, share_ytd in enumerate(YTD, start=1):
-                wobble = 1.0 if q == 4 else share_ytd
-                end = dt.date(year, 3 * q, 28)
-                rows.append(
-                    {
-                        "credit_code": companies[i]["credit_code"],
-                        "parcel": parcel,
-                        "year": year,
-                        "quarter": q,
-                        "revenue": _money(revenue[i] * wobble),
-                        "industrial_output": _money(output[i] * wobble),
-                        "above_scale": bool(above_scale[i]),
-                        "sei_output": _money(sei[i] * wobble),
-                        "value_added": _money(value_added[i] * wobble),
-                        "rd_expenditure": _money(rd[i] * wobble),
-                        "tax": _money(tax[i] * wobble),
-                        "employees": int(employees[i]),
-                        "masters_plus": int(masters[i]),
-                        "foreign_returnee": int(foreign[i]),
-                        "invention_patents": int(np.floor(patents[i] * wobble + 0.5)),
-                        "high_tech": i in certified,
-                        "listed_date": listed if listed and listed <= end else None,
-                    }
-                )
-    return companies, rows
+    return rows
 
 
 def _money(x: float) -> Decimal:

@@ -1,8 +1,9 @@
 """Read a statistics file (the template of domain.md §4) into checked rows.
 
 The CLI command and the web upload both call ``read_statistics_file``; it
-touches the database only through ``parcel_lookup`` when no mapping of parcels
+reads the database only through ``parcel_lookup`` when no mapping of parcels
 is passed in. Nothing here writes: ``services.upsert_statistics`` does.
+Messages are Chinese msgids translated through parkplan.text.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from parkplan import numbers
 from parkplan.tables import RowError, UnreadableFile, read_bytes, read_csv_table
+from parkplan.text import _
 
-from . import statfields
-from .models import Parcel
+from . import queries, statfields
 
 DATA_SHEET = "统计数据"
 NAME_MAX_LENGTH = 200
@@ -82,7 +83,7 @@ def fold_key(text: object) -> str:
 def parcel_lookup() -> dict[str, int]:
     """Return the parcels' codes and Chinese names, folded, mapped to their ids."""
     lookup: dict[str, int] = {}
-    for parcel_id, code, name_zh in Parcel.objects.values_list("id", "code", "name_zh"):
+    for parcel_id, code, name_zh in queries.parcel_keys():
         lookup[fold_key(code)] = parcel_id
         lookup[fold_key(name_zh)] = parcel_id
     return lookup
@@ -108,9 +109,9 @@ def read_statistics_file(
         elif suffix == ".csv":
             table = read_csv_table(source)
         elif suffix == ".xls":
-            raise UnreadableFile("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入")
+            raise UnreadableFile(_("不支持旧版 .xls 文件，请在Excel中另存为 .xlsx 后再导入"))
         else:
-            raise UnreadableFile("只能导入 .xlsx 或 .csv 文件")
+            raise UnreadableFile(_("只能导入 .xlsx 或 .csv 文件"))
     except UnreadableFile as exc:
         return ParseResult(errors=[RowError(0, "", "", str(exc))])
     return parse_table(table, parcel_lookup() if parcels is None else parcels)
@@ -120,7 +121,7 @@ def _xlsx_rows(source: str | Path | BinaryIO) -> list[tuple[object, ...]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(read_bytes(source)), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError):
-        raise UnreadableFile("无法读取该Excel文件，请确认是 .xlsx 格式") from None
+        raise UnreadableFile(_("无法读取该Excel文件，请确认是 .xlsx 格式")) from None
     try:
         sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
         # Some programs write a wrong <dimension>; read every row there is.
@@ -145,19 +146,11 @@ def _show(value: object) -> str:
 
 def _parse_name(value: object) -> str:
     if numbers.is_blank(value):
-        raise numbers.BadValue("不能为空")
+        raise numbers.BadValue(_("不能为空"))
     name = " ".join(str(value).split())
     if len(name) > NAME_MAX_LENGTH:
-        raise numbers.BadValue(f"不能超过{NAME_MAX_LENGTH}个字")
+        raise numbers.BadValue(_("不能超过%(n)s个字") % {"n": NAME_MAX_LENGTH})
     return name
-
-
-def _field_parser(stat_field: statfields.StatField) -> Callable[[object], Value]:
-    if stat_field.kind == statfields.FLAG:
-        return numbers.parse_flag
-    if stat_field.kind == statfields.DATE:
-        return numbers.parse_date
-    return numbers.parse_money if stat_field.money else numbers.parse_count
 
 
 # Every column but the parcel, which needs the lookup passed to parse_table.
@@ -166,7 +159,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "enterprise_name": _parse_name,
     "year": numbers.parse_year,
     "quarter": numbers.parse_quarter,
-    **{f.name: _field_parser(f) for f in statfields.FIELDS},
+    **statfields.PARSERS,
 }
 
 # (smaller, larger): the database refuses a row where smaller > larger.
@@ -215,77 +208,111 @@ def _header_columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowE
         if key is None:
             continue  # an extra column (备注 and the like) is ignored
         if key in columns:
-            errors.append(RowError(1, _show(cell), "", "列重复"))
+            errors.append(RowError(1, _show(cell), "", _("列重复")))
         columns.setdefault(key, index)
     for key, label in statfields.COLUMNS:
         if key not in columns:
-            errors.append(RowError(1, label, "", "表头缺少此列"))
+            errors.append(RowError(1, label, "", _("表头缺少此列")))
     return columns, errors
 
 
 def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -> ParseResult:
     """Check the rows of a sheet whose first row is the header; see ``read_statistics_file``."""
-    parcel_ids = {fold_key(name): parcel_id for name, parcel_id in parcels.items()}
     rows = iter(table)
     header = next(rows, None)
     if header is None or all(numbers.is_blank(cell) for cell in header):
-        return ParseResult(errors=[RowError(1, "", "", "文件是空的，第1行应为表头")])
+        return ParseResult(errors=[RowError(1, "", "", _("文件是空的，第1行应为表头"))])
     columns, errors = _header_columns(header)
     if errors:
         return ParseResult(errors=errors)
-
-    def parse_parcel(value: object) -> int:
-        if numbers.is_blank(value):
-            raise numbers.BadValue("不能为空")
-        parcel_id = parcel_ids.get(fold_key(value))
-        if parcel_id is None:
-            raise numbers.BadValue("没有这个地块，请填写地块名称或代码")
-        return parcel_id
-
-    parsers = {  # in column order
-        key: _once_per_value(PARSERS.get(key, parse_parcel)) if key not in UNIQUE_COLUMNS else PARSERS[key]
-        for key, _ in statfields.COLUMNS
-    }
+    parsers = _table_parsers(parcels)
     result = ParseResult()
     first_row_of: dict[tuple[str, int, int], int] = {}
     for row_number, cells in enumerate(rows, start=2):
         if all(numbers.is_blank(cell) for cell in cells):
             continue
         raw = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
-        row_errors: list[RowError] = []
-        parsed: dict[str, object] = {}
-        for key, parse in parsers.items():
-            try:
-                parsed[key] = parse(raw[key])
-            except numbers.BadValue as exc:
-                row_errors.append(RowError(row_number, LABELS[key], _show(raw[key]), str(exc)))
-
-        for smaller, larger in WITHIN:
-            if smaller in parsed and larger in parsed and parsed[smaller] > parsed[larger]:
-                message = f"不能大于「{LABELS[larger]}」（{_show(raw[larger]) or 0}）"
-                row_errors.append(RowError(row_number, LABELS[smaller], _show(raw[smaller]), message))
-
-        if {"credit_code", "year", "quarter"} <= parsed.keys():
-            key = (parsed["credit_code"], parsed["year"], parsed["quarter"])
-            first = first_row_of.setdefault(key, row_number)
-            if first != row_number:
-                message = f"与第{first}行重复：同一企业同一年份季度只能有一行"
-                row_errors.append(RowError(row_number, LABELS["credit_code"], _show(raw["credit_code"]), message))
-
+        parsed, row_errors = _parse_row(row_number, raw, parsers)
+        row_errors += _within_errors(row_number, raw, parsed)
+        row_errors += _duplicate_errors(row_number, raw, parsed, first_row_of)
         if row_errors:
             result.errors.extend(row_errors)
-            continue
-        result.rows.append(
-            StatisticRow(
-                row=row_number,
-                credit_code=parsed["credit_code"],
-                enterprise_name=parsed["enterprise_name"],
-                parcel_id=parsed["parcel"],
-                year=parsed["year"],
-                quarter=parsed["quarter"],
-                values={f.name: parsed[f.name] for f in statfields.FIELDS},
-            )
-        )
+        else:
+            result.rows.append(_statistic_row(row_number, parsed))
     if not result.rows and not result.errors:
-        result.errors.append(RowError(2, "", "", "文件中没有数据行"))
+        result.errors.append(RowError(2, "", "", _("文件中没有数据行")))
     return result
+
+
+def _table_parsers(parcels: Mapping[str, int]) -> dict[str, Callable[[object], object]]:
+    """Return the parser of every column, in column order, for one table whose parcels are ``parcels``."""
+    parcel_ids = {fold_key(name): parcel_id for name, parcel_id in parcels.items()}
+
+    def parse_parcel(value: object) -> int:
+        if numbers.is_blank(value):
+            raise numbers.BadValue(_("不能为空"))
+        parcel_id = parcel_ids.get(fold_key(value))
+        if parcel_id is None:
+            raise numbers.BadValue(_("没有这个地块，请填写地块名称或代码"))
+        return parcel_id
+
+    return {
+        key: PARSERS[key] if key in UNIQUE_COLUMNS else _once_per_value(PARSERS.get(key, parse_parcel))
+        for key, _label in statfields.COLUMNS
+    }
+
+
+def _parse_row(
+    row_number: int, raw: Mapping[str, object], parsers: Mapping[str, Callable[[object], object]]
+) -> tuple[dict[str, object], list[RowError]]:
+    """Return the row's readable values by column key, and an error for each cell that cannot be read."""
+    parsed: dict[str, object] = {}
+    errors: list[RowError] = []
+    for key, parse in parsers.items():
+        try:
+            parsed[key] = parse(raw[key])
+        except numbers.BadValue as exc:
+            errors.append(RowError(row_number, LABELS[key], _show(raw[key]), str(exc)))
+    return parsed, errors
+
+
+def _within_errors(row_number: int, raw: Mapping[str, object], parsed: Mapping[str, object]) -> list[RowError]:
+    """Return an error for each part larger than its whole (the database would refuse the row)."""
+    return [
+        RowError(
+            row_number,
+            LABELS[smaller],
+            _show(raw[smaller]),
+            _("不能大于「%(label)s」（%(value)s）") % {"label": _(LABELS[larger]), "value": _show(raw[larger]) or 0},
+        )
+        for smaller, larger in WITHIN
+        if smaller in parsed and larger in parsed and parsed[smaller] > parsed[larger]
+    ]
+
+
+def _duplicate_errors(
+    row_number: int,
+    raw: Mapping[str, object],
+    parsed: Mapping[str, object],
+    first_row_of: dict[tuple[str, int, int], int],
+) -> list[RowError]:
+    """Return an error when the row repeats an earlier row's enterprise and period; fills ``first_row_of``."""
+    if not {"credit_code", "year", "quarter"} <= parsed.keys():
+        return []
+    first = first_row_of.setdefault((parsed["credit_code"], parsed["year"], parsed["quarter"]), row_number)
+    if first == row_number:
+        return []
+    message = _("与第%(row)s行重复：同一企业同一年份季度只能有一行") % {"row": first}
+    return [RowError(row_number, LABELS["credit_code"], _show(raw["credit_code"]), message)]
+
+
+def _statistic_row(row_number: int, parsed: Mapping[str, object]) -> StatisticRow:
+    return StatisticRow(
+        row=row_number,
+        credit_code=parsed["credit_code"],
+        enterprise_name=parsed["enterprise_name"],
+        parcel_id=parsed["parcel"],
+        year=parsed["year"],
+        quarter=parsed["quarter"],
+        values={f.name: parsed[f.name] for f in statfields.FIELDS},
+    )

@@ -1,35 +1,40 @@
-"""Reads of the parcels app: quarterly returns, their context, completeness and history."""
+"""Reads of the parcels app: official statistics, enterprises and their history, and a return's rows.
+
+The returns workflow's own reads (states, deadlines, the rows of a new return)
+are in parcels.returns.queries; the reads here are the app's: what the returns,
+the uploads, the import and the indicators app share.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
-from django.conf import settings
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_noop
+from django.contrib.auth import get_user_model
+from django.db.models import F, Max, Q, QuerySet
 
-from parkplan.periods import last_ended_period, previous_period, quarter_end
+from parkplan.numbers import is_missing
 
-from . import statfields, validation
+from . import statfields
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
+from .returns import validation
 
 VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
+CHUNK = 2000  # keys per IN (...) lookup and rows per bulk statement
 
 
-def deadline(year: int, quarter: int) -> dt.date:
-    """Return the day a quarter's return is due: RETURN_DEADLINE_DAYS after the quarter ends."""
-    return quarter_end(year, quarter) + dt.timedelta(days=settings.RETURN_DEADLINE_DAYS)
+def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    """Yield ``items`` in slices of ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
-def recent_periods(today: dt.date, count: int = 8) -> list[tuple[int, int]]:
-    """Return the ``count`` latest ended quarters, newest first."""
-    periods = [last_ended_period(today)]
-    while len(periods) < count:
-        periods.append(previous_period(*periods[-1]))
-    return periods
+def parcel_keys() -> list[tuple[int, str, str]]:
+    """Return every parcel's id, code and Chinese name, in the parcels' order."""
+    return list(Parcel.objects.values_list("id", "code", "name_zh"))
+
+
+# --- official statistics -----------------------------------------------------------
 
 
 def period_values(parcel_id: int, year: int, quarter: int) -> dict[str, dict[str, object]]:
@@ -45,47 +50,6 @@ def enterprise_parcels(codes: Iterable[str]) -> dict[str, int | None]:
     return dict(Enterprise.objects.filter(credit_code__in=list(codes)).values_list("credit_code", "parcel_id"))
 
 
-def validation_context(parcel_id: int, year: int, quarter: int, codes: Iterable[str]) -> validation.Context:
-    """Return what the checks of a return compare with: the parcel's previous quarter and last year."""
-    return validation.Context(
-        parcel_id=parcel_id,
-        year=year,
-        quarter=quarter,
-        previous_quarter=period_values(parcel_id, year, quarter - 1) if quarter > 1 else {},
-        last_year=period_values(parcel_id, year - 1, quarter),
-        enterprise_parcels=enterprise_parcels(codes),
-    )
-
-
-def return_rows(parcel_return: ParcelReturn) -> list[dict[str, object]]:
-    """Return the rows of a saved return as dicts (credit_code, enterprise_name, moved_out, values, explanation)."""
-    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation"]
-    return list(ReturnRow.objects.filter(parcel_return=parcel_return).order_by("position").values(*names))
-
-
-def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, object]]:
-    """Return the rows of a new return: every enterprise registered in the parcel, with the official figures of
-    the period where there are some (a revision), otherwise blank."""
-    official = period_values(parcel.id, year, quarter)
-    rows = []
-    enterprises = {e.credit_code: e.name for e in Enterprise.objects.filter(parcel=parcel)}
-    # Enterprises with official figures here that have since moved elsewhere still belong to this period.
-    missing = set(official) - set(enterprises)
-    enterprises.update(Enterprise.objects.filter(credit_code__in=missing).values_list("credit_code", "name"))
-    for code in sorted(enterprises):
-        values = official.get(code, {})
-        rows.append(
-            {
-                "credit_code": code,
-                "enterprise_name": enterprises[code],
-                "moved_out": False,
-                **{name: values.get(name, "") for name in VALUE_FIELDS},
-                "explanation": "",
-            }
-        )
-    return rows
-
-
 def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tuple[str, int, int], dict[str, object]]:
     """Return the stored statistics of the given keys (credit code, year, quarter), or of rows with a ``key``.
 
@@ -93,10 +57,10 @@ def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tup
     """
     wanted = {k if isinstance(k, tuple) else k.key for k in keys}
     out: dict[tuple[str, int, int], dict[str, object]] = {}
-    codes = sorted({code for code, _, _ in wanted})
-    years = sorted({year for _, year, _ in wanted})
-    for start in range(0, len(codes), 2000):
-        rows = Statistic.objects.filter(enterprise__credit_code__in=codes[start : start + 2000], year__in=years).values(
+    codes = sorted({code for code, _year, _quarter in wanted})
+    years = sorted({year for _code, year, _quarter in wanted})
+    for chunk in chunks(codes):
+        rows = Statistic.objects.filter(enterprise__credit_code__in=chunk, year__in=years).values(
             "enterprise__credit_code", "year", "quarter", "parcel_id", *VALUE_FIELDS
         )
         for row in rows:
@@ -104,11 +68,6 @@ def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tup
             if key in wanted:
                 out[key] = row
     return out
-
-
-CARRIED_FIELDS = tuple(
-    f.name for f in statfields.FIELDS if f.kind in (statfields.STOCK, statfields.FLAG, statfields.DATE)
-)
 
 
 def template_enterprises(*, parcel_id: int, year: int, quarter: int) -> list[dict[str, object]]:
@@ -125,14 +84,102 @@ def template_enterprises(*, parcel_id: int, year: int, quarter: int) -> list[dic
         for row in Statistic.objects.filter(earlier, enterprise__parcel_id=parcel_id)
         .order_by("enterprise_id", "-year", "-quarter")
         .distinct("enterprise_id")
-        .values("enterprise_id", *CARRIED_FIELDS)
+        .values("enterprise_id", *statfields.CARRIED_FIELDS)
     }
     enterprises = Enterprise.objects.filter(parcel_id=parcel_id).order_by("name", "credit_code")
     return [{"credit_code": e.credit_code, "name": e.name, **latest.get(e.id, {})} for e in enterprises]
 
 
-def return_for(parcel: Parcel, year: int, quarter: int) -> ParcelReturn | None:
-    return ParcelReturn.objects.filter(parcel=parcel, year=year, quarter=quarter).first()
+# --- the API's lists -----------------------------------------------------------------------
+
+
+def filter_enterprises(enterprises: QuerySet[Enterprise], *, parcel: str | None = None) -> QuerySet[Enterprise]:
+    """Return enterprises (scoped by parcels.access) with their parcel, of one parcel code if given, by credit code."""
+    enterprises = enterprises.select_related("parcel")
+    if parcel:
+        enterprises = enterprises.filter(parcel__code=parcel)
+    return enterprises.order_by("credit_code")
+
+
+def filter_statistics(
+    statistics: QuerySet[Statistic],
+    *,
+    parcel: str | None = None,
+    enterprise: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+) -> QuerySet[Statistic]:
+    """Return statistics (scoped by parcels.access) of a parcel code, a credit code, a year, a quarter if given.
+
+    With the enterprise and the parcel, ordered by period, then credit code.
+    """
+    statistics = statistics.select_related("enterprise", "parcel")
+    if parcel:
+        statistics = statistics.filter(parcel__code=parcel)
+    if enterprise:
+        statistics = statistics.filter(enterprise__credit_code=enterprise)
+    if year is not None:
+        statistics = statistics.filter(year=year)
+    if quarter is not None:
+        statistics = statistics.filter(quarter=quarter)
+    return statistics.order_by("year", "quarter", "enterprise__credit_code", "id")
+
+
+# --- what an upsert compares with (read inside its transaction) ---------------------------
+
+
+def enterprises_by_code(codes: Sequence[str]) -> dict[str, Enterprise]:
+    """Return the stored enterprises among the credit codes, by code."""
+    enterprises: dict[str, Enterprise] = {}
+    for chunk in chunks(codes):
+        enterprises.update((e.credit_code, e) for e in Enterprise.objects.filter(credit_code__in=chunk))
+    return enterprises
+
+
+def statistics_by_key(
+    enterprises: Mapping[str, Enterprise], years: Sequence[int]
+) -> dict[tuple[str, int, int], Statistic]:
+    """Return the stored statistics of the enterprises in the years, by (credit code, year, quarter)."""
+    code_of = {e.id: code for code, e in enterprises.items()}
+    existing: dict[tuple[str, int, int], Statistic] = {}
+    for chunk in chunks(list(code_of)):
+        for stat in Statistic.objects.filter(enterprise_id__in=chunk, year__in=years):
+            existing[(code_of[stat.enterprise_id], stat.year, stat.quarter)] = stat
+    return existing
+
+
+def latest_periods(enterprise_ids: Sequence[int]) -> dict[int, int]:
+    """Return each enterprise's latest stored period as year * 10 + quarter, by enterprise id."""
+    latest: dict[int, int] = {}
+    for chunk in chunks(enterprise_ids):
+        latest.update(
+            Statistic.objects.filter(enterprise_id__in=chunk)
+            .values("enterprise_id")
+            .annotate(period=Max(F("year") * 10 + F("quarter")))
+            .values_list("enterprise_id", "period")
+        )
+    return latest
+
+
+# --- a return's rows: what the returns workflow and the indicators' preview read ----------
+
+
+def return_rows(parcel_return: ParcelReturn) -> list[dict[str, object]]:
+    """Return the rows of a saved return as dicts (credit_code, enterprise_name, moved_out, values, explanation)."""
+    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation"]
+    return list(ReturnRow.objects.filter(parcel_return=parcel_return).order_by("position").values(*names))
+
+
+def validation_context(parcel_id: int, year: int, quarter: int, codes: Iterable[str]) -> validation.Context:
+    """Return what the checks of a return compare with: the parcel's previous quarter and last year."""
+    return validation.Context(
+        parcel_id=parcel_id,
+        year=year,
+        quarter=quarter,
+        previous_quarter=period_values(parcel_id, year, quarter - 1) if quarter > 1 else {},
+        last_year=period_values(parcel_id, year - 1, quarter),
+        enterprise_parcels=enterprise_parcels(codes),
+    )
 
 
 def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validation.CheckedRow]) -> pd.DataFrame:
@@ -145,7 +192,8 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
     records = [
         {"parcel": parcel_id, "year": year, "quarter": quarter, **row.values}
         for row in rows
-        if not row.moved_out and all(row.values.get(name) is not None or name == "listed_date" for name in VALUE_FIELDS)
+        if not row.moved_out
+        and all(not is_missing(row.values.get(name)) or name == "listed_date" for name in VALUE_FIELDS)
     ]
     frame = pd.DataFrame(records, columns=["parcel", "year", "quarter", *VALUE_FIELDS])
     for name in statfields.NUMBER_FIELDS:
@@ -153,129 +201,46 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
     return frame
 
 
-# --- states and completeness ---------------------------------------------------
-
-NOT_STARTED = "not_started"
-IMPORTED = "imported"  # no return, but official data from a command-line import: counts as approved
-# Chinese msgids; the templates translate them when they render.
-STATE_WORDS = {
-    NOT_STARTED: gettext_noop("未填报"),
-    IMPORTED: gettext_noop("已审核（导入）"),
-    **{s.value: str(s.label) for s in ParcelReturn.State},
-}
-
-
-@dataclass(frozen=True)
-class PeriodState:
-    """A parcel's return for one quarter as the lists show it."""
-
-    parcel: Parcel
-    year: int
-    quarter: int
-    state: str  # not_started or a ParcelReturn.State
-    deadline: dt.date
-    parcel_return: ParcelReturn | None
-    official_rows: int  # official statistics of the period (approved returns and imports)
-
-    @property
-    def shown(self) -> str:
-        """The state as the lists show it: a period with imported official data and no return counts as approved."""
-        return IMPORTED if self.state == NOT_STARTED and self.official_rows else self.state
-
-    @property
-    def overdue(self) -> bool:
-        """Whether the deadline has passed with nothing submitted or imported."""
-        from django.utils import timezone
-
-        return self.shown in (NOT_STARTED, "draft", "returned") and self.deadline < timezone.localdate()
-
-    @property
-    def submitted_at(self) -> dt.datetime | None:
-        return self.parcel_return.first_submitted_at if self.parcel_return else None
-
-    @property
-    def on_time(self) -> bool | None:
-        """Whether the return was first submitted by the deadline; None when not submitted yet."""
-        at = self.submitted_at
-        if at is None:
-            return None
-        from django.utils import timezone
-
-        return timezone.localtime(at).date() <= self.deadline
-
-
-def period_states(parcels: QuerySet[Parcel] | Iterable[Parcel], periods: list[tuple[int, int]]) -> list[PeriodState]:
-    """Return the state of every parcel's return for every period, parcels in order, newest period first."""
-    parcels = list(parcels)
-    years = {y for y, _ in periods}
-    returns = {
-        (r.parcel_id, r.year, r.quarter): r
-        for r in ParcelReturn.objects.filter(parcel__in=parcels, year__in=years).select_related(
-            "submitted_by", "approved_by"
-        )
-    }
-    counts: dict[tuple[int, int, int], int] = {}
-    from django.db.models import Count
-
-    for row in (
-        Statistic.objects.filter(parcel__in=parcels, year__in=years)
-        .values("parcel_id", "year", "quarter")
-        .annotate(n=Count("id"))
-    ):
-        counts[(row["parcel_id"], row["year"], row["quarter"])] = row["n"]
-    states = []
-    for parcel in parcels:
-        for year, quarter in periods:
-            found = returns.get((parcel.id, year, quarter))
-            states.append(
-                PeriodState(
-                    parcel=parcel,
-                    year=year,
-                    quarter=quarter,
-                    state=found.state if found else NOT_STARTED,
-                    deadline=deadline(year, quarter),
-                    parcel_return=found,
-                    official_rows=counts.get((parcel.id, year, quarter), 0),
-                )
-            )
-    return states
-
-
-def submitted_returns() -> QuerySet[ParcelReturn]:
-    """Return the returns waiting for the office, oldest submission first."""
-    return (
-        ParcelReturn.objects.filter(state=ParcelReturn.State.SUBMITTED)
-        .select_related("parcel", "submitted_by")
-        .order_by("submitted_at")
+def return_records(parcel_return: ParcelReturn) -> pd.DataFrame:
+    """Return a saved return's rows, read and checked, as enterprise records (the columns of ``rows_frame``)."""
+    rows = return_rows(parcel_return)
+    context = validation_context(
+        parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, [row["credit_code"] for row in rows]
     )
+    checked = validation.check_return(rows, context)
+    return rows_frame(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, checked.rows)
 
 
-def history(parcel_return: ParcelReturn) -> list[dict[str, object]]:
-    """Return every recorded change of a return, its rows and the official statistics of its parcel-period.
+# --- history ---------------------------------------------------------------------------
 
-    Each entry: at, model, label (insert/update/delete), obj (row key), diff ({field: [before, after]}),
-    data (the row after, or before a delete), context (who, source, url, batch).
+# Columns of the history's rows that say nothing to the reader.
+HIDDEN_HISTORY_FIELDS = ("id", "parcel_return_id", "position", "version", "batch_id", "source")
+
+
+def history_rows(entries: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Return ``render_events`` entries as the history pages show them, newest first.
+
+    Adds ``who`` (the username, or —) and ``changes`` ({field label, before, after},
+    blanks as —) to each entry.
     """
-    from django.apps import apps
-
-    sources = [
-        ("parcels.ParcelReturnEvent", {"pgh_obj_id": parcel_return.pk}),
-        ("parcels.ReturnRowEvent", {"parcel_return_id": parcel_return.pk}),
-        (
-            "parcels.StatisticEvent",
-            {"parcel_id": parcel_return.parcel_id, "year": parcel_return.year, "quarter": parcel_return.quarter},
-        ),
-    ]
-    entries = []
-    for label, filters in sources:
-        model = apps.get_model(label)
-        for event in model.objects.filter(**filters).select_related("pgh_context").order_by("pgh_id"):
-            entries.append((label, event))
-    return _render_events(entries)
+    user_ids = {entry["context"].get("user") for entry in entries} - {None}
+    names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    for entry in entries:
+        entry["who"] = names.get(entry["context"].get("user"), "—")
+        entry["changes"] = [
+            {
+                "field": validation.LABELS.get(name.removesuffix("_id"), name.removesuffix("_id")),
+                "before": "—" if before in (None, "") else before,
+                "after": "—" if after in (None, "") else after,
+            }
+            for name, (before, after) in entry["diff"].items()
+            if name not in HIDDEN_HISTORY_FIELDS
+        ]
+    return list(reversed(entries))
 
 
 def enterprise_history(enterprise: Enterprise, statistics: QuerySet[Statistic]) -> list[dict[str, object]]:
-    """Return every recorded change of an enterprise and of the given statistics of it (see ``history``)."""
+    """Return every recorded change of an enterprise and of the given statistics of it (see ``history_rows``)."""
     from django.apps import apps
 
     entries = []
@@ -288,11 +253,15 @@ def enterprise_history(enterprise: Enterprise, statistics: QuerySet[Statistic]) 
     )
     for event in events.select_related("pgh_context"):
         entries.append(("parcels.StatisticEvent", event))
-    return _render_events(entries)
+    return history_rows(render_events(entries))
 
 
-def _render_events(entries) -> list[dict[str, object]]:
-    """Pair each event with the previous event of the same object to show before and after."""
+def render_events(entries) -> list[dict[str, object]]:
+    """Pair each (model label, event) with the previous event of the same object to show before and after.
+
+    Each entry: at, model, label (insert/update/delete), obj (row key), diff ({field: [before, after]}),
+    data (the row after, or before a delete), context (who, source, url, batch); oldest first.
+    """
     previous: dict[tuple[str, object], dict[str, object]] = {}
     out = []
     for label, event in sorted(entries, key=lambda e: (e[1].pgh_created_at, e[1].pgh_id)):

@@ -1,12 +1,16 @@
 """The thirteen statistics fields of an enterprise return (domain.md §4).
 
 Pure Python: the import, the template, the models and the indicator formulas
-all read their names and labels from here.
+all read their names and labels from here, and the import and the return
+checks read each field's cells with the same parser.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from parkplan import numbers
 
 FLOW, STOCK, FLAG, DATE = "flow", "stock", "flag", "date"
 
@@ -48,11 +52,26 @@ FIELDS: tuple[StatField, ...] = (
 )
 
 BY_NAME = {f.name: f for f in FIELDS}
+
+
+def cell_parser(stat_field: StatField) -> Callable[[object], object]:
+    """Return the parser that reads a field's cells (parkplan.numbers): a flag, a date, money or a count."""
+    if stat_field.kind == FLAG:
+        return numbers.parse_flag
+    if stat_field.kind == DATE:
+        return numbers.parse_date
+    return numbers.parse_money if stat_field.money else numbers.parse_count
+
+
+PARSERS: dict[str, Callable[[object], object]] = {f.name: cell_parser(f) for f in FIELDS}
 NUMBER_FIELDS = tuple(f.name for f in FIELDS if f.kind in (FLOW, STOCK))
 MONEY_FIELDS = tuple(f.name for f in FIELDS if f.money)
 COUNT_FIELDS = tuple(f.name for f in FIELDS if f.kind in (FLOW, STOCK) and not f.money)
 FLOW_FIELDS = tuple(f.name for f in FIELDS if f.kind == FLOW)
 FLAG_FIELDS = tuple(f.name for f in FIELDS if f.kind == FLAG)
+# Stocks, flags and the listing date carry over from one period to the next;
+# flows (year-to-date figures) are new every quarter.
+CARRIED_FIELDS = tuple(f.name for f in FIELDS if f.kind in (STOCK, FLAG, DATE))
 
 # The template's leading columns, before the thirteen fields.
 KEY_COLUMNS: tuple[tuple[str, str, str], ...] = (

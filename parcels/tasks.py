@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from .returns import services
 
 
 @shared_task(ignore_result=True, soft_time_limit=300, time_limit=360)

@@ -1,17 +1,13 @@
+"""The parcels app's pages under /returns/: the returns workflow and an enterprise's history."""
+
 from django.urls import path
 
 from . import views
+from .returns import urls as returns_urls
 
 app_name = "returns"
 
 urlpatterns = [
-    path("", views.my_returns, name="mine"),
-    path("<int:parcel_id>/<int:year>/<int:quarter>/", views.return_edit, name="edit"),
-    path("<int:parcel_id>/<int:year>/<int:quarter>/upload/", views.return_upload, name="upload"),
-    path("upload/marked.xlsx", views.marked_upload, name="marked_upload"),
-    path("review/", views.review_list, name="review"),
-    path("review/<int:pk>/", views.review_detail, name="review_detail"),
-    path("status/", views.status_grid, name="status"),
-    path("<int:pk>/history/", views.return_history, name="history"),
+    *returns_urls.urlpatterns,
     path("enterprises/<str:code>/history/", views.enterprise_history, name="enterprise_history"),
 ]

@@ -3,7 +3,7 @@
 Pure Python, no Django. Every parser takes a raw cell (a ``str`` from a CSV,
 or whatever openpyxl returns: ``None``, ``str``, ``int``, ``float``, ``bool``,
 ``datetime``) and returns the typed value, or raises ``BadValue`` whose text is
-the Chinese message shown to the user.
+the message shown to the user (a Chinese msgid, translated through parkplan.text).
 
 Decisions, for the record:
 
@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from . import creditcode
+from .text import _
 
 
 def is_missing(value: object) -> bool:
@@ -38,7 +39,7 @@ def is_missing(value: object) -> bool:
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read; the message is for the user, in Chinese."""
+    """A cell that cannot be read; the message is for the user, in the active language."""
 
 
 MONEY_LIMIT = Decimal(10) ** 14  # DecimalField(max_digits=16, decimal_places=2)
@@ -84,12 +85,12 @@ def parse_number(value: object) -> Decimal:
     if is_blank(value):
         return Decimal(0)
     if isinstance(value, (bool, datetime, date)):
-        raise BadValue("不是有效的数字")
+        raise BadValue(_("不是有效的数字"))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise BadValue("不是有效的数字")
+            raise BadValue(_("不是有效的数字"))
         number = _float_to_decimal(value)
     else:
         text = fold(str(value))
@@ -100,16 +101,16 @@ def parse_number(value: object) -> Decimal:
         elif _GROUPED.fullmatch(body):
             body = body.replace(",", "")
         elif "," in body and re.fullmatch(r"[\d,.]+", body):
-            raise BadValue("千分位分隔符位置不正确")
+            raise BadValue(_("千分位分隔符位置不正确"))
         elif _SCIENTIFIC.fullmatch(body):
-            raise BadValue("不能使用科学计数法，请填写完整的数字")
+            raise BadValue(_("不能使用科学计数法，请填写完整的数字"))
         else:
-            raise BadValue("不是有效的数字")
+            raise BadValue(_("不是有效的数字"))
         number = Decimal(body)
         if negative and number:
             number = -number
     if number < 0:
-        raise BadValue("不能为负数")
+        raise BadValue(_("不能为负数"))
     return number
 
 
@@ -117,10 +118,10 @@ def parse_money(value: object) -> Decimal:
     """Return an amount in 万元 with two decimals; blank is 0, more than two decimals is an error."""
     number = parse_number(value)
     if number >= MONEY_LIMIT:
-        raise BadValue("数值过大")
+        raise BadValue(_("数值过大"))
     cents = number.quantize(Decimal("0.01"))
     if cents != number:
-        raise BadValue("最多保留两位小数")
+        raise BadValue(_("最多保留两位小数"))
     return cents
 
 
@@ -128,9 +129,9 @@ def parse_count(value: object) -> int:
     """Return a whole, non-negative count; blank is 0."""
     number = parse_number(value)
     if number > COUNT_LIMIT:
-        raise BadValue("数值过大")
+        raise BadValue(_("数值过大"))
     if number != number.to_integral_value():
-        raise BadValue("应为整数")
+        raise BadValue(_("应为整数"))
     return int(number)
 
 
@@ -147,19 +148,19 @@ def parse_flag(value: object) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise BadValue("应填“是”或“否”")
+    raise BadValue(_("应填“是”或“否”"))
 
 
 def _make_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise BadValue("不是有效的日期") from None
+        raise BadValue(_("不是有效的日期")) from None
 
 
 def _serial_date(serial: int) -> date:
     if not SERIAL_MIN <= serial <= SERIAL_MAX:
-        raise BadValue("不是有效的日期，请按 2021-03-05 的格式填写")
+        raise BadValue(_("不是有效的日期，请按 2021-03-05 的格式填写"))
     return EXCEL_EPOCH + timedelta(days=serial)
 
 
@@ -172,10 +173,10 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise BadValue("不是有效的日期")
+        raise BadValue(_("不是有效的日期"))
     if isinstance(value, (int, float)):
         if value != int(value):
-            raise BadValue("不是有效的日期，请按 2021-03-05 的格式填写")
+            raise BadValue(_("不是有效的日期，请按 2021-03-05 的格式填写"))
         return _serial_date(int(value))
     text = fold(str(value))
     match = (
@@ -187,7 +188,7 @@ def parse_date(value: object) -> date | None:
         return _make_date(*(int(part) for part in match.groups()))
     if re.fullmatch(r"\d{5}", text):
         return _serial_date(int(text))
-    raise BadValue("不是有效的日期，请按 2021-03-05 的格式填写")
+    raise BadValue(_("不是有效的日期，请按 2021-03-05 的格式填写"))
 
 
 def _whole(value: object) -> int | None:
@@ -203,22 +204,22 @@ def _whole(value: object) -> int | None:
 def parse_year(value: object) -> int:
     """Return a year between 2000 and 2100; '2021年' is accepted."""
     if is_blank(value):
-        raise BadValue("不能为空")
+        raise BadValue(_("不能为空"))
     year = _whole(value)
     if year is None:
         text = fold(str(value)).removesuffix("年").strip()
         if not re.fullmatch(r"\d{4}(\.0+)?", text):
-            raise BadValue("应为四位数的年份")
+            raise BadValue(_("应为四位数的年份"))
         year = int(float(text))
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise BadValue(f"年份应在{YEAR_MIN}–{YEAR_MAX}之间")
+        raise BadValue(_("年份应在%(min)s–%(max)s之间") % {"min": YEAR_MIN, "max": YEAR_MAX})
     return year
 
 
 def parse_quarter(value: object) -> int:
     """Return a quarter 1–4; also Q1, 1季度, 一季度, 第一季度, 一."""
     if is_blank(value):
-        raise BadValue("不能为空")
+        raise BadValue(_("不能为空"))
     quarter = _whole(value)
     if quarter is None:
         text = fold(str(value)).upper().replace(" ", "")
@@ -226,22 +227,25 @@ def parse_quarter(value: object) -> int:
         text = text.removesuffix(".0")
         quarter = _CN_DIGITS.get(text) or (int(text) if text.isdigit() and text.isascii() else None)
     if quarter not in (1, 2, 3, 4):
-        raise BadValue("季度应为1–4")
+        raise BadValue(_("季度应为1–4"))
     return quarter
+
+
+def _excel_number() -> str:
+    return _("统一社会信用代码被Excel转成了数字，请将该列设为文本格式后重新输入")
 
 
 def parse_credit_code(value: object) -> str:
     """Return a normalized, valid unified social credit code."""
-    excel_number = "统一社会信用代码被Excel转成了数字，请将该列设为文本格式后重新输入"
     if is_blank(value):
-        raise BadValue("不能为空")
+        raise BadValue(_("不能为空"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise BadValue(excel_number)
+        raise BadValue(_excel_number())
     text = fold(str(value))
     if _SCIENTIFIC.fullmatch(text.replace(" ", "")):
-        raise BadValue(excel_number)
+        raise BadValue(_excel_number())
     code = creditcode.normalize(text)
     why = creditcode.problem(code)
     if why:
-        raise BadValue(f"统一社会信用代码无效：{why}")
+        raise BadValue(_("统一社会信用代码无效：%(why)s") % {"why": why})
     return code

@@ -6,12 +6,12 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from parcels import access, services
+from parcels import access
 from parcels.models import ParcelReturn, ReturnRow, Statistic
-from tests.factories import make_enterprise, make_parcel
+from parcels.returns import services as return_services
+from tests.factories import make_enterprise, make_parcel, make_user
 
 pytestmark = pytest.mark.django_db
 YEAR, QUARTER = 2024, 2
@@ -29,24 +29,19 @@ def row(enterprise, revenue="1000"):
 
 @pytest.fixture
 def world(db):
-    User = get_user_model()
     a, b = make_parcel(), make_parcel()
-    manager_a = User.objects.create_user("manager-a")
-    manager_b = User.objects.create_user("manager-b")
-    services.assign_manager(user=manager_a, parcel=a)
-    services.assign_manager(user=manager_b, parcel=b)
-    office = User.objects.create_user("office-x")
-    office.groups.add(Group.objects.get_or_create(name=access.OFFICE)[0])
-    official = User.objects.create_user("official-x")
-    official.groups.add(Group.objects.get_or_create(name=access.OFFICIAL)[0])
+    manager_a = make_user("manager-a", role=access.MANAGER, parcels=(a,))
+    manager_b = make_user("manager-b", role=access.MANAGER, parcels=(b,))
+    office = make_user("office-x", role=access.OFFICE)
+    official = make_user("official-x", role=access.OFFICIAL)
     ent_a, ent_b = make_enterprise(parcel=a), make_enterprise(parcel=b)
     returns = {}
     for quarter, state in ((1, "approved"), (2, "submitted"), (3, "draft")):
-        ret, _ = services.save_return(
+        ret, _ = return_services.save_return(
             parcel=b, year=YEAR, quarter=quarter, rows=[row(ent_b)], version=0, user=manager_b
         )
         if state != "draft":
-            ret, _ = services.save_return(
+            ret, _ = return_services.save_return(
                 parcel=b,
                 year=YEAR,
                 quarter=quarter,
@@ -56,9 +51,11 @@ def world(db):
                 submit=True,
             )
         if state == "approved":
-            services.approve_return(parcel_return=ret, user=office)
+            return_services.approve_return(parcel_return=ret, user=office)
         returns[state] = ParcelReturn.objects.get(pk=ret.pk)
-    own, _ = services.save_return(parcel=a, year=YEAR, quarter=QUARTER, rows=[row(ent_a)], version=0, user=manager_a)
+    own, _ = return_services.save_return(
+        parcel=a, year=YEAR, quarter=QUARTER, rows=[row(ent_a)], version=0, user=manager_a
+    )
     return {
         "a": a,
         "b": b,

@@ -7,12 +7,11 @@ from decimal import Decimal
 import pghistory
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 
-from parcels import services
+from parcels import access, services
 from parcels.imports import StatisticRow
 from parcels.models import ImportBatch, Statistic
-from tests.factories import make_parcel, new_credit_code
+from tests.factories import make_enterprise, make_parcel, make_user, new_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +43,7 @@ def rows(parcel, codes, *, year=2024, quarter=4, revenue=100):
 
 def test_it_records_every_row_of_a_bulk_import_with_its_batch(db):
     parcel = make_parcel()
-    user = get_user_model().objects.create_user("importer")
+    user = make_user("importer")
     codes = [new_credit_code() for _ in range(3000)]
     first = services.upsert_statistics(rows=rows(parcel, codes), source=ImportBatch.Source.CLI, user=user)
     inserts = StatisticEvent.objects.filter(pgh_label="insert")
@@ -70,7 +69,7 @@ def test_it_records_every_row_of_a_bulk_import_with_its_batch(db):
 def test_it_records_deletes_and_who_did_them(db):
     parcel = make_parcel()
     services.upsert_statistics(rows=rows(parcel, [new_credit_code()]), source=ImportBatch.Source.CLI)
-    office = get_user_model().objects.create_user("office-user")
+    office = make_user("office-user", role=access.OFFICE)
     services.delete_statistics(statistics=Statistic.objects.all(), user=office, source="admin")
     deleted = StatisticEvent.objects.select_related("pgh_context").get(pgh_label="delete")
     assert deleted.revenue == Decimal(100)
@@ -79,7 +78,7 @@ def test_it_records_deletes_and_who_did_them(db):
 
 def test_it_records_assignments(db):
     parcel = make_parcel()
-    manager, office = (get_user_model().objects.create_user(name) for name in ("mgr", "ofc"))
+    manager, office = make_user("mgr"), make_user("ofc", role=access.OFFICE)
     services.assign_manager(user=manager, parcel=parcel, by=office)
     services.unassign_manager(user=manager, parcel=parcel, by=office)
     labels = list(ParcelManagerEvent.objects.order_by("pgh_id").values_list("pgh_label", flat=True))
@@ -95,14 +94,9 @@ def test_it_records_writes_outside_any_service(db):
 
 
 def test_it_shows_an_enterprises_history_only_to_those_who_may_see_it(client):
-    from parcels import access
-    from tests.factories import make_enterprise
-
     parcel, other = make_parcel(), make_parcel()
-    User = get_user_model()
-    manager, stranger = User.objects.create_user("mine"), User.objects.create_user("stranger")
-    services.assign_manager(user=manager, parcel=parcel)
-    services.assign_manager(user=stranger, parcel=other)
+    manager = make_user("mine", role=access.MANAGER, parcels=(parcel,))
+    stranger = make_user("stranger", role=access.MANAGER, parcels=(other,))
     enterprise = make_enterprise(parcel=parcel)
     services.upsert_statistics(rows=rows(parcel, [enterprise.credit_code]), source=ImportBatch.Source.CLI, user=manager)
     services.upsert_statistics(

@@ -13,7 +13,7 @@ from parcels.imports import parcel_lookup, parse_table, read_statistics_file
 from parcels.models import DataChange, Enterprise, ImportBatch, Statistic
 from parcels.services import upsert_statistics
 from parkplan import creditcode
-from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
+from tests.factories import make_enterprise, make_parcel, make_statistic, make_user, new_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +246,7 @@ def test_it_revises_a_changed_value_in_place(tmp_path, parcels):
     assert stored() == expected
 
 
-def test_it_revises_every_kind_of_field_and_records_who_did_it(parcels, django_user_model):
+def test_it_revises_every_kind_of_field_and_records_who_did_it(parcels):
     table, _ = quirky_rows(parcels, enterprises=20)
     lookup = parcel_lookup()
     upsert_statistics(
@@ -257,7 +257,7 @@ def test_it_revises_every_kind_of_field_and_records_who_did_it(parcels, django_u
     assert row[17] and creditcode.normalize(row[0]) == code
     row[2] = "宝山城市工业园区" if row[2] != "宝山城市工业园区" else "宝山工业园区"
     row[5:18] = ["1,234.56", "5000", "否", "4999.99", "", "0.01", "", "7", "7", "0", "", "是", ""]
-    user = django_user_model.objects.create_user("importer")
+    user = make_user("importer")
 
     parsed = read_statistics_file(io.BytesIO(csv_bytes(table)), "b.csv", parcels=lookup)
     result = upsert_statistics(rows=parsed.rows, source="upload", user=user, filename="b.csv")

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from parcels import services
+from parcels.returns import services
 
 
 class Command(BaseCommand):

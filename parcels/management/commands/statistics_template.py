@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcels.models import Parcel
-from parcels.templates_xlsx import write_statistics_template
+from parcels import queries
+from parcels.returns.template_xlsx import write_statistics_template
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, out: str, **options):
         if not out.lower().endswith(".xlsx"):
             raise CommandError("输出文件名应以 .xlsx 结尾")
-        names = list(Parcel.objects.values_list("name_zh", flat=True))
+        names = [name_zh for _id, _code, name_zh in queries.parcel_keys()]
         if not names:
             self.stderr.write("注意：数据库中还没有地块，模板中的“所在地块”没有下拉列表。")
         try:

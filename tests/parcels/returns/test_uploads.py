@@ -12,15 +12,14 @@ from django.template.loader import render_to_string
 from parcels import statfields
 from parcels.imports import RowError, StatisticRow, read_statistics_file
 from parcels.queries import stored_statistics, template_enterprises
-from parcels.services import COMPARED_FIELDS, upsert_statistics
-from parcels.templates_xlsx import (
+from parcels.returns.template_xlsx import (
     DATA_SHEET,
     GUIDE_SHEET,
     TO_FILL_FILL,
     write_prefilled_template,
     write_statistics_template,
 )
-from parcels.uploads import (
+from parcels.returns.uploads import (
     ERRORS_SHEET,
     FORMULA_MESSAGE,
     FORMULA_TEXT_MESSAGE,
@@ -37,6 +36,7 @@ from parcels.uploads import (
     read_upload,
     scope_errors,
 )
+from parcels.services import COMPARED_FIELDS, upsert_statistics
 from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
 
 PARCELS = {"宝山工业园区": 1, "baoshan-industrial": 1, "罗店工业园区": 2}
@@ -250,7 +250,7 @@ def test_it_refuses_unsafe_or_wrong_files_before_parsing(monkeypatch, case, name
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed a file that should have been refused")
 
-    monkeypatch.setattr("parcels.uploads.read_statistics_file", no_parsing)
+    monkeypatch.setattr("parcels.returns.uploads.read_statistics_file", no_parsing)
     monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
 
     with pytest.raises(UploadRejected) as refused:

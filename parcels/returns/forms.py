@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import statfields
+from .. import statfields
 
 VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
 MAX_ROWS = 5000
@@ -14,7 +14,7 @@ MAX_ROWS = 5000
 def rows_from_post(data) -> list[dict[str, object]]:
     """Read the rows of a return from a POST: ``r-<i>-<field>`` for i < ``rows``, plus the added enterprise.
 
-    Values stay raw text: parcels.validation reads and checks them. A flag is
+    Values stay raw text: parcels.returns.validation reads and checks them. A flag is
     posted as 是/否 (a checkbox posts 是 when ticked).
     """
     try:

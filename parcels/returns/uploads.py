@@ -1,9 +1,12 @@
 """Check an uploaded statistics file before parsing it, mark its errors, and preview what it would change.
 
-The web upload calls, in order: ``read_upload`` (``check_upload``, then
-``imports.read_statistics_file``, then ``formula_errors``), ``preview_changes``
-against ``queries.stored_statistics``, and on errors ``mark_errors`` for the
-file to download. Nothing here writes to the database.
+The return's upload calls ``read_upload`` (``check_upload``, then
+``imports.read_statistics_file``, then ``formula_errors``), adds
+``period_errors``, and on errors ``mark_errors`` for the file to download; the
+rows become the return's through ``return_rows``. ``preview_changes`` (against
+``parcels.queries.stored_statistics``) and ``preview_context`` show what a file
+would change: the preview before an upload is saved is their next user.
+Nothing here writes to the database.
 
 Decisions, for the record:
 
@@ -34,8 +37,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from pathlib import PurePath
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -51,8 +52,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from parkplan import numbers
 
-from . import statfields
-from .imports import (
+from .. import statfields
+from ..imports import (
     DATA_SHEET,
     LABELS,
     ParseResult,
@@ -62,7 +63,8 @@ from .imports import (
     read_csv_table,
     read_statistics_file,
 )
-from .models import Statistic
+from ..models import Parcel, Statistic
+from .table import show
 
 UploadKind = Literal["xlsx", "csv"]
 
@@ -359,6 +361,39 @@ def _scan_formulas(table: Iterable[Sequence[tuple[object, str]]]) -> list[RowErr
 # --- the whole check ------------------------------------------------------------------------------
 
 
+def read_return_upload(
+    name: str, upload: bytes | BinaryIO, *, parcel: Parcel, year: int, quarter: int
+) -> CheckedUpload:
+    """Read an upload for one parcel's return: ``read_upload`` with rows of other parcels or periods as errors."""
+    checked = read_upload(name, upload, parcels={parcel.code: parcel.id, parcel.name_zh: parcel.id})
+    checked.result.errors += period_errors(checked.result.rows, year=year, quarter=quarter)
+    return checked
+
+
+def period_errors(rows: Iterable[StatisticRow], *, year: int, quarter: int) -> list[RowError]:
+    """Return an error for each row of another period than the return's (year, quarter)."""
+    message = gettext("不是本报表的期间（%(y)s年第%(q)s季度）") % {"y": year, "q": quarter}
+    return [
+        RowError(row.row, "季度", f"{row.year}-{row.quarter}", message)
+        for row in rows
+        if (row.year, row.quarter) != (year, quarter)
+    ]
+
+
+def return_rows(rows: Iterable[StatisticRow]) -> list[dict[str, object]]:
+    """Return checked rows of an upload as the rows of a return (none moved out, no explanations)."""
+    return [
+        {
+            "credit_code": row.credit_code,
+            "enterprise_name": row.enterprise_name,
+            "moved_out": False,
+            "explanation": "",
+            **row.values,
+        }
+        for row in rows
+    ]
+
+
 @dataclass
 class CheckedUpload:
     """An upload that passed ``check_upload``, its content, and what the import found in it."""
@@ -538,20 +573,10 @@ def field_label(name: str) -> str:
 
 
 def format_value(name: str, value: object, *, parcel_names: Mapping[int, str]) -> str:
-    """Format a field's value for the preview: 1,234.50 for money, 1,234 for counts, 是/否, dates, parcel names."""
+    """Format a field's value for the preview: the parcel's name, else as the return's pages show values."""
     if name in ("parcel_id", "parcel"):
         return parcel_names.get(value, str(value)) if value is not None else "—"
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return gettext("是") if value else gettext("否")
-    if isinstance(value, date):
-        return value.isoformat()
-    if name in statfields.MONEY_FIELDS:
-        return f"{Decimal(value):,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+    return show(name, value)
 
 
 def preview_context(

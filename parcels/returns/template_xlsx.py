@@ -13,8 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import statfields
-from .imports import DATA_SHEET
+from .. import statfields
+from ..imports import DATA_SHEET
 
 GUIDE_SHEET = "填写说明"
 PARCEL_SHEET = "地块列表"
@@ -95,6 +95,18 @@ def _template_workbook(parcel_names: Sequence[str]) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
+    column_of = _write_header(sheet)
+    parcels = workbook.create_sheet(PARCEL_SHEET)
+    for row, name in enumerate(parcel_names, start=1):
+        parcels.cell(row=row, column=1, value=name)
+    parcels.sheet_state = "hidden"
+    _add_validations(sheet, column_of, parcel_count=len(parcel_names))
+    _write_guide(workbook.create_sheet(GUIDE_SHEET, index=1))
+    return workbook
+
+
+def _write_header(sheet) -> dict[str, int]:
+    """Write the header row, column widths and formats of the data sheet; return each column key's column."""
     column_of = {}
     for index, (key, label) in enumerate(statfields.COLUMNS, start=1):
         column_of[key] = index
@@ -111,17 +123,17 @@ def _template_workbook(parcel_names: Sequence[str]) -> Workbook:
     sheet.column_dimensions[code_letter].number_format = "@"
     date_letter = get_column_letter(column_of["listed_date"])
     sheet.column_dimensions[date_letter].number_format = "yyyy-mm-dd"
+    return column_of
 
-    parcels = workbook.create_sheet(PARCEL_SHEET)
-    for row, name in enumerate(parcel_names, start=1):
-        parcels.cell(row=row, column=1, value=name)
-    parcels.sheet_state = "hidden"
-    if parcel_names:
+
+def _add_validations(sheet, column_of: Mapping[str, int], *, parcel_count: int) -> None:
+    """Let Excel check each column as it is typed: the parcels' drop-down, years, quarters, flags, numbers."""
+    if parcel_count:
         _validation(
             sheet,
             column_of["parcel"],
             type="list",
-            formula1=f"'{PARCEL_SHEET}'!$A$1:$A${len(parcel_names)}",
+            formula1=f"'{PARCEL_SHEET}'!$A$1:$A${parcel_count}",
             error="请从下拉列表中选择地块",
         )
     _validation(
@@ -152,9 +164,6 @@ def _template_workbook(parcel_names: Sequence[str]) -> Workbook:
             sheet, column_of[name], type="whole", operator="greaterThanOrEqual", formula1="0", error="应为不小于0的整数"
         )
 
-    _write_guide(workbook.create_sheet(GUIDE_SHEET, index=1))
-    return workbook
-
 
 def _write_guide(guide) -> None:
     guide.append(["填写说明"])
@@ -178,11 +187,6 @@ def _write_guide(guide) -> None:
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-# Stocks, flags and the listing date carry over from the last return; flows
-# (year-to-date figures) are new every quarter and left for the manager.
-CARRIED_FIELDS = tuple(
-    f.name for f in statfields.FIELDS if f.kind in (statfields.STOCK, statfields.FLAG, statfields.DATE)
-)
 TO_FILL_FILL = PatternFill("solid", fgColor="FFF7D6")
 PREFILLED_NOTE = (
     "本文件已预填本地块的企业、期别，以及各企业上一期的期末人数、是否类指标和科技上市日期；"
@@ -219,7 +223,7 @@ def write_prefilled_template(
         sheet.cell(row=row, column=column_of["parcel"], value=parcel)
         sheet.cell(row=row, column=column_of["year"], value=year)
         sheet.cell(row=row, column=column_of["quarter"], value=quarter)
-        for name in CARRIED_FIELDS:
+        for name in statfields.CARRIED_FIELDS:  # flows are left for the manager
             value = enterprise.get(name)
             if value is None:
                 continue

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from parcels import statfields, validation
-from parcels.return_table import render_rows
+from parcels import statfields
+from parcels.returns import validation
+from parcels.returns.table import render_rows
 
 CODE = "91310113000518530R"
 

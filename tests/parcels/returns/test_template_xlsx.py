@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from parcels import statfields
 from parcels.imports import fold_header, read_statistics_file
-from parcels.templates_xlsx import DATA_SHEET, GUIDE_SHEET, PARCEL_SHEET
+from parcels.returns.template_xlsx import DATA_SHEET, GUIDE_SHEET, PARCEL_SHEET
 from tests.factories import make_parcel
 
 pytestmark = pytest.mark.django_db

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from parcels import access, services
+from parcels import access, queries, services
 from parcels.imports import StatisticRow
 from parcels.models import ImportBatch, ParcelReturn, Statistic
-from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
+from parcels.returns import services as return_services
+from tests.factories import make_enterprise, make_parcel, make_statistic, make_user, new_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -55,18 +55,15 @@ LAST_YEAR = {
 
 @pytest.fixture
 def setup(db):
-    User = get_user_model()
     parcel_a, parcel_b = make_parcel(), make_parcel()
-    manager = User.objects.create_user("m", password="x", email="m@example.org")
-    services.assign_manager(user=manager, parcel=parcel_a)
-    office = User.objects.create_user("o", password="x")
-    office.groups.add(Group.objects.get_or_create(name=access.OFFICE)[0])
+    manager = make_user("m", role=access.MANAGER, parcels=(parcel_a,))
+    office = make_user("o", role=access.OFFICE)
     enterprises = [make_enterprise(parcel=parcel_a) for _ in range(2)]
     return {"a": parcel_a, "b": parcel_b, "manager": manager, "office": office, "enterprises": enterprises}
 
 
 def save(setup, rows, *, version=0, submit=False, user=None, year=2024, quarter=3):
-    return services.save_return(
+    return return_services.save_return(
         parcel=setup["a"],
         year=year,
         quarter=quarter,
@@ -90,7 +87,7 @@ def test_it_saves_a_draft_then_submits_it(setup):
 def test_it_refuses_to_save_a_hard_error_and_keeps_what_was_stored(setup):
     e1, _e2 = setup["enterprises"]
     ret, _ = save(setup, [row(e1)])
-    with pytest.raises(services.ReturnInvalid) as caught:
+    with pytest.raises(return_services.ReturnInvalid) as caught:
         save(setup, [row(e1, masters_plus="500")], version=ret.version)
     assert [f.rule for f in caught.value.checked.errors] == ["masters_within_employees"]
     assert ret.rows.get().masters_plus == 10
@@ -101,7 +98,7 @@ def test_it_needs_an_explanation_of_a_warning_to_submit(setup):
     make_statistic(enterprise=e1, year=2023, quarter=3, source="cli", **{**LAST_YEAR, "revenue": Decimal(100)})
     ret, checked = save(setup, [row(e1)])
     assert [f.rule for f in checked.warnings] == ["yoy_change"]
-    with pytest.raises(services.ReturnInvalid, match="情况说明"):
+    with pytest.raises(return_services.ReturnInvalid, match="情况说明"):
         save(setup, [row(e1)], version=ret.version, submit=True)
     ret, _ = save(setup, [row(e1, explanation="并购后合并报表")], version=ret.version, submit=True)
     assert ret.state == ParcelReturn.State.SUBMITTED
@@ -109,7 +106,7 @@ def test_it_needs_an_explanation_of_a_warning_to_submit(setup):
 
 def test_it_refuses_an_enterprise_of_another_parcel(setup):
     stranger = make_enterprise(parcel=setup["b"])
-    with pytest.raises(services.ReturnInvalid) as caught:
+    with pytest.raises(return_services.ReturnInvalid) as caught:
         save(setup, [row(stranger)])
     assert caught.value.checked.errors[0].rule == "enterprise_parcel"
 
@@ -118,15 +115,23 @@ def test_it_never_silently_overwrites_a_concurrent_save(setup):
     e1, _ = setup["enterprises"]
     ret, _ = save(setup, [row(e1)])
     loaded = ret.version
-    other = get_user_model().objects.create_user("m2", password="x")
-    services.assign_manager(user=other, parcel=setup["a"])
+    other = make_user("m2", role=access.MANAGER, parcels=(setup["a"],))
     save(setup, [row(e1, revenue="2000")], version=loaded, user=other)
-    with pytest.raises(services.ReturnConflict) as caught:
+    with pytest.raises(return_services.ReturnConflict) as caught:
         save(setup, [row(e1, revenue="3000")], version=loaded)
     assert "m2" in str(caught.value) and caught.value.current.rows.get().revenue == Decimal("2000.00")
     # the same for two people starting the same return
-    with pytest.raises(services.ReturnConflict):
+    with pytest.raises(return_services.ReturnConflict):
         save(setup, [row(e1)], version=0)
+
+
+def test_it_reads_a_saved_return_as_the_enterprise_records_the_indicators_compute_from(setup):
+    e1, e2 = setup["enterprises"]
+    ret, _ = save(setup, [row(e1), row(e2, moved_out=True)])
+    records = queries.return_records(ret)
+    assert records[["parcel", "year", "quarter", "revenue", "employees"]].to_dict("records") == [
+        {"parcel": setup["a"].id, "year": 2024, "quarter": 3, "revenue": 1000.0, "employees": 100.0}
+    ]  # the moved-out enterprise is not part of the return's figures
 
 
 def submitted(setup, *rows):
@@ -141,7 +146,7 @@ def test_it_writes_the_approved_rows_into_the_official_data_and_locks_the_quarte
     ret = submitted(
         setup, row(e1), row(e2, moved_out=True), {**row(e1), "credit_code": newcomer, "enterprise_name": "新企业"}
     )
-    services.approve_return(parcel_return=ret, user=setup["office"])
+    return_services.approve_return(parcel_return=ret, user=setup["office"])
     ret.refresh_from_db()
     assert ret.state == ParcelReturn.State.APPROVED and ret.approved_by == setup["office"]
     stats = Statistic.objects.filter(parcel=setup["a"], year=2024, quarter=3)
@@ -171,15 +176,15 @@ def test_it_writes_the_approved_rows_into_the_official_data_and_locks_the_quarte
 def test_it_returns_with_a_comment_and_unlocks_with_a_reason(setup):
     e1, _ = setup["enterprises"]
     ret = submitted(setup, row(e1))
-    with pytest.raises(services.ReturnError):
-        services.send_back_return(parcel_return=ret, user=setup["office"], comment=" ")
-    ret = services.send_back_return(parcel_return=ret, user=setup["office"], comment="研发经费请核实")
+    with pytest.raises(return_services.ReturnError):
+        return_services.send_back_return(parcel_return=ret, user=setup["office"], comment=" ")
+    ret = return_services.send_back_return(parcel_return=ret, user=setup["office"], comment="研发经费请核实")
     assert ret.state == ParcelReturn.State.RETURNED and ret.comment == "研发经费请核实"
     ret, _ = save(setup, [row(e1, rd_expenditure="40")], version=ret.version, submit=True)
-    services.approve_return(parcel_return=ret, user=setup["office"])
-    with pytest.raises(services.ReturnError):
-        services.unlock_return(parcel_return=ret, user=setup["office"], reason="")
-    ret = services.unlock_return(parcel_return=ret, user=setup["office"], reason="企业更正年报")
+    return_services.approve_return(parcel_return=ret, user=setup["office"])
+    with pytest.raises(return_services.ReturnError):
+        return_services.unlock_return(parcel_return=ret, user=setup["office"], reason="")
+    ret = return_services.unlock_return(parcel_return=ret, user=setup["office"], reason="企业更正年报")
     assert ret.state == ParcelReturn.State.RETURNED and ret.unlocked_by == setup["office"]
     assert Statistic.objects.get(enterprise=e1, year=2024, quarter=3).rd_expenditure == Decimal(40)
     save(setup, [row(e1, rd_expenditure="45")], version=ret.version)
@@ -188,8 +193,8 @@ def test_it_returns_with_a_comment_and_unlocks_with_a_reason(setup):
 def test_it_only_approves_submitted_returns(setup):
     e1, _ = setup["enterprises"]
     ret, _ = save(setup, [row(e1)])
-    with pytest.raises(services.ReturnError, match="只有已提交"):
-        services.approve_return(parcel_return=ret, user=setup["office"])
+    with pytest.raises(return_services.ReturnError, match="只有已提交"):
+        return_services.approve_return(parcel_return=ret, user=setup["office"])
 
 
 # --- through the pages -----------------------------------------------------------
@@ -206,7 +211,7 @@ def post_rows(parcel_return_version, rows, action="draft"):
 def test_it_refuses_a_form_edit_of_a_locked_quarter_naming_who_approved_it(client, setup):
     e1, _ = setup["enterprises"]
     ret = submitted(setup, row(e1))
-    services.approve_return(parcel_return=ret, user=setup["office"])
+    return_services.approve_return(parcel_return=ret, user=setup["office"])
     ret.refresh_from_db()
     client.force_login(setup["manager"])
     url = f"/returns/{setup['a'].id}/2024/3/"
@@ -222,8 +227,8 @@ def test_it_refuses_a_form_edit_of_a_locked_quarter_naming_who_approved_it(clien
 def test_it_refuses_an_admin_edit_of_a_locked_quarter(client, setup):
     e1, _ = setup["enterprises"]
     ret = submitted(setup, row(e1))
-    services.approve_return(parcel_return=ret, user=setup["office"])
-    admin = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    return_services.approve_return(parcel_return=ret, user=setup["office"])
+    admin = make_user("root", is_staff=True, is_superuser=True)
     client.force_login(admin)
     stat = Statistic.objects.get(enterprise=e1)
     data = {
@@ -294,4 +299,11 @@ def test_it_previews_the_parcels_indicators_and_shows_the_history(client, setup,
     html = client.get(f"/returns-preview/{ret.pk}/").content.decode()
     assert 'data-indicator="I8"' in html and "10.00" in html  # 40 of 400 employees hold a master's degree
     history = client.get(f"/returns/{ret.pk}/history/").content.decode()
-    assert history.count('data-model="ReturnRow"') == 2 and "m" in history
+    # Each change with who made it: (object, action, user), newest first.
+    done = re.findall(r'<tr data-model="(\w+)" data-label="(\w+)">\s*<td>[^<]*</td><td>([^<]*)</td>', history)
+    assert sorted(done) == [
+        ("ParcelReturn", "insert", "m"),
+        ("ParcelReturn", "update", "m"),
+        ("ReturnRow", "insert", "m"),
+        ("ReturnRow", "insert", "m"),
+    ]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from parcels.validation import ERROR, WARNING, Context, check_return
+from parcels.returns.validation import ERROR, WARNING, Context, check_return
 from parkplan import creditcode
 
 CODE = creditcode.make_code("91310113000000001")
@@ -146,7 +146,7 @@ def test_it_imports_no_django():
     import ast
     from pathlib import Path
 
-    import parcels.validation as module
+    import parcels.returns.validation as module
 
     tree = ast.parse(Path(module.__file__).read_text())
     names = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 
-from parcels import services, tasks
+from parcels import access, tasks
 from parcels.models import ParcelReturn, ReminderSent
-from tests.factories import make_enterprise, make_parcel
+from parcels.returns import services as return_services
+from tests.factories import make_enterprise, make_parcel, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,16 @@ def managers(settings):
     settings.RETURN_DEADLINE_DAYS = 20
     settings.RETURN_REMINDER_OFFSETS = [-5, -1, 3]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    User = get_user_model()
     late, done, silent = make_parcel(name_zh="迟报地块"), make_parcel(name_zh="已报地块"), make_parcel()
-    m1 = User.objects.create_user("m1", email="m1@example.org")
-    m2 = User.objects.create_user("m2", email="m2@example.org")
-    m3 = User.objects.create_user("m3")  # no e-mail address
-    services.assign_manager(user=m1, parcel=late)
-    services.assign_manager(user=m2, parcel=done)
-    services.assign_manager(user=m3, parcel=silent)
+    m1 = make_user("m1", role=access.MANAGER, parcels=(late,))
+    m2 = make_user("m2", role=access.MANAGER, parcels=(done,))
+    make_user("m3", role=access.MANAGER, parcels=(silent,), email="")  # no e-mail address
     enterprise = make_enterprise(parcel=done)
     row = {"credit_code": enterprise.credit_code, "enterprise_name": enterprise.name, "revenue": "1"}
-    ret, _ = services.save_return(parcel=done, year=2025, quarter=3, rows=[row], version=0, user=m2)
-    services.save_return(parcel=done, year=2025, quarter=3, rows=[row], version=ret.version, user=m2, submit=True)
+    ret, _ = return_services.save_return(parcel=done, year=2025, quarter=3, rows=[row], version=0, user=m2)
+    return_services.save_return(
+        parcel=done, year=2025, quarter=3, rows=[row], version=ret.version, user=m2, submit=True
+    )
     return {"late": late, "m1": m1}
 
 
@@ -50,7 +48,7 @@ def managers(settings):
     ],
 )
 def test_it_reminds_only_the_managers_of_parcels_not_submitted(managers, today, sent):
-    summary = services.send_reminders(today=today)
+    summary = return_services.send_reminders(today=today)
     assert summary.sent == sent
     assert len(mail.outbox) == sent
     if sent:
@@ -63,29 +61,29 @@ def test_it_reminds_only_the_managers_of_parcels_not_submitted(managers, today, 
 
 def test_it_sends_each_reminder_once_even_when_run_twice(managers):
     today = DEADLINE - dt.timedelta(days=1)
-    services.send_reminders(today=today)
-    services.send_reminders(today=today)
+    return_services.send_reminders(today=today)
+    return_services.send_reminders(today=today)
     assert len(mail.outbox) == 1
     assert ReminderSent.objects.count() == 1
 
 
 def test_it_says_how_late_after_the_deadline(managers):
-    services.send_reminders(today=DEADLINE + dt.timedelta(days=3))
+    return_services.send_reminders(today=DEADLINE + dt.timedelta(days=3))
     assert "已逾期 3 天" in mail.outbox[0].subject
 
 
 def test_it_stops_reminding_once_submitted(managers):
     enterprise = make_enterprise(parcel=managers["late"])
     row = {"credit_code": enterprise.credit_code, "enterprise_name": enterprise.name, "revenue": "1"}
-    ret, _ = services.save_return(
+    ret, _ = return_services.save_return(
         parcel=managers["late"], year=2025, quarter=3, rows=[row], version=0, user=managers["m1"]
     )
     assert ret.state == ParcelReturn.State.DRAFT  # a draft still gets reminders
-    assert services.send_reminders(today=DEADLINE).sent == 1
-    services.save_return(
+    assert return_services.send_reminders(today=DEADLINE).sent == 1
+    return_services.save_return(
         parcel=managers["late"], year=2025, quarter=3, rows=[row], version=ret.version, user=managers["m1"], submit=True
     )
-    assert services.send_reminders(today=DEADLINE + dt.timedelta(days=3)).sent == 0
+    assert return_services.send_reminders(today=DEADLINE + dt.timedelta(days=3)).sent == 0
 
 
 def test_the_task_and_the_command_run_the_same_service(managers, monkeypatch, capsys):

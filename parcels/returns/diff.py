@@ -1,0 +1,87 @@
+"""What changes between two sets of an enterprise's figures, field by field, formatted for the pages.
+
+One builder, ``field_changes``, serves the office's review (a return against
+the official data) and the conflict of two savers (what this user typed
+against what is stored now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from .. import statfields
+from . import validation
+from .table import input_value, show
+
+
+def _as_is(value: object) -> object:
+    return value
+
+
+def field_changes(
+    before: Mapping[str, object] | None,
+    after: Mapping[str, object],
+    *,
+    compare: Callable[[object], object] = _as_is,
+    show_after: Callable[[str, object], str] = show,
+) -> list[dict[str, str]]:
+    """Return the statfields whose values differ, each as {label, before, after} in reading format.
+
+    ``before`` None (an enterprise new to the data) lists every field.
+    ``compare`` maps a value to what is compared (default: the value as it
+    is); values are shown with ``show``, the new ones with ``show_after``.
+    """
+    fields = []
+    for f in statfields.FIELDS:
+        old = None if before is None else before.get(f.name)
+        new = after.get(f.name)
+        if before is None or compare(old) != compare(new):
+            fields.append({"label": f.label, "before": show(f.name, old), "after": show_after(f.name, new)})
+    return fields
+
+
+def review_changes(
+    rows: Iterable[validation.CheckedRow], official: Mapping[str, Mapping[str, object]]
+) -> list[dict[str, object]]:
+    """Return what each checked row of a return changes on the official data of its period.
+
+    ``official`` maps credit codes to typed values (``queries.period_values``).
+    Each change: ``row``, ``kind`` (new, changed or moved_out) and ``fields``
+    (``field_changes``); rows the same as the official data are left out.
+    """
+    changes = []
+    for row in rows:
+        if row.moved_out:
+            changes.append({"row": row, "kind": "moved_out", "fields": []})
+            continue
+        before = official.get(row.credit_code)
+        fields = field_changes(before, row.values)
+        if before is None:
+            changes.append({"row": row, "kind": "new", "fields": fields})
+        elif fields:
+            changes.append({"row": row, "kind": "changed", "fields": fields})
+    return changes
+
+
+def _typed(name: str, value: object) -> str:
+    return input_value(value) or "—"
+
+
+def conflict_changes(
+    posted: Iterable[Mapping[str, object]], current: Iterable[Mapping[str, object]]
+) -> list[dict[str, str]]:
+    """Return where the rows a user posted differ from the return's rows stored now.
+
+    Both are rows as forms and ``return_rows`` give them; values are compared
+    as the inputs show them. Each difference: ``enterprise``, ``label``,
+    ``before`` (stored now) and ``after`` (as typed).
+    """
+    mine = {str(row["credit_code"]).upper(): row for row in posted}
+    differences = []
+    for theirs in current:
+        typed = mine.get(theirs["credit_code"])
+        if typed is None:
+            continue
+        for change in field_changes(theirs, typed, compare=input_value, show_after=_typed):
+            differences.append({"enterprise": theirs["enterprise_name"], **change})
+    return differences

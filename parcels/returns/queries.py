@@ -1,0 +1,237 @@
+"""Reads of the returns workflow: deadlines and states, the rows of a new return, checks, history, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from parkplan.periods import last_ended_period, previous_period, quarter_end
+
+from .. import queries as parcel_queries
+from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, Statistic
+from . import validation
+
+
+def deadline(year: int, quarter: int) -> dt.date:
+    """Return the day a quarter's return is due: RETURN_DEADLINE_DAYS after the quarter ends."""
+    return quarter_end(year, quarter) + dt.timedelta(days=settings.RETURN_DEADLINE_DAYS)
+
+
+def recent_periods(today: dt.date, count: int = 8) -> list[tuple[int, int]]:
+    """Return the ``count`` latest ended quarters, newest first."""
+    periods = [last_ended_period(today)]
+    while len(periods) < count:
+        periods.append(previous_period(*periods[-1]))
+    return periods
+
+
+def return_for(parcel: Parcel, year: int, quarter: int) -> ParcelReturn | None:
+    """Return the parcel's return for the quarter, or None while it is not started."""
+    return ParcelReturn.objects.filter(parcel=parcel, year=year, quarter=quarter).first()
+
+
+def return_version(parcel: Parcel, year: int, quarter: int) -> int:
+    """Return the version of the parcel's return for the quarter as it is stored now (0: not started)."""
+    parcel_return = return_for(parcel, year, quarter)
+    return parcel_return.version if parcel_return else 0
+
+
+def is_locked(parcel_id: int, year: int, quarter: int) -> bool:
+    """Tell whether the office approved the parcel-quarter's return (its official data are locked)."""
+    return ParcelReturn.objects.filter(
+        parcel_id=parcel_id, year=year, quarter=quarter, state=ParcelReturn.State.APPROVED
+    ).exists()
+
+
+def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, object]]:
+    """Return the rows of a new return: every enterprise registered in the parcel, with the official figures of
+    the period where there are some (a revision), otherwise blank."""
+    official = parcel_queries.period_values(parcel.id, year, quarter)
+    rows = []
+    enterprises = {e.credit_code: e.name for e in Enterprise.objects.filter(parcel=parcel)}
+    # Enterprises with official figures here that have since moved elsewhere still belong to this period.
+    missing = set(official) - set(enterprises)
+    enterprises.update(Enterprise.objects.filter(credit_code__in=missing).values_list("credit_code", "name"))
+    for code in sorted(enterprises):
+        values = official.get(code, {})
+        rows.append(
+            {
+                "credit_code": code,
+                "enterprise_name": enterprises[code],
+                "moved_out": False,
+                **{name: values.get(name, "") for name in parcel_queries.VALUE_FIELDS},
+                "explanation": "",
+            }
+        )
+    return rows
+
+
+def check_rows(*, parcel: Parcel, year: int, quarter: int, rows: Sequence[Mapping[str, object]]) -> validation.Checked:
+    """Read and check a return's rows against the parcel's previous quarter and last year."""
+    codes = [str(row.get("credit_code") or "").strip().upper() for row in rows]
+    return validation.check_return(rows, parcel_queries.validation_context(parcel.id, year, quarter, codes))
+
+
+# --- states and completeness ---------------------------------------------------
+
+NOT_STARTED = "not_started"
+IMPORTED = "imported"  # no return, but official data from a command-line import: counts as approved
+# Chinese msgids; the templates translate them when they render.
+STATE_WORDS = {
+    NOT_STARTED: gettext_noop("未填报"),
+    IMPORTED: gettext_noop("已审核（导入）"),
+    **{s.value: str(s.label) for s in ParcelReturn.State},
+}
+
+
+@dataclass(frozen=True)
+class PeriodState:
+    """A parcel's return for one quarter as the lists show it."""
+
+    parcel: Parcel
+    year: int
+    quarter: int
+    state: str  # not_started or a ParcelReturn.State
+    deadline: dt.date
+    parcel_return: ParcelReturn | None
+    official_rows: int  # official statistics of the period (approved returns and imports)
+
+    @property
+    def shown(self) -> str:
+        """The state as the lists show it: a period with imported official data and no return counts as approved."""
+        return IMPORTED if self.state == NOT_STARTED and self.official_rows else self.state
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the deadline has passed with nothing submitted or imported."""
+        return self.shown in (NOT_STARTED, "draft", "returned") and self.deadline < timezone.localdate()
+
+    @property
+    def submitted_at(self) -> dt.datetime | None:
+        return self.parcel_return.first_submitted_at if self.parcel_return else None
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether the return was first submitted by the deadline; None when not submitted yet."""
+        at = self.submitted_at
+        if at is None:
+            return None
+        return timezone.localtime(at).date() <= self.deadline
+
+
+def period_states(parcels: QuerySet[Parcel] | Iterable[Parcel], periods: list[tuple[int, int]]) -> list[PeriodState]:
+    """Return the state of every parcel's return for every period, parcels in order, newest period first."""
+    parcels = list(parcels)
+    years = {y for y, _q in periods}
+    returns = {
+        (r.parcel_id, r.year, r.quarter): r
+        for r in ParcelReturn.objects.filter(parcel__in=parcels, year__in=years).select_related(
+            "submitted_by", "approved_by"
+        )
+    }
+    counts = {
+        (row["parcel_id"], row["year"], row["quarter"]): row["n"]
+        for row in Statistic.objects.filter(parcel__in=parcels, year__in=years)
+        .values("parcel_id", "year", "quarter")
+        .annotate(n=Count("id"))
+    }
+    states = []
+    for parcel in parcels:
+        for year, quarter in periods:
+            found = returns.get((parcel.id, year, quarter))
+            states.append(
+                PeriodState(
+                    parcel=parcel,
+                    year=year,
+                    quarter=quarter,
+                    state=found.state if found else NOT_STARTED,
+                    deadline=deadline(year, quarter),
+                    parcel_return=found,
+                    official_rows=counts.get((parcel.id, year, quarter), 0),
+                )
+            )
+    return states
+
+
+def submitted_returns() -> QuerySet[ParcelReturn]:
+    """Return the returns waiting for the office, oldest submission first."""
+    return (
+        ParcelReturn.objects.filter(state=ParcelReturn.State.SUBMITTED)
+        .select_related("parcel", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def filter_returns(
+    returns: QuerySet[ParcelReturn],
+    *,
+    parcel: str | None = None,
+    state: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+    with_rows: bool = False,
+) -> QuerySet[ParcelReturn]:
+    """Return returns (scoped by parcels.access) of a parcel code, a state, a year, a quarter if given.
+
+    With the parcel and the users who submitted, reviewed and approved them (and
+    their rows if ``with_rows``), newest period first, then in parcel order.
+    """
+    returns = returns.select_related("parcel", "submitted_by", "reviewed_by", "approved_by")
+    if with_rows:
+        returns = returns.prefetch_related("rows")
+    if parcel:
+        returns = returns.filter(parcel__code=parcel)
+    if state:
+        returns = returns.filter(state=state)
+    if year is not None:
+        returns = returns.filter(year=year)
+    if quarter is not None:
+        returns = returns.filter(quarter=quarter)
+    return returns.order_by("-year", "-quarter", "parcel__order", "id")
+
+
+def return_history(parcel_return: ParcelReturn) -> list[dict[str, object]]:
+    """Return every recorded change of a return, its rows and the official statistics of its parcel-period.
+
+    Newest first, as ``parcels.queries.history_rows`` shows them.
+    """
+    sources = [
+        ("parcels.ParcelReturnEvent", {"pgh_obj_id": parcel_return.pk}),
+        ("parcels.ReturnRowEvent", {"parcel_return_id": parcel_return.pk}),
+        (
+            "parcels.StatisticEvent",
+            {"parcel_id": parcel_return.parcel_id, "year": parcel_return.year, "quarter": parcel_return.quarter},
+        ),
+    ]
+    entries = []
+    for label, filters in sources:
+        model = apps.get_model(label)
+        for event in model.objects.filter(**filters).select_related("pgh_context").order_by("pgh_id"):
+            entries.append((label, event))
+    return parcel_queries.history_rows(parcel_queries.render_events(entries))
+
+
+def unsubmitted_assignments(year: int, quarter: int) -> QuerySet[ParcelManager]:
+    """Return the active managers of parcels whose return for the quarter is neither submitted nor approved.
+
+    Official data imported from the command line counts as approved. In parcel
+    order, then by username, with the parcel and the user.
+    """
+    done = ParcelReturn.objects.filter(
+        year=year, quarter=quarter, state__in=[ParcelReturn.State.SUBMITTED, ParcelReturn.State.APPROVED]
+    ).values_list("parcel_id", flat=True)
+    imported = Statistic.objects.filter(year=year, quarter=quarter).values_list("parcel_id", flat=True)
+    return (
+        ParcelManager.objects.exclude(parcel_id__in=done)
+        .exclude(parcel_id__in=imported)
+        .filter(user__is_active=True)
+        .select_related("parcel", "user")
+        .order_by("parcel__order", "user__username")
+    )

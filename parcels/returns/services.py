@@ -1,0 +1,382 @@
+"""Every write of the returns workflow: save and submit, approve into the official data, send back, unlock, remind.
+
+The web forms, the upload, the API, the task and the command all write through
+here. Official statistics are written through ``parcels.services``, which
+keeps the lock of an approved parcel-quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkplan.periods import last_ended_period
+
+from .. import queries as parcel_queries
+from .. import statfields
+from ..imports import StatisticRow
+from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, ReminderSent, ReturnRow, Statistic
+from ..services import LockedPeriod, ReturnError, UpsertResult, lock_message, upsert_statistics
+from . import queries, validation
+
+log = logging.getLogger(__name__)
+
+
+class ReturnConflict(ReturnError):
+    """Someone else saved the return since this user loaded it; ``current`` is the return as it is now."""
+
+    def __init__(self, current: ParcelReturn):
+        self.current = current
+        who = current.updated_by.get_username() if current.updated_by else _("他人")
+        at = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+        super().__init__(
+            _(
+                "保存冲突：%(who)s 已于 %(at)s 保存了此报表（版本 %(v)s），您的修改未保存。"
+                "下方为当前数据，请核对后重新修改并保存。"
+            )
+            % {"who": who, "at": at, "v": current.version}
+        )
+
+
+class ReturnInvalid(ReturnError):
+    """The rows break a hard rule (or, to submit, carry an unexplained warning); ``checked`` has the findings."""
+
+    def __init__(self, checked: validation.Checked):
+        self.checked = checked
+        if checked.errors:
+            message = _("有 %(n)s 处错误，未保存，请修改标红的单元格。") % {"n": len(checked.errors)}
+        else:
+            message = _("有 %(n)s 处需要说明的异常值，请在对应企业的“情况说明”中填写原因后再提交。") % {
+                "n": len(checked.unexplained())
+            }
+        super().__init__(message)
+
+
+# How an approved return's rows are recorded in the official statistics.
+STATISTIC_SOURCE = {
+    ParcelReturn.Source.FORM: Statistic.Source.FORM,
+    ParcelReturn.Source.UPLOAD: Statistic.Source.UPLOAD,
+    ParcelReturn.Source.API: Statistic.Source.API,
+}
+
+ROW_FIELDS = ("enterprise_name", "moved_out", *(f.name for f in statfields.FIELDS), "explanation")
+
+
+# --- saving and submitting -------------------------------------------------------------
+
+
+def save_return(
+    *,
+    parcel: Parcel,
+    year: int,
+    quarter: int,
+    rows: Sequence[Mapping[str, object]],
+    version: int,
+    user: AbstractBaseUser,
+    submit: bool = False,
+    source: str = ParcelReturn.Source.FORM,
+    upload_name: str = "",
+) -> tuple[ParcelReturn, validation.Checked]:
+    """Save a parcel's return for a quarter as a draft, or submit it for review.
+
+    ``rows`` map credit_code, enterprise_name, moved_out, the thirteen
+    statfields (raw text or typed) and explanation. ``version`` is the version
+    the user loaded (0 for a return not yet started): if the return has moved
+    on since, ReturnConflict is raised and nothing is written. A hard-rule
+    error raises ReturnInvalid; so does an unexplained warning when
+    submitting. An approved (locked) or submitted return cannot be changed.
+    Every write is recorded in the history with the user and the source.
+    """
+    with transaction.atomic(), pghistory.context(source=source, user=user.pk):
+        parcel_return = _return_to_change(parcel, year, quarter, version=version)
+        checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows)
+        if checked.errors or (submit and checked.unexplained()):
+            raise ReturnInvalid(checked)
+        if parcel_return is None:
+            parcel_return = ParcelReturn.objects.create(
+                parcel=parcel, year=year, quarter=quarter, created_by=user, updated_by=user, source=source
+            )
+        pghistory.context(parcel_return=parcel_return.pk)
+        _write_rows(parcel_return, checked.rows)
+        _record_save(parcel_return, user=user, source=source, upload_name=upload_name, submit=submit)
+    return parcel_return, checked
+
+
+def _return_to_change(parcel: Parcel, year: int, quarter: int, *, version: int) -> ParcelReturn | None:
+    """Lock and return the stored return (None if not started) after checking the user may still change it."""
+    parcel_return = (
+        ParcelReturn.objects.select_for_update(of=("self",))
+        .select_related("parcel", "approved_by", "updated_by")
+        .filter(parcel=parcel, year=year, quarter=quarter)
+        .first()
+    )
+    if parcel_return is None:
+        if version != 0:
+            raise ReturnError(_("此报表已不存在，请刷新页面。"))
+        return None
+    if parcel_return.locked:
+        raise LockedPeriod(lock_message(parcel_return))
+    if parcel_return.version != version:
+        raise ReturnConflict(parcel_return)
+    if parcel_return.state == ParcelReturn.State.SUBMITTED:
+        raise ReturnError(_("此报表已提交，正在等待审核，不能修改；如需修改，请联系联席会议办公室退回。"))
+    return parcel_return
+
+
+def _record_save(
+    parcel_return: ParcelReturn, *, user: AbstractBaseUser, source: str, upload_name: str, submit: bool
+) -> None:
+    """Move the return to its next version and state (submitted, or a draft that stays 已退回 if it was)."""
+    now = timezone.now()
+    parcel_return.version += 1
+    parcel_return.updated_by = user
+    parcel_return.source = source
+    if upload_name or source == ParcelReturn.Source.FORM:
+        parcel_return.upload_name = upload_name[:255]
+    if submit:
+        parcel_return.state = ParcelReturn.State.SUBMITTED
+        parcel_return.submitted_by, parcel_return.submitted_at = user, now
+        parcel_return.first_submitted_at = parcel_return.first_submitted_at or now
+    elif parcel_return.state != ParcelReturn.State.RETURNED:
+        parcel_return.state = ParcelReturn.State.DRAFT
+    parcel_return.save()
+
+
+def _row_values(row: validation.CheckedRow) -> dict[str, object]:
+    values = {name: row.values.get(name) for name in (f.name for f in statfields.FIELDS)}
+    if row.moved_out:  # its figures are not part of the return
+        values = {
+            f.name: (None if f.kind == statfields.DATE else False if f.kind == statfields.FLAG else 0)
+            for f in statfields.FIELDS
+        }
+    return {
+        "enterprise_name": row.enterprise_name,
+        "moved_out": row.moved_out,
+        **values,
+        "explanation": row.explanation,
+    }
+
+
+def _write_rows(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> None:
+    """Bring the stored rows in line with ``rows``: only changed rows are written, so the history shows edits."""
+    stored = {row.credit_code: row for row in ReturnRow.objects.filter(parcel_return=parcel_return)}
+    wanted = {row.credit_code for row in rows}
+    ReturnRow.objects.filter(parcel_return=parcel_return).exclude(credit_code__in=wanted).delete()
+    create, update = [], []
+    for row in rows:
+        values = {"position": row.position, **_row_values(row)}
+        current = stored.get(row.credit_code)
+        if current is None:
+            create.append(ReturnRow(parcel_return=parcel_return, credit_code=row.credit_code, **values))
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(current, name, value)
+            update.append(current)
+    ReturnRow.objects.bulk_create(create)
+    ReturnRow.objects.bulk_update(update, ["position", *ROW_FIELDS])
+
+
+# --- the office's review -------------------------------------------------------------------
+
+
+def _locked_return(pk: int) -> ParcelReturn:
+    return ParcelReturn.objects.select_for_update(of=("self",)).select_related("parcel").get(pk=pk)
+
+
+def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser) -> UpsertResult:
+    """Approve a submitted return: write its rows into the official statistics and lock the parcel-quarter.
+
+    In one transaction: the rows are checked again (data may have moved since
+    the submission), written through ``upsert_statistics``, official rows of
+    enterprises no longer in the return are removed, enterprises moved out are
+    detached from the parcel, and the return becomes 已审核.
+    """
+    with transaction.atomic(), pghistory.context(source="approval", user=user.pk, parcel_return=parcel_return.pk):
+        ret = _locked_return(parcel_return.pk)
+        if ret.state != ParcelReturn.State.SUBMITTED:
+            raise ReturnError(_("只有已提交的报表才能审核通过（当前状态：%(s)s）。") % {"s": ret.get_state_display()})
+        checked = queries.check_rows(
+            parcel=ret.parcel, year=ret.year, quarter=ret.quarter, rows=parcel_queries.return_rows(ret)
+        )
+        if checked.errors:
+            raise ReturnInvalid(checked)
+        active = [row for row in checked.rows if not row.moved_out]
+        result = upsert_statistics(
+            rows=[_statistic_row(ret, row) for row in active],
+            source=STATISTIC_SOURCE[ret.source],
+            user=user,
+            filename=ret.upload_name or f"{ret.parcel.code} {ret.year}Q{ret.quarter}",
+            approving=ret,
+        )
+        Statistic.objects.filter(parcel=ret.parcel, year=ret.year, quarter=ret.quarter).exclude(
+            enterprise__credit_code__in=[row.credit_code for row in active]
+        ).delete()
+        moved = [row.credit_code for row in checked.rows if row.moved_out]
+        Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(
+            parcel=None, updated_at=timezone.now()
+        )
+        now = timezone.now()
+        ret.state = ParcelReturn.State.APPROVED
+        ret.approved_by = ret.reviewed_by = user
+        ret.approved_at = ret.reviewed_at = now
+        ret.comment = ""
+        ret.version += 1
+        ret.save()
+    parcel_return.refresh_from_db()
+    return result
+
+
+def _statistic_row(parcel_return: ParcelReturn, row: validation.CheckedRow) -> StatisticRow:
+    """Return a checked row of an approved return as a row of the official statistics."""
+    return StatisticRow(
+        row=row.position,
+        credit_code=row.credit_code,
+        enterprise_name=row.enterprise_name,
+        parcel_id=parcel_return.parcel_id,
+        year=parcel_return.year,
+        quarter=parcel_return.quarter,
+        values=dict(row.values),
+    )
+
+
+def send_back_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser, comment: str) -> ParcelReturn:
+    """Return a submitted return to its managers with the office's comment (required)."""
+    comment = comment.strip()
+    if not comment:
+        raise ReturnError(_("退回时必须填写审核意见。"))
+    with transaction.atomic(), pghistory.context(source="review", user=user.pk, parcel_return=parcel_return.pk):
+        ret = _locked_return(parcel_return.pk)
+        if ret.state != ParcelReturn.State.SUBMITTED:
+            raise ReturnError(_("只有已提交的报表才能退回（当前状态：%(s)s）。") % {"s": ret.get_state_display()})
+        ret.state = ParcelReturn.State.RETURNED
+        ret.reviewed_by, ret.reviewed_at, ret.comment = user, timezone.now(), comment
+        ret.version += 1
+        ret.save()
+    return ret
+
+
+def unlock_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser, reason: str) -> ParcelReturn:
+    """Unlock an approved parcel-quarter for correction (the office, with a reason); it goes back as 已退回.
+
+    The official statistics stay as approved until the corrected return is approved.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReturnError(_("解锁时必须填写原因。"))
+    with transaction.atomic(), pghistory.context(source="unlock", user=user.pk, parcel_return=parcel_return.pk):
+        ret = _locked_return(parcel_return.pk)
+        if ret.state != ParcelReturn.State.APPROVED:
+            raise ReturnError(_("只有已审核的报表才能解锁。"))
+        now = timezone.now()
+        ret.state = ParcelReturn.State.RETURNED
+        ret.unlocked_by, ret.unlocked_at, ret.unlock_reason = user, now, reason
+        ret.comment = _("已解锁：%(reason)s") % {"reason": reason}
+        ret.version += 1
+        ret.save()
+    return ret
+
+
+# --- reminders -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderSummary:
+    period: tuple[int, int]
+    sent: int
+    skipped_no_email: int
+
+    def __str__(self) -> str:
+        year, quarter = self.period
+        return f"reminders {year}Q{quarter} sent={self.sent} no_email={self.skipped_no_email}"
+
+
+def send_reminders(*, today: dt.date) -> ReminderSummary:
+    """E-mail the managers of parcels whose return for the last ended quarter is not submitted yet.
+
+    A reminder goes out on each day of RETURN_REMINDER_OFFSETS relative to the
+    deadline (negative: before it), once per manager, parcel and offset; a run
+    that missed a day sends the latest due reminder only. Safe to run twice.
+    """
+    year, quarter = last_ended_period(today)
+    due = queries.deadline(year, quarter)
+    offset = _reminder_offset(today, due)
+    if offset is None:
+        return ReminderSummary((year, quarter), 0, 0)
+    sent = no_email = 0
+    for assignment in queries.unsubmitted_assignments(year, quarter):
+        if not assignment.user.email:
+            no_email += 1
+        elif _remind(assignment, year=year, quarter=quarter, offset=offset, due=due, today=today):
+            sent += 1
+    summary = ReminderSummary((year, quarter), sent, no_email)
+    log.info("%s", summary)
+    return summary
+
+
+def _reminder_offset(today: dt.date, due: dt.date) -> int | None:
+    """Return the offset of the latest reminder due by ``today``, or None when none is (too early or too late)."""
+    late_by = (today - due).days
+    offsets = sorted(o for o in settings.RETURN_REMINDER_OFFSETS if late_by >= o)
+    if not offsets or late_by > max(settings.RETURN_REMINDER_OFFSETS):
+        return None
+    return offsets[-1]
+
+
+def _remind(assignment: ParcelManager, *, year: int, quarter: int, offset: int, due: dt.date, today: dt.date) -> bool:
+    """Send one manager the reminder of an offset unless it went out before; tell whether it was sent."""
+    user, parcel = assignment.user, assignment.parcel
+    with transaction.atomic():
+        _row, created = ReminderSent.objects.get_or_create(
+            parcel=parcel, user=user, year=year, quarter=quarter, offset_days=offset
+        )
+        if not created:
+            return False
+        subject, body = _reminder_mail(assignment, year=year, quarter=quarter, due=due, today=today)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True
+
+
+def _reminder_mail(
+    assignment: ParcelManager, *, year: int, quarter: int, due: dt.date, today: dt.date
+) -> tuple[str, str]:
+    """Return the subject and body of a reminder: how long until (or since) the deadline, and the return's link."""
+    user, parcel = assignment.user, assignment.parcel
+    url = settings.SITE_URL.rstrip("/") + reverse("returns:edit", args=[parcel.id, year, quarter])
+    days = (due - today).days
+    if days > 0:
+        when = _("还有 %(d)s 天截止") % {"d": days}
+    elif days == 0:
+        when = _("今天截止")
+    else:
+        when = _("已逾期 %(d)s 天") % {"d": -days}
+    subject = _("【催报】%(parcel)s %(year)s年第%(quarter)s季度统计报表（%(when)s）") % {
+        "parcel": parcel,
+        "year": year,
+        "quarter": quarter,
+        "when": when,
+    }
+    body = _(
+        "%(name)s：\n\n%(parcel)s %(year)s年第%(quarter)s季度的企业统计报表尚未提交，"
+        "截止日期为 %(due)s（%(when)s）。\n"
+        "请登录平台填报并提交：%(url)s\n\n张江高新区宝山园“十四五”规划实施监测平台"
+    ) % {
+        "name": user.get_full_name() or user.get_username(),
+        "parcel": parcel,
+        "year": year,
+        "quarter": quarter,
+        "due": due.isoformat(),
+        "when": when,
+        "url": url,
+    }
+    return subject, body

@@ -1,0 +1,301 @@
+"""The checks of a quarterly return, in the manner of DHIS2's validation rules.
+
+Pure Python, no Django: rows in, findings out. A finding of severity
+``error`` (a hard rule) blocks saving; a ``warning`` (a soft rule) lets the
+draft be saved but needs a written explanation on its row before the return
+can be submitted.
+
+Hard rules: numbers readable and non-negative; 硕士以上 and 外籍和留学归国 at
+most 从业人员; 战新产值 at most 工业总产值; year-to-date flows never below the
+previous quarter of the same year; a valid credit code (check character); the
+enterprise not registered in another parcel; one row per enterprise.
+
+Soft rules: a value more than 50% and a meaningful amount away from the same
+period last year; R&D expenditure above revenue; an above-scale industrial
+enterprise without industrial output.
+
+Messages are Chinese msgids translated through parkplan.text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from parkplan import creditcode, numbers
+from parkplan.text import _
+
+from .. import statfields
+
+ERROR, WARNING = "error", "warning"
+
+LABELS = {f.name: f.label for f in statfields.FIELDS} | {
+    "credit_code": "统一社会信用代码",
+    "enterprise_name": "企业名称",
+    "explanation": "情况说明",
+}
+
+# (smaller, larger, rule)
+WITHIN = (
+    ("masters_plus", "employees", "masters_within_employees"),
+    ("foreign_returnee", "employees", "foreign_within_employees"),
+    ("sei_output", "industrial_output", "sei_within_output"),
+)
+
+YOY_SHARE = Decimal("0.5")
+# The smallest change on last year worth a question: 500万元, 50 people, 5 patents.
+MEANINGFUL = {name: Decimal(500) for name in statfields.MONEY_FIELDS} | {
+    "employees": Decimal(50),
+    "masters_plus": Decimal(50),
+    "foreign_returnee": Decimal(50),
+    "invention_patents": Decimal(5),
+}
+
+# A typed figure: Decimal (money), int (counts), bool (flags), date, or None where
+# unreadable. The rules compare figures of the same field, so Any, not a union.
+Value = Any
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: the row (1-based position in the return), enterprise, field, value, rule, severity, message."""
+
+    row: int
+    credit_code: str
+    enterprise_name: str
+    field: str
+    value: str
+    rule: str
+    severity: str
+    message: str
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.field, self.field)
+
+    def __str__(self) -> str:
+        who = _("第%(row)s行") % {"row": self.row}
+        if self.enterprise_name:
+            who += _("（%(name)s）") % {"name": self.enterprise_name}
+        value = _("值“%(value)s”") % {"value": self.value} if self.value != "" else ""
+        return _("%(who)s「%(label)s」%(value)s：%(message)s") % {
+            "who": who,
+            "label": _(self.label),
+            "value": value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the checks compare a return with.
+
+    ``previous_quarter``: credit code → typed values of the previous quarter of
+    the same year (empty for quarter 1); ``last_year``: credit code → typed
+    values of the same quarter a year earlier; ``enterprise_parcels``: credit
+    code → the parcel id each known enterprise is registered in now (None: no parcel).
+    """
+
+    parcel_id: int
+    year: int
+    quarter: int
+    previous_quarter: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
+    last_year: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
+    enterprise_parcels: Mapping[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class CheckedRow:
+    """A row as read: typed values (None where unreadable), the explanation and whether it moved out."""
+
+    position: int
+    credit_code: str
+    enterprise_name: str
+    values: dict[str, Value]
+    explanation: str = ""
+    moved_out: bool = False
+
+
+@dataclass
+class Checked:
+    rows: list[CheckedRow]
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def unexplained(self) -> list[Finding]:
+        """Return the warnings on rows that have no written explanation (they block a submission)."""
+        explained = {row.position for row in self.rows if row.explanation.strip()}
+        return [f for f in self.warnings if f.row not in explained]
+
+
+PARSERS = statfields.PARSERS
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value).strip()
+
+
+def _finding(row: CheckedRow, name: str, value: object, rule: str, severity: str, message: str) -> Finding:
+    return Finding(row.position, row.credit_code, row.enterprise_name, name, _show(value), rule, severity, message)
+
+
+def check_return(rows: Sequence[Mapping[str, object]], context: Context) -> Checked:
+    """Read and check the rows of one parcel's return for one quarter.
+
+    Each row maps credit_code, enterprise_name, the thirteen statfields (raw
+    text or typed values), explanation and moved_out. A moved-out row is only
+    checked for its code: its figures are not part of the return.
+    """
+    checked: list[CheckedRow] = []
+    findings: list[Finding] = []
+    seen: dict[str, int] = {}  # credit code -> the position of its first row
+    for position, raw in enumerate(rows, start=1):
+        row = CheckedRow(
+            position=position,
+            credit_code=creditcode.normalize(str(raw.get("credit_code") or "")),
+            enterprise_name=" ".join(str(raw.get("enterprise_name") or "").split()),
+            values={},
+            explanation=str(raw.get("explanation") or "").strip(),
+            moved_out=bool(raw.get("moved_out")),
+        )
+        checked.append(row)
+        findings += _identity_findings(row, raw, seen, context)
+        if not row.moved_out:
+            findings += _read_values(row, raw)
+            findings += _value_rules(row, context)
+    return Checked(checked, findings)
+
+
+def _identity_findings(
+    row: CheckedRow, raw: Mapping[str, object], seen: dict[str, int], context: Context
+) -> list[Finding]:
+    """Check the row's credit code (valid, once in the return, not another parcel's) and name; fills ``seen``."""
+    out = []
+    code = row.credit_code
+    problem = creditcode.problem(code)
+    if problem:
+        out.append(_finding(row, "credit_code", raw.get("credit_code"), "credit_code", ERROR, problem))
+    elif code in seen:
+        message = _("与第%(row)s行是同一企业，每家企业只能有一行") % {"row": seen[code]}
+        out.append(_finding(row, "credit_code", code, "duplicate_enterprise", ERROR, message))
+    else:
+        seen[code] = row.position
+        registered = context.enterprise_parcels.get(code, context.parcel_id)
+        if registered is not None and registered != context.parcel_id:
+            message = _("该企业登记在其他地块，不能在本地块填报；如已迁入，请联系联席会议办公室")
+            out.append(_finding(row, "credit_code", code, "enterprise_parcel", ERROR, message))
+    if not row.enterprise_name:
+        out.append(_finding(row, "enterprise_name", "", "enterprise_name", ERROR, _("企业名称不能为空")))
+    return out
+
+
+def _read_values(row: CheckedRow, raw: Mapping[str, object]) -> list[Finding]:
+    """Parse the thirteen values into ``row.values`` (None where unreadable); return a finding for each unreadable."""
+    out = []
+    negative = _("不能为负数")
+    for stat_field in statfields.FIELDS:
+        value = raw.get(stat_field.name)
+        try:
+            row.values[stat_field.name] = PARSERS[stat_field.name](value)
+        except numbers.BadValue as exc:
+            row.values[stat_field.name] = None
+            rule = "non_negative" if str(exc) == negative else "number_format"
+            out.append(_finding(row, stat_field.name, value, rule, ERROR, str(exc)))
+    return out
+
+
+def _value_finding(row: CheckedRow, name: str, rule: str, severity: str, message: str) -> Finding:
+    return _finding(row, name, row.values.get(name), rule, severity, message)
+
+
+def _within(row: CheckedRow, context: Context) -> list[Finding]:
+    """Hard: a part never exceeds its whole (masters and returnees within employees, SEI within output)."""
+    v = row.values
+    return [
+        _value_finding(
+            row,
+            smaller,
+            rule,
+            ERROR,
+            _("不能大于「%(label)s」（%(value)s）") % {"label": _(LABELS[larger]), "value": _show(v[larger])},
+        )
+        for smaller, larger, rule in WITHIN
+        if v.get(smaller) is not None and v.get(larger) is not None and v[smaller] > v[larger]
+    ]
+
+
+def _year_to_date(row: CheckedRow, context: Context) -> list[Finding]:
+    """Hard: a year-to-date flow never falls below the previous quarter's figure of the same year."""
+    before = context.previous_quarter.get(row.credit_code)
+    if context.quarter <= 1 or not before:
+        return []
+    out = []
+    for name in statfields.FLOW_FIELDS:
+        new, old = row.values.get(name), before.get(name)
+        if new is not None and old is not None and new < old:
+            message = _("为1–%(months)s月累计数，不能小于第%(previous)s季度的累计数（%(old)s）") % {
+                "months": context.quarter * 3,
+                "previous": context.quarter - 1,
+                "old": _show(old),
+            }
+            out.append(_value_finding(row, name, "ytd_not_decreasing", ERROR, message))
+    return out
+
+
+def _year_on_year(row: CheckedRow, context: Context) -> list[Finding]:
+    """Soft: a number more than 50% and a meaningful amount away from the same period last year."""
+    last = context.last_year.get(row.credit_code)
+    if not last:
+        return []
+    out = []
+    for name in statfields.NUMBER_FIELDS:
+        new, old = row.values.get(name), last.get(name)
+        if new is None or old is None:
+            continue
+        change = Decimal(new) - Decimal(old)
+        if abs(change) >= MEANINGFUL[name] and abs(change) > YOY_SHARE * Decimal(old):
+            share = "" if not old else _("（%(change)s%%）") % {"change": f"{change / Decimal(old) * 100:+.0f}"}
+            message = _("与上年同期（%(old)s）相比变化超过50%%%(share)s，请在情况说明中说明原因") % {
+                "old": _show(old),
+                "share": share,
+            }
+            out.append(_value_finding(row, name, "yoy_change", WARNING, message))
+    return out
+
+
+def _rd_above_revenue(row: CheckedRow, context: Context) -> list[Finding]:
+    """Soft: R&D expenditure above revenue."""
+    rd, revenue = row.values.get("rd_expenditure"), row.values.get("revenue")
+    if rd is None or revenue is None or rd <= revenue:
+        return []
+    message = _("研发经费支出高于营业收入（%(revenue)s），请说明原因") % {"revenue": _show(revenue)}
+    return [_value_finding(row, "rd_expenditure", "rd_above_revenue", WARNING, message)]
+
+
+def _above_scale_without_output(row: CheckedRow, context: Context) -> list[Finding]:
+    """Soft: an above-scale industrial enterprise with no industrial output."""
+    if not (row.values.get("above_scale") and row.values.get("industrial_output") == 0):
+        return []
+    message = _("规模以上工业企业的工业总产值为0，请说明原因")
+    return [_value_finding(row, "industrial_output", "above_scale_without_output", WARNING, message)]
+
+
+# In the order their findings are listed.
+VALUE_RULES = (_within, _year_to_date, _year_on_year, _rd_above_revenue, _above_scale_without_output)
+
+
+def _value_rules(row: CheckedRow, context: Context) -> list[Finding]:
+    return [finding for rule in VALUE_RULES for finding in rule(row, context)]
