@@ -281,7 +281,7 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "parkplan@localhost")
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 
-# Statistics uploads (parcels/uploads.py): the largest file accepted, and the most
+# Statistics uploads (parcels/returns/uploads.py): the largest file accepted, and the most
 # its zip parts may declare uncompressed (a zip bomb is refused before inflating).
 STATISTICS_UPLOAD_MAX_BYTES = envint("STATISTICS_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 STATISTICS_UPLOAD_MAX_UNZIPPED_BYTES = envint("STATISTICS_UPLOAD_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024))

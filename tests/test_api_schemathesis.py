@@ -17,12 +17,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
 from indicators import services as indicator_services
-from parcels import access, demo, services
+from parcels import access, demo
 from parcels.models import Enterprise, Parcel
+from parcels.returns import services as return_services
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -60,17 +61,12 @@ def _row(enterprise: Enterprise) -> dict:
 
 
 def _identity(username: str, role: str, parcel: str | None = None) -> dict:
-    user = get_user_model().objects.create_user(username, password="Pw-for-tests-2025")
+    user = make_user(username, role=role, parcels=(parcel,) if parcel else ())
     if parcel:
         manager_parcel = Parcel.objects.get(code=parcel)
-        services.assign_manager(user=user, parcel=manager_parcel)
         # Something of their own to read: a draft return of their parcel.
         rows = [_row(e) for e in Enterprise.objects.filter(parcel=manager_parcel).order_by("credit_code")[:3]]
-        services.save_return(parcel=manager_parcel, year=2025, quarter=1, rows=rows, version=0, user=user)
-    else:
-        from django.contrib.auth.models import Group
-
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        return_services.save_return(parcel=manager_parcel, year=2025, quarter=1, rows=rows, version=0, user=user)
     token = Token.objects.create(user=user).key
     return {"name": username, "fixedHeaders": [{"name": "Authorization", "value": f"Token {token}"}]}
 
