@@ -25,14 +25,14 @@ def compare(previous: dict | None, current: dict, *, language: str = "zh") -> di
     out = {
         "previous": None,
         "data_version": current["data_version"],
-        "data_as_of": _short(current["data_as_of"]),
+        "data_as_of": short_time(current["data_as_of"]),
         "data_version_changed": False,
         "indicators": [],
         "benchmarks": [],
     }
     if previous is None:
         return out
-    out["previous"] = {"data_version": previous["data_version"], "data_as_of": _short(previous["data_as_of"])}
+    out["previous"] = {"data_version": previous["data_version"], "data_as_of": short_time(previous["data_as_of"])}
     out["data_version_changed"] = previous["data_version"] != current["data_version"]
     year = current["year"]
     before_by_code = {i["code"]: i for i in previous["indicators"]}
@@ -72,7 +72,7 @@ def _row(indicator: dict, year: int) -> dict:
     return next((r for r in indicator["park"] if r["year"] == year), {})
 
 
-def _short(when: str | None) -> str:
+def short_time(when: str | None) -> str:
     """'2026-11-28T04:46:44+08:00' → '2026-11-28 04:46'."""
     if not when:
         return "—"
