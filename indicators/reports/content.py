@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from parkplan.formatting import fmt_number
 
+from ..compute import COUNT_INDICATORS
 from . import sentences as say
 from .changes import short_time
 
@@ -344,7 +345,7 @@ def _measure(reading: _Reading, indicator: Mapping) -> say.Measure:
         name=reading.name(indicator),
         unit=reading.unit(indicator),
         decimals=indicator["decimals"],
-        is_count=indicator["code"] in ("I4", "I5", "I6"),
+        is_count=indicator["code"] in COUNT_INDICATORS,
         kind=indicator["target_kind"],
         value=row.get("value"),
         target=row.get("target"),
