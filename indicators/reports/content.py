@@ -598,7 +598,8 @@ def _input_items(inputs: Mapping | None, decimals: int, language: str) -> list[t
         items.append(
             (
                 "Thresholds" if en else "判定阈值",
-                f"R ≥ {th['ahead']:.2f}: {say.status_word('ahead', language)}; R ≥ {th['on_track']:.2f}: "
+                f"R ≥ {fmt_number(th['ahead'], 2)}: {say.status_word('ahead', language)}; "
+                f"R ≥ {fmt_number(th['on_track'], 2)}: "
                 f"{say.status_word('on_track', language)}",
             )
         )

@@ -89,7 +89,7 @@ class Measure:
 def _amount(value: float, m: Measure, language: str) -> str:
     """Say an amount of the indicator: '95家', '0.42个百分点', '3.10件/万人'."""
     if m.is_count:
-        text = f"{math.ceil(value - 1e-9):,d}"
+        text = fmt_number(math.ceil(value - 1e-9), 0)
         return f"{text} {m.unit}" if _en(language) else f"{text}{m.unit}"
     if m.unit == "%":
         return (

@@ -34,6 +34,7 @@ from django.conf import settings
 
 from parcels import queries as parcel_queries
 from parcels.models import Parcel
+from parkplan.numbers import is_missing
 
 from .. import compute
 from .. import queries as indicator_queries
@@ -90,7 +91,7 @@ def _plain(value):
     if value is None or isinstance(value, bool | str | int):
         return value
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
+        return None if is_missing(value) or math.isinf(value) else value
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
