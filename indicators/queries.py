@@ -276,3 +276,16 @@ def parcels_with_areas():
 def functional_areas():
     """Return the functional areas in the plan's order, with their parcels prefetched."""
     return FunctionalArea.objects.order_by("order").prefetch_related("parcels")
+
+
+# --- reads for the recompute service --------------------------------------------
+
+
+def data_change_time(version: int) -> dt.datetime | None:
+    """Return when the data change numbered `version` was recorded (None when there is none)."""
+    return DataChange.objects.filter(id=version).values_list("at", flat=True).first()
+
+
+def indicator_ids(plan: Plan) -> dict[str, int]:
+    """Return indicator code → id for the plan's indicators."""
+    return dict(plan.indicators.values_list("code", "id"))

@@ -125,26 +125,36 @@ class _Loader:
             raise ReferenceDataError(f"{model.__name__} record lacks {missing}: {record}")
         lookup = {name: values.pop(name) for name in key}
 
-        instance = model.objects.filter(**lookup).first()
-        if instance is None:
-            instance = model.objects.create(**lookup, **values)
-            outcome = "created"
-        else:
-            changed = [name for name, value in values.items() if getattr(instance, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(instance, name, values[name])
-                instance.save(update_fields=changed + _stamp_fields(instance))
-            outcome = "updated" if changed else "unchanged"
-
-        for name, wanted in (m2m or {}).items():
-            related = getattr(instance, name)
-            if set(related.values_list("pk", flat=True)) != {obj.pk for obj in wanted}:
-                related.set(wanted)
-                if outcome == "unchanged":
-                    outcome = "updated"
+        instance, outcome = _write(model, lookup, values)
+        if _set_related(instance, m2m or {}) and outcome == "unchanged":
+            outcome = "updated"
         self.counts[model.__name__][outcome] += 1
         return instance
+
+
+def _write(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[models.Model, str]:
+    """Create the row or update the fields that differ; return it and "created", "updated" or "unchanged"."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        return model.objects.create(**lookup, **values), "created"
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if not changed:
+        return instance, "unchanged"
+    for name in changed:
+        setattr(instance, name, values[name])
+    instance.save(update_fields=changed + _stamp_fields(instance))
+    return instance, "updated"
+
+
+def _set_related(instance: models.Model, m2m: dict[str, list[models.Model]]) -> bool:
+    """Set each many-to-many relation that differs from the file's; return whether any did."""
+    changed = False
+    for name, wanted in m2m.items():
+        related = getattr(instance, name)
+        if set(related.values_list("pk", flat=True)) != {obj.pk for obj in wanted}:
+            related.set(wanted)
+            changed = True
+    return changed
 
 
 def _clean(model: type[models.Model], name: str, value: Any) -> Any:

@@ -7,14 +7,13 @@ import logging
 import time
 from dataclasses import dataclass
 
-import pandas as pd
 import pghistory
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from parcels.models import DataChange
+from parkplan.numbers import is_missing
 
 from . import compute, queries
 from .models import BenchmarkValue, Indicator, IndicatorValue, Progress, RecomputeState
@@ -90,7 +89,7 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
 
         state.computed_version = version
         state.computed_at = now
-        state.data_as_of = DataChange.objects.filter(id=version).values_list("at", flat=True).first()
+        state.data_as_of = queries.data_change_time(version)
         state.duration_ms = int((time.perf_counter() - started) * 1000)
         state.save()
     summary = RecomputeSummary(
@@ -133,7 +132,7 @@ def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: in
         values = values[keep]
         stale = stale.filter(Q.create([Q(year=y, quarter=q) for y, q in periods], connector=Q.OR))
     stale.delete()
-    indicator_ids = dict(plan.indicators.values_list("code", "id"))
+    indicator_ids = queries.indicator_ids(plan)
     rows = [
         IndicatorValue(
             indicator_id=indicator_ids[code],
@@ -170,7 +169,7 @@ def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
         thresholds=thresholds(),
     )
     Progress.objects.filter(indicator__plan=plan).delete()
-    indicator_ids = dict(plan.indicators.values_list("code", "id"))
+    indicator_ids = queries.indicator_ids(plan)
     rows = []
     for record in table.to_dict("records"):
         code = record.pop("indicator")
@@ -191,9 +190,7 @@ def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
 
 def _plain(value):
     """Turn NaN into None: no value rather than NaN."""
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def _parcel_id(value) -> int | None:

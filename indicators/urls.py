@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
-from . import preview_views, report_views, views
+from . import preview_views, views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -10,12 +10,5 @@ urlpatterns = [
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
     re_path(r"^indicators/(?P<code>\w+)/data\.(?P<fmt>csv|xlsx)$", views.indicator_data, name="indicator_data"),
     path("returns-preview/<int:pk>/", preview_views.return_preview, name="return_preview"),
-    path("reports/", report_views.report_list, name="reports"),
-    path("reports/<int:report_id>/", report_views.report_detail, name="report_detail"),
-    path("reports/<int:report_id>/status.json", report_views.report_status, name="report_status"),
-    re_path(
-        r"^reports/(?P<report_id>\d+)/download\.(?P<fmt>docx|pdf|xlsx)$",
-        report_views.report_download,
-        name="report_download",
-    ),
+    path("reports/", include("indicators.reports.urls")),
 ]

@@ -292,3 +292,17 @@ def render_events(entries) -> list[dict[str, object]]:
             }
         )
     return out
+
+
+# --- reads for the assessment report (indicators.reports) -------------------------
+
+
+def statistics_periods(year: int) -> set[tuple[int, int]]:
+    """Return the (parcel id, quarter) pairs of `year` that have at least one enterprise statistic."""
+    return set(Statistic.objects.filter(year=year).values_list("parcel_id", "quarter").distinct())
+
+
+def return_states(year: int) -> dict[tuple[int, int], str]:
+    """Return the state of each quarterly return filed for `year`: (parcel id, quarter) → state."""
+    rows = ParcelReturn.objects.filter(year=year).values_list("parcel_id", "quarter", "state")
+    return {(parcel, quarter): state for parcel, quarter, state in rows}

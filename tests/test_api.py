@@ -7,30 +7,19 @@ import io
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indicators import exports, services
 from indicators.models import IndicatorValue, Progress, Report, ReportFile
 from parcels import access, demo
-from parcels.models import Enterprise, Parcel, ParcelManager, ParcelReturn, ReturnRow, Statistic
-from tests.factories import make_enterprise
+from parcels.models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
+from tests.factories import make_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 
 V1 = "/api/v1"
 MY_PARCEL, OTHER_PARCEL = "robot-park", "nanda"
-
-
-def make_user(username: str, role: str | None, parcels: tuple[str, ...] = ()):
-    user = get_user_model().objects.create_user(username, password="Pw-for-tests-2025")
-    if role:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    for code in parcels:
-        ParcelManager.objects.create(parcel=Parcel.objects.get(code=code), user=user)
-    return user
 
 
 def token_client(user) -> APIClient:
@@ -49,9 +38,9 @@ def data(plan):
 @pytest.fixture
 def users(plan):
     return {
-        "office": make_user("office", access.OFFICE),
-        "official": make_user("official", access.OFFICIAL),
-        "manager": make_user("manager", access.MANAGER, (MY_PARCEL,)),
+        "office": make_user("office", role=access.OFFICE),
+        "official": make_user("official", role=access.OFFICIAL),
+        "manager": make_user("manager", role=access.MANAGER, parcels=(MY_PARCEL,)),
     }
 
 
@@ -387,7 +376,7 @@ def post_return(client, parcel: str, rows: list[dict], *, version: int = 0, subm
 @pytest.fixture
 def other_return(users, firms):
     """A draft return of the parcel the manager does not manage, by its own manager."""
-    other = make_user("other-manager", access.MANAGER, (OTHER_PARCEL,))
+    other = make_user("other-manager", role=access.MANAGER, parcels=(OTHER_PARCEL,))
     response = post_return(token_client(other), OTHER_PARCEL, [return_row(e) for e in firms[OTHER_PARCEL]])
     assert response.status_code == 201, response.content
     return ParcelReturn.objects.get(pk=response.json()["id"])

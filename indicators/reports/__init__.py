@@ -1,1 +1,1 @@
-"""The plan-implementation assessment report: frozen snapshot, sentences, figures and the three writers."""
+"""The plan-implementation assessment report: frozen snapshot, sentences, figures, the three writers and its pages."""

@@ -25,54 +25,64 @@ def compare(previous: dict | None, current: dict, *, language: str = "zh") -> di
     out = {
         "previous": None,
         "data_version": current["data_version"],
-        "data_as_of": _short(current["data_as_of"]),
+        "data_as_of": short_time(current["data_as_of"]),
         "data_version_changed": False,
         "indicators": [],
         "benchmarks": [],
     }
     if previous is None:
         return out
-    out["previous"] = {"data_version": previous["data_version"], "data_as_of": _short(previous["data_as_of"])}
+    out["previous"] = {"data_version": previous["data_version"], "data_as_of": short_time(previous["data_as_of"])}
     out["data_version_changed"] = previous["data_version"] != current["data_version"]
-    year = current["year"]
     before_by_code = {i["code"]: i for i in previous["indicators"]}
     for indicator in current["indicators"]:
         before = before_by_code.get(indicator["code"])
         if before is None:
             continue
         name = indicator["name_en"] if language.startswith("en") else indicator["name_zh"]
-        decimals = indicator["decimals"]
-        now_row = _row(indicator, year)
-        old_row = _row(before, year)
-        item: dict = {"code": indicator["code"], "name": name}
-        for field in ("value", "target"):
-            a, b = old_row.get(field), now_row.get(field)
-            if _differs(a, b):
-                item[field] = [number(a, decimals), number(b, decimals)]
-        if old_row.get("status", "") != now_row.get("status", ""):
-            item["status"] = [old_row.get("status", ""), now_row.get("status", "")]
-        if len(item) > 2:
+        item = _indicator_change(before, indicator, name=name, year=current["year"])
+        if item:
             out["indicators"].append(item)
-        old_bench = {b["year"]: b["value"] for b in before["benchmarks"]}
-        for b in indicator["benchmarks"]:
-            if _differs(old_bench.get(b["year"]), b["value"]):
-                out["benchmarks"].append(
-                    {
-                        "code": indicator["code"],
-                        "name": name,
-                        "year": b["year"],
-                        "before": number(old_bench.get(b["year"]), max(decimals, 2)),
-                        "after": number(b["value"], max(decimals, 2)),
-                    }
-                )
+        out["benchmarks"] += _benchmark_changes(before, indicator, name=name)
     return out
+
+
+def _indicator_change(before: dict, after: dict, *, name: str, year: int) -> dict | None:
+    """Return what moved in an indicator's park row of `year` (value, target, status); None when nothing did."""
+    decimals = after["decimals"]
+    now_row, old_row = _row(after, year), _row(before, year)
+    item: dict = {"code": after["code"], "name": name}
+    for field in ("value", "target"):
+        a, b = old_row.get(field), now_row.get(field)
+        if _differs(a, b):
+            item[field] = [number(a, decimals), number(b, decimals)]
+    if old_row.get("status", "") != now_row.get("status", ""):
+        item["status"] = [old_row.get("status", ""), now_row.get("status", "")]
+    return item if len(item) > 2 else None
+
+
+def _benchmark_changes(before: dict, after: dict, *, name: str) -> list[dict]:
+    """Return the benchmark values of an indicator revised since the previous snapshot, by year."""
+    decimals = max(after["decimals"], 2)
+    old_bench = {b["year"]: b["value"] for b in before["benchmarks"]}
+    return [
+        {
+            "code": after["code"],
+            "name": name,
+            "year": b["year"],
+            "before": number(old_bench.get(b["year"]), decimals),
+            "after": number(b["value"], decimals),
+        }
+        for b in after["benchmarks"]
+        if _differs(old_bench.get(b["year"]), b["value"])
+    ]
 
 
 def _row(indicator: dict, year: int) -> dict:
     return next((r for r in indicator["park"] if r["year"] == year), {})
 
 
-def _short(when: str | None) -> str:
+def short_time(when: str | None) -> str:
     """'2026-11-28T04:46:44+08:00' → '2026-11-28 04:46'."""
     if not when:
         return "—"

@@ -147,9 +147,25 @@ def write_docx(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetim
     """Write the document model of indicators.reports.content as .docx bytes, stable for the same input."""
     document = Document()
     _setup(document)
-    h = doc["headings"]
+    _cover(document, doc)
+    _summary(document, doc)
+    _main_table(document, doc)
+    _indicator_sections(document, doc, images)
+    _parcels(document, doc)
+    _quality_and_changes(document, doc)
+    _appendix(document, doc)
+    _properties(document.core_properties, doc, created=created, author=author)
+    out = io.BytesIO()
+    document.save(out)
+    return normalize_zip(out.getvalue(), created)
 
-    # Cover.
+
+def _label(doc: Mapping, label: str) -> str:
+    return f"{label}：" if doc["language"] == "zh" else f"{label}: "
+
+
+def _cover(document, doc: Mapping) -> None:
+    """Write the cover: the title and subtitle halfway down, the report's facts beneath, then a page break."""
     for _ in range(5):
         document.add_paragraph()
     title = document.add_paragraph(doc["title"], style="Title")
@@ -162,14 +178,19 @@ def write_docx(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetim
     for label, value in doc["cover"]:
         line = document.add_paragraph()
         line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        line.add_run(f"{label}：" if doc["language"] == "zh" else f"{label}: ").bold = True
+        line.add_run(_label(doc, label)).bold = True
         line.add_run(value)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    document.add_heading(h["summary"], level=1)
+
+def _summary(document, doc: Mapping) -> None:
+    document.add_heading(doc["headings"]["summary"], level=1)
     for text in doc["summary"]:
         document.add_paragraph(text)
 
+
+def _main_table(document, doc: Mapping) -> None:
+    h = doc["headings"]
     document.add_heading(h["main_table"], level=1)
     main = doc["main_table"]
     _table(
@@ -182,49 +203,63 @@ def write_docx(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetim
     )
     document.add_paragraph(h["main_note"]).runs[0].font.size = Pt(9)
 
+
+def _picture(document, images: Mapping[str, bytes], key: str) -> None:
+    """Put a chart centred at the text's width, if it was rendered."""
+    if key in images:
+        document.add_picture(io.BytesIO(images[key]), width=Cm(15.5))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _indicator_sections(document, doc: Mapping, images: Mapping[str, bytes]) -> None:
+    """Write one section per indicator: trend chart, sentences, parcels' chart and table, the office's comment."""
+    h = doc["headings"]
     document.add_heading(h["indicators"], level=1)
     for section in doc["sections"]:
         document.add_heading(section["heading"], level=2)
-        for key in (f"{section['code']}-trend",):
-            if key in images:
-                document.add_picture(io.BytesIO(images[key]), width=Cm(15.5))
-                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _picture(document, images, f"{section['code']}-trend")
         for text in section["sentences"]:
             document.add_paragraph(text)
         document.add_heading(h["parcel_contrib"], level=3)
-        key = f"{section['code']}-parcels"
-        if key in images:
-            document.add_picture(io.BytesIO(images[key]), width=Cm(15.5))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _picture(document, images, f"{section['code']}-parcels")
         _table(document, section["contrib"]["header"], section["contrib"]["rows"], size=8.5, numeric={1, 2, 3, 4, 6})
         if section["comment"]:
             document.add_heading(h["comment"], level=3)
             for line in section["comment"].splitlines():
                 document.add_paragraph(line)
 
+
+def _parcels(document, doc: Mapping) -> None:
+    h = doc["headings"]
     document.add_heading(h["parcels"], level=1)
     parcels = doc["parcels_table"]
     _table(document, parcels["header"], parcels["rows"], size=7.5, numeric=set(range(1, len(parcels["header"]))))
     document.add_paragraph(h["confidential"]).runs[0].font.size = Pt(9)
 
+
+def _quality_and_changes(document, doc: Mapping) -> None:
+    h = doc["headings"]
     document.add_heading(h["quality"], level=1)
     for text in doc["quality"]:
         document.add_paragraph(text, style="List Bullet")
-
     if doc["changes"]:
         document.add_heading(h["changes"], level=1)
         for text in doc["changes"]:
             document.add_paragraph(text, style="List Bullet")
 
-    document.add_heading(h["appendix"], level=1)
+
+def _appendix(document, doc: Mapping) -> None:
+    document.add_heading(doc["headings"]["appendix"], level=1)
     for entry in doc["appendix"]:
         document.add_heading(entry["heading"], level=2)
         for label, value in entry["items"]:
             paragraph = document.add_paragraph()
-            paragraph.add_run(f"{label}：" if doc["language"] == "zh" else f"{label}: ").bold = True
+            paragraph.add_run(_label(doc, label)).bold = True
             paragraph.add_run(value)
 
-    props = document.core_properties
+
+def _properties(props, doc: Mapping, *, created: dt.datetime, author: str) -> None:
+    """Set the document's properties; every date is the report's, so the same report gives the same bytes."""
     props.title = doc["title"]
     props.subject = doc["subtitle"]
     props.author = author
@@ -233,6 +268,3 @@ def write_docx(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetim
     props.last_printed = dt.datetime(2000, 1, 1)
     props.revision = 1
     props.language = "en-US" if doc["language"] == "en" else "zh-CN"
-    out = io.BytesIO()
-    document.save(out)
-    return normalize_zip(out.getvalue(), created)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .. import charts
+from .. import charts, compute
 from . import sentences as say
+from .content import confidential, excel_format
 
 WIDTH, HEIGHT = 860, 380
 FONT = "Noto Sans CJK SC, Noto Sans CJK, WenQuanYi Micro Hei, sans-serif"
@@ -43,7 +44,7 @@ PARCEL_LABELS = {
         "park": "Park value",
     },
 }
-COUNTS = ("I4", "I5", "I6")
+COUNTS = compute.COUNT_INDICATORS
 
 
 def _lang(language: str) -> str:
@@ -85,7 +86,7 @@ def parcel_rows(indicator: Mapping, snapshot: Mapping, language: str) -> tuple[l
     judged = any(p["status"] for p in indicator["parcels"])
     share = indicator["code"] in COUNTS and not judged
     for p in indicator["parcels"]:
-        if p.get("enterprises") is not None and p["enterprises"] < 3:
+        if confidential(p):
             continue  # not disclosed
         value = p["share_of_change"] if share else p["value"]
         word = say.status_word(p["status"], language) if p["status"] else ""
@@ -157,7 +158,7 @@ def chart_tables(snapshot: Mapping, language: str = "zh") -> list[dict]:
     out = []
     for indicator in snapshot["indicators"]:
         d = indicator["decimals"]
-        fmt = "#,##0" if d == 0 else "#,##0." + "0" * d
+        fmt = excel_format(d)
         name = indicator["name_en"] if not zh else indicator["name_zh"]
         rows = trend_rows(indicator, snapshot)
         out.append(

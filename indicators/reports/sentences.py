@@ -89,7 +89,7 @@ class Measure:
 def _amount(value: float, m: Measure, language: str) -> str:
     """Say an amount of the indicator: '95家', '0.42个百分点', '3.10件/万人'."""
     if m.is_count:
-        text = f"{math.ceil(value - 1e-9):,d}"
+        text = fmt_number(math.ceil(value - 1e-9), 0)
         return f"{text} {m.unit}" if _en(language) else f"{text}{m.unit}"
     if m.unit == "%":
         return (
@@ -118,48 +118,67 @@ def indicator_sentence(m: Measure, language: str = "zh") -> str:
         if en:
             return f"In {m.year} there is no value for {m.name}; progress cannot be judged."
         return f"{m.year}年{m.name}暂无数据，无法评价进度。"
-    parts: list[str] = []
-    if en:
+    parts = [
+        _value_part(m, language),
+        _completion_part(m, language),
+        _status_phrase(m, language),
+        _needed_part(m, language),
+        _shortfall_part(m, language),
+    ]
+    sep = "; " if en else "，"
+    end = "." if en else "。"
+    return sep.join(part for part in parts if part) + end
+
+
+def _value_part(m: Measure, language: str) -> str:
+    """Say the value: 'In 2023, X reached 611' / '2023年X达到611家'."""
+    if _en(language):
         verb = "reached" if m.is_count else "was"
-        parts.append(f"In {m.year}, {m.name} {verb} {_value(m.value, m, language)}")
-    else:
-        verb = "达到" if m.is_count else "为"
-        parts.append(f"{m.year}年{m.name}{verb}{_value(m.value, m, language)}")
+        return f"In {m.year}, {m.name} {verb} {_value(m.value, m, language)}"
+    verb = "达到" if m.is_count else "为"
+    return f"{m.year}年{m.name}{verb}{_value(m.value, m, language)}"
 
-    if m.completion is not None and m.target is not None:
-        if m.kind == "benchmark":
-            used = m.benchmark_year or m.year
-            if en:
-                note = f", provisionally the {used} value" if m.provisional else f", {used}"
-                parts.append(f"{percent(m.completion)} of the benchmark ({_value(m.target, m, language)}{note})")
-            else:
-                note = f"，暂用{used}年基准值" if m.provisional else f"，{used}年"
-                parts.append(f"相当于对标基准值（{_value(m.target, m, language)}{note}）的{percent(m.completion)}")
-        else:
-            parts.append(f"{percent(m.completion)} of the target" if en else f"完成目标的{percent(m.completion)}")
 
-    parts.append(_status_phrase(m, language))
+def _completion_part(m: Measure, language: str) -> str:
+    """Say the completion against the target (or the benchmark); empty without one."""
+    if m.completion is None or m.target is None:
+        return ""
+    en = _en(language)
+    if m.kind != "benchmark":
+        return f"{percent(m.completion)} of the target" if en else f"完成目标的{percent(m.completion)}"
+    used = m.benchmark_year or m.year
+    target = _value(m.target, m, language)
+    if en:
+        note = f", provisionally the {used} value" if m.provisional else f", {used}"
+        return f"{percent(m.completion)} of the benchmark ({target}{note})"
+    note = f"，暂用{used}年基准值" if m.provisional else f"，{used}年"
+    return f"相当于对标基准值（{target}{note}）的{percent(m.completion)}"
 
+
+def _needed_part(m: Measure, language: str) -> str:
+    """Say what is still needed each remaining year; empty once judged for good, or when nothing is needed."""
     remaining_first = m.year + 1
     judged_before_the_end = m.status not in ("benchmark_missing", "insufficient_data", "achieved", "not_achieved")
     needed = m.needed_per_year is not None and m.needed_per_year > 1e-9 and remaining_first <= m.target_year
-    if judged_before_the_end and needed:
-        span = years_span(remaining_first, m.target_year, language)
-        amount = _amount(m.needed_per_year, m, language)
-        grow = "新增" if m.is_count else "提高"
-        if en:
-            each = "each year " if remaining_first < m.target_year else ""
-            parts.append(f"{amount} more needed {each}in {span}")
-        elif remaining_first < m.target_year:
-            parts.append(f"{span}每年需{grow}{amount}")
-        else:
-            parts.append(f"{span}需{grow}{amount}")
-    if m.status == "not_achieved" and m.gap is not None and m.gap > 0:
-        amount = _amount(m.gap, m, language)
-        parts.append(f"short by {amount}" if en else f"尚差{amount}")
-    sep = "; " if en else "，"
-    end = "." if en else "。"
-    return sep.join(parts) + end
+    if not (judged_before_the_end and needed):
+        return ""
+    span = years_span(remaining_first, m.target_year, language)
+    amount = _amount(m.needed_per_year, m, language)
+    if _en(language):
+        each = "each year " if remaining_first < m.target_year else ""
+        return f"{amount} more needed {each}in {span}"
+    grow = "新增" if m.is_count else "提高"
+    if remaining_first < m.target_year:
+        return f"{span}每年需{grow}{amount}"
+    return f"{span}需{grow}{amount}"
+
+
+def _shortfall_part(m: Measure, language: str) -> str:
+    """Say by how much a target not achieved was missed; empty otherwise."""
+    if m.status != "not_achieved" or m.gap is None or m.gap <= 0:
+        return ""
+    amount = _amount(m.gap, m, language)
+    return f"short by {amount}" if _en(language) else f"尚差{amount}"
 
 
 def _status_phrase(m: Measure, language: str) -> str:
@@ -278,49 +297,56 @@ def pick_drags(rows: Sequence[Mapping], *, limit: int = 2) -> list[Drag]:
 def change_sentences(changes: Mapping, language: str = "zh") -> list[str]:
     """Say what changed since the previous report (the dict of indicators.reports.changes.compare)."""
     en = _en(language)
-    out: list[str] = []
-    prev = changes.get("previous")
-    if not prev:
+    if not changes.get("previous"):
         return [
             "This is the first report for this year and kind." if en else "此为本年度同类首份报告，无可比较的上次报告。"
         ]
-    if changes.get("data_version_changed"):
-        if en:
-            out.append(
-                f"The data version moved from {prev['data_version']} (data as of {prev['data_as_of']}) "
-                f"to {changes['data_version']} (data as of {changes['data_as_of']})."
-            )
-        else:
-            out.append(
-                f"数据版本由{prev['data_version']}（数据截至{prev['data_as_of']}）"
-                f"更新为{changes['data_version']}（数据截至{changes['data_as_of']}）。"
-            )
-    else:
-        out.append(
-            f"The data version is unchanged ({changes['data_version']})."
-            if en
-            else f"数据版本未变（{changes['data_version']}）。"
-        )
-    for item in changes.get("indicators", []):
-        bits = []
-        if item.get("value"):
-            before, after = item["value"]
-            bits.append(f"value {before} → {after}" if en else f"当年实际由{before}变为{after}")
-        if item.get("target"):
-            before, after = item["target"]
-            bits.append(f"target {before} → {after}" if en else f"当年目标值由{before}变为{after}")
-        if item.get("status"):
-            before, after = item["status"]
-            before_w, after_w = status_word(before, language), status_word(after, language)
-            bits.append(f"status {before_w} → {after_w}" if en else f"评价由“{before_w}”变为“{after_w}”")
-        if bits:
-            out.append(f"{item['name']}: {'; '.join(bits)}." if en else f"{item['name']}：{'，'.join(bits)}。")
-    for item in changes.get("benchmarks", []):
-        before, after = item["before"], item["after"]
-        if en:
-            out.append(f"Benchmark of {item['name']} for {item['year']}: {before} → {after}.")
-        else:
-            out.append(f"{item['name']}{item['year']}年对标基准值由{before}变为{after}。")
+    out = [_version_sentence(changes, language)]
+    out += [text for item in changes.get("indicators", []) if (text := _indicator_change(item, language))]
+    out += [_benchmark_change(item, language) for item in changes.get("benchmarks", [])]
     if len(out) == 1 and not changes.get("indicators") and not changes.get("benchmarks"):
         out.append("No indicator value or status changed." if en else "各指标当年实际值和评价均无变化。")
     return out
+
+
+def _version_sentence(changes: Mapping, language: str) -> str:
+    """Say whether the data version moved since the previous report."""
+    prev = changes["previous"]
+    if not changes.get("data_version_changed"):
+        version = changes["data_version"]
+        return f"The data version is unchanged ({version})." if _en(language) else f"数据版本未变（{version}）。"
+    if _en(language):
+        return (
+            f"The data version moved from {prev['data_version']} (data as of {prev['data_as_of']}) "
+            f"to {changes['data_version']} (data as of {changes['data_as_of']})."
+        )
+    return (
+        f"数据版本由{prev['data_version']}（数据截至{prev['data_as_of']}）"
+        f"更新为{changes['data_version']}（数据截至{changes['data_as_of']}）。"
+    )
+
+
+def _indicator_change(item: Mapping, language: str) -> str:
+    """Say how an indicator's value, target and status moved; empty when none did."""
+    en = _en(language)
+    bits = []
+    if item.get("value"):
+        before, after = item["value"]
+        bits.append(f"value {before} → {after}" if en else f"当年实际由{before}变为{after}")
+    if item.get("target"):
+        before, after = item["target"]
+        bits.append(f"target {before} → {after}" if en else f"当年目标值由{before}变为{after}")
+    if item.get("status"):
+        before, after = (status_word(s, language) for s in item["status"])
+        bits.append(f"status {before} → {after}" if en else f"评价由“{before}”变为“{after}”")
+    if not bits:
+        return ""
+    return f"{item['name']}: {'; '.join(bits)}." if en else f"{item['name']}：{'，'.join(bits)}。"
+
+
+def _benchmark_change(item: Mapping, language: str) -> str:
+    """Say how a benchmark value of a year was revised."""
+    before, after = item["before"], item["after"]
+    if _en(language):
+        return f"Benchmark of {item['name']} for {item['year']}: {before} → {after}."
+    return f"{item['name']}{item['year']}年对标基准值由{before}变为{after}。"

@@ -15,27 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import queries
-from ..models import Report, ReportFile
-from . import changes, content, figures, render
+from .. import queries as indicator_queries
+from ..models import Plan, Report, ReportFile
+from . import changes, content, figures, queries, render
 from .docx import write_docx
 from .pdf import write_pdf
 from .snapshot import build_snapshot, snapshot_hash
 from .xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
-FORMATS = ("docx", "pdf", "xlsx")
 COMMENT_MAX = 4000
 # A report still "running" after this long lost its worker: it is queued again.
 STALE_AFTER = dt.timedelta(minutes=15)
 
 ProgressCallback = Callable[[int, str], None]
-
-
-def _author(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def start_report(*, year: int, kind: str | None = None, language: str = "zh", comments=None, user=None) -> Report:
@@ -45,38 +38,18 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
     their choices, and the comments (indicator code → text). The previous
     report of the same year and kind is linked so the new one can say what changed.
     """
-    plan = queries.current_plan()
+    plan = indicator_queries.current_plan()
     if plan is None:
         raise ValidationError(_("尚未载入规划，无法生成评估报告。"))
-    if not plan.start_year <= year <= plan.end_year:
-        raise ValidationError(
-            _("评估年度“%(year)s”不在规划期%(start)s—%(end)s年内。")
-            % {"year": year, "start": plan.start_year, "end": plan.end_year}
-        )
+    _check_year(plan, year)
     kind = kind or content.default_kind(year, end_year=plan.end_year, start_year=plan.start_year)
     if kind not in Report.Kind.values:
         raise ValidationError(_("评估类型“%(kind)s”无效。") % {"kind": kind})
     if language not in Report.Language.values:
         raise ValidationError(_("报告语言“%(language)s”无效。") % {"language": language})
-    codes = set(plan.indicators.values_list("code", flat=True))
-    clean = {}
-    for code, text in sorted((comments or {}).items()):
-        text = (text or "").strip()
-        if not text:
-            continue
-        if code not in codes:
-            raise ValidationError(_("指标“%(code)s”不存在，无法填写意见。") % {"code": code})
-        if len(text) > COMMENT_MAX:
-            raise ValidationError(_("指标%(code)s的意见超过%(max)s字。") % {"code": code, "max": COMMENT_MAX})
-        clean[code] = text.replace("\r\n", "\n")
+    clean = _clean_comments(comments or {}, codes=queries.indicator_codes(plan))
     with transaction.atomic():
         snapshot = build_snapshot(year=year, plan=plan)
-        previous = (
-            Report.objects.filter(year=year, kind=kind)
-            .exclude(state=Report.State.FAILED)
-            .order_by("-created_at", "-id")
-            .first()
-        )
         return Report.objects.create(
             year=year,
             kind=kind,
@@ -85,10 +58,33 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
             snapshot=snapshot,
             snapshot_sha256=snapshot_hash(snapshot),
             data_version=snapshot["data_version"],
-            previous=previous,
+            previous=queries.previous_report(year=year, kind=kind),
             created_by=user,
             created_at=timezone.now().replace(microsecond=0),
         )
+
+
+def _check_year(plan: Plan, year: int) -> None:
+    if not plan.start_year <= year <= plan.end_year:
+        raise ValidationError(
+            _("评估年度“%(year)s”不在规划期%(start)s—%(end)s年内。")
+            % {"year": year, "start": plan.start_year, "end": plan.end_year}
+        )
+
+
+def _clean_comments(comments: Mapping[str, str], *, codes: set[str]) -> dict[str, str]:
+    """Return the non-empty comments, stripped, with Unix line ends; refuse an unknown indicator or a long text."""
+    clean = {}
+    for code, text in sorted(comments.items()):
+        text = (text or "").strip()
+        if not text:
+            continue
+        if code not in codes:
+            raise ValidationError(_("指标“%(code)s”不存在，无法填写意见。") % {"code": code})
+        if len(text) > COMMENT_MAX:
+            raise ValidationError(_("指标%(code)s的意见超过%(max)s字。") % {"code": code, "max": COMMENT_MAX})
+        clean[code] = text.replace("\r\n", "\n")
+    return clean
 
 
 def _local(when: dt.datetime) -> str:
@@ -104,7 +100,7 @@ def document_for(report: Report) -> dict:
         kind=report.kind,
         comments=report.comments,
         created_at=_local(report.created_at),
-        author=_author(report.created_by),
+        author=content.author_name(report.created_by),
         snapshot_sha256=report.snapshot_sha256,
         changes=changes.compare(previous, report.snapshot, language=report.language),
     )
@@ -128,7 +124,7 @@ def build_files(
 ) -> dict[str, bytes]:
     """Write the three files of a report from its snapshot and chart images; same input, same bytes."""
     doc = document_for(report)
-    author = _author(report.created_by) or "张江高新区宝山园规划实施监测平台"
+    author = content.author_name(report.created_by) or "张江高新区宝山园规划实施监测平台"
     files = {}
     if progress:
         progress(70, _("正在生成Word文件"))
@@ -164,7 +160,7 @@ def generate_report(report_id: int, progress_callback: ProgressCallback | None =
     error the report is marked failed with the reason, and nothing half-written is stored.
     """
     if not _claim(report_id):
-        return Report.objects.get(id=report_id)
+        return queries.report(report_id)
     started = time.perf_counter()
 
     def progress(percent: int, message: str) -> None:
@@ -172,7 +168,7 @@ def generate_report(report_id: int, progress_callback: ProgressCallback | None =
         if progress_callback:
             progress_callback(percent, message)
 
-    report = Report.objects.select_related("previous", "created_by").get(id=report_id)
+    report = queries.report_for_generation(report_id)
     try:
         images = render_images(report, progress=progress)
         files = build_files(report, images, progress=progress)
@@ -197,7 +193,7 @@ def generate_report(report_id: int, progress_callback: ProgressCallback | None =
             message=_("生成失败：%(reason)s") % {"reason": str(exc)[:500]},
             finished_at=timezone.now(),
         )
-    return Report.objects.get(id=report_id)
+    return queries.report(report_id)
 
 
 def requeue_stale(now: dt.datetime | None = None) -> int:
@@ -212,16 +208,7 @@ def run_queued_reports(*, limit: int = 5) -> int:
     """Generate the oldest queued reports, up to `limit`; return how many were generated."""
     requeue_stale()
     done = 0
-    for report_id in (
-        Report.objects.filter(state=Report.State.QUEUED)
-        .order_by("created_at", "id")
-        .values_list("id", flat=True)[:limit]
-    ):
+    for report_id in queries.queued_report_ids(limit=limit):
         report = generate_report(report_id)
         done += report.state == Report.State.DONE
     return done
-
-
-def stored_file(report: Report, fmt: str) -> ReportFile:
-    """Return the stored file of a finished report (raises ReportFile.DoesNotExist)."""
-    return ReportFile.objects.get(report=report, format=fmt)

@@ -30,30 +30,49 @@ import json
 import math
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
 
-from parcels.models import Parcel, Statistic
+from parcels import queries as parcel_queries
+from parcels.models import Parcel
+from parkplan.numbers import is_missing
 
-from .. import queries
-from ..models import Indicator, IndicatorValue, Progress
+from .. import compute
+from .. import queries as indicator_queries
+from ..models import Indicator, Plan
+from . import queries
+from .queries import StoredResults
 
 SCHEMA = 1
-PARK_FIELDS = (
-    "value",
-    "target",
-    "expected",
-    "completion",
-    "pace",
-    "status",
-    "gap",
-    "needed_per_year",
-    "projected_2025",
-    "projected_gap_2025",
-    "benchmark_year",
-    "provisional",
-    "base_value",
+# A park row of the snapshot holds the progress columns but the row's keys (indicator,
+# parcel, year: the row sits under its indicator with its year), the plan's base year,
+# the share of the park's change (a parcel's figure) and the inputs (frozen once, for `year`).
+PARK_FIELDS = tuple(
+    c
+    for c in compute.PROGRESS_COLUMNS
+    if c not in ("indicator", "parcel", "year", "base_year", "share_of_change", "inputs")
+)
+PARCEL_FIELDS = ("value", "base_value", "target", "completion", "status", "gap", "share_of_change")
+PLAN_FIELDS = ("code", "name_zh", "name_en", "short_zh", "short_en", "start_year", "end_year", "base_year", "issuer")
+INDICATOR_FIELDS = (
+    "code",
+    "order",
+    "name_zh",
+    "name_en",
+    "unit",
+    "unit_en",
+    "decimals",
+    "attribute",
+    "target_kind",
+    "target_value",
+    "target_year",
+    "target_text_zh",
+    "target_text_en",
+    "benchmark_name_zh",
+    "benchmark_name_en",
+    "formula_zh",
+    "formula_en",
+    "definition_zh",
+    "definition_en",
 )
 
 
@@ -72,7 +91,7 @@ def _plain(value):
     if value is None or isinstance(value, bool | str | int):
         return value
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else value
+        return None if is_missing(value) or math.isinf(value) else value
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -88,123 +107,88 @@ def _when(value) -> str | None:
 
 def build_snapshot(*, year: int, plan=None) -> dict:
     """Read the stored results for `year` and freeze them into a canonical dict (see the module contract)."""
-    plan = plan or queries.current_plan()
+    plan = plan or indicator_queries.current_plan()
     if plan is None:
         raise ValueError("no plan is loaded")
-    state = queries.recompute_state()
-    parcels = list(Parcel.objects.order_by("order"))
-    parcel_codes = {p.id: p.code for p in parcels}
-
-    progress = {}
-    for p in Progress.objects.filter(indicator__plan=plan, year__gte=plan.start_year, year__lte=year):
-        progress[(p.indicator_id, p.parcel_id, p.year)] = p
-    enterprises = dict(
-        (((v[0], v[1]), v[2]))
-        for v in IndicatorValue.objects.filter(indicator__plan=plan, year=year, quarter=4).values_list(
-            "indicator_id", "parcel_id", "enterprises"
-        )
-    )
-    base_actual = dict(
-        IndicatorValue.objects.filter(
-            indicator__plan=plan, year=plan.base_year, quarter=4, parcel__isnull=True
-        ).values_list("indicator_id", "value")
-    )
-
-    thresholds = {"ahead": settings.PROGRESS_AHEAD_PACE, "on_track": settings.PROGRESS_ON_TRACK_PACE}
-    indicators = []
-    for indicator in Indicator.objects.filter(plan=plan).prefetch_related("base_values", "benchmark_values"):
-        park = []
-        for y in range(plan.start_year, year + 1):
-            p = progress.get((indicator.id, None, y))
-            if p is None:
-                continue
-            park.append({"year": y, **{f: _plain(getattr(p, f)) for f in PARK_FIELDS}})
-        current = progress.get((indicator.id, None, year))
-        if current is not None and current.inputs.get("thresholds"):
-            thresholds = current.inputs["thresholds"]
-        parcel_rows = []
-        for parcel in parcels:
-            p = progress.get((indicator.id, parcel.id, year))
-            if p is None:
-                continue
-            parcel_rows.append(
-                {
-                    "code": parcel.code,
-                    "value": _plain(p.value),
-                    "base_value": _plain(p.base_value),
-                    "target": _plain(p.target),
-                    "completion": _plain(p.completion),
-                    "status": p.status,
-                    "gap": _plain(p.gap),
-                    "share_of_change": _plain(p.share_of_change),
-                    "enterprises": enterprises.get((indicator.id, parcel.id)),
-                }
-            )
-        indicators.append(
-            {
-                "code": indicator.code,
-                "order": indicator.order,
-                "name_zh": indicator.name_zh,
-                "name_en": indicator.name_en,
-                "unit": indicator.unit,
-                "unit_en": indicator.unit_en,
-                "decimals": indicator.decimals,
-                "attribute": indicator.attribute,
-                "target_kind": indicator.target_kind,
-                "target_value": _plain(indicator.target_value),
-                "target_year": indicator.target_year,
-                "target_text_zh": indicator.target_text_zh,
-                "target_text_en": indicator.target_text_en,
-                "benchmark_name_zh": indicator.benchmark_name_zh,
-                "benchmark_name_en": indicator.benchmark_name_en,
-                "formula_zh": indicator.formula_zh,
-                "formula_en": indicator.formula_en,
-                "definition_zh": indicator.definition_zh,
-                "definition_en": indicator.definition_en,
-                "base_values": [
-                    {"year": b.year, "value": float(b.value), "derived": b.derived, "source": b.source}
-                    for b in sorted(indicator.base_values.all(), key=lambda b: b.year)
-                ],
-                "benchmarks": [
-                    {"year": b.year, "value": float(b.value), "source": b.source}
-                    for b in sorted(indicator.benchmark_values.all(), key=lambda b: b.year)
-                ],
-                "base_actual": _plain(base_actual.get(indicator.id)),
-                "park": park,
-                "inputs": _plain(current.inputs) if current is not None else None,
-                "parcels": parcel_rows,
-            }
-        )
+    state = indicator_queries.recompute_state()
+    stored = queries.stored_results(plan, year)
+    indicators = [_indicator(indicator, stored, plan=plan, year=year) for indicator in stored.indicators]
     indicators.sort(key=lambda i: i["order"])
-
     snapshot = {
         "schema": SCHEMA,
-        "plan": {
-            "code": plan.code,
-            "name_zh": plan.name_zh,
-            "name_en": plan.name_en,
-            "short_zh": plan.short_zh,
-            "short_en": plan.short_en,
-            "start_year": plan.start_year,
-            "end_year": plan.end_year,
-            "base_year": plan.base_year,
-            "issuer": plan.issuer,
-        },
+        "plan": {name: getattr(plan, name) for name in PLAN_FIELDS},
         "year": year,
         "data_version": state.computed_version,
         "data_as_of": _when(state.data_as_of),
         "computed_at": _when(state.computed_at),
-        "thresholds": _plain(thresholds),
-        "parcels": [{"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "order": p.order} for p in parcels],
+        "thresholds": _plain(_thresholds(stored, year)),
+        "parcels": [
+            {"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "order": p.order} for p in stored.parcels
+        ],
         "indicators": indicators,
-        "quality": _quality(year, indicators, parcels, parcel_codes),
+        "quality": _quality(year, indicators, stored.parcels),
     }
     # One round trip through the canonical text: what is stored and hashed is exactly this.
     return json.loads(canonical_json(_plain(snapshot)))
 
 
-def _quality(year: int, indicators: list[dict], parcels: list[Parcel], parcel_codes: dict[int, str]) -> dict:
-    present = set(Statistic.objects.filter(year=year).values_list("parcel_id", "quarter").distinct())
+def _thresholds(stored: StoredResults, year: int) -> dict:
+    """Return the pace thresholds the year's park results were judged with (the settings' when none says)."""
+    thresholds = {"ahead": settings.PROGRESS_AHEAD_PACE, "on_track": settings.PROGRESS_ON_TRACK_PACE}
+    for indicator in stored.indicators:
+        current = stored.progress.get((indicator.id, None, year))
+        if current is not None and current.inputs.get("thresholds"):
+            thresholds = current.inputs["thresholds"]
+    return thresholds
+
+
+def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year: int) -> dict:
+    """Freeze one indicator: its definition, plan figures, benchmarks, park series and parcels of `year`."""
+    current = stored.progress.get((indicator.id, None, year))
+    return {
+        **{name: _plain(getattr(indicator, name)) for name in INDICATOR_FIELDS},
+        "base_values": [
+            {"year": b.year, "value": float(b.value), "derived": b.derived, "source": b.source}
+            for b in sorted(indicator.base_values.all(), key=lambda b: b.year)
+        ],
+        "benchmarks": [
+            {"year": b.year, "value": float(b.value), "source": b.source}
+            for b in sorted(indicator.benchmark_values.all(), key=lambda b: b.year)
+        ],
+        "base_actual": _plain(stored.base_actual.get(indicator.id)),
+        "park": _park_rows(indicator, stored, first=plan.start_year, last=year),
+        "inputs": _plain(current.inputs) if current is not None else None,
+        "parcels": _parcel_rows(indicator, stored, year=year),
+    }
+
+
+def _park_rows(indicator: Indicator, stored: StoredResults, *, first: int, last: int) -> list[dict]:
+    rows = []
+    for y in range(first, last + 1):
+        p = stored.progress.get((indicator.id, None, y))
+        if p is not None:
+            rows.append({"year": y, **{f: _plain(getattr(p, f)) for f in PARK_FIELDS}})
+    return rows
+
+
+def _parcel_rows(indicator: Indicator, stored: StoredResults, *, year: int) -> list[dict]:
+    rows = []
+    for parcel in stored.parcels:
+        p = stored.progress.get((indicator.id, parcel.id, year))
+        if p is None:
+            continue
+        rows.append(
+            {
+                "code": parcel.code,
+                **{f: _plain(getattr(p, f)) for f in PARCEL_FIELDS},
+                "enterprises": stored.enterprises.get((indicator.id, parcel.id)),
+            }
+        )
+    return rows
+
+
+def _quality(year: int, indicators: list[dict], parcels: list[Parcel]) -> dict:
+    present = parcel_queries.statistics_periods(year)
     missing = [{"parcel": p.code, "quarter": q} for p in parcels for q in range(1, 5) if (p.id, q) not in present]
     provisional, benchmark_missing = [], []
     for indicator in indicators:
@@ -225,20 +209,13 @@ def _quality(year: int, indicators: list[dict], parcels: list[Parcel], parcel_co
 
 
 def _returns_quality(year: int, parcels: list[Parcel]) -> dict | None:
-    """HOOK (returns workflow): the parcel-quarters of `year` whose return is missing or not approved.
+    """Return the parcel-quarters of `year` whose quarterly return is missing or not approved.
 
-    None while the quarterly returns (parcels.ParcelReturn) are not in this
-    database, or when no return of the year was filed through them (the data
-    then came by import and the statistics check above is what counts).
-    Otherwise {"missing": [{parcel, quarter}], "unapproved": [{parcel, quarter, state}]}.
+    None when no return of the year was filed through the returns workflow
+    (the data then came by import and the statistics check above is what
+    counts). Otherwise {"missing": [{parcel, quarter}], "unapproved": [{parcel, quarter, state}]}.
     """
-    try:
-        model = apps.get_model("parcels", "ParcelReturn")
-    except LookupError:
-        return None
-    if model._meta.db_table not in connection.introspection.table_names():
-        return None
-    returns = {(r.parcel_id, r.quarter): r.state for r in model.objects.filter(year=year)}
+    returns = parcel_queries.return_states(year)
     if not returns:
         return None
     missing, unapproved = [], []

@@ -77,47 +77,12 @@ def write_xlsx(doc: Mapping, tables: Sequence[Mapping], *, created: dt.datetime,
     en = doc["language"] == "en"
     wb = Workbook()
     used: set[str] = set()
-
-    ws = wb.active
-    ws.title = _sheet_name("Indicators" if en else "主要指标", used)
-    put(ws, 1, 1, f"{doc['title']} {doc['subtitle']}").font = Font(bold=True, size=13)
-    main = doc["main_table"]
-    end = _table(ws, 3, main["header"], main["rows"], widths={1: 6, 2: 40, 3: 10, 4: 9, 6: 22, 10: 14})
-    put(ws, end + 1, 1, doc["headings"]["main_note"])
-
-    ws = wb.create_sheet(_sheet_name("Parcels" if en else "各地块指标", used))
-    parcels = doc["parcels_table"]
-    put(ws, 1, 1, doc["headings"]["parcels"]).font = Font(bold=True, size=13)
-    widths = {1: 26, **{j: 18 for j in range(2, len(parcels["header"]) + 1)}}
-    # Numbers only in the value table: the status words go in a table of their own below it.
-    end = _table(ws, 3, parcels["header"], parcels["rows"], widths=widths)
-    put(ws, end + 1, 1, "Status" if en else "评价").font = HEAD_FONT
-    end = _table(ws, end + 2, parcels["header"], parcels["status_rows"], widths=widths)
-    put(ws, end + 1, 1, doc["headings"]["confidential"])
-
+    _main_sheet(wb.active, doc, _sheet_name("Indicators" if en else "主要指标", used))
+    _parcels_sheet(wb.create_sheet(_sheet_name("Parcels" if en else "各地块指标", used)), doc)
     for table in tables:
-        ws = wb.create_sheet(_sheet_name(table["name"], used))
-        put(ws, 1, 1, table["title"]).font = Font(bold=True)
-        rows = [
-            [{"value": v, "format": f} for v, f in zip(row, table["formats"], strict=True)] for row in table["rows"]
-        ]
-        _table(ws, 3, table["header"], rows, widths={1: 24})
-
-    ws = wb.create_sheet(_sheet_name("Comments" if en else "办公室意见", used))
-    header = ["Indicator", "Comment"] if en else ["指标", "意见"]
-    rows = [
-        [{"value": s["heading"], "format": None}, {"value": s["comment"], "format": None}]
-        for s in doc["sections"]
-        if s["comment"]
-    ]
-    _table(ws, 1, header, rows, widths={1: 40, 2: 80})
-
-    ws = wb.create_sheet(_sheet_name("Report" if en else "报告信息", used))
-    for i, (label, value) in enumerate(doc["cover"], start=1):
-        put(ws, i, 1, label).font = HEAD_FONT
-        put(ws, i, 2, value)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 60
+        _chart_sheet(wb.create_sheet(_sheet_name(table["name"], used)), table)
+    _comments_sheet(wb.create_sheet(_sheet_name("Comments" if en else "办公室意见", used)), doc)
+    _facts_sheet(wb.create_sheet(_sheet_name("Report" if en else "报告信息", used)), doc)
 
     props = wb.properties
     props.creator = author
@@ -127,3 +92,47 @@ def write_xlsx(doc: Mapping, tables: Sequence[Mapping], *, created: dt.datetime,
     out = io.BytesIO()
     wb.save(out)
     return normalize_zip(out.getvalue(), created)
+
+
+def _main_sheet(ws, doc: Mapping, title: str) -> None:
+    ws.title = title
+    put(ws, 1, 1, f"{doc['title']} {doc['subtitle']}").font = Font(bold=True, size=13)
+    main = doc["main_table"]
+    end = _table(ws, 3, main["header"], main["rows"], widths={1: 6, 2: 40, 3: 10, 4: 9, 6: 22, 10: 14})
+    put(ws, end + 1, 1, doc["headings"]["main_note"])
+
+
+def _parcels_sheet(ws, doc: Mapping) -> None:
+    parcels = doc["parcels_table"]
+    put(ws, 1, 1, doc["headings"]["parcels"]).font = Font(bold=True, size=13)
+    widths = {1: 26, **{j: 18 for j in range(2, len(parcels["header"]) + 1)}}
+    # Numbers only in the value table: the status words go in a table of their own below it.
+    end = _table(ws, 3, parcels["header"], parcels["rows"], widths=widths)
+    put(ws, end + 1, 1, "Status" if doc["language"] == "en" else "评价").font = HEAD_FONT
+    end = _table(ws, end + 2, parcels["header"], parcels["status_rows"], widths=widths)
+    put(ws, end + 1, 1, doc["headings"]["confidential"])
+
+
+def _chart_sheet(ws, table: Mapping) -> None:
+    """Write the data behind one figure."""
+    put(ws, 1, 1, table["title"]).font = Font(bold=True)
+    rows = [[{"value": v, "format": f} for v, f in zip(row, table["formats"], strict=True)] for row in table["rows"]]
+    _table(ws, 3, table["header"], rows, widths={1: 24})
+
+
+def _comments_sheet(ws, doc: Mapping) -> None:
+    header = ["Indicator", "Comment"] if doc["language"] == "en" else ["指标", "意见"]
+    rows = [
+        [{"value": s["heading"], "format": None}, {"value": s["comment"], "format": None}]
+        for s in doc["sections"]
+        if s["comment"]
+    ]
+    _table(ws, 1, header, rows, widths={1: 40, 2: 80})
+
+
+def _facts_sheet(ws, doc: Mapping) -> None:
+    for i, (label, value) in enumerate(doc["cover"], start=1):
+        put(ws, i, 1, label).font = HEAD_FONT
+        put(ws, i, 2, value)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 60

@@ -5,17 +5,16 @@ import threading
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from PIL import Image
 
 from indicators import services as indicator_services
 from indicators.models import Report
-from indicators.reports import figures, services
+from indicators.reports import figures, queries, services
 from parcels import demo
 from parcels.access import OFFICE
 from tests.conftest import login
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +60,9 @@ def worker(monkeypatch):
 def test_it_starts_a_report_shows_its_progress_and_downloads_all_three_files(page, plan, worker):
     demo.seed_demo(enterprises=40, seed=5)
     indicator_services.recompute(full=True)
-    user = get_user_model().objects.create_user("office2", password="Pw-for-tests-2025")
-    user.groups.add(Group.objects.get_or_create(name=OFFICE)[0])
+    make_user("office2", role=OFFICE)
 
-    login(page, "office2", "Pw-for-tests-2025")
+    login(page, "office2", PASSWORD)
     page.goto(page.base_url + "/reports/")
     assert "规划实施情况评估报告" in page.inner_text("h1")
     page.select_option("select[name=year]", "2023")
@@ -89,7 +87,7 @@ def test_it_starts_a_report_shows_its_progress_and_downloads_all_three_files(pag
         download = info.value
         assert download.suggested_filename.endswith(f".{fmt}")
         with open(download.path(), "rb") as f:
-            assert f.read() == bytes(services.stored_file(report, fmt).content)
+            assert f.read() == bytes(queries.stored_file(report, fmt).content)
 
     page.goto(page.base_url + "/reports/")
     assert page.locator(f"tr[data-report='{report.id}']").count() == 1

@@ -7,20 +7,22 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 from PIL import Image
 
 from indicators import services as indicator_services
-from indicators.models import BenchmarkValue, Progress, Report
-from indicators.reports import services, snapshot
+from indicators.models import BenchmarkValue, Progress, Report, ReportFile
+from indicators.reports import files, queries, services, snapshot
 from indicators.reports.sentences import status_word
 from parcels import demo
-from parcels.access import OFFICE
+from parcels.access import OFFICE, OFFICIAL
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +48,7 @@ def data(plan):
 
 @pytest.fixture
 def office(db):
-    user = get_user_model().objects.create_user("office1", password="Pw-for-tests-2025", first_name="王办")
-    user.groups.add(Group.objects.get_or_create(name=OFFICE)[0])
-    return user
+    return make_user("office1", role=OFFICE, first_name="王办")
 
 
 def png(colour: str = "#0b3d73") -> bytes:
@@ -80,7 +80,7 @@ def generate(**kwargs) -> Report:
 
 
 def file_bytes(report: Report, fmt: str) -> bytes:
-    return bytes(services.stored_file(report, fmt).content)
+    return bytes(queries.stored_file(report, fmt).content)
 
 
 def flat(text: str) -> str:
@@ -100,6 +100,41 @@ def test_it_freezes_the_data_with_a_stable_hash(data):
     revised = snapshot.build_snapshot(year=2023)
     assert snapshot.snapshot_hash(revised) != snapshot.snapshot_hash(first)
     assert revised["data_version"] > first["data_version"]
+
+
+def test_it_freezes_every_field_of_the_snapshot_contract(data):
+    frozen = snapshot.build_snapshot(year=2023)
+    i4 = next(i for i in frozen["indicators"] if i["code"] == "I4")
+    assert set(i4["park"][-1]) == {
+        "year",
+        "value",
+        "target",
+        "expected",
+        "completion",
+        "pace",
+        "status",
+        "gap",
+        "needed_per_year",
+        "projected_2025",
+        "projected_gap_2025",
+        "benchmark_year",
+        "provisional",
+        "base_value",
+    }
+    assert [r["year"] for r in i4["park"]] == [2021, 2022, 2023]
+    assert set(i4["parcels"][0]) == {
+        "code",
+        "value",
+        "base_value",
+        "target",
+        "completion",
+        "status",
+        "gap",
+        "share_of_change",
+        "enterprises",
+    }
+    assert i4["base_actual"] is not None and i4["inputs"]["base_source"] == "plan"
+    assert set(frozen["quality"]) == {"statistics_missing", "provisional", "benchmark_missing", "returns"}
 
 
 def test_it_refuses_a_year_outside_the_plan_with_a_clear_message(data):
@@ -171,7 +206,7 @@ def test_it_generates_the_same_bytes_twice_from_the_same_snapshot(data, office):
     images = {key: png() for key in ("I1-trend", "I4-trend", "I4-parcels")}
     first = services.build_files(report, images)
     second = services.build_files(report, images)
-    for fmt in services.FORMATS:
+    for fmt in files.FORMATS:
         assert first[fmt] == second[fmt], fmt
     for info in zipfile.ZipFile(io.BytesIO(first["docx"])).infolist():
         assert (
@@ -185,13 +220,13 @@ def test_it_downloads_the_same_bytes_after_the_data_changed_and_a_new_report_sho
 ):
     client.force_login(office)
     report = generate(year=2023, user=office)
-    downloads = {fmt: client.get(f"/reports/{report.id}/download.{fmt}").content for fmt in services.FORMATS}
+    downloads = {fmt: client.get(f"/reports/{report.id}/download.{fmt}").content for fmt in files.FORMATS}
     assert downloads["pdf"].startswith(b"%PDF")
 
     BenchmarkValue.objects.filter(indicator__code="I3", year=2023).update(value=47.5)
     indicator_services.recompute()
 
-    for fmt in services.FORMATS:
+    for fmt in files.FORMATS:
         again = client.get(f"/reports/{report.id}/download.{fmt}")
         assert again.content == downloads[fmt], fmt
         assert again["Content-Disposition"].startswith("attachment;")
@@ -300,7 +335,7 @@ def test_it_exports_a_report_from_the_command_line(data, tmp_path, quick_charts)
 
 def test_it_shows_reports_to_the_office_only(data, office, client, quick_charts):
     report = generate(year=2023, user=office)
-    official = get_user_model().objects.create_user("official1", password="Pw-for-tests-2025")
+    official = make_user("official1", role=OFFICIAL)
     client.force_login(official)
     assert client.get("/reports/").status_code == 403
     assert client.get(f"/reports/{report.id}/").status_code == 404
@@ -333,3 +368,39 @@ def test_it_starts_a_report_from_the_page_and_reports_its_progress(data, office,
     bad = client.post("/reports/", {"year": "1999", "language": "zh"})
     assert bad.status_code == 400
     assert "评估年度“1999”不在规划期2021—2025年内" in bad.content.decode()
+
+
+def stored_report(user) -> Report:
+    """A finished report with its three files, made directly (the list page reads only these rows)."""
+    report = Report.objects.create(
+        year=2023,
+        kind=Report.Kind.ANNUAL,
+        snapshot={},
+        snapshot_sha256="0" * 64,
+        data_version=1,
+        created_at=timezone.now(),
+        created_by=user,
+        state=Report.State.DONE,
+    )
+    for fmt in files.FORMATS:
+        ReportFile.objects.create(report=report, format=fmt, content=b"x" * 2048, sha256="a" * 64, size=2048)
+    return report
+
+
+def test_it_lists_five_reports_in_as_many_queries_as_one(plan, office, client):
+    client.force_login(office)
+
+    def queries_of_the_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/reports/")
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    stored_report(office)
+    queries_of_the_list()  # the first request of a session reads a few things once
+    one = queries_of_the_list()
+    for _ in range(4):
+        stored_report(make_user(role=OFFICE))
+    assert queries_of_the_list() == one
+    listing = client.get("/reports/").content.decode()
+    assert listing.count("data-report=") == 5 and listing.count(">Excel</a>") == 5

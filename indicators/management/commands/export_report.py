@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.models import Report
-from indicators.reports import services
+from indicators.reports import files, queries, services
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=services.FORMATS, required=True)
+        parser.add_argument("--format", choices=files.FORMATS, required=True)
         parser.add_argument("--output", required=True, help="file to write")
         parser.add_argument("--language", choices=["zh", "en"], default="zh")
         parser.add_argument("--kind", choices=Report.Kind.values, default=None)
@@ -27,7 +27,9 @@ class Command(BaseCommand):
         report = services.generate_report(report.id)
         if report.state != Report.State.DONE:
             raise CommandError(report.message)
-        stored = services.stored_file(report, format)
+        stored = queries.stored_file(report, format)
+        if stored is None:
+            raise CommandError(f"report {report.id} has no {format} file")
         with open(output, "wb") as f:
             f.write(bytes(stored.content))
         self.stdout.write(

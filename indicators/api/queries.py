@@ -1,0 +1,94 @@
+"""Reads of the API: the querysets its lists page through, filtered and ordered as the exports are."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
+
+from parcels import access
+from parcels.models import FunctionalArea, Parcel
+
+from ..models import Indicator, IndicatorValue, Plan, Progress
+
+# The `parcel` filter's word for the whole park (rows without a parcel).
+PARK = "park"
+
+
+def parcels(user) -> QuerySet[Parcel]:
+    """Return the parcels in the plan's order, each `managed` when the user may write its enterprise data."""
+    mine = access.parcels_for(user).filter(pk=OuterRef("pk"))
+    return (
+        Parcel.objects.annotate(managed=Exists(mine))
+        .prefetch_related("boundaries", "functional_areas")
+        .order_by("order")
+    )
+
+
+def functional_areas() -> QuerySet[FunctionalArea]:
+    """Return the functional areas in the plan's order, with their parcels."""
+    return FunctionalArea.objects.prefetch_related("parcels").order_by("order")
+
+
+def indicators(plan: Plan | None) -> QuerySet[Indicator]:
+    """Return the plan's indicators in order, with base values, benchmark series and parcel targets."""
+    return (
+        Indicator.objects.filter(plan=plan)
+        .prefetch_related("base_values", "benchmark_values", "parcel_targets__parcel")
+        .order_by("order")
+    )
+
+
+def _scoped(rows: QuerySet, *, indicator: str | None, parcel: str | None, year: int | None) -> QuerySet:
+    """Keep the rows of one indicator (code), one parcel (code, or PARK) and one year; None (or empty) keeps all."""
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if parcel:
+        rows = rows.filter(parcel__isnull=True) if parcel == PARK else rows.filter(parcel__code=parcel)
+    if year is not None:
+        rows = rows.filter(year=year)
+    return rows
+
+
+def indicator_values(
+    plan: Plan | None,
+    *,
+    indicator: str | None = None,
+    parcel: str | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+) -> QuerySet[IndicatorValue]:
+    """Return the plan's computed values, ordered as export_indicator_values: indicator, parcel (park last), period.
+
+    Each row carries `fewest_enterprises`, the enterprises behind it, for the confidentiality rule.
+    """
+    rows = IndicatorValue.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")
+    rows = _scoped(rows, indicator=indicator, parcel=parcel, year=year)
+    if quarter is not None:
+        rows = rows.filter(quarter=quarter)
+    return rows.annotate(fewest_enterprises=F("enterprises")).order_by(
+        "indicator__order", "parcel__order", "year", "quarter"
+    )
+
+
+def progress(
+    plan: Plan | None, *, indicator: str | None = None, parcel: str | None = None, year: int | None = None
+) -> QuerySet[Progress]:
+    """Return the plan's progress rows ordered by indicator, parcel (park last) and year.
+
+    Each row carries `fewest_enterprises`: the fewest enterprises behind any of
+    the scope's annual values from the base year to the row's year.
+    """
+    rows = Progress.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")
+    rows = _scoped(rows, indicator=indicator, parcel=parcel, year=year)
+    fewest = (
+        IndicatorValue.objects.filter(
+            indicator=OuterRef("indicator"),
+            parcel=OuterRef("parcel"),
+            quarter=4,
+            year__gte=OuterRef("base_year"),
+            year__lte=OuterRef("year"),
+        )
+        .values("indicator")
+        .annotate(m=Min("enterprises"))
+        .values("m")
+    )
+    return rows.annotate(fewest_enterprises=Subquery(fewest)).order_by("indicator__order", "parcel__order", "year")

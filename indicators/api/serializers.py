@@ -1,0 +1,328 @@
+"""How the API writes each row: the plan's reference data, computed values, progress and reports.
+
+Decimals (targets, benchmark and base values, areas) are strings as stored.
+Computed figures (FloatField) are strings in the notation of the CSV exports
+(indicators.exports.number): full precision, whole numbers without a decimal
+point; null where there is no value. So the API's rows equal the export's.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from parcels import access
+from parcels.models import Boundary, FunctionalArea, Parcel
+
+from .. import compute
+from ..exports import number
+from ..models import (
+    BaseValue,
+    BenchmarkValue,
+    Indicator,
+    IndicatorValue,
+    KeyIndustry,
+    ParcelTarget,
+    Plan,
+    Progress,
+    Report,
+    ReportFile,
+)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "pattern": r"^-?[0-9.e+\-]+$|^inf$|^-inf$"})
+class FigureField(serializers.Field):
+    """A computed figure as a string in the CSV export's notation; null for none."""
+
+    def to_representation(self, value):
+        text = number(value)
+        return text or None
+
+
+def _figure(source: str | None = None) -> FigureField:
+    return FigureField(source=source, read_only=True, allow_null=True)
+
+
+# --- reference data ---------------------------------------------------------------
+
+
+class KeyIndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KeyIndustry
+        fields = ["kind", "name_zh", "name_en", "order"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    industries = KeyIndustrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "code",
+            "name_zh",
+            "name_en",
+            "short_zh",
+            "short_en",
+            "start_year",
+            "end_year",
+            "base_year",
+            "park_area_km2",
+            "issuer",
+            "source",
+            "industries",
+        ]
+
+
+class BoundarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Boundary
+        fields = ["block", "east", "south", "west", "north"]
+
+
+class ParcelSerializer(serializers.ModelSerializer):
+    boundaries = BoundarySerializer(many=True, read_only=True)
+    functional_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    managed = serializers.BooleanField(
+        read_only=True, help_text="Whether you may read and write this parcel's enterprise data."
+    )
+
+    class Meta:
+        model = Parcel
+        fields = ["code", "name_zh", "name_en", "area_km2", "order", "boundaries", "functional_areas", "managed"]
+
+
+class FunctionalAreaSerializer(serializers.ModelSerializer):
+    parcels = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = FunctionalArea
+        fields = [
+            "code",
+            "name_zh",
+            "name_en",
+            "kind",
+            "parcels",
+            "lead_industries_zh",
+            "lead_industries_en",
+            "note",
+            "note_en",
+            "order",
+        ]
+
+
+class BaseValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BaseValue
+        fields = ["year", "value", "derived", "source"]
+
+
+class BenchmarkValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BenchmarkValue
+        fields = ["year", "value", "source", "updated_at"]
+
+
+class ParcelTargetSerializer(serializers.ModelSerializer):
+    parcel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ParcelTarget
+        fields = ["parcel", "value", "note", "updated_at"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    base_values = BaseValueSerializer(many=True, read_only=True)
+    benchmark_values = BenchmarkValueSerializer(many=True, read_only=True)
+    parcel_targets = ParcelTargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "order",
+            "name_zh",
+            "name_en",
+            "unit",
+            "unit_en",
+            "decimals",
+            "attribute",
+            "target_kind",
+            "target_value",
+            "target_year",
+            "target_text_zh",
+            "target_text_en",
+            "benchmark_name_zh",
+            "benchmark_name_en",
+            "formula_zh",
+            "formula_en",
+            "definition_zh",
+            "definition_en",
+            "base_values",
+            "benchmark_values",
+            "parcel_targets",
+        ]
+
+
+# --- computed values and progress -----------------------------------------------
+
+
+class _ConfidentialMixin:
+    """Null the listed figures of a row the reader may not see; say so in `confidential`."""
+
+    hidden: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["confidential"] = self._confidential(instance)
+        if data["confidential"]:
+            for name in self.hidden:
+                data[name] = None
+        return data
+
+    def _confidential(self, instance) -> bool:
+        if instance.parcel_id is None or self.context.get("sees_confidential"):
+            return False
+        fewest = getattr(instance, "fewest_enterprises", None)
+        return fewest is not None and fewest < access.CONFIDENTIAL_BELOW
+
+
+class IndicatorValueSerializer(_ConfidentialMixin, serializers.ModelSerializer):
+    hidden = ("value", "numerator", "denominator", "previous")
+
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parcel = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="null: the whole park"
+    )
+    value = _figure()
+    numerator = _figure()
+    denominator = _figure()
+    previous = _figure()
+    confidential = serializers.BooleanField(
+        read_only=True,
+        help_text=f"true: a parcel figure from fewer than {access.CONFIDENTIAL_BELOW} enterprises, hidden from you",
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "indicator",
+            "parcel",
+            "year",
+            "quarter",
+            "value",
+            "numerator",
+            "denominator",
+            "enterprises",
+            "previous",
+            "confidential",
+            "data_version",
+            "computed_at",
+        ]
+
+
+def progress_fields() -> list[str]:
+    """Return the fields of a progress row: compute.PROGRESS_COLUMNS with the words beside their codes.
+
+    The target's kind follows the target, the status words follow the status;
+    then whether the row is hidden and when, from which data, it was computed.
+    """
+    beside = {"target": ["target_kind"], "status": ["status_zh", "status_en"]}
+    fields = []
+    for column in compute.PROGRESS_COLUMNS:
+        fields += [column, *beside.get(column, [])]
+    return [*fields, "confidential", "data_version", "computed_at"]
+
+
+class ProgressSerializer(_ConfidentialMixin, serializers.ModelSerializer):
+    hidden = (
+        "value",
+        "base_value",
+        "expected",
+        "completion",
+        "pace",
+        "gap",
+        "needed_per_year",
+        "projected_2025",
+        "projected_gap_2025",
+        "share_of_change",
+        "inputs",
+    )
+
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parcel = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="null: the whole park"
+    )
+    target_kind = serializers.CharField(source="indicator.target_kind", read_only=True)
+    status_zh = serializers.SerializerMethodField()
+    status_en = serializers.SerializerMethodField()
+    value = _figure()
+    target = _figure()
+    base_value = _figure()
+    expected = _figure()
+    completion = _figure()
+    pace = _figure()
+    gap = _figure()
+    needed_per_year = _figure()
+    projected_2025 = _figure()
+    projected_gap_2025 = _figure()
+    share_of_change = _figure()
+    inputs = serializers.JSONField(
+        read_only=True,
+        allow_null=True,
+        help_text="The calculation inputs: base value and its source, target and benchmark year used, "
+        "projection points, thresholds.",
+    )
+    confidential = serializers.BooleanField(
+        read_only=True,
+        help_text=f"true: built from a parcel year with fewer than {access.CONFIDENTIAL_BELOW} enterprises, "
+        "figures hidden from you",
+    )
+
+    class Meta:
+        model = Progress
+        fields = progress_fields()
+
+    def get_status_zh(self, progress: Progress) -> str:
+        return compute.status_word(progress.status, "zh")
+
+    def get_status_en(self, progress: Progress) -> str:
+        return compute.status_word(progress.status, "en")
+
+
+# --- assessment reports -------------------------------------------------------------
+
+
+class ReportFileSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportFile
+        fields = ["format", "size", "sha256", "url"]
+
+    def get_url(self, stored: ReportFile) -> str:
+        return reverse("v1:report-download", args=[stored.report_id, stored.format])
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    files = ReportFileSerializer(many=True, read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "year",
+            "kind",
+            "language",
+            "state",
+            "progress",
+            "message",
+            "data_version",
+            "snapshot_sha256",
+            "previous",
+            "created_by",
+            "created_at",
+            "finished_at",
+            "files",
+        ]

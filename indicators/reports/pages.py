@@ -1,0 +1,100 @@
+"""What the report pages show: the list with its form, a report's facts, its progress and downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.urls import reverse
+
+from parkplan.formatting import fmt_number
+
+from .. import queries as indicator_queries
+from ..models import Indicator, Plan, Report, ReportFile
+from . import content, queries
+from .changes import short_time
+from .files import FORMATS
+
+
+def _years(plan: Plan | None) -> list[int]:
+    return list(range(plan.start_year, plan.end_year + 1)) if plan else []
+
+
+def default_form(plan: Plan | None) -> dict[str, str]:
+    """Return the start form as first shown: the latest year with data, the kind by the year, in Chinese."""
+    years = _years(plan)
+    year = indicator_queries.latest_data_year(plan) or (years[-1] if years else "")
+    return {"year": str(year), "kind": "", "language": "zh"}
+
+
+def list_page(plan: Plan | None, *, indicators: list[Indicator], form: Mapping[str, str], error: str) -> dict:
+    """Build the list page: the start form (years, kinds, one comment box per indicator) and the latest reports."""
+    years = _years(plan)
+    kinds = dict(Report.Kind.choices)
+    return {
+        "nav": "reports",
+        "is_office": True,
+        "years": years,
+        "kinds": Report.Kind.choices,
+        "default_kinds": {
+            y: kinds[content.default_kind(y, end_year=plan.end_year, start_year=plan.start_year)] for y in years
+        },
+        "indicators": indicators,
+        "form": form,
+        "error": error,
+        "rows": [_list_row(report) for report in queries.listed_reports()],
+    }
+
+
+def _list_row(report: Report) -> dict:
+    """Return one report's row of the list; its files' sizes come prefetched (queries.listed_reports)."""
+    return {
+        "report": report,
+        "kind": report.get_kind_display(),
+        "language": report.get_language_display(),
+        "author": content.author_name(report.created_by) or "—",
+        "downloads": downloads(report, {f.format: f.size for f in report.files.all()}),
+    }
+
+
+def detail_page(report: Report) -> dict:
+    """Build a report's page: its progress and downloads, and the facts of its data."""
+    return {
+        "nav": "reports",
+        "is_office": True,
+        "report": report,
+        "status": status(report),
+        "author": content.author_name(report.created_by) or "—",
+        "as_of": short_time(report.snapshot.get("data_as_of")),
+        "previous": report.previous_id,
+    }
+
+
+def status(report: Report) -> dict:
+    """Return what the page's progress bar shows (also its JSON for polling)."""
+    return {
+        "id": report.id,
+        "state": report.state,
+        "state_label": report.get_state_display(),
+        "progress": report.progress,
+        "message": report.message,
+        "downloads": downloads(report),
+    }
+
+
+def downloads(report: Report, sizes: Mapping[str, int] | None = None) -> list[dict]:
+    """Return a finished report's download links in FORMATS order, with sizes (looked up unless given)."""
+    if report.state != Report.State.DONE:
+        return []
+    if sizes is None:
+        sizes = queries.file_sizes(report)
+    labels = dict(ReportFile.Format.choices)
+    return [
+        {
+            "format": fmt,
+            "label": labels[fmt],
+            "url": reverse("report_download", args=[report.id, fmt]),
+            "size": f"{fmt_number(sizes[fmt] / 1024, 0)} KB",
+        }
+        for fmt in FORMATS
+        if fmt in sizes
+    ]

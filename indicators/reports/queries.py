@@ -1,0 +1,114 @@
+"""Reads of the assessment report: the stored results a snapshot freezes, the reports and their files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from parcels.models import Parcel
+
+from ..models import Indicator, IndicatorValue, Plan, Progress, Report, ReportFile
+
+# The report list shows the latest reports only.
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class StoredResults:
+    """The stored results of a plan up to a year, keyed for the snapshot to look up."""
+
+    parcels: list[Parcel]  # in the plan's order
+    indicators: list[Indicator]  # base_values and benchmark_values prefetched
+    progress: dict[tuple[int, int | None, int], Progress]  # (indicator id, parcel id or None, year) → row
+    enterprises: dict[tuple[int, int | None], int]  # (indicator id, parcel id) → enterprises in the year's value
+    base_actual: dict[int, float]  # indicator id → the park's computed value of the base year
+
+
+def stored_results(plan: Plan, year: int) -> StoredResults:
+    """Read the plan's stored progress from its first year to `year`, with the counts and bases beside it."""
+    progress = Progress.objects.filter(indicator__plan=plan, year__gte=plan.start_year, year__lte=year)
+    enterprises = IndicatorValue.objects.filter(indicator__plan=plan, year=year, quarter=4).values_list(
+        "indicator_id", "parcel_id", "enterprises"
+    )
+    base_actual = IndicatorValue.objects.filter(
+        indicator__plan=plan, year=plan.base_year, quarter=4, parcel__isnull=True
+    ).values_list("indicator_id", "value")
+    return StoredResults(
+        parcels=list(Parcel.objects.order_by("order")),
+        indicators=list(Indicator.objects.filter(plan=plan).prefetch_related("base_values", "benchmark_values")),
+        progress={(p.indicator_id, p.parcel_id, p.year): p for p in progress},
+        enterprises={(indicator, parcel): n for indicator, parcel, n in enterprises},
+        base_actual=dict(base_actual),
+    )
+
+
+def indicator_codes(plan: Plan) -> set[str]:
+    """Return the codes of the plan's indicators."""
+    return set(plan.indicators.values_list("code", flat=True))
+
+
+def plan_indicators(plan: Plan | None) -> list[Indicator]:
+    """Return the plan's indicators in the plan's order (none without a plan)."""
+    return list(Indicator.objects.filter(plan=plan)) if plan else []
+
+
+def previous_report(*, year: int, kind: str) -> Report | None:
+    """Return the latest report of the same year and kind that did not fail: the one a new report compares with."""
+    return (
+        Report.objects.filter(year=year, kind=kind)
+        .exclude(state=Report.State.FAILED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def queued_report_ids(*, limit: int) -> list[int]:
+    """Return the ids of the oldest queued reports, oldest first, up to `limit`."""
+    queued = Report.objects.filter(state=Report.State.QUEUED).order_by("created_at", "id")
+    return list(queued.values_list("id", flat=True)[:limit])
+
+
+def report_for_generation(report_id: int) -> Report:
+    """Return a report with what generating it reads: the previous report (its snapshot) and the author."""
+    return Report.objects.select_related("previous", "created_by").get(id=report_id)
+
+
+def report(report_id: int) -> Report:
+    """Return a report as it is stored now."""
+    return Report.objects.get(id=report_id)
+
+
+def listed_reports() -> list[Report]:
+    """Return the latest reports for the list page, with their authors and their files' formats and sizes.
+
+    Two queries whatever the number of reports: the reports with their authors
+    (without their snapshots), and their files (without their contents).
+    """
+    files = Prefetch("files", ReportFile.objects.only("id", "report_id", "format", "size"))
+    return list(Report.objects.select_related("created_by").defer("snapshot").prefetch_related(files)[:LIST_LIMIT])
+
+
+def shown_report(report_id: int) -> Report | None:
+    """Return a report with its author for its page, or None."""
+    return Report.objects.select_related("created_by").filter(id=report_id).first()
+
+
+def file_sizes(report: Report) -> dict[str, int]:
+    """Return format → size in bytes of a report's stored files."""
+    return dict(ReportFile.objects.filter(report=report).values_list("format", "size"))
+
+
+def stored_file(report: Report, fmt: str) -> ReportFile | None:
+    """Return a report's stored file of one format (docx, pdf or xlsx), or None."""
+    return ReportFile.objects.filter(report=report, format=fmt).first()
+
+
+def api_reports() -> QuerySet[Report]:
+    """Return every report for the API, newest first, with authors and files (formats, sizes, hashes) prefetched."""
+    return (
+        Report.objects.defer("snapshot", "comments")
+        .select_related("created_by")
+        .prefetch_related(Prefetch("files", ReportFile.objects.defer("content").order_by("format")))
+        .order_by("-created_at", "-id")
+    )

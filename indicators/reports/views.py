@@ -1,0 +1,92 @@
+"""Pages of the assessment reports: start one, follow its progress, download its files (office only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parcels.access import is_office
+
+from .. import queries as indicator_queries
+from ..models import Indicator, Report
+from . import files, pages, queries, services
+
+FORM_FIELDS = ("year", "kind", "language")
+
+
+def _office_report(request, report_id: int) -> Report:
+    """Return the report, or 404 for anyone but the office (a report covers every parcel)."""
+    report = queries.shown_report(report_id) if is_office(request.user) else None
+    if report is None:
+        raise Http404
+    return report
+
+
+def _start(request, form: dict[str, str], indicators: list[Indicator]) -> tuple[Report | None, str]:
+    """Start a report from the posted form; return it, or None and what is wrong."""
+    try:
+        year = int(form["year"])
+    except ValueError:
+        return None, _("评估年度“%(value)s”不是有效的年份。") % {"value": form["year"]}
+    comments = {i.code: request.POST.get(f"comment_{i.code}", "") for i in indicators}
+    try:
+        report = services.start_report(
+            year=year,
+            kind=form["kind"] or None,
+            language=form["language"] or "zh",
+            comments=comments,
+            user=request.user,
+        )
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+    return report, ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    """List the latest reports; start a new one from the form."""
+    if not is_office(request.user):
+        raise PermissionDenied
+    plan = indicator_queries.current_plan()
+    indicators = queries.plan_indicators(plan)
+    form, error = pages.default_form(plan), ""
+    if request.method == "POST":
+        form = {name: request.POST.get(name, "").strip() for name in FORM_FIELDS}
+        report, error = _start(request, form, indicators)
+        if report is not None:
+            messages.success(request, _("报告已开始生成。"))
+            return redirect("report_detail", report.id)
+    ctx = pages.list_page(plan, indicators=indicators, form=form, error=error)
+    return render(request, "indicators/report_list.html", ctx, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def report_detail(request, report_id: int):
+    """Show a report's progress, downloads and facts."""
+    report = _office_report(request, report_id)
+    return render(request, "indicators/report_detail.html", pages.detail_page(report))
+
+
+@login_required
+@require_GET
+def report_status(request, report_id: int):
+    """Answer the report's progress as JSON, for the page's progress bar."""
+    return JsonResponse(pages.status(_office_report(request, report_id)))
+
+
+@login_required
+@require_GET
+def report_download(request, report_id: int, fmt: str):
+    """Send one of a finished report's stored files, the same bytes every time."""
+    report = _office_report(request, report_id)
+    stored = queries.stored_file(report, fmt) if fmt in files.CONTENT_TYPES else None
+    if stored is None:
+        raise Http404
+    return files.download(report, stored, cache_forever=True)
