@@ -41,27 +41,30 @@ def _check_rows(
     table: list[list], *, at: dict[str, int], benchmark_codes: set[str]
 ) -> tuple[list[BenchmarkRow], list[RowError]]:
     """Check the rows under the header (`at`: each column's position); a year of an indicator only once."""
-    rows, errors, seen = [], [], {}
+    rows: list[BenchmarkRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, int], int] = {}  # (indicator, year) → the row that had it last
     for n, raw in enumerate(table, start=2):
         cell = {c: (raw[at[c]] if at[c] < len(raw) else "") for c in COLUMNS}
         row, problems = _check_row(n, cell, benchmark_codes=benchmark_codes)
-        if row is not None:
-            key = (row.indicator, row.year)
-            if key in seen:
-                duplicate = f"与第{seen[key]}行重复（{row.indicator} {row.year}年）"
-                problems = [RowError(n, "year", str(row.year), duplicate)]
-            seen[key] = n
-        if problems:
+        if row is None:
             errors.extend(problems)
+            continue
+        key = (row.indicator, row.year)
+        if key in seen:
+            errors.append(RowError(n, "year", str(row.year), f"与第{seen[key]}行重复（{row.indicator} {row.year}年）"))
         else:
             rows.append(row)
+        seen[key] = n
     return rows, errors
 
 
-def _check_row(n: int, cell: dict[str, object], *, benchmark_codes: set[str]) -> tuple[BenchmarkRow | None, list]:
+def _check_row(
+    n: int, cell: dict[str, str], *, benchmark_codes: set[str]
+) -> tuple[BenchmarkRow | None, list[RowError]]:
     """Return row `n` read from its cells, or None and every problem of the row."""
     code = numbers.fold(str(cell["indicator"])).upper()
-    problems = []
+    problems: list[RowError] = []
     if code not in benchmark_codes:
         expected = "、".join(sorted(benchmark_codes))
         problems.append(RowError(n, "indicator", cell["indicator"], f"不是对标类指标（应为 {expected}）"))

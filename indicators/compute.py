@@ -363,16 +363,27 @@ def judge(
         "elapsed_share": elapsed,
         "thresholds": {"ahead": thresholds.ahead, "on_track": thresholds.on_track},
     }
-    result = unjudged(year=year, value=actuals.get(year), base_year=b, base_value=base_value, inputs=inputs)
+    value = actuals.get(year)
+    result = unjudged(year=year, value=value, base_year=b, base_value=base_value, inputs=inputs)
     targets = _targets(result, kind=kind, target=target, benchmark=benchmark)
     if targets is None:
         return result
-    if result.value is None or base_value is None:
+    if value is None or base_value is None:
         result.status = INSUFFICIENT_DATA
-        inputs["missing"] = "value" if result.value is None else "base_value"
+        inputs["missing"] = "value" if value is None else "base_value"
         return result
-    _measure(result, targets=targets, elapsed=elapsed, target_year=plan.target_year)
-    result.status = _status(result, target_year=plan.target_year, thresholds=thresholds)
+    distance, base_distance = _measure(
+        result, value=value, base_value=base_value, targets=targets, elapsed=elapsed, target_year=plan.target_year
+    )
+    met = _at_most_zero(distance, targets[0])
+    result.status = _status(
+        year,
+        met=met,
+        base_distance=base_distance,
+        pace=result.pace,
+        target_year=plan.target_year,
+        thresholds=thresholds,
+    )
     _project(result, kind=kind, actuals=actuals, base_value=base_value, benchmark=benchmark or {}, plan=plan)
     return result
 
@@ -399,7 +410,7 @@ def unjudged(*, year: int, value: float | None, base_year: int, base_value: floa
     )
 
 
-def _targets(result: Result, *, kind: str, target, benchmark) -> tuple[float, float] | None:
+def _targets(result: Result, *, kind: str, target, benchmark) -> tuple[float, float | None] | None:
     """Set the target of the year on `result`; return it with the base year's, or None with the status that says why."""
     inputs = result.inputs
     if kind == BENCHMARK:
@@ -426,15 +437,17 @@ def _targets(result: Result, *, kind: str, target, benchmark) -> tuple[float, fl
     return target_y, target_0
 
 
-def _measure(result: Result, *, targets: tuple[float, float], elapsed: float, target_year: int) -> None:
-    """Fill the distances to the target, the expected value, the completion and the pace of a result with a value."""
+def _measure(
+    result: Result, *, value: float, base_value: float, targets: tuple, elapsed: float, target_year: int
+) -> tuple[float, float]:
+    """Fill the distance to the target, the expected value, the completion and the pace; return both distances."""
     target_y, target_0 = targets
     year = result.year
-    d = target_y - result.value
-    d0 = target_0 - result.base_value
+    d = target_y - value
+    d0 = target_0 - base_value
     result.gap = d
     result.expected = target_y - d0 * (1 - elapsed)
-    result.completion = result.value / target_y if target_y else None
+    result.completion = value / target_y if target_y else None
     result.needed_per_year = max(d, 0.0) / (target_year - year) if year < target_year else None
     result.inputs["distance"] = d
     result.inputs["base_distance"] = d0
@@ -443,20 +456,22 @@ def _measure(result: Result, *, targets: tuple[float, float], elapsed: float, ta
         result.pace = p / elapsed
         result.inputs["progress_share"] = p
         result.inputs["pace"] = result.pace
+    return d, d0
 
 
-def _status(result: Result, *, target_year: int, thresholds: Thresholds) -> str:
+def _status(
+    year: int, *, met: bool, base_distance: float, pace: float | None, target_year: int, thresholds: Thresholds
+) -> str:
     """Return the status of a measured result: met or not in the target year, else by its pace."""
-    met = _at_most_zero(result.gap, result.target)
-    if result.year >= target_year:
+    if year >= target_year:
         return ACHIEVED if met else NOT_ACHIEVED
     if met:
         return ACHIEVED_EARLY
-    if result.inputs["base_distance"] <= 0:
-        return BEHIND  # met in the base year, no longer met
-    if result.pace >= thresholds.ahead - TOLERANCE:
+    if base_distance <= 0 or pace is None:
+        return BEHIND  # met in the base year, no longer met (the pace is measured only from a distance)
+    if pace >= thresholds.ahead - TOLERANCE:
         return AHEAD
-    if result.pace >= thresholds.on_track - TOLERANCE:
+    if pace >= thresholds.on_track - TOLERANCE:
         return ON_TRACK
     return BEHIND
 
@@ -574,7 +589,7 @@ def progress_table(
     def actuals(code: str, scope: int) -> dict[int, float | None]:
         return {y: lookup.get((code, scope, y)) for y in range(plan.base_year, plan.target_year + 1)}
 
-    rows = []
+    rows: list[dict] = []
     years = list(years)
     for spec in specs:
         park = actuals(spec.code, -1)

@@ -55,17 +55,18 @@ class _Words:
 
 
 def _missing_data(missing: str | None) -> str:
-    what = {"value": _("当年数值"), "base_value": _("基期数值"), "target": _("目标值")}.get(missing, _("所需数据"))
-    return _("缺少%(what)s，无法判定进度（数据不足）。") % {"what": what}
+    figures: dict[str | None, str] = {"value": _("当年数值"), "base_value": _("基期数值"), "target": _("目标值")}
+    return _("缺少%(what)s，无法判定进度（数据不足）。") % {"what": figures.get(missing, _("所需数据"))}
 
 
 def _facts(progress, words: _Words) -> str:
     """Say the year's value, the target and the base with its source."""
-    source = {
+    sources: dict[str | None, str] = {
         "plan": _("规划所载数值"),
         "computed": _("按基期年数据计算"),
         "cumulative": _("累计指标，基期为0"),
-    }.get((progress.inputs or {}).get("base_source"), "")
+    }
+    source = sources.get((progress.inputs or {}).get("base_source"), "")
     return _(
         "%(year)s年实际值为%(value)s %(unit)s，目标值为%(target)s %(unit)s；"
         "基期（%(base_year)s年，%(source)s）为%(base)s %(unit)s。"
