@@ -11,8 +11,12 @@ from parcels import access
 
 @dataclass(frozen=True)
 class Results:
-    """Stored results by key: value rows by (indicator, parcel, year, quarter), progress rows by (indicator,
-    parcel, year); parcel None for the park. Rows are the records of queries.value_frame and progress_frame."""
+    """Hold the stored results a page reads, by key.
+
+    values: (indicator code, parcel id or None for the park, year, quarter) →
+    a record of queries.value_frame; progress: (indicator code, parcel id or
+    None, year) → a record of queries.progress_frame.
+    """
 
     values: dict = field(default_factory=dict)
     progress: dict = field(default_factory=dict)
