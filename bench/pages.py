@@ -4,8 +4,9 @@ Uses the scratch database of bench/recompute.py (parkplan_bench, beside
 DATABASE_URL's): reuses it when it holds the records, else creates it and
 generates them the same way (it is never dropped here). Then times, with
 Django's test Client in this process (the server's side only, no network):
-the overview and an indicator page, the median of --repeat requests each, and
-the queries each makes; and the overview's transfer: its HTML and every static
+every dashboard page (the overview, an indicator, the parcels, a parcel, the
+functional areas), the median of --repeat requests each, and the queries each
+makes; and the overview's transfer: its HTML and every static
 file it references, each gzipped (what a browser with an empty cache fetches).
 
 Run: scripts/bench   (or: DATABASE_URL=... .venv/bin/python bench/pages.py)
@@ -28,7 +29,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from recompute import generate, scratch_url  # noqa: E402 - the generator of bench/recompute.py
 
-PAGES = {"overview": "/", "indicator": "/indicators/I3/"}
+PAGES = {
+    "overview": "/",
+    "indicator": "/indicators/I3/",
+    "parcels": "/parcels/",
+    "parcel": "/parcels/nanda/",
+    "areas": "/areas/",
+}
 
 
 def ensure_database(base_url: str, name: str) -> bool:

@@ -105,48 +105,43 @@ def median_time(fn, repeat: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enterprises", type=int, default=50_000)
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database", default="parkplan_bench")
-    parser.add_argument("--keep", action="store_true", help="reuse the scratch database if it has the data")
-    args = parser.parse_args()
-
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54321/parkplan")
+def create_database(base_url: str, name: str, *, keep: bool) -> None:
+    """Create the scratch database beside base_url's (dropped first, unless `keep` and it is there)."""
     import psycopg2
 
     admin = psycopg2.connect(scratch_url(base_url, "postgres"))
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.database])
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         exists = cur.fetchone() is not None
-        if exists and not args.keep:
-            cur.execute(f'DROP DATABASE "{args.database}"')
-        if not exists or not args.keep:
-            cur.execute(f'CREATE DATABASE "{args.database}"')
+        if exists and not keep:
+            cur.execute(f'DROP DATABASE "{name}"')
+        if not exists or not keep:
+            cur.execute(f'CREATE DATABASE "{name}"')
     admin.close()
 
-    os.environ["DATABASE_URL"] = scratch_url(base_url, args.database)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkplan.settings")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
 
-    django.setup()
+def load_records(enterprises: int, years: int) -> None:
+    """Migrate, load the plan and generate the records unless they are there."""
     from django.core.management import call_command
+
+    from parcels.models import Statistic
+
+    call_command("migrate", verbosity=0)
+    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if Statistic.objects.count() != enterprises * years * 4:
+        started = time.perf_counter()
+        generate(enterprises, years)
+        print(f"generated {Statistic.objects.count():,} records in {time.perf_counter() - started:.1f}s")
+
+
+def measure(repeat: int) -> dict[str, tuple[float, list[float]]]:
+    """Time the full recompute, the plain GROUP BY and the recompute after one parcel-quarter changes."""
+    import django
     from django.db import connection
 
     from indicators import services
     from parcels.models import Parcel, Statistic
-
-    call_command("migrate", verbosity=0)
-    call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-    n_records = args.enterprises * args.years * 4
-    if Statistic.objects.count() != n_records:
-        started = time.perf_counter()
-        generate(args.enterprises, args.years)
-        print(f"generated {Statistic.objects.count():,} records in {time.perf_counter() - started:.1f}s")
 
     services.recompute(full=True)  # warm caches once
 
@@ -154,9 +149,6 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute(PLAIN_GROUP_BY)
             cur.fetchall()
-
-    full, full_all = median_time(lambda: services.recompute(full=True), args.repeat)
-    group_by, group_all = median_time(plain, args.repeat)
 
     parcel = Parcel.objects.order_by("order").first()
 
@@ -167,8 +159,38 @@ def main() -> None:
         assert summary.status == "done", summary
         return time.perf_counter() - started
 
-    incremental_all = [one_quarter() for _ in range(args.repeat)]
-    incremental = statistics.median(incremental_all)
+    timings = {
+        "full": median_time(lambda: services.recompute(full=True), repeat),
+        "group_by": median_time(plain, repeat),
+    }
+    incremental = [one_quarter() for _ in range(repeat)]
+    timings["incremental"] = statistics.median(incremental), incremental
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=50_000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database", default="parkplan_bench")
+    parser.add_argument("--keep", action="store_true", help="reuse the scratch database if it has the data")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54321/parkplan")
+    create_database(base_url, args.database, keep=args.keep)
+    os.environ["DATABASE_URL"] = scratch_url(base_url, args.database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkplan.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    import django
+
+    django.setup()
+    from parcels.models import Statistic
+
+    load_records(args.enterprises, args.years)
+    timings = measure(args.repeat)
+    (full, full_all), (group_by, group_all) = timings["full"], timings["group_by"]
+    incremental, incremental_all = timings["incremental"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     def runs(times):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 
+from parkplan.formatting import fmt_number
 from parkplan.numbers import is_missing
 
 from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for
@@ -46,6 +47,8 @@ SERIES = {
     "benchmark": "#cc79a7",
     "reference": "#1d2733",
 }
+# The trend chart's lines, by the key of trend_rows they draw.
+LINE_COLOURS = {"actual": SERIES["actual"], "expected": SERIES["path"], "projected": SERIES["projection"]}
 
 HOUSE_TEMPLATE: dict = {
     "layout": {
@@ -82,7 +85,8 @@ def _merge(base: dict, extra: Mapping) -> dict:
     return base
 
 
-def _number_format(decimals: int) -> str:
+def _d3_format(decimals: int) -> str:
+    """Return the d3-format spec Plotly draws a number with (thousands separators, fixed decimals)."""
     return f",.{decimals}f"
 
 
@@ -120,12 +124,7 @@ def trend_rows(
     series = {int(y): float(v) for y, v in (benchmark or {}).items()}
     span = target_year - base_year
     last_actual = max((y for y in years if not is_missing(actuals.get(y))), default=None)
-    base_target = None
-    if kind == BENCHMARK:
-        base_target = benchmark_for(series, base_year)[0]
-    elif target is not None:
-        base_target = target
-    d0 = None if base_target is None or is_missing(base_value) else base_target - base_value
+    d0 = _base_distance(kind, series=series, target=target, base_year=base_year, base_value=base_value)
     rows = []
     for year in years:
         actual = actuals.get(year)
@@ -139,24 +138,46 @@ def trend_rows(
             "projected": None,
         }
         s = (year - base_year) / span
-        if kind == BENCHMARK:
-            value, used, provisional = benchmark_for(series, year)
-            row["target"], row["benchmark_year"], row["provisional"] = value, used, provisional
-            if value is not None and d0 is not None and 0 <= s <= 1:
-                row["expected"] = value - d0 * (1 - s)
-        else:
-            if year == target_year:
-                row["target"] = target
-            if d0 is not None and 0 <= s <= 1:
-                row["expected"] = target - d0 * (1 - s)
+        _fill_target_and_path(row, kind=kind, series=series, target=target, target_year=target_year, d0=d0, s=s)
         if projection is not None and last_actual is not None and last_actual <= year <= target_year:
-            slope, at_target = projection
-            if not (is_missing(slope) or is_missing(at_target)):
-                row["projected"] = at_target - slope * (target_year - year)
+            row["projected"] = _on_projection(projection, year=year, target_year=target_year)
         rows.append(row)
     if kind == CUMULATIVE and rows and rows[0]["year"] == base_year and rows[0]["actual"] is None:
         rows[0]["actual"] = 0.0  # nothing is counted before the plan period starts
     return rows
+
+
+def _base_distance(kind: str, *, series: Mapping[int, float], target, base_year: int, base_value) -> float | None:
+    """Return the distance from the base value to the base year's target (or benchmark), None without one."""
+    base_target = None
+    if kind == BENCHMARK:
+        base_target = benchmark_for(series, base_year)[0]
+    elif target is not None:
+        base_target = target
+    return None if base_target is None or is_missing(base_value) else base_target - base_value
+
+
+def _fill_target_and_path(
+    row: dict, *, kind: str, series: Mapping[int, float], target, target_year: int, d0, s: float
+) -> None:
+    """Fill a trend row's target (its year's benchmark, or the fixed one) and its point on the straight path."""
+    if kind == BENCHMARK:
+        value, used, provisional = benchmark_for(series, row["year"])
+        row["target"], row["benchmark_year"], row["provisional"] = value, used, provisional
+        if value is not None and d0 is not None and 0 <= s <= 1:
+            row["expected"] = value - d0 * (1 - s)
+        return
+    if row["year"] == target_year:
+        row["target"] = target
+    if d0 is not None and 0 <= s <= 1:
+        row["expected"] = target - d0 * (1 - s)
+
+
+def _on_projection(projection: tuple[float, float], *, year: int, target_year: int) -> float | None:
+    slope, at_target = projection
+    if is_missing(slope) or is_missing(at_target):
+        return None
+    return at_target - slope * (target_year - year)
 
 
 # --- figures ------------------------------------------------------------------
@@ -178,7 +199,7 @@ def sparkline(years: Sequence[int], values: Sequence[float | None], *, name: str
         "y": ys,
         "line": {"color": SERIES["actual"], "width": 2},
         "marker": {"size": [4] * max(len(xs) - 1, 0) + [7] if xs else [], "color": SERIES["actual"]},
-        "hovertemplate": f"%{{x}}: %{{y:{_number_format(decimals)}}} {unit}<extra></extra>",
+        "hovertemplate": f"%{{x}}: %{{y:{_d3_format(decimals)}}} {unit}<extra></extra>",
     }
     layout = house_layout(
         height=56,
@@ -212,91 +233,18 @@ def indicator_trend(
     (fixed targets) or the benchmark series (provisional years drawn with
     open markers).
     """
-    number = _number_format(decimals)
+    number = _d3_format(decimals)
     hover = f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>"
-
-    def points(key: str) -> tuple[list, list]:
-        chosen = [(r["year"], r[key]) for r in rows if not is_missing(r.get(key))]
-        return [x for x, _ in chosen], [y for _, y in chosen]
-
-    data = []
-    xs, ys = points("actual")
-    if xs:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": labels["actual"],
-                "x": xs,
-                "y": ys,
-                "line": {"color": SERIES["actual"], "width": 3},
-                "marker": {"size": 8},
-                "hovertemplate": hover,
-            }
-        )
-    xs, ys = points("expected")
-    if xs:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": labels["expected"],
-                "x": xs,
-                "y": ys,
-                "line": {"color": SERIES["path"], "width": 2, "dash": "dash"},
-                "hovertemplate": hover,
-            }
-        )
-    xs, ys = points("projected")
-    if len(xs) >= 2:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": labels["projected"],
-                "x": xs,
-                "y": ys,
-                "line": {"color": SERIES["projection"], "width": 2, "dash": "dot"},
-                "hovertemplate": hover,
-            }
-        )
+    lines = [
+        _line(rows, "actual", name=labels["actual"], mode="lines+markers", hover=hover, width=3, marker={"size": 8}),
+        _line(rows, "expected", name=labels["expected"], mode="lines", hover=hover, dash="dash"),
+        _line(rows, "projected", name=labels["projected"], mode="lines", hover=hover, dash="dot", fewest=2),
+    ]
     if kind == BENCHMARK:
-        chosen = [r for r in rows if not is_missing(r.get("target"))]
-        if chosen:
-            notes = [labels["provisional"].format(year=r["benchmark_year"]) if r["provisional"] else "" for r in chosen]
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": labels["benchmark"],
-                    "x": [r["year"] for r in chosen],
-                    "y": [r["target"] for r in chosen],
-                    "customdata": notes,
-                    "line": {"color": SERIES["benchmark"], "width": 2},
-                    "marker": {
-                        "size": 9,
-                        "symbol": ["circle-open" if r["provisional"] else "circle" for r in chosen],
-                        "line": {"width": 2, "color": SERIES["benchmark"]},
-                    },
-                    "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit} %{{customdata}}<extra>%{{fullData.name}}</extra>",
-                }
-            )
+        lines.append(_benchmark_trace(rows, labels=labels, number=number, unit=unit))
     else:
-        chosen = [r for r in rows if not is_missing(r.get("target"))]
-        if chosen:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers+text",
-                    "name": labels["target"],
-                    "x": [r["year"] for r in chosen],
-                    "y": [r["target"] for r in chosen],
-                    "text": [f"{r['target']:{number}}" for r in chosen],
-                    "textposition": "top center",
-                    "marker": {"size": 14, "symbol": "star", "color": SERIES["target"]},
-                    "hovertemplate": hover,
-                }
-            )
+        lines.append(_target_trace(rows, name=labels["target"], decimals=decimals, hover=hover))
+    data = [trace for trace in lines if trace is not None]
     years = [r["year"] for r in rows]
     layout = house_layout(
         height=height,
@@ -317,6 +265,74 @@ def indicator_trend(
     if not show_legend:
         layout["margin"] = {"l": 48, "r": 12, "t": 12, "b": 28}
     return {"data": data, "layout": layout}
+
+
+def _line(
+    rows: Sequence[Mapping],
+    key: str,
+    *,
+    name: str,
+    mode: str,
+    hover: str,
+    width: int = 2,
+    dash: str | None = None,
+    marker: dict | None = None,
+    fewest: int = 1,
+) -> dict | None:
+    """Return the line through the rows' `key` values, None with fewer than `fewest` points."""
+    chosen = [(r["year"], r[key]) for r in rows if not is_missing(r.get(key))]
+    if len(chosen) < fewest:
+        return None
+    line = {"color": LINE_COLOURS[key], "width": width}
+    if dash:
+        line["dash"] = dash
+    xs, ys = [x for x, _ in chosen], [y for _, y in chosen]
+    trace = {"type": "scatter", "mode": mode, "name": name, "x": xs, "y": ys, "line": line}
+    if marker:
+        trace["marker"] = marker
+    trace["hovertemplate"] = hover
+    return trace
+
+
+def _benchmark_trace(rows: Sequence[Mapping], *, labels: Mapping[str, str], number: str, unit: str) -> dict | None:
+    """Return the benchmark series, provisional years drawn with open markers; None without a benchmark value."""
+    chosen = [r for r in rows if not is_missing(r.get("target"))]
+    if not chosen:
+        return None
+    notes = [labels["provisional"].format(year=r["benchmark_year"]) if r["provisional"] else "" for r in chosen]
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": labels["benchmark"],
+        "x": [r["year"] for r in chosen],
+        "y": [r["target"] for r in chosen],
+        "customdata": notes,
+        "line": {"color": SERIES["benchmark"], "width": 2},
+        "marker": {
+            "size": 9,
+            "symbol": ["circle-open" if r["provisional"] else "circle" for r in chosen],
+            "line": {"width": 2, "color": SERIES["benchmark"]},
+        },
+        "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit} %{{customdata}}<extra>%{{fullData.name}}</extra>",
+    }
+
+
+def _target_trace(rows: Sequence[Mapping], *, name: str, decimals: int, hover: str) -> dict | None:
+    """Return the fixed target as a labelled star; None without a target."""
+    chosen = [r for r in rows if not is_missing(r.get("target"))]
+    if not chosen:
+        return None
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": name,
+        "x": [r["year"] for r in chosen],
+        "y": [r["target"] for r in chosen],
+        "text": [fmt_number(r["target"], decimals) for r in chosen],
+        "textposition": "top center",
+        "marker": {"size": 14, "symbol": "star", "color": SERIES["target"]},
+        "hovertemplate": hover,
+    }
 
 
 def parcel_comparison(
@@ -341,38 +357,11 @@ def parcel_comparison(
     Out: the bar trace, then the reference line when there is one. Bars are
     ordered by gap (largest on top) or, for shares, smallest share on top.
     """
-    if share:
-        ordered = sorted(rows, key=lambda r: (is_missing(r["value"]), r["value"] if not is_missing(r["value"]) else 0))
-    else:
-        ordered = sorted(
-            rows,
-            key=lambda r: (
-                is_missing(r.get("gap")),
-                -(r["gap"] if not is_missing(r.get("gap")) else 0),
-                r["value"] if not is_missing(r["value"]) else 0,
-            ),
-        )
-    ordered = [r for r in ordered if not is_missing(r["value"])]
-    ordered.reverse()  # Plotly draws the first category at the bottom
+    ordered = _bar_order(rows, share=share)
     names = [r["name"] for r in ordered]
-    values = [r["value"] * 100 if share else r["value"] for r in ordered]
-    number = _number_format(1 if share else decimals)
+    number = _d3_format(1 if share else decimals)
     suffix = "%" if share else f" {unit}"
-    data = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": labels["value"],
-            "x": values,
-            "y": names,
-            "text": [r["text"] for r in ordered],
-            "textposition": "auto",
-            "insidetextanchor": "end",
-            "cliponaxis": False,
-            "marker": {"color": [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]},
-            "hovertemplate": f"%{{y}}: %{{x:{number}}}{suffix} %{{text}}<extra></extra>",
-        }
-    ]
+    data = [_bars(ordered, name=labels["value"], share=share, hover=f"%{{x:{number}}}{suffix}")]
     if reference is not None and names:
         data.append(
             {
@@ -394,6 +383,38 @@ def parcel_comparison(
         legend={"y": -0.22},
     )
     return {"data": data, "layout": layout}
+
+
+def _bars(ordered: Sequence[Mapping], *, name: str, share: bool, hover: str) -> dict:
+    """Return the bar trace of the parcels, coloured by status; `hover` the hover's template of a bar's value."""
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": name,
+        "x": [r["value"] * 100 if share else r["value"] for r in ordered],
+        "y": [r["name"] for r in ordered],
+        "text": [r["text"] for r in ordered],
+        "textposition": "auto",
+        "insidetextanchor": "end",
+        "cliponaxis": False,
+        "marker": {"color": [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]},
+        "hovertemplate": f"%{{y}}: {hover} %{{text}}<extra></extra>",
+    }
+
+
+def _bar_order(rows: Sequence[Mapping], *, share: bool) -> list[Mapping]:
+    """Return the rows with a value, bottom bar first: by gap (largest on top) or, for shares, smallest on top."""
+
+    def number(value) -> float:
+        return 0 if is_missing(value) else value
+
+    if share:
+        ordered = sorted(rows, key=lambda r: (is_missing(r["value"]), number(r["value"])))
+    else:
+        ordered = sorted(rows, key=lambda r: (is_missing(r.get("gap")), -number(r.get("gap")), number(r["value"])))
+    ordered = [r for r in ordered if not is_missing(r["value"])]
+    ordered.reverse()  # Plotly draws the first category at the bottom
+    return ordered
 
 
 def status_heatmap(
@@ -418,32 +439,14 @@ def status_heatmap(
     status colours, then cells without one on a grey-blue scale (a trace with
     no cells is left out); the words in every cell.
     """
-    n_status = len(STATUS_ORDER)
     status_z, score_z, status_text, score_text, hover = [], [], [], [], []
     for row in cells:
-        status_row, score_row, status_text_row, score_text_row, hover_row = [], [], [], [], []
-        for j, cell in enumerate(row):
-            status = (cell or {}).get("status") or ""
-            score = (cell or {}).get("score")
-            words = (cell or {}).get("text") or ""
-            judged = status in STATUS_ORDER
-            status_row.append(STATUS_ORDER.index(status) if judged else None)
-            # A cell without a status or a score still carries its words (e.g. the confidentiality notice).
-            score_row.append(None if judged else (0.0 if is_missing(score) else max(0.0, min(1.0, float(score)))))
-            status_text_row.append(words if judged else "")
-            score_text_row.append("" if judged else words)
-            hover_row.append(indicator_names[j])
-        status_z.append(status_row)
-        score_z.append(score_row)
-        status_text.append(status_text_row)
-        score_text.append(score_text_row)
-        hover.append(hover_row)
-    # A stepped scale: status i is the band around z = i.
-    scale = []
-    for i, status in enumerate(STATUS_ORDER):
-        colour = STATUS_COLOURS[status]
-        scale.append([i / n_status, colour])
-        scale.append([(i + 1) / n_status, colour])
+        parts = [_heat_cell(cell) for cell in row]
+        status_z.append([z for z, _score, _words, _none in parts])
+        score_z.append([z for _status, z, _words, _none in parts])
+        status_text.append([words for _z, _score, words, _none in parts])
+        score_text.append([words for _z, _score, _none, words in parts])
+        hover.append([indicator_names[j] for j in range(len(row))])
     common = {
         "type": "heatmap",
         "x": list(indicators),
@@ -457,26 +460,8 @@ def status_heatmap(
         "hoverongaps": False,
     }
     traces = [
-        {
-            **common,
-            "name": labels["status"],
-            "z": status_z,
-            "text": status_text,
-            "textfont": {"size": 12},
-            "zmin": -0.5,
-            "zmax": n_status - 0.5,
-            "colorscale": scale,
-        },
-        {
-            **common,
-            "name": labels["score"],
-            "z": score_z,
-            "text": score_text,
-            "textfont": {"size": 12, "color": INK},
-            "zmin": 0,
-            "zmax": 1,
-            "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],
-        },
+        {**common, "name": labels["status"], "z": status_z, "text": status_text, **_status_style()},
+        {**common, "name": labels["score"], "z": score_z, "text": score_text, **_score_style()},
     ]
     # A trace with no cell at all is left out (Plotly would draw nothing for it).
     data = [t for t in traces if any(z is not None for row in t["z"] for z in row)]
@@ -488,3 +473,35 @@ def status_heatmap(
         yaxis={"autorange": "reversed", "type": "category", "fixedrange": True, "showgrid": False},
     )
     return {"data": data, "layout": layout}
+
+
+def _heat_cell(cell: Mapping | None) -> tuple[int | None, float | None, str, str]:
+    """Return a heatmap cell as (status z, score z, status text, score text): it goes on one of the two traces."""
+    status = (cell or {}).get("status") or ""
+    score = (cell or {}).get("score")
+    words = (cell or {}).get("text") or ""
+    if status in STATUS_ORDER:
+        return STATUS_ORDER.index(status), None, words, ""
+    # A cell without a status or a score still carries its words (e.g. the confidentiality notice).
+    return None, 0.0 if is_missing(score) else max(0.0, min(1.0, float(score))), "", words
+
+
+def _status_style() -> dict:
+    """Return the look of the status trace: the status colours on a stepped scale, status i the band around z = i."""
+    n_status = len(STATUS_ORDER)
+    scale = []
+    for i, status in enumerate(STATUS_ORDER):
+        colour = STATUS_COLOURS[status]
+        scale.append([i / n_status, colour])
+        scale.append([(i + 1) / n_status, colour])
+    return {"textfont": {"size": 12}, "zmin": -0.5, "zmax": n_status - 0.5, "colorscale": scale}
+
+
+def _score_style() -> dict:
+    """Return the look of the trace of cells without a status: a grey-blue scale from 0 to 1."""
+    return {
+        "textfont": {"size": 12, "color": INK},
+        "zmin": 0,
+        "zmax": 1,
+        "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],
+    }

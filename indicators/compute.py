@@ -5,14 +5,15 @@ Every number an official reads is made here, so every rule is in one place:
 
 - ``sums_from_records`` turns enterprise records into the sums each formula needs
   (the database does the same aggregate in SQL, with the same columns);
-- ``values_from_sums`` applies the eight formulas to those sums;
+- ``values_from_sums`` applies the eight formulas to those sums (``parcel_values``
+  does both for a return's preview);
 - ``judge`` decides the progress of one indicator in one scope and year.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
@@ -147,20 +148,33 @@ def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.Dat
     return pd.concat([by_parcel, park], ignore_index=True)
 
 
+# The columns of a computed value, as values_from_sums returns them and IndicatorValue stores them.
+VALUE_COLUMNS = [
+    "indicator",
+    "parcel",
+    "year",
+    "quarter",
+    "value",
+    "numerator",
+    "denominator",
+    "enterprises",
+    "previous",
+]
+
+
 def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.DataFrame:
     """Apply the eight formulas to the sums of every scope and period.
 
     In: the frame of ``sums_from_records`` (or the SQL aggregate), and the ids of
     every parcel: a parcel with no records in a period where the park has data
     gets counts of 0 and no ratio values.
-    Out: one row per indicator, scope and period, columns indicator, parcel
-    (None for the park), year, quarter, value, numerator, denominator,
+    Out: one row per indicator, scope and period, VALUE_COLUMNS: indicator,
+    parcel (None for the park), year, quarter, value, numerator, denominator,
     enterprises, previous (the value for the same period a year earlier).
     Value is None where a denominator is zero; denominator None for counts.
     """
-    columns = ["indicator", "parcel", "year", "quarter", "value", "numerator", "denominator", "enterprises", "previous"]
     if sums.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=VALUE_COLUMNS)
     sums = _fill_missing_parcels(sums, parcels)
     frames = []
     for code, f in FORMULAS.items():
@@ -194,7 +208,27 @@ def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.D
     )
     values = values.drop(columns="scope").astype(object)
     values = values.where(values.notna(), None)
-    return values[columns].sort_values(["indicator", "parcel", "year", "quarter"], key=_none_first, ignore_index=True)
+    return values[VALUE_COLUMNS].sort_values(
+        ["indicator", "parcel", "year", "quarter"], key=_none_first, ignore_index=True
+    )
+
+
+def parcel_values(records: pd.DataFrame, *, parcel_id: int, listing_from: dt.date) -> dict[str, float | None]:
+    """Return the eight indicator values of one parcel and period computed from its records (a return's preview).
+
+    In: the records of one parcel and one period (the columns of
+    ``sums_from_records``). Out: indicator code → value, None where a ratio
+    has no denominator; every code present.
+    """
+    empty = dict.fromkeys(FORMULAS)
+    if records.empty:
+        return empty
+    values = values_from_sums(sums_from_records(records, listing_from=listing_from))
+    mine = values[values["parcel"].map(lambda p: p is not None and int(p) == parcel_id)]
+    out = dict(empty)
+    for code, value in zip(mine["indicator"], mine["value"], strict=True):
+        out[code] = None if is_missing(value) else float(value)
+    return out
 
 
 def _scope_key(parcel) -> int:
@@ -317,26 +351,52 @@ def judge(
     year (the plan's figure or the one computed from the base year's data; 0
     for a cumulative target).
     """
-    b, t_year = plan.base_year, plan.target_year
+    b = plan.base_year
     if not b < year:
         raise ValueError(f"progress is judged after the base year {b}, not in {year}")
-    s = (year - b) / (t_year - b)
-    value = actuals.get(year)
+    elapsed = (year - b) / (plan.target_year - b)
     inputs: dict = {
         "kind": kind,
         "base_year": b,
         "base_value": base_value,
         "base_source": base_source,
-        "elapsed_share": s,
+        "elapsed_share": elapsed,
         "thresholds": {"ahead": thresholds.ahead, "on_track": thresholds.on_track},
     }
-    result = Result(
+    value = actuals.get(year)
+    result = unjudged(year=year, value=value, base_year=b, base_value=base_value, inputs=inputs)
+    targets = _targets(result, kind=kind, target=target, benchmark=benchmark)
+    if targets is None:
+        return result
+    if value is None or base_value is None:
+        result.status = INSUFFICIENT_DATA
+        inputs["missing"] = "value" if value is None else "base_value"
+        return result
+    distance, base_distance = _measure(
+        result, value=value, base_value=base_value, targets=targets, elapsed=elapsed, target_year=plan.target_year
+    )
+    met = _at_most_zero(distance, targets[0])
+    result.status = _status(
+        year,
+        met=met,
+        base_distance=base_distance,
+        pace=result.pace,
+        target_year=plan.target_year,
+        thresholds=thresholds,
+    )
+    _project(result, kind=kind, actuals=actuals, base_value=base_value, benchmark=benchmark or {}, plan=plan)
+    return result
+
+
+def unjudged(*, year: int, value: float | None, base_year: int, base_value: float | None, inputs: dict) -> Result:
+    """Return a result with no target, figures or status yet: what `judge` fills in, or leaves as it is."""
+    return Result(
         year=year,
         value=value,
         target=None,
         benchmark_year=None,
         provisional=False,
-        base_year=b,
+        base_year=base_year,
         base_value=base_value,
         expected=None,
         completion=None,
@@ -349,65 +409,71 @@ def judge(
         inputs=inputs,
     )
 
-    # The target for the year, and for the base year.
+
+def _targets(result: Result, *, kind: str, target, benchmark) -> tuple[float, float | None] | None:
+    """Set the target of the year on `result`; return it with the base year's, or None with the status that says why."""
+    inputs = result.inputs
     if kind == BENCHMARK:
         series = {int(y): float(v) for y, v in (benchmark or {}).items()}
         inputs["benchmark_series"] = {str(y): v for y, v in sorted(series.items())}
-        target_y, used_y, provisional_y = benchmark_for(series, year)
-        target_0, used_0, provisional_0 = benchmark_for(series, b)
+        target_y, used_y, provisional_y = benchmark_for(series, result.year)
+        target_0, used_0, provisional_0 = benchmark_for(series, result.base_year)
         if target_y is None:
             result.status = BENCHMARK_MISSING
-            return result
+            return None
         result.benchmark_year, result.provisional = used_y, provisional_y or provisional_0
         inputs["benchmark_year"] = used_y
         inputs["base_benchmark_year"] = used_0
         inputs["base_provisional"] = provisional_0
+    elif target is None:
+        result.status = INSUFFICIENT_DATA
+        inputs["missing"] = "target"
+        return None
     else:
-        if target is None:
-            result.status = INSUFFICIENT_DATA
-            inputs["missing"] = "target"
-            return result
         target_y = target_0 = float(target)
     result.target = target_y
     inputs["target"] = target_y
     inputs["base_target"] = target_0
+    return target_y, target_0
 
-    if value is None or base_value is None:
-        result.status = INSUFFICIENT_DATA
-        inputs["missing"] = "value" if value is None else "base_value"
-        return result
 
+def _measure(
+    result: Result, *, value: float, base_value: float, targets: tuple, elapsed: float, target_year: int
+) -> tuple[float, float]:
+    """Fill the distance to the target, the expected value, the completion and the pace; return both distances."""
+    target_y, target_0 = targets
+    year = result.year
     d = target_y - value
     d0 = target_0 - base_value
     result.gap = d
-    result.expected = target_y - d0 * (1 - s)
+    result.expected = target_y - d0 * (1 - elapsed)
     result.completion = value / target_y if target_y else None
-    result.needed_per_year = max(d, 0.0) / (t_year - year) if year < t_year else None
-    inputs["distance"] = d
-    inputs["base_distance"] = d0
-
+    result.needed_per_year = max(d, 0.0) / (target_year - year) if year < target_year else None
+    result.inputs["distance"] = d
+    result.inputs["base_distance"] = d0
     if d0 > 0:
         p = 1 - d / d0
-        result.pace = p / s
-        inputs["progress_share"] = p
-        inputs["pace"] = result.pace
+        result.pace = p / elapsed
+        result.inputs["progress_share"] = p
+        result.inputs["pace"] = result.pace
+    return d, d0
 
-    met = _at_most_zero(d, target_y)
-    if year >= t_year:
-        result.status = ACHIEVED if met else NOT_ACHIEVED
-    elif met:
-        result.status = ACHIEVED_EARLY
-    elif d0 <= 0:
-        result.status = BEHIND  # met in the base year, no longer met
-    elif result.pace >= thresholds.ahead - TOLERANCE:
-        result.status = AHEAD
-    elif result.pace >= thresholds.on_track - TOLERANCE:
-        result.status = ON_TRACK
-    else:
-        result.status = BEHIND
 
-    _project(result, kind=kind, actuals=actuals, base_value=base_value, benchmark=benchmark or {}, plan=plan)
-    return result
+def _status(
+    year: int, *, met: bool, base_distance: float, pace: float | None, target_year: int, thresholds: Thresholds
+) -> str:
+    """Return the status of a measured result: met or not in the target year, else by its pace."""
+    if year >= target_year:
+        return ACHIEVED if met else NOT_ACHIEVED
+    if met:
+        return ACHIEVED_EARLY
+    if base_distance <= 0 or pace is None:
+        return BEHIND  # met in the base year, no longer met (the pace is measured only from a distance)
+    if pace >= thresholds.ahead - TOLERANCE:
+        return AHEAD
+    if pace >= thresholds.on_track - TOLERANCE:
+        return ON_TRACK
+    return BEHIND
 
 
 def _at_most_zero(distance: float, scale: float) -> bool:
@@ -484,6 +550,20 @@ PROGRESS_COLUMNS = [
 ]
 
 
+def progress_columns(*, after: Mapping[str, Sequence[str]] | None = None, without: Sequence[str] = ()) -> list[str]:
+    """Return PROGRESS_COLUMNS with `after` (column → the columns to put right after it) added and `without` left out.
+
+    The one list of progress columns: the frames, the CSV export and the API
+    each take their view of it from here.
+    """
+    columns = []
+    for column in PROGRESS_COLUMNS:
+        if column not in without:
+            columns.append(column)
+        columns.extend((after or {}).get(column, ()))
+    return columns
+
+
 def progress_table(
     annual: pd.DataFrame,
     specs: Iterable[IndicatorSpec],
@@ -504,79 +584,82 @@ def progress_table(
     """
     lookup: dict[tuple[str, int, int], float | None] = {}
     for code, parcel, year, value in annual[["indicator", "parcel", "year", "value"]].itertuples(index=False):
-        missing = is_missing(value)
-        lookup[(code, _scope_key(parcel), int(year))] = None if missing else float(value)
+        lookup[(code, _scope_key(parcel), int(year))] = None if is_missing(value) else float(value)
 
     def actuals(code: str, scope: int) -> dict[int, float | None]:
         return {y: lookup.get((code, scope, y)) for y in range(plan.base_year, plan.target_year + 1)}
 
-    rows = []
+    rows: list[dict] = []
     years = list(years)
     for spec in specs:
         park = actuals(spec.code, -1)
-        if spec.kind == CUMULATIVE:
-            park_base, park_source = 0.0, "cumulative"
-        elif spec.plan_base is not None:
-            park_base, park_source = float(spec.plan_base), "plan"
-        else:
-            park_base, park_source = park.get(plan.base_year), "computed"
         for scope in [-1, *parcels]:
             own = park if scope == -1 else actuals(spec.code, scope)
-            if scope == -1:
-                base, source, target = park_base, park_source, spec.target
-            elif spec.kind == CUMULATIVE:
-                base, source, target = 0.0, "cumulative", spec.parcel_targets.get(scope)
-            else:
-                base, source = own.get(plan.base_year), "computed"
-                target = spec.parcel_targets.get(scope) if spec.code in COUNT_INDICATORS else spec.target
-            split = scope != -1 and spec.code in COUNT_INDICATORS
-            for year in years:
-                if split and target is None:
-                    result = Result(
-                        year=year,
-                        value=own.get(year),
-                        target=None,
-                        benchmark_year=None,
-                        provisional=False,
-                        base_year=plan.base_year,
-                        base_value=base,
-                        expected=None,
-                        completion=None,
-                        pace=None,
-                        status="",
-                        gap=None,
-                        needed_per_year=None,
-                        projected_2025=None,
-                        projected_gap_2025=None,
-                        inputs={"kind": spec.kind, "base_source": source, "split_target": False},
-                    )
-                else:
-                    result = judge(
-                        year=year,
-                        kind=spec.kind,
-                        actuals=own,
-                        base_value=base,
-                        base_source=source,
-                        target=target,
-                        benchmark=spec.benchmark,
-                        plan=plan,
-                        thresholds=thresholds,
-                    )
-                    if split:
-                        result.inputs["split_target"] = True
-                row = result.as_dict()
-                row["indicator"] = spec.code
-                row["parcel"] = None if scope == -1 else scope
-                row["share_of_change"] = (
-                    share_of_change(
-                        own.get(year),
-                        base,
-                        park.get(year),
-                        0.0 if spec.kind == CUMULATIVE else park.get(plan.base_year),
-                    )
-                    if split
-                    else None
-                )
-                rows.append(row)
+            judged = _Scope.of(spec, scope, own=own, park=park, plan=plan)
+            rows.extend(judged.row(year, plan=plan, thresholds=thresholds) for year in years)
     table = pd.DataFrame(rows, columns=PROGRESS_COLUMNS).astype(object)
     return table.where(table.notna(), None)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """One indicator in one scope (-1: the park, else a parcel id) as progress_table judges it."""
+
+    spec: IndicatorSpec
+    scope: int
+    own: Mapping[int, float | None]  # the scope's annual values by year
+    park: Mapping[int, float | None]  # the park's
+    base: float | None
+    source: str  # where the base comes from: plan, computed or cumulative
+    target: float | None
+    split: bool  # a parcel of a count indicator: judged only against its split target
+
+    @classmethod
+    def of(cls, spec: IndicatorSpec, scope: int, *, own, park, plan: Plan) -> _Scope:
+        if scope == -1:
+            if spec.kind == CUMULATIVE:
+                base, source = 0.0, "cumulative"
+            elif spec.plan_base is not None:
+                base, source = float(spec.plan_base), "plan"
+            else:
+                base, source = park.get(plan.base_year), "computed"
+            target = spec.target
+        elif spec.kind == CUMULATIVE:
+            base, source, target = 0.0, "cumulative", spec.parcel_targets.get(scope)
+        else:
+            base, source = own.get(plan.base_year), "computed"
+            target = spec.parcel_targets.get(scope) if spec.code in COUNT_INDICATORS else spec.target
+        split = scope != -1 and spec.code in COUNT_INDICATORS
+        return cls(spec, scope, own, park, base, source, target, split)
+
+    def row(self, year: int, *, plan: Plan, thresholds: Thresholds) -> dict:
+        """Return the PROGRESS_COLUMNS of this scope in `year`."""
+        spec = self.spec
+        if self.split and self.target is None:
+            inputs = {"kind": spec.kind, "base_source": self.source, "split_target": False}
+            result = unjudged(
+                year=year, value=self.own.get(year), base_year=plan.base_year, base_value=self.base, inputs=inputs
+            )
+        else:
+            result = judge(
+                year=year,
+                kind=spec.kind,
+                actuals=self.own,
+                base_value=self.base,
+                base_source=self.source,
+                target=self.target,
+                benchmark=spec.benchmark,
+                plan=plan,
+                thresholds=thresholds,
+            )
+            if self.split:
+                result.inputs["split_target"] = True
+        row = result.as_dict()
+        row["indicator"] = spec.code
+        row["parcel"] = None if self.scope == -1 else self.scope
+        row["share_of_change"] = self.share_of_change(year, plan=plan) if self.split else None
+        return row
+
+    def share_of_change(self, year: int, *, plan: Plan) -> float | None:
+        park_base = 0.0 if self.spec.kind == CUMULATIVE else self.park.get(plan.base_year)
+        return share_of_change(self.own.get(year), self.base, self.park.get(year), park_base)

@@ -156,24 +156,9 @@ def latest_data_year(plan: Plan) -> int | None:
     ).aggregate(y=Max("year"))["y"]
 
 
-def progress_rows(plan: Plan):
-    return Progress.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")
-
-
 # --- reads for the pages ------------------------------------------------------
 
-VALUE_FRAME_COLUMNS = [
-    "indicator",
-    "parcel",
-    "year",
-    "quarter",
-    "value",
-    "numerator",
-    "denominator",
-    "enterprises",
-    "previous",
-    "computed_at",
-]
+VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, "computed_at"]
 PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, "computed_at"]
 
 
@@ -215,18 +200,7 @@ def value_frame(
         rows = rows.filter(year__gte=years[0], year__lte=years[1])
     if quarters is not None:
         rows = rows.filter(quarter__in=quarters)
-    values = rows.values_list(
-        "indicator__code",
-        "parcel_id",
-        "year",
-        "quarter",
-        "value",
-        "numerator",
-        "denominator",
-        "enterprises",
-        "previous",
-        "computed_at",
-    )
+    values = rows.values_list("indicator__code", "parcel_id", *VALUE_FRAME_COLUMNS[2:])
     # dtype=object keeps None as None (not NaN) and ids and years as ints.
     return pd.DataFrame(list(values), columns=VALUE_FRAME_COLUMNS, dtype=object)
 
@@ -256,6 +230,40 @@ def park_periods(plan: Plan) -> list[tuple[int, int]]:
         .order_by("year", "quarter")
     )
     return list(rows)
+
+
+def parcel_period_values(*, parcel_id: int, year: int, quarter: int) -> dict[str, float | None]:
+    """Return a parcel's stored values of a period: indicator code → value (None where there is none)."""
+    rows = IndicatorValue.objects.filter(parcel_id=parcel_id, year=year, quarter=quarter)
+    return dict(rows.values_list("indicator__code", "value"))
+
+
+def values_for_export(plan: Plan):
+    """Return every stored value of the plan in the export's order, as tuples.
+
+    Each: indicator code, parcel code (None for the park), year, quarter,
+    value, numerator, denominator (float or None), enterprises (int).
+    """
+    rows = IndicatorValue.objects.filter(indicator__plan=plan).order_by(
+        "indicator__order", "parcel__order", "year", "quarter"
+    )
+    fields = ["indicator__code", "parcel__code", "year", "quarter", "value", "numerator", "denominator", "enterprises"]
+    return rows.values_list(*fields).iterator()
+
+
+def progress_for_export(plan: Plan):
+    """Return the plan's stored progress from its first year in the export's order, with indicator and parcel."""
+    rows = (
+        Progress.objects.filter(indicator__plan=plan, year__gte=plan.start_year)
+        .select_related("indicator", "parcel")
+        .order_by("indicator__order", "parcel__order", "year")
+    )
+    return rows.iterator()
+
+
+def parcels() -> list[Parcel]:
+    """Return the parcels in the plan's order."""
+    return list(Parcel.objects.order_by("order"))
 
 
 def benchmark_sources(indicator: Indicator) -> dict[int, str]:

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from . import preview_views, views
+from . import views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
@@ -9,6 +9,6 @@ urlpatterns = [
     path("areas/", views.functional_areas, name="functional_areas"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
     re_path(r"^indicators/(?P<code>\w+)/data\.(?P<fmt>csv|xlsx)$", views.indicator_data, name="indicator_data"),
-    path("returns-preview/<int:pk>/", preview_views.return_preview, name="return_preview"),
+    path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
     path("reports/", include("indicators.reports.urls")),
 ]

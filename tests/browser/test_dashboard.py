@@ -4,8 +4,6 @@ from pathlib import Path
 
 import plotly
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from plotly.offline import get_plotlyjs_version
 
 from indicators import services
@@ -13,9 +11,9 @@ from parcels import access, demo
 from parcels.models import Parcel
 from tests.browser_helpers import ARTIFACTS
 from tests.conftest import login
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "Pw-for-tests-2025"
 INDICATORS = [f"I{i}" for i in range(1, 9)]
 
 # For each chart on the page: its id, the traces its figure has, whether Plotly
@@ -33,12 +31,7 @@ CHARTS_JS = """() => Array.from(document.querySelectorAll('[data-plotly]')).map(
 def dashboard(plan):
     demo.seed_demo(enterprises=60, seed=3)
     services.recompute(full=True)
-    users = {}
-    for role in (access.OFFICIAL, access.MANAGER, access.OFFICE):
-        user = get_user_model().objects.create_user(role, password=PASSWORD)
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        users[role] = user
-    return users
+    return {role: make_user(role, role=role) for role in (access.OFFICIAL, access.MANAGER, access.OFFICE)}
 
 
 def open_page(page, path: str) -> list[dict]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from indicators import tasks
@@ -33,7 +31,8 @@ def test_it_saves_with_the_broker_down_and_recomputes_when_it_returns(plan, redi
     log = tmp_path / "worker.log"
     worker = start_worker(redis.url, log)  # the worker and beat keep retrying the broker
     try:
-        time.sleep(2)
+        # Up and retrying: once the worker has failed to reach the broker, nothing may have been recomputed.
+        assert wait_for(lambda: "Cannot connect to" in log.read_text(), 60), log.read_text()[-3000:]
         assert not RecomputeState.objects.filter(computed_version__gte=due).exists()
         redis.start()
         assert wait_for(lambda: RecomputeState.objects.filter(computed_version__gte=due).exists(), 90), log.read_text()[

@@ -1,18 +1,18 @@
 """The first pages: the overview lists the eight indicators, the parcel page the ten parcels."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from indicators import services
-from parcels import demo
+from parcels import access, demo
 from tests.conftest import login
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def official(db):
-    return get_user_model().objects.create_user("official", password="Pw-for-tests-2025")
+    return make_user("official", role=access.OFFICIAL)
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_it_opens_in_chinese_even_for_an_english_browser(client, official, plan)
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_it_shows_the_overview_in_a_real_browser(page, official, demo_data):
-    login(page, "official", "Pw-for-tests-2025")
+    login(page, "official", PASSWORD)
     assert page.locator(".indicator-card").count() == 8
     assert "规划指标总览" in page.inner_text("h1")
     page.goto(page.base_url + "/parcels/")

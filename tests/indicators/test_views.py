@@ -7,8 +7,6 @@ import re
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from plotly.offline import get_plotlyjs_version
 
@@ -16,27 +14,20 @@ from indicators import apps, services
 from indicators.models import Progress
 from parcels import access, demo
 from parcels.models import Parcel
-from tests.factories import make_enterprise, make_statistic
+from tests.factories import make_enterprise, make_statistic, make_user
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Pw-for-tests-2025"
 HIDDEN = "&lt;3家，不予公开"
-
-
-def user_in(role: str, name: str | None = None):
-    user = get_user_model().objects.create_user(name or role, password=PASSWORD)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
 
 
 @pytest.fixture
 def official(db):
-    return user_in(access.OFFICIAL)
+    return make_user(role=access.OFFICIAL)
 
 
 @pytest.fixture
 def office(db):
-    return user_in(access.OFFICE)
+    return make_user(role=access.OFFICE)
 
 
 @pytest.fixture
@@ -196,7 +187,7 @@ def test_it_shows_the_parcels_share_of_the_change_for_counts(client, official, d
 
 @pytest.mark.parametrize(("role", "sees"), [(access.OFFICIAL, False), (access.OFFICE, True)])
 def test_it_hides_parcel_figures_of_fewer_than_three_enterprises(client, small_park, role, sees):
-    user = user_in(role)
+    user = make_user(role=role)
     small = small_park["small"].name_zh
     html = get(client, user, "/indicators/I8/?year=2024").content.decode()
     bars = figures(html)["fig-parcels"]["data"][0]

@@ -1,0 +1,108 @@
+"""The overview: a card per indicator, the status summary, the year-to-date panel and the 13th-FYP review."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year, language, period_label
+
+from .. import charts, compute, queries
+from ..models import Indicator, Plan
+from .periods import Period
+from .results import Results
+from .words import in_language, local_time, status_word, target_text, unit_of
+
+
+def page(plan: Plan, period: Period) -> dict:
+    """Return the overview's cards, status summary, year-to-date panel and 13th-FYP review figures."""
+    indicators = queries.indicators(plan)
+    progress = queries.progress_frame(plan, scope="park", year=period.year) if period.annual and period.year else None
+    results = Results.of(queries.value_frame(plan, scope="park"), progress)
+    years = list(range(plan.base_year, (period.year or plan.base_year) + 1))
+    cards = [_card(indicator, period, results, years) for indicator in indicators]
+    counts: dict[str, int] = {}
+    if period.judged(plan):
+        for card in cards:
+            key = card["status"] or compute.INSUFFICIENT_DATA
+            counts[key] = counts.get(key, 0) + 1
+    latest_quarter = period.quarter if not period.annual else _latest_quarter(results, period.year)
+    return {
+        "cards": cards,
+        **_summary(counts, total=len(indicators)),
+        "ytd": _year_to_date(indicators, results, period.year, latest_quarter) if latest_quarter else [],
+        "ytd_label": period_label(period.year, latest_quarter) if latest_quarter else "",
+        "review": _review(plan),
+        "base_year": plan.base_year,
+    }
+
+
+def _card(indicator: Indicator, period: Period, results: Results, years: list[int]) -> dict:
+    """Return an indicator's card: its value in the period, target, completion or 同比, status and sparkline."""
+    code = indicator.code
+    unit = unit_of(indicator)
+    value = results.value(code, None, period.year, period.q) or {}
+    p = results.progress_of(code, None, period.year)
+    status = (p or {}).get("status", "") if period.annual else ""
+    series = [results.figure(code, None, y, 4) for y in years]
+    return {
+        "code": code,
+        "name": indicator.name,
+        "unit": unit,
+        "value": fmt_number(value.get("value"), indicator.decimals),
+        "target": target_text(indicator, p),
+        "completion": fmt_percent(p.get("completion")) if p else "—",
+        "status": status,
+        "status_word": status_word(status),
+        "year_on_year": fmt_year_on_year(value.get("value"), value.get("previous"), unit=indicator.unit, decimals=2),
+        "computed_at": local_time(value.get("computed_at")),
+        "sparkline": charts.sparkline(years, series, name=indicator.name, unit=unit, decimals=indicator.decimals),
+    }
+
+
+def _summary(counts: dict[str, int], *, total: int) -> dict:
+    """Return the one-line status summary ("8项指标中：提前实现3项、…") and its parts, in the order of the statuses."""
+    intro = _("%(total)s项指标中：") % {"total": total} if counts else ""
+    statuses = [s for s in compute.STATUS_ORDER if counts.get(s)]
+    items = [(s, _("%(word)s%(n)s项") % {"word": status_word(s), "n": counts[s]}) for s in statuses]
+    return {
+        "summary": intro + _("、").join(text for _s, text in items),
+        "summary_intro": intro,
+        "summary_items": items,
+    }
+
+
+def _latest_quarter(results: Results, year: int | None) -> int | None:
+    """Return the latest quarter of `year` with park values."""
+    return max((q for (_code, parcel, y, q) in results.values if parcel is None and y == year), default=None)
+
+
+def _year_to_date(indicators: list[Indicator], results: Results, year: int | None, quarter: int) -> list[dict]:
+    """Return the park's values of a quarter beside the same quarter a year earlier (同比)."""
+    rows = []
+    for indicator in indicators:
+        value = results.value(indicator.code, None, year, quarter) or {}
+        rows.append(
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": unit_of(indicator),
+                "value": fmt_number(value.get("value"), indicator.decimals),
+                "previous": fmt_number(value.get("previous"), indicator.decimals),
+                "change": fmt_year_on_year(value.get("value"), value.get("previous"), unit=indicator.unit, decimals=2),
+            }
+        )
+    return rows
+
+
+def _review(plan: Plan) -> list[dict]:
+    """Return the 13th-FYP review figures the plan starts from, in the reader's language."""
+    return [
+        {
+            "label": f.label,
+            "value": in_language(f.value, f.value_en),
+            "change": f.change_en if language() == "en" else f.change_zh,
+            "year": f.year,
+            "source": f.source,
+        }
+        for f in queries.review_figures(plan)
+    ]
