@@ -1,4 +1,4 @@
-"""Pure computation of indicator values and progress (domain.md §4 and §7).
+"""Pure computation of indicator values and progress (docs/method.md §2 and §3).
 
 No Django, no Celery: DataFrames and numbers in, DataFrames and dicts out.
 Every number an official reads is made here, so every rule is in one place:
@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from typing import cast
 
 import pandas as pd
 
@@ -343,7 +344,7 @@ def judge(
     plan: Plan = Plan(),
     thresholds: Thresholds = Thresholds(),
 ) -> Result:
-    """Judge the progress of one indicator in one scope in `year` (domain.md §7).
+    """Judge the progress of one indicator in one scope in `year` (docs/method.md §3).
 
     kind: ABSOLUTE or CUMULATIVE (with `target`), or BENCHMARK (with the
     `benchmark` series, year → value). actuals: the annual values by year
@@ -495,19 +496,20 @@ def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan
     if kind == BENCHMARK:
         # Project the distance to the moving benchmark the same way.
         series = {int(y): float(v) for y, v in benchmark.items()}
-        distances = [(x, benchmark_for(series, x)[0] - v) for x, v in points]
+        # Every year has a benchmark value here: the series is not empty, or the status would be 基准缺失.
+        distances = [(x, cast(float, benchmark_for(series, x)[0]) - v) for x, v in points]
         distance_fit = least_squares(distances, plan.target_year)
         result.inputs["projection_distances"] = [[x, d] for x, d in distances]
         if distance_fit is not None:
             result.projected_gap_2025 = distance_fit[0]
             result.inputs["projected_reaches_benchmark"] = distance_fit[0] <= 0
     else:
-        result.projected_gap_2025 = result.target - projected
+        result.projected_gap_2025 = cast(float, result.target) - projected  # judged, so the target is known
 
 
 def share_of_change(parcel_now: float | None, parcel_base: float | None, park_now, park_base) -> float | None:
     """Return a parcel's share of the park's change since the base year (None if the park did not change)."""
-    if None in (parcel_now, parcel_base, park_now, park_base):
+    if parcel_now is None or parcel_base is None or park_now is None or park_base is None:
         return None
     change = park_now - park_base
     if change == 0:

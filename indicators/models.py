@@ -201,7 +201,7 @@ class ParcelTarget(models.Model):
 
 
 class ReviewFigure(models.Model):
-    """A figure of the 13th-FYP review the plan starts from (domain.md §5)."""
+    """A figure of the 13th-FYP review the plan starts from (docs/plan-14th.md §4)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_figures")
     order = models.PositiveSmallIntegerField(_("序号"))
@@ -258,7 +258,7 @@ class IndicatorValue(models.Model):
 
 
 class Progress(models.Model):
-    """Progress of an indicator for a scope in a year against its target (domain.md §7)."""
+    """Progress of an indicator for a scope in a year against its target (docs/method.md §3)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="progress")
     parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -1,4 +1,4 @@
-"""Read a statistics file (the template of domain.md §4) into checked rows.
+"""Read a statistics file (the template of docs/method.md §1–§2) into checked rows.
 
 The CLI command and the web upload both call ``read_statistics_file``; it
 reads the database only through ``parcel_lookup`` when no mapping of parcels

@@ -184,7 +184,7 @@ def _money(label):
 
 @tracked()
 class Statistic(models.Model):
-    """One enterprise's return for one period: flows year-to-date, stocks at period end (domain.md §4)."""
+    """One enterprise's return for one period: flows year-to-date, stocks at period end (docs/method.md §1–§2)."""
 
     class Source(models.TextChoices):
         CLI = "cli", _("命令行导入")

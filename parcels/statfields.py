@@ -1,4 +1,4 @@
-"""The thirteen statistics fields of an enterprise return (domain.md §4).
+"""The thirteen statistics fields of an enterprise return (docs/method.md §1–§2).
 
 Pure Python: the import, the template, the models and the indicator formulas
 all read their names and labels from here, and the import and the return

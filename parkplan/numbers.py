@@ -29,12 +29,18 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from typing_extensions import TypeIs
+
 from . import creditcode
 from .text import _
 
 
-def is_missing(value: object) -> bool:
-    """Tell whether a figure is absent: None or a NaN float (pandas' missing value)."""
+def is_missing(value: object) -> TypeIs[None]:
+    """Tell whether a figure is absent: None or a NaN float (pandas' missing value).
+
+    For the type checker a figure that is not missing is a number (NaN aside,
+    a missing figure is None).
+    """
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 

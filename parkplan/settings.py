@@ -254,7 +254,7 @@ CELERY_BEAT_SCHEDULE = {
 # Task modules outside an app's tasks.py that the worker must know.
 CELERY_IMPORTS = ["indicators.reports.tasks"]
 
-# Progress rules (domain.md §7): pace thresholds, stored with every result.
+# Progress rules (docs/method.md §3): pace thresholds, stored with every result.
 PROGRESS_AHEAD_PACE = envfloat("PROGRESS_AHEAD_PACE", "1.10")
 PROGRESS_ON_TRACK_PACE = envfloat("PROGRESS_ON_TRACK_PACE", "0.90")
 

@@ -100,7 +100,7 @@ def _amount(value: float, m: Measure, language: str) -> str:
     return f"{number(value, m.decimals)} {m.unit}" if _en(language) else f"{number(value, m.decimals)}{m.unit}"
 
 
-def _value(value: float, m: Measure, language: str) -> str:
+def _value(value: float | None, m: Measure, language: str) -> str:
     if m.is_count:
         text = number(value, 0)
         return f"{text} {m.unit}" if _en(language) else f"{text}{m.unit}"
@@ -159,11 +159,11 @@ def _needed_part(m: Measure, language: str) -> str:
     """Say what is still needed each remaining year; empty once judged for good, or when nothing is needed."""
     remaining_first = m.year + 1
     judged_before_the_end = m.status not in ("benchmark_missing", "insufficient_data", "achieved", "not_achieved")
-    needed = m.needed_per_year is not None and m.needed_per_year > 1e-9 and remaining_first <= m.target_year
-    if not (judged_before_the_end and needed):
+    needed = m.needed_per_year
+    if not judged_before_the_end or needed is None or needed <= 1e-9 or remaining_first > m.target_year:
         return ""
     span = years_span(remaining_first, m.target_year, language)
-    amount = _amount(m.needed_per_year, m, language)
+    amount = _amount(needed, m, language)
     if _en(language):
         each = "each year " if remaining_first < m.target_year else ""
         return f"{amount} more needed {each}in {span}"

@@ -1,4 +1,4 @@
-"""Write the empty statistics import template (domain.md §4) as an .xlsx workbook."""
+"""Write the empty statistics import template (docs/method.md §1–§2) as an .xlsx workbook."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Table-driven tests of the formulas and progress rules (domain.md §3, §4, §7) against indicators/compute.py.
+"""Table-driven tests of the formulas and progress rules (docs/method.md §2, §3) against indicators/compute.py.
 
 No database: records are small hand-made DataFrames, and every expected number in
-the tables below is worked out by hand from domain.md, never by calling compute.py.
+the tables below is worked out by hand from docs/method.md and docs/plan-14th.md, never by calling compute.py.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ RECORD_COLUMNS = [
 NUMBER_FIELDS = [c for c in RECORD_COLUMNS if c not in ("parcel", "year", "quarter", "above_scale", "high_tech")]
 NUMBER_FIELDS.remove("listed_date")
 
-# The seed benchmark of I3 (domain.md §3): Shanghai's share, by year.
+# The seed benchmark of I3 (docs/plan-14th.md §3): Shanghai's share, by year.
 SHANGHAI_SEI = {2020: 40.0, 2023: 43.9, 2024: 43.6}
 
 
@@ -90,7 +90,7 @@ def value_of(values, indicator, parcel, year=2021, quarter=4):
     return row_of(values, indicator, parcel, year, quarter)["value"]
 
 
-# --- formulas I1–I8 (domain.md §4) -------------------------------------------
+# --- formulas I1–I8 (docs/method.md §1–§2) -------------------------------------------
 
 # One parcel, 2021 Q4, three enterprises. By hand:
 #   I1: rd 40+20+0 = 60 / value added 800+200+0 = 1000 × 100 = 6.0
@@ -423,7 +423,7 @@ def test_it_gives_no_previous_value_where_last_year_had_no_value():
     assert row_of(values, "I1", None, 2022)["previous"] is None
 
 
-# --- progress (domain.md §7) ---------------------------------------------------
+# --- progress (docs/method.md §3) ---------------------------------------------------
 
 # An absolute target T = 100 from a base of 50: d0 = 50, s = (y − 2020)/5, p = 1 − d/50, R = p/s.
 

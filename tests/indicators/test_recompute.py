@@ -45,7 +45,7 @@ def write_csv(path, rows, parcel_codes):
 
 
 def independent_values(rows, parcel_codes):
-    """Compute every value straight from domain.md §4, one record at a time (no pandas, no SQL)."""
+    """Compute every value straight from docs/method.md §1–§2, one record at a time (no pandas, no SQL)."""
     sums: dict[tuple, dict] = {}
     for r in rows:
         end = {1: dt.date(r["year"], 3, 31), 2: dt.date(r["year"], 6, 30), 3: dt.date(r["year"], 9, 30)}.get(

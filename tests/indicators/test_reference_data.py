@@ -1,6 +1,6 @@
-"""The plan's reference data (fixtures/plan-14th.json) against domain.md, the loader, and the admin.
+"""The plan's reference data (fixtures/plan-14th.json) against docs/plan-14th.md, the loader, and the admin.
 
-Expected values are written out here from domain.md, independently of the fixture file.
+Expected values are written out here from docs/plan-14th.md, independently of the fixture file.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ def test_it_prints_a_bilingual_summary_per_model():
     assert "对标基准值 BenchmarkValue: 新增 created 0，更新 updated 0，未变 unchanged 3" in text
 
 
-# --- the plan and its parcels (domain.md §1) --------------------------------------------------------
+# --- the plan and its parcels (docs/plan-14th.md §1) --------------------------------------------------------
 
 
 def test_it_states_the_plan_and_its_period(plan):
@@ -260,7 +260,7 @@ def test_it_keeps_the_boundary_text_after_the_direction_as_written(plan, code, e
     assert (boundary.east, boundary.north) == (east, north)
 
 
-# --- spatial layout and industries (domain.md §2) ---------------------------------------------------
+# --- spatial layout and industries (docs/plan-14th.md §2) ---------------------------------------------------
 
 
 def codes(queryset) -> set[str]:
@@ -313,7 +313,7 @@ def test_it_lists_the_seven_key_and_three_shanghai_lead_industries(plan):
     assert names("shanghai_lead") == ["集成电路", "人工智能", "生物医药"]
 
 
-# --- the eight indicators (domain.md §3, §4) ---------------------------------------------------------
+# --- the eight indicators (docs/plan-14th.md §3, docs/method.md §2) ----------------------------------------------
 
 INDICATORS = [
     ("I1", "企业研发经费支出占增加值比重", "%", 2, "benchmark", None, "不低于张江高新区整体水平"),
@@ -380,7 +380,7 @@ def test_it_ships_the_shanghai_benchmark_with_sources_and_no_unverified_2025(pla
     assert not BenchmarkValue.objects.filter(indicator__code="I1").exists()
 
 
-# --- the 13th-FYP review (domain.md §5) --------------------------------------------------------------
+# --- the 13th-FYP review (docs/plan-14th.md §4) --------------------------------------------------------------
 
 REVIEW = [
     ("四上企业营业收入", "2378亿元", "115.6%", 2019),

@@ -1,4 +1,4 @@
-"""Import enterprise statistics from an .xlsx or .csv file in the template of domain.md §4."""
+"""Import enterprise statistics from an .xlsx or .csv file in the template of docs/method.md §1–§2."""
 
 from __future__ import annotations
 
