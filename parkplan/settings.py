@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_zxcvbn_password_validator",
     "parkplan",
     "parcels",
     "indicators",
@@ -122,6 +123,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Common Chinese weak passwords, keyboard walks, pinyin names and the username in disguise.
     {"NAME": "parkplan.passwords.ChineseWeakPasswordValidator"},
+    # Beyond the lists: zxcvbn estimates how many guesses a password takes (dictionary words in
+    # leet, years, keyboard patterns), with the organisation's own names and initials as words.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
+]
+PASSWORD_MINIMAL_STRENGTH = 3  # zxcvbn's 0–4: 3 is "safely unguessable" (about 10^8 guesses or more)
+PASSWORD_EXTRA_DICTIONARY = [
+    # 张江高新区宝山园, 宝山区科委 and the parcels' common names, in pinyin and initials.
+    "zhangjiang",
+    "zjgx",
+    "zjgxq",
+    "zjbs",
+    "baoshan",
+    "bsyq",
+    "bsq",
+    "bskw",
+    "kewei",
+    "yuanqu",
+    "parkplan",
+    "luodian",
+    "fudan",
+    "nanda",
+    "wusong",
+    "gongyeyuan",
 ]
 AUTHENTICATION_BACKENDS = [
     "parkplan.throttle.LoginThrottleBackend",

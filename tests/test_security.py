@@ -195,6 +195,21 @@ def test_it_explains_the_refusal_in_chinese_through_django(password, username):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("password", ["Zjgx@2025", "Bsyq@12345", "Pa55word!2025", "Baoshan#2025", "Zhangjiang2026!"])
+def test_it_refuses_initials_and_leet_words_with_a_year_by_their_guessability(password):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, get_user_model()(username="wangfang"))
+    messages = " ".join(refused.value.messages)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in messages), messages  # in Chinese
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("password", "username"), STRONG)
+def test_it_accepts_strong_passwords_through_every_validator(password, username):
+    validate_password(password, get_user_model()(username=username or "someone"))
+
+
+@pytest.mark.django_db
 def test_it_accepts_a_strong_password_through_every_validator():
     validate_password("Lu7#qiao-Yun9", get_user_model()(username="zhoujie"))
 
