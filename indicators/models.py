@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcels.models import Parcel, bilingual, tracked
+from parcels.models import NamedInTwoLanguages, Parcel, bilingual, tracked
 
 from . import compute
 
 
-class Plan(models.Model):
+class Plan(NamedInTwoLanguages, models.Model):
     """A five-year plan: its period, base year and the park area it states."""
 
     code = models.SlugField(_("代码"), max_length=20, unique=True)
@@ -41,15 +41,11 @@ class Plan(models.Model):
         return self.name_zh
 
     @property
-    def name(self) -> str:
-        return bilingual(self.name_zh, self.name_en)
-
-    @property
     def short(self) -> str:
         return bilingual(self.short_zh, self.short_en)
 
 
-class KeyIndustry(models.Model):
+class KeyIndustry(NamedInTwoLanguages, models.Model):
     """An industry the plan singles out: its seven key fields and Shanghai's three lead industries."""
 
     class Kind(models.TextChoices):
@@ -71,13 +67,9 @@ class KeyIndustry(models.Model):
     def __str__(self) -> str:
         return self.name_zh
 
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_zh, self.name_en)
-
 
 @tracked()
-class Indicator(models.Model):
+class Indicator(NamedInTwoLanguages, models.Model):
     """One of the plan's indicators with its target."""
 
     class TargetKind(models.TextChoices):
@@ -88,6 +80,29 @@ class Indicator(models.Model):
     class Attribute(models.TextChoices):
         EXPECTED = "预期性", _("预期性")
         BINDING = "约束性", _("约束性")
+
+    # What describes an indicator to a reader (the API, the report's snapshot), in this order.
+    DESCRIBED_BY = (
+        "code",
+        "order",
+        "name_zh",
+        "name_en",
+        "unit",
+        "unit_en",
+        "decimals",
+        "attribute",
+        "target_kind",
+        "target_value",
+        "target_year",
+        "target_text_zh",
+        "target_text_en",
+        "benchmark_name_zh",
+        "benchmark_name_en",
+        "formula_zh",
+        "formula_en",
+        "definition_zh",
+        "definition_en",
+    )
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("编号"), max_length=4)
@@ -125,10 +140,6 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
-
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_zh, self.name_en)
 
     @property
     def is_count(self) -> bool:

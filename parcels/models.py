@@ -40,7 +40,18 @@ def bilingual(zh: str, en: str) -> str:
     return en if (get_language() or "").startswith("en") and en else zh
 
 
-class Parcel(models.Model):
+class NamedInTwoLanguages:
+    """A model with ``name_zh`` and ``name_en``, read in the active language as ``name``."""
+
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return bilingual(self.name_zh, self.name_en)
+
+
+class Parcel(NamedInTwoLanguages, models.Model):
     """One of the park's land parcels (地块)."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -56,10 +67,6 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
-
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_zh, self.name_en)
 
 
 class Boundary(models.Model):
@@ -82,7 +89,7 @@ class Boundary(models.Model):
         return f"{self.parcel} #{self.block}"
 
 
-class FunctionalArea(models.Model):
+class FunctionalArea(NamedInTwoLanguages, models.Model):
     """A functional area of the plan's spatial layout; many-to-many with parcels."""
 
     class Kind(models.TextChoices):
@@ -108,10 +115,6 @@ class FunctionalArea(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh
-
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_zh, self.name_en)
 
     @property
     def lead_industries(self) -> str:

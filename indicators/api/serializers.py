@@ -139,25 +139,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "code",
-            "order",
-            "name_zh",
-            "name_en",
-            "unit",
-            "unit_en",
-            "decimals",
-            "attribute",
-            "target_kind",
-            "target_value",
-            "target_year",
-            "target_text_zh",
-            "target_text_en",
-            "benchmark_name_zh",
-            "benchmark_name_en",
-            "formula_zh",
-            "formula_en",
-            "definition_zh",
-            "definition_en",
+            *Indicator.DESCRIBED_BY,
             "base_values",
             "benchmark_values",
             "parcel_targets",
@@ -206,15 +188,7 @@ class IndicatorValueSerializer(_ConfidentialMixin, serializers.ModelSerializer):
     class Meta:
         model = IndicatorValue
         fields = [
-            "indicator",
-            "parcel",
-            "year",
-            "quarter",
-            "value",
-            "numerator",
-            "denominator",
-            "enterprises",
-            "previous",
+            *compute.VALUE_COLUMNS,
             "confidential",
             "data_version",
             "computed_at",

@@ -53,27 +53,7 @@ PARK_FIELDS = tuple(
 )
 PARCEL_FIELDS = ("value", "base_value", "target", "completion", "status", "gap", "share_of_change")
 PLAN_FIELDS = ("code", "name_zh", "name_en", "short_zh", "short_en", "start_year", "end_year", "base_year", "issuer")
-INDICATOR_FIELDS = (
-    "code",
-    "order",
-    "name_zh",
-    "name_en",
-    "unit",
-    "unit_en",
-    "decimals",
-    "attribute",
-    "target_kind",
-    "target_value",
-    "target_year",
-    "target_text_zh",
-    "target_text_en",
-    "benchmark_name_zh",
-    "benchmark_name_en",
-    "formula_zh",
-    "formula_en",
-    "definition_zh",
-    "definition_en",
-)
+INDICATOR_FIELDS = Indicator.DESCRIBED_BY
 
 
 def canonical_json(snapshot: dict) -> str:
