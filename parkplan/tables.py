@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .text import _
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -24,12 +26,12 @@ class RowError:
     def __str__(self) -> str:
         parts = []
         if self.row:
-            parts.append(f"第{self.row}行")
+            parts.append(_("第%(row)s行") % {"row": self.row})
         if self.column:
-            parts.append(f"「{self.column}」")
+            parts.append(_("「%(column)s」") % {"column": self.column})
         if self.value:
-            parts.append(f"值“{self.value}”")
-        return " ".join(parts) + ("：" if parts else "") + self.message
+            parts.append((_("值“%(value)s”") % {"value": self.value}).strip())
+        return " ".join(parts) + (_("：") if parts else "") + self.message
 
 
 class UnreadableFile(Exception):
@@ -53,7 +55,7 @@ def read_csv_table(source: str | Path | BinaryIO) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise UnreadableFile("无法识别文件编码，请另存为UTF-8或GBK编码的CSV")
+        raise UnreadableFile(_("无法识别文件编码，请另存为UTF-8或GBK编码的CSV"))
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
