@@ -120,6 +120,9 @@ def _amount(value: float, m: Measure, language: str) -> str:
     if m.is_count:
         text = fmt_number(math.ceil(value - 1e-9), 0)
         return f"{text} {m.unit}" if _en(language) else f"{text}{m.unit}"
+    if 0 < value and number(value, m.decimals) == number(0.0, m.decimals):
+        # Too small to print: say so rather than 'needs 0.00 more'.
+        return ("less than " if _en(language) else "不足") + _amount(10.0**-m.decimals, m, language)
     if m.unit == "%":
         return (
             f"{number(value, m.decimals)} percentage points"
