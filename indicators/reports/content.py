@@ -350,9 +350,6 @@ def completion_table(reading: Reading) -> dict:
     font = 9.0
     wrap = {1: 62.0, 2: 24.0} if reading.en else None  # English names and units wrap between words
     columns = tables.fit_columns(header, rows, font=font, aligns=aligns, wrap=wrap)
-    while sum(c["width"] for c in columns) > tables.LANDSCAPE_MM and font > 7:
-        font -= 0.5
-        columns = tables.fit_columns(header, rows, font=font, aligns=aligns, wrap=wrap)
     return tables.table(
         "completion",
         title=reading.t("completion_title"),
@@ -585,7 +582,8 @@ def parcel_table(reading: Reading, indicator: Mapping) -> dict:
     rows = [_parcel_row(reading, p, keys, d) for p in indicator["parcels"]]
     header, rows = tables.without_empty_columns(header, rows)
     aligns = ["left"] + ["center" if h["text"] in ("评价", "Status") else "right" for h in header[1:]]
-    columns = tables.fit_columns([header], rows, font=9, aligns=aligns)
+    wrap = {0: 52.0} if reading.en else None  # English parcel names wrap between words
+    columns = tables.fit_columns([header], rows, font=9, aligns=aligns, wrap=wrap)
     notes = [_t(appendix.CONFIDENTIAL_NOTE, reading.language)] if any(confidential(p) for p in indicator["parcels"]) else []
     return tables.table(
         f"{indicator['code']}-parcels",

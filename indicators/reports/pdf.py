@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 # WeasyPrint logs each step of each document at INFO.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 KEEP_ROWS = 15
+CELL_PADDING_MM = 2.0  # a table cell's left and right padding together (report_pdf.html: 1 mm each)
 
 
 def _data_uri(png: bytes) -> str:
@@ -37,9 +38,11 @@ def _shown(block: Mapping, images: Mapping[str, bytes]) -> dict | None:
             for row in block["rows"]
         ]
         width = sum(c["width"] for c in columns)
+        # WeasyPrint adds a cell's padding to its column's width: the template's <col> takes the content's width.
+        columns = [{**c, "content": round(c["width"] - CELL_PADDING_MM, 1)} for c in columns]
         # A short table stays on one page; a long one breaks between rows, its header repeated.
         keep = len(block["rows"]) <= KEEP_ROWS
-        return {**block, "cells": cells, "width": width, "span": len(columns), "keep": keep}
+        return {**block, "columns": columns, "cells": cells, "width": width, "span": len(columns), "keep": keep}
     return dict(block)
 
 

@@ -26,6 +26,7 @@ MM_PER_POINT = 25.4 / 72
 PADDING_MM = 3.0  # left and right padding and the rules of a cell, together
 # The text width of a page in millimetres: A4 with 20 mm side margins, portrait and landscape.
 PORTRAIT_MM, LANDSCAPE_MM = 170.0, 257.0
+MIN_FONT = 7.0
 BOLD = 1.1  # bold Latin letters are about a tenth wider
 FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
@@ -71,8 +72,8 @@ def header_width_mm(text: str, font: float) -> float:
     words = text.split(" ")
     if len(words) > 1:
         return max(width_mm(" ".join(words[: (len(words) + 1) // 2]), font), max(width_mm(w, font) for w in words))
-    if text_em(text) <= 6:
-        return width_mm(text, font)
+    if text_em(text) <= 6 or text.isascii():
+        return width_mm(text, font)  # short, or one word that cannot wrap
     return text_em(text) / 2 * font * MM_PER_POINT + PADDING_MM + font * MM_PER_POINT
 
 
@@ -135,6 +136,11 @@ def table(
     landscape: bool = False,
 ) -> dict:
     page = LANDSCAPE_MM if landscape else PORTRAIT_MM
+    while sum(c["width"] for c in columns) > page and font > MIN_FONT:
+        # Too wide: a smaller font, every width shrinking with it (the padding stays).
+        smaller = font - 0.5
+        columns = [{**c, "width": (c["width"] - PADDING_MM) * smaller / font + PADDING_MM} for c in columns]
+        font = smaller
     total = sum(c["width"] for c in columns)
     if 0 < total < page:
         # Fill the text width: every column gains in proportion, so the widths stay explicit and sum to the page's.
