@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import IO
 
 from openpyxl import Workbook

@@ -213,7 +213,9 @@ def test_it_hides_parcel_figures_from_too_few_enterprises_but_not_from_the_offic
         assert row["value"] is row["numerator"] is row["previous"] is None
         assert row["enterprises"] == sample.enterprises
     [row] = clients["office"].get(f"{V1}/indicator-values/?{query}").json()["results"]
-    assert row["confidential"] is False and row["value"] == exports.figure("value", sample.value, sample.indicator.decimals)
+    assert row["confidential"] is False and row["value"] == exports.figure(
+        "value", sample.value, sample.indicator.decimals
+    )
     park = clients["official"].get(f"{V1}/indicator-values/?parcel=park&year=2024&quarter=4").json()["results"]
     assert park and all(not r["confidential"] and r["value"] is not None for r in park)
 

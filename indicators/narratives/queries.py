@@ -24,7 +24,10 @@ def versions(indicator: Indicator, year: int) -> list[Narrative]:
 def current(indicator: Indicator, year: int) -> Narrative | None:
     """Return the latest version of the indicator's narrative for `year`, or None."""
     return (
-        Narrative.objects.filter(indicator=indicator, year=year).select_related("written_by").order_by("-version").first()
+        Narrative.objects.filter(indicator=indicator, year=year)
+        .select_related("written_by")
+        .order_by("-version")
+        .first()
     )
 
 

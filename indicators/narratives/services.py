@@ -48,7 +48,10 @@ def record_narrative(
     try:
         with transaction.atomic():
             latest = (
-                Narrative.objects.select_for_update().filter(indicator=indicator, year=year).order_by("-version").first()
+                Narrative.objects.select_for_update()
+                .filter(indicator=indicator, year=year)
+                .order_by("-version")
+                .first()
             )
             _check_version(latest, based_on)
             if latest is not None and (latest.reasons, latest.measures) == (reasons, measures):
@@ -76,7 +79,9 @@ def _check_version(latest: Narrative | None, based_on: int) -> None:
     current = latest.version if latest else 0
     if current == based_on:
         return
-    who = (latest.written_by.get_full_name() or latest.written_by.get_username()) if latest and latest.written_by else "—"
+    who = (
+        (latest.written_by.get_full_name() or latest.written_by.get_username()) if latest and latest.written_by else "—"
+    )
     when = timezone.localtime(latest.written_at).strftime("%Y-%m-%d %H:%M") if latest else ""
     raise ValidationError(
         _("%(who)s已于%(when)s保存了第%(version)s版，您的修改未保存：请查看最新内容后再修改。")

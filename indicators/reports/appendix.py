@@ -118,10 +118,11 @@ def _benchmark_sources(reading: Reading, indicator: Mapping) -> list[str]:
     if not indicator["benchmarks"]:
         return [f"{name}: no value entered yet." if en else f"{name}：尚未录入。"]
     unit = reading.unit(indicator)
+    d = indicator["decimals"]
     values = [
-        f"{b['year']}: {say.value_text(b['value'], unit=unit, decimals=indicator['decimals'], language='en')} ({b['source']})"
+        f"{b['year']}: {say.value_text(b['value'], unit=unit, decimals=d, language='en')} ({b['source']})"
         if en
-        else f"{b['year']}年{say.value_text(b['value'], unit=unit, decimals=indicator['decimals'])}（{b['source']}）"
+        else f"{b['year']}年{say.value_text(b['value'], unit=unit, decimals=d)}（{b['source']}）"
         for b in indicator["benchmarks"]
     ]
     return [f"{name}: {'; '.join(values)}." if en else f"{name}：{'；'.join(values)}。"]
@@ -131,7 +132,10 @@ def _benchmark_sources(reading: Reading, indicator: Mapping) -> list[str]:
 
 
 def plain_formula(text: str, language: str = "zh") -> str:
-    """Say a formula in words: 'I1 = Σ研发经费支出 / Σ增加值 × 100（…）' → '研发经费支出合计 ÷ 增加值合计 × 100（…）'."""
+    """Say a formula in words: 'I1 = Σ研发经费支出 / Σ增加值 × 100（…）' → '研发经费支出合计 ÷ 增加值合计 × 100（…）'.
+
+    No formula symbols reach the report: the sums are named, the operators are the ones schools use.
+    """
     text = re.sub(r"^I\d+\s*=\s*", "", text.strip())
     if language.startswith("en"):
         text = re.sub(r"Σ\s*", "total ", text)
@@ -217,7 +221,7 @@ def _pace_words(reading: Reading, indicator: Mapping) -> str:
     ratio, word = fmt_number(row["pace"], 2), say.status_word(status, language)
     if (inputs.get("progress_share") or 0) < 0:
         if reading.en:
-            return f"{reading.name(indicator)}: {then} short of the target in the base year, {now} now: the gap widened: {word}."
+            return f"{reading.name(indicator)}: {then} short of the target in the base year, {now} now: {word}."
         return f"{reading.name(indicator)}：基期距目标{then}，{reading.year}年距目标{now}，差距扩大，评价为“{word}”。"
     if reading.en:
         return (
@@ -281,7 +285,9 @@ def _coverage(q: Mapping, year: int, pname: ParcelName, language: str) -> list[s
     if imported:
         listed = _parcel_quarters(imported, pname, language)
         out.append(
-            f"Imported by the office (counted as approved): {listed}." if en else f"以下地块季度由办公室导入（视同审核通过）：{listed}。"
+            f"Imported by the office (counted as approved): {listed}."
+            if en
+            else f"以下地块季度由办公室导入（视同审核通过）：{listed}。"
         )
     for key, zh, eng in RETURN_PROBLEMS:
         items = returns.get(key) or []
@@ -339,11 +345,11 @@ def _parcel_quarters(items, pname: ParcelName, language: str) -> str:
 
 def cross_tables(reading: Reading) -> tuple[dict, dict]:
     """Lay out the parcels × indicators tables of the year: the values, and (for the spreadsheet) the statuses."""
-    from .content import confidential
-
     en = reading.en
     columns = [
-        f"{i['code']} {reading.name(i)} ({reading.unit(i)})" if en else f"{i['code']} {reading.name(i)}（{reading.unit(i)}）"
+        f"{i['code']} {reading.name(i)} ({reading.unit(i)})"
+        if en
+        else f"{i['code']} {reading.name(i)}（{reading.unit(i)}）"
         for i in reading.indicators
     ]
     header = [[head("Parcel" if en else "地块"), *[head(c) for c in columns]]]
@@ -353,18 +359,7 @@ def cross_tables(reading: Reading) -> tuple[dict, dict]:
             by_parcel.setdefault(p["code"], {})[indicator["code"]] = p
     values, statuses = [], []
     for parcel in reading.snapshot["parcels"]:
-        name = reading.parcel_name(parcel["code"])
-        entries = by_parcel.get(parcel["code"], {})
-        value_row, status_row = [cell(name)], [cell(name)]
-        for i in reading.indicators:
-            entry = entries.get(i["code"])
-            d = 0 if i["code"] in COUNT_INDICATORS else i["decimals"]
-            if entry is not None and confidential(entry):
-                value_row.append(cell("*", None))
-                status_row.append(cell("*"))
-            else:
-                value_row.append(num_cell((entry or {}).get("value"), d))
-                status_row.append(cell(say.status_word((entry or {}).get("status") or "", reading.language)))
+        value_row, status_row = _cross_rows(reading, parcel["code"], by_parcel.get(parcel["code"], {}))
         values.append(value_row)
         statuses.append(status_row)
     name_width = max(tables.width_mm(r[0]["text"], 8) for r in values)
@@ -372,10 +367,32 @@ def cross_tables(reading: Reading) -> tuple[dict, dict]:
         name_width = min(name_width, 48.0)
     rest = (tables.LANDSCAPE_MM - name_width) / len(reading.indicators)
     cols = [tables.column(name_width, nowrap=not en)] + [tables.column(rest, "right") for _ in reading.indicators]
-    title = _t(HEADINGS["cross"], reading.language)
-    notes = [_t(CONFIDENTIAL_NOTE, reading.language)] if any(c["text"] == "*" for r in values for c in r) else []
-    make = tables.table
-    return (
-        make("cross-values", title=title, header=header, rows=values, columns=cols, footnotes=notes, font=8, landscape=True),
-        make("cross-statuses", title=title, header=header, rows=statuses, columns=cols, footnotes=notes, font=8, landscape=True),
-    )
+    common = {
+        "title": _t(HEADINGS["cross"], reading.language),
+        "header": header,
+        "columns": cols,
+        "footnotes": [_t(CONFIDENTIAL_NOTE, reading.language)]
+        if any(c["text"] == "*" for r in values for c in r)
+        else [],
+        "font": 8,
+        "landscape": True,
+    }
+    return tables.table("cross-values", rows=values, **common), tables.table("cross-statuses", rows=statuses, **common)
+
+
+def _cross_rows(reading: Reading, code: str, entries: Mapping[str, Mapping]) -> tuple[list[dict], list[dict]]:
+    """Return a parcel's row of values and its row of statuses, a star where its figures are not disclosed."""
+    from .content import confidential  # the one place that decides what is not disclosed
+
+    name = reading.parcel_name(code)
+    value_row, status_row = [cell(name)], [cell(name)]
+    for i in reading.indicators:
+        entry = entries.get(i["code"])
+        if entry is not None and confidential(entry):
+            value_row.append(cell("*", None))
+            status_row.append(cell("*"))
+            continue
+        d = 0 if i["code"] in COUNT_INDICATORS else i["decimals"]
+        value_row.append(num_cell((entry or {}).get("value"), d))
+        status_row.append(cell(say.status_word((entry or {}).get("status") or "", reading.language)))
+    return value_row, status_row

@@ -60,7 +60,12 @@ def _narrative_change(before: dict | None, after: dict | None) -> dict | None:
     parts = [part for part in ("reasons", "measures") if (before.get(part) or "") != (after.get(part) or "")]
     if not parts:
         return None
-    return {"parts": parts, "version": after["version"], "by": after["written_by"], "at": short_time(after["written_at"])}
+    return {
+        "parts": parts,
+        "version": after["version"],
+        "by": after["written_by"],
+        "at": short_time(after["written_at"]),
+    }
 
 
 def _indicator_change(before: dict, after: dict, *, name: str, year: int) -> dict | None:

@@ -278,7 +278,10 @@ def _summary(reading: Reading) -> list[dict]:
         else f"本报告评估《{plan_name}》{period}实施情况。"
     )
     out = [
-        _fact(intro + (" " if reading.en else "") + say.summary_sentence(counts, len(reading.indicators), language), "summary"),
+        _fact(
+            intro + (" " if reading.en else "") + say.summary_sentence(counts, len(reading.indicators), language),
+            "summary",
+        ),
         _fact(say.status_lists_sentence(names, language), "summary"),
     ]
     out += [_fact(text, "summary") for text in _benchmark_notes(reading)]
@@ -517,7 +520,9 @@ def _office(reading: Reading, label: str, text: str, narrative: Mapping | None) 
         at = short_time(narrative.get("written_at"))
         by = narrative.get("written_by") or "—"
         meta = (
-            f"(version {narrative['version']}, {by}, {at})" if reading.en else f"（第{narrative['version']}版，{by}，{at}）"
+            f"(version {narrative['version']}, {by}, {at})"
+            if reading.en
+            else f"（第{narrative['version']}版，{by}，{at}）"
         )
     return {"kind": "office", "label": label, "text": text, "meta": meta}
 
@@ -584,7 +589,9 @@ def parcel_table(reading: Reading, indicator: Mapping) -> dict:
     aligns = ["left"] + ["center" if h["text"] in ("评价", "Status") else "right" for h in header[1:]]
     wrap = {0: 52.0} if reading.en else None  # English parcel names wrap between words
     columns = tables.fit_columns([header], rows, font=9, aligns=aligns, wrap=wrap)
-    notes = [_t(appendix.CONFIDENTIAL_NOTE, reading.language)] if any(confidential(p) for p in indicator["parcels"]) else []
+    notes = (
+        [_t(appendix.CONFIDENTIAL_NOTE, reading.language)] if any(confidential(p) for p in indicator["parcels"]) else []
+    )
     return tables.table(
         f"{indicator['code']}-parcels",
         title=f"{indicator['code']} {reading.name(indicator)}",
@@ -634,7 +641,9 @@ def _next_steps(reading: Reading) -> list[dict]:
         if narrative.get("measures"):
             out.append(_office(reading, reading.name(indicator), narrative["measures"], narrative))
         elif indicator in lagging:
-            out.append({"kind": "office", "label": reading.name(indicator), "text": reading.t("not_written"), "meta": ""})
+            out.append(
+                {"kind": "office", "label": reading.name(indicator), "text": reading.t("not_written"), "meta": ""}
+            )
     return out
 
 

@@ -161,9 +161,7 @@ def table(
 def without_empty_columns(header: list[dict], rows: list[list[dict]], *, keep: int = 1) -> tuple[list, list]:
     """Drop the columns (after the first `keep`) in which no row has anything but a dash or nothing."""
     empty = {"", "—", "*"}
-    wanted = [
-        j for j in range(len(header)) if j < keep or any((r[j]["text"] or "").strip() not in empty for r in rows)
-    ]
+    wanted = [j for j in range(len(header)) if j < keep or any((r[j]["text"] or "").strip() not in empty for r in rows)]
     return [header[j] for j in wanted], [[r[j] for j in wanted] for r in rows]
 
 

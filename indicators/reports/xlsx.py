@@ -143,7 +143,9 @@ def _with_note_column(t: Mapping, label: str) -> Mapping:
     depth = len(t["header"])
     header = [list(r) for r in t["header"]]
     header[0].append({"text": label, "colspan": 1, "rowspan": depth})
-    rows = [[*row, {"text": m, "value": m, "format": None, "note": ""}] for row, m in zip(t["rows"], marks, strict=True)]
+    rows = [
+        [*row, {"text": m, "value": m, "format": None, "note": ""}] for row, m in zip(t["rows"], marks, strict=True)
+    ]
     return {**t, "header": header, "rows": rows}
 
 

@@ -192,7 +192,9 @@ def _parcels(text: str, parcels: Mapping[str, Mapping], snapshot: Mapping) -> li
 
 def _lowest_named(text: str, parcels: Mapping[str, Mapping]) -> list[str]:
     """Those named as lowest (or largest) are exactly the lowest ones, every tie with the last one included."""
-    match = re.search(r"(?:(提前实现|快于预期|基本符合预期|滞后|已实现|未实现)的地块中)?完成目标比例最低的是(.+?)。", text)
+    match = re.search(
+        r"(?:(提前实现|快于预期|基本符合预期|滞后|已实现|未实现)的地块中)?完成目标比例最低的是(.+?)。", text
+    )
     key, reverse = "完成情况", False
     if not match:
         match = re.search(r"()增量中占比最高的是(.+?)[；。]", text)
@@ -242,7 +244,9 @@ def _summary(text: str, tables: Tables) -> list[str]:
     for word, n in re.findall(r"(提前实现|快于预期|基本符合预期|滞后|已实现|未实现|基准缺失|数据不足)(\d+)项", text):
         if len(by_status.get(word, [])) != int(n):
             out.append(f"{word}{n}项 but the table has {len(by_status.get(word, []))}")
-    for word, names in re.findall(r"(提前实现|快于预期|基本符合预期|滞后|已实现|未实现|基准缺失|数据不足)(?:的指标\d+项)?：([^；。]+)", text):
+    for word, names in re.findall(
+        r"(提前实现|快于预期|基本符合预期|滞后|已实现|未实现|基准缺失|数据不足)(?:的指标\d+项)?：([^；。]+)", text
+    ):
         listed = names.split("、")
         if listed != by_status.get(word, []):
             out.append(f"{word}: {listed} but the table has {by_status.get(word, [])}")

@@ -47,7 +47,7 @@ def test_it_writes_no_sentence_that_contradicts_its_tables(data, year):
 
 
 def test_it_measures_the_target_year_and_never_projects_it(data):
-    frozen, docs = documents(2025)
+    _frozen, docs = documents(2025)
     for doc in docs.values():
         text = " ".join(generated(doc))
         assert "预计" not in text and "推算" not in text and "would be" not in text
@@ -107,7 +107,9 @@ def test_the_check_catches_a_sentence_that_contradicts_the_table(data):
     assert one_more != summary["text"]
     broken = {**doc, "blocks": [{**summary, "text": one_more}]}
     assert report_checks.problems(broken, frozen)
-    parcels = next(b for b in doc["blocks"] if (b.get("about") or {}).get("scope") == "parcels" and "最低的是" in b["text"])
+    parcels = next(
+        b for b in doc["blocks"] if (b.get("about") or {}).get("scope") == "parcels" and "最低的是" in b["text"]
+    )
     named = re.search(r"最低的是([^（]+)（", parcels["text"]).group(1)
     other = next(name for name in Tables(doc).parcels[parcels["about"]["indicator"]] if name != named)
     broken = {**doc, "blocks": [{**parcels, "text": parcels["text"].replace(named, other, 1)}]}

@@ -1,4 +1,4 @@
-"""The report as the offices see it: the PDF's pages, and the Word and Excel files opened and printed by an office suite.
+"""The report as the offices see it: the PDF's pages, and the Word and Excel files printed by an office suite.
 
 LibreOffice headless stands in for WPS and Word (Debian's libreoffice-writer-nogui
 and libreoffice-calc-nogui, installed by scripts/lib.sh): it converts the DOCX
@@ -136,7 +136,10 @@ CHINESE = ["企业研发经费支出占增加值比重", "战略性新兴产业�
 
 
 def test_it_renders_the_pdfs_cover_completion_table_and_narrative_in_both_languages(reports, tmp_path):
-    marks = {"zh": ("主要指标完成情况表", "原因分析：", "演示数据"), "en": ("The main indicators", "Causes:", "DEMO DATA")}
+    marks = {
+        "zh": ("主要指标完成情况表", "原因分析：", "演示数据"),
+        "en": ("The main indicators", "Causes:", "DEMO DATA"),
+    }
     for language, (table_title, narrative, mark) in marks.items():
         pdf = tmp_path / f"report-{language}.pdf"
         pdf.write_bytes(reports[language]["pdf"])

@@ -208,7 +208,10 @@ def test_it_says_what_changed_since_the_previous_report():
     assert "经认定的高新技术企业：当年实际由611变为650，评价由“基本符合预期”变为“快于预期”。" in text
     assert text[-1] == "经认定的高新技术企业2023年对标基准值由43.90变为44.10。"
     same = changes.compare(snapshot(17, 611.0, "on_track"), snapshot(17, 611.0, "on_track"))
-    assert sentences.change_sentences(same) == ["数据版本未变（17）。", "各指标当年实际值、评价和原因分析、下一步措施均无变化。"]
+    assert sentences.change_sentences(same) == [
+        "数据版本未变（17）。",
+        "各指标当年实际值、评价和原因分析、下一步措施均无变化。",
+    ]
     assert sentences.change_sentences(changes.compare(None, snapshot(17, 611.0, "on_track")))[0].startswith("此为")
 
 

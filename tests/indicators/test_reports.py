@@ -351,7 +351,9 @@ def test_it_prints_every_sheet_one_page_wide_with_titles_and_no_empty_columns(da
             continue
         assert depth in (1, 2), sheet.title
         assert sheet.freeze_panes == f"A{depth + 1}", sheet.title  # the header rows only
-        data_rows = [r for r in sheet.iter_rows(min_row=depth + 1, values_only=True) if any(v not in (None, "") for v in r)]
+        data_rows = [
+            r for r in sheet.iter_rows(min_row=depth + 1, values_only=True) if any(v not in (None, "") for v in r)
+        ]
         for j in range(sheet.max_column):
             assert any(r[j] not in (None, "", "—") for r in data_rows if len(r) > j), (sheet.title, j)
     assert workbook["主要指标完成情况"].page_setup.orientation == "landscape"
