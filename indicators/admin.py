@@ -61,7 +61,17 @@ class BenchmarkValueInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "unit", "attribute", "target_kind", "target_year", "responsible_unit", "plan"]
+    list_display = [
+        "code",
+        "name_zh",
+        "unit",
+        "attribute",
+        "target_kind",
+        "target_text_zh",
+        "target_year",
+        "responsible_unit",
+        "plan",
+    ]
     list_display_links = ["code", "name_zh"]
     list_filter = ["plan", "target_kind", "attribute"]
     search_fields = ["code", "name_zh", "name_en"]
