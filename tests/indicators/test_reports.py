@@ -521,3 +521,37 @@ def test_it_lists_five_reports_in_as_many_queries_as_one(plan, office, client):
     assert queries_of_the_list() == one
     listing = client.get("/reports/").content.decode()
     assert listing.count("data-report=") == 5 and listing.count(">Excel</a>") == 5
+
+
+def test_it_footnotes_a_provisional_benchmark_in_the_table_and_says_so_in_the_summary(data, office):
+    report = services.start_report(year=2025, user=office)
+    document = services.document_for(report)
+    table = document["completion"]
+    i3 = next(row for row in table["rows"] if row[1]["text"] == NAMES[2])
+    mark = i3[5]["note"]
+    assert mark and i3[5]["text"] == "43.60"  # the 2024 value stands for 2025's
+    [note] = [n for n in table["footnotes"] if n.startswith(mark)]
+    assert "2025年基准值尚未录入，暂用2024年基准值43.60%，评价为暂定" in note
+    summary = [b["text"] for b in document["blocks"] if (b.get("about") or {}).get("scope") == "summary"]
+    assert any("评价暂用2024年基准值，结论为暂定" in text and NAMES[2] in text for text in summary)
+
+
+def test_its_data_quality_counts_imported_quarters_as_filed(data, office):
+    """A year with one return filed online and the rest imported by the office lists nothing as not filed."""
+    from parcels.models import Parcel, ParcelReturn
+
+    parcel = Parcel.objects.order_by("order").first()
+    ParcelReturn.objects.create(
+        parcel=parcel, year=2025, quarter=1, state=ParcelReturn.State.APPROVED, approved_at=timezone.now()
+    )
+    ParcelReturn.objects.create(parcel=parcel, year=2025, quarter=2, state=ParcelReturn.State.SUBMITTED)
+    frozen = snapshot.build_snapshot(year=2025)
+    returns = frozen["quality"]["returns"]
+    assert returns["missing"] == [] and len(returns["imported"]) == 4 * 10 - 2
+    assert returns["unapproved"] == [{"parcel": parcel.code, "quarter": 2, "state": "submitted"}]
+    document = services.document_for(services.start_report(year=2025, user=office))
+    quality = next(b for i, b in enumerate(document["blocks"]) if b["kind"] == "bullets" and i > 0 and
+                   document["blocks"][i - 1].get("text") == "（四）数据质量")  # fmt: skip
+    text = "\n".join(quality["items"])
+    assert "未报送" not in text and "2025年各地块四个季度均有企业统计数据。" in text
+    assert "由办公室导入（视同审核通过）" in text and f"以下地块季度报表尚未审核通过：{parcel.name_zh}（第2季度）" in text
