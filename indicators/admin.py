@@ -17,6 +17,7 @@ from .models import (
     Indicator,
     IndicatorValue,
     KeyIndustry,
+    Narrative,
     ParcelTarget,
     Plan,
     Progress,
@@ -60,10 +61,21 @@ class BenchmarkValueInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "unit", "attribute", "target_kind", "target_text_zh", "target_year", "plan"]
+    list_display = [
+        "code",
+        "name_zh",
+        "unit",
+        "attribute",
+        "target_kind",
+        "target_text_zh",
+        "target_year",
+        "responsible_unit",
+        "plan",
+    ]
     list_display_links = ["code", "name_zh"]
     list_filter = ["plan", "target_kind", "attribute"]
     search_fields = ["code", "name_zh", "name_en"]
+    filter_horizontal = ["responsible_users"]
     inlines = [BaseValueInline, BenchmarkValueInline]
 
     def save_formset(self, request, form, formset, change: bool) -> None:
@@ -179,3 +191,12 @@ class ReportFileAdmin(ReadOnlyAdmin):
 
 for _tracked in (Indicator, BaseValue, BenchmarkValue, ParcelTarget):
     admin.site.register(_tracked.pgh_event_model, EventAdmin)
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(ReadOnlyAdmin):
+    """Every version of the narratives, as written on the indicator pages (never changed here)."""
+
+    list_display = ["indicator", "year", "version", "written_by", "written_at"]
+    list_filter = ["indicator", "year"]
+    list_select_related = ["indicator", "written_by"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import IO
 
 from openpyxl import Workbook
@@ -29,15 +30,41 @@ PROGRESS_COLUMNS = compute.progress_columns(after={"target": ("target_kind",)}, 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def number(value) -> str:
-    """Format a number for CSV: empty for none, whole numbers without a decimal point, else full precision."""
+# Decimals of the figures that do not take their indicator's: sums of money are kept to the fen of 万元
+# (two decimals), a pace to two; shares (completion, share of change) are published as percentages with one.
+FIXED_DECIMALS = {"numerator": 2, "denominator": 2, "pace": 2}
+SHARE_COLUMNS = ("completion", "share_of_change")
+
+
+def number(value, decimals: int | None = None) -> str:
+    """Format a number for CSV: empty for none, rounded to `decimals` (if given), whole numbers without a point.
+
+    The shortest form: trailing zeros after the decimal point are left out,
+    so 421.59999999999997 at one decimal is 421.6 and 100.00 is 100.
+    """
     if is_missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if decimals is not None and isinstance(value, int | float | Decimal):
+        text = f"{float(value):.{decimals}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return "0" if text in ("-0", "") else text
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def figure(column: str, value, decimals: int) -> str:
+    """Format a figure of an export or the API in its published precision (the indicator's decimals for values).
+
+    Shares are rounded as the pages print them (76.4%) and written as shares (0.764).
+    """
+    if column in SHARE_COLUMNS:
+        if is_missing(value):
+            return ""
+        return number(Decimal(f"{float(value) * 100:.1f}") / 100, 3)
+    return number(value, FIXED_DECIMALS.get(column, decimals))
 
 
 def text(value: str) -> str:
@@ -53,17 +80,19 @@ def write_values(out: IO[str], plan: Plan) -> int:
     """Write every stored indicator value as CSV; return the number of rows."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(VALUE_COLUMNS)
+    decimals = {i.code: i.decimals for i in queries.indicators(plan)}
     n = 0
     for code, parcel, year, quarter, value, numerator, denominator, enterprises in queries.values_for_export(plan):
+        d = decimals[code]
         writer.writerow(
             [
                 code,
                 text(parcel or ""),
                 year,
                 quarter,
-                number(value),
-                number(numerator),
-                number(denominator),
+                figure("value", value, d),
+                figure("numerator", numerator, d),
+                figure("denominator", denominator, d),
                 enterprises,
             ]
         )
@@ -92,7 +121,14 @@ def _progress_cells(progress) -> list[str]:
         "target_kind": progress.indicator.target_kind,
         "status": compute.status_word(progress.status),
     }
-    return [words[c] if c in words else number(getattr(progress, c)) for c in PROGRESS_COLUMNS]
+    d = progress.indicator.decimals
+    return [words[c] if c in words else _progress_cell(c, getattr(progress, c), d) for c in PROGRESS_COLUMNS]
+
+
+def _progress_cell(column: str, value, decimals: int) -> str:
+    if column in ("year", "base_year", "benchmark_year", "provisional"):
+        return number(value)
+    return figure(column, value, decimals)
 
 
 # --- the tables behind the charts -----------------------------------------------------
@@ -105,9 +141,20 @@ def table_csv(table: Table) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([text(c.label) for c in table.columns])
     for row in table.rows:
-        cells = [_raw(column, row.get(column.key)) for column in table.columns]
-        writer.writerow([number(value) if isinstance(value, int | float) else text(value) for value in cells])
+        cells = [(column, _raw(column, row.get(column.key))) for column in table.columns]
+        writer.writerow([_csv_cell(column, value) for column, value in cells])
     return out.getvalue().encode("utf-8")
+
+
+def _csv_cell(column: Column, value) -> str:
+    """Write a cell of a page's table: numbers in the precision the page prints them, words as words."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return text(value)
+    if column.kind == "percent":
+        return figure("completion", value, 0)
+    if column.kind == "number":
+        return number(value, column.decimals)
+    return number(value)
 
 
 def tables_xlsx(tables: Iterable[Table]) -> bytes:

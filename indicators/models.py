@@ -124,6 +124,14 @@ class Indicator(NamedInTwoLanguages, models.Model):
     formula_en = models.TextField(_("计算公式(英文)"))
     definition_zh = models.TextField(_("指标说明"))
     definition_en = models.TextField(_("指标说明(英文)"))
+    responsible_unit = models.CharField(_("责任单位"), max_length=100, blank=True)
+    responsible_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="responsible_indicators",
+        verbose_name=_("责任单位填写人"),
+        help_text=_("除联席会议办公室外，可在指标页填写该指标原因分析和下一步措施的用户"),
+    )
 
     class Meta:
         ordering = ["plan", "order"]
@@ -401,3 +409,34 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}.{self.format}"
+
+
+class Narrative(models.Model):
+    """One version of what the office or the unit responsible wrote on an indicator for a year.
+
+    原因分析 (why the indicator stands where it does) and 下一步措施 (what will be
+    done). Versions are never changed or deleted: each save adds the next one,
+    with who wrote it and when; the latest is the current text.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="narratives")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.PositiveIntegerField(_("版本"))
+    reasons = models.TextField(_("原因分析"), blank=True)
+    measures = models.TextField(_("下一步措施"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(_("填写时间"))
+
+    class Meta:
+        ordering = ["indicator", "year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "version"], name="narrative_one_per_version"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="narrative_version_positive"),
+        ]
+        verbose_name = _("原因分析和下一步措施")
+        verbose_name_plural = _("原因分析和下一步措施")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year} v{self.version}"

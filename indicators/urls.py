@@ -8,6 +8,7 @@ urlpatterns = [
     path("parcels/<slug:code>/", views.parcel_detail, name="parcel"),
     path("areas/", views.functional_areas, name="functional_areas"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path("indicators/<str:code>/narrative/", views.indicator_narrative, name="indicator_narrative"),
     re_path(r"^indicators/(?P<code>\w+)/data\.(?P<fmt>csv|xlsx)$", views.indicator_data, name="indicator_data"),
     path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
     path("reports/", include("indicators.reports.urls")),

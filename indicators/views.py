@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from parcels import access
 
 from . import exports, queries
 from .dashboard import areas as areas_page
 from .dashboard import indicator as indicator_page
+from .dashboard import narrative as narrative_block
 from .dashboard import overview as overview_page
 from .dashboard import parcel as parcel_page
 from .dashboard import parcels as parcels_page
 from .dashboard import preview as preview_page
 from .dashboard.periods import choose_period, page_context
+from .narratives import queries as narrative_queries
+from .narratives import services as narrative_services
+from .narratives.forms import NarrativeForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,6 +61,28 @@ def indicator_detail(request, code: str):
     ctx.update(indicator_page.page(plan, indicator, period, request.user))
     ctx["indicators"] = indicators
     return render(request, "indicators/indicator_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def indicator_narrative(request, code: str):
+    """Save the next version of an indicator's 原因分析 and 下一步措施 for a year; on a problem, show the page again."""
+    plan = _plan_or_404()
+    indicator, indicators = _indicator_or_404(plan, code)
+    if not narrative_queries.may_write(request.user, indicator):
+        raise PermissionDenied
+    form = NarrativeForm(request.POST)
+    try:
+        added = narrative_services.save_from_form(form, indicator=indicator, user=request.user)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    else:
+        messages.success(request, _("已保存为新版本。") if added else _("内容未改变，未新增版本。"))
+        return redirect(reverse("indicator", args=[code]) + f"?year={form.cleaned_data['year']}#narrative")
+    period, ctx = page_context({"year": request.POST.get("year", "")}, plan, "indicators")
+    ctx.update(indicator_page.page(plan, indicator, period, request.user), indicators=indicators)
+    ctx["narrative"] = narrative_block.block(indicator, period, request.user, form=form, error=error)
+    return render(request, "indicators/indicator_detail.html", ctx, status=400)
 
 
 @login_required

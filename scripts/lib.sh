@@ -28,6 +28,11 @@ ensure_system_packages() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   command -v msgfmt >/dev/null || missing+=(gettext)
+  # LibreOffice headless stands in for the offices' WPS/Word/Excel: the report tests convert DOCX and XLSX to PDF.
+  local pkg
+  for pkg in libreoffice-writer-nogui libreoffice-calc-nogui; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
   fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "Installing ${missing[*]}"

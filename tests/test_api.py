@@ -213,7 +213,9 @@ def test_it_hides_parcel_figures_from_too_few_enterprises_but_not_from_the_offic
         assert row["value"] is row["numerator"] is row["previous"] is None
         assert row["enterprises"] == sample.enterprises
     [row] = clients["office"].get(f"{V1}/indicator-values/?{query}").json()["results"]
-    assert row["confidential"] is False and row["value"] == exports.number(sample.value)
+    assert row["confidential"] is False and row["value"] == exports.figure(
+        "value", sample.value, sample.indicator.decimals
+    )
     park = clients["official"].get(f"{V1}/indicator-values/?parcel=park&year=2024&quarter=4").json()["results"]
     assert park and all(not r["confidential"] and r["value"] is not None for r in park)
 
@@ -227,7 +229,7 @@ def test_it_gives_progress_with_its_calculation_inputs(clients, data, plan):
     assert [r["year"] for r in rows] == [p.year for p in stored]
     row, p = rows[-1], stored.last()
     assert row["status"] == p.status and row["status_zh"] and row["status_en"]
-    assert row["value"] == exports.number(p.value) and row["target"] == "800"
+    assert row["value"] == exports.figure("value", p.value, 0) and row["target"] == "800"
     assert row["base_value"] == "327" and row["inputs"]["base_source"] == "plan"
     assert row["inputs"] == p.inputs
 

@@ -2,8 +2,9 @@
 
 Decimals (targets, benchmark and base values, areas) are strings as stored.
 Computed figures (FloatField) are strings in the notation of the CSV exports
-(indicators.exports.number): full precision, whole numbers without a decimal
-point; null where there is no value. So the API's rows equal the export's.
+(indicators.exports.figure): in their published precision (the indicator's
+decimals), whole numbers without a decimal point; null where there is no
+value. So the API's rows equal the export's.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from parcels import access
 from parcels.models import Boundary, FunctionalArea, Parcel
 
 from .. import compute
-from ..exports import number
+from ..exports import figure
 from ..models import (
     BaseValue,
     BenchmarkValue,
@@ -35,9 +36,13 @@ from ..models import (
 class FigureField(serializers.Field):
     """A computed figure as a string in the CSV export's notation; null for none."""
 
+    def get_attribute(self, instance):
+        # The precision is the row's indicator's (select_related by the API's queries).
+        return super().get_attribute(instance), instance.indicator.decimals
+
     def to_representation(self, value):
-        text = number(value)
-        return text or None
+        figure_value, decimals = value
+        return figure(self.field_name, figure_value, decimals) or None
 
 
 def _figure(source: str | None = None) -> FigureField:

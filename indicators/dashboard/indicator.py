@@ -12,6 +12,7 @@ from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year
 
 from .. import charts, compute, queries
 from ..models import Indicator, Plan
+from .narrative import block as narrative_block
 from .periods import Period
 from .reasons import progress_reason
 from .results import Results, withheld
@@ -53,6 +54,7 @@ def page(plan: Plan, indicator: Indicator, period: Period, user) -> dict:
         if indicator.target_kind == compute.BENCHMARK
         else [],
         **comparison(plan, indicator, period, user, results),
+        "narrative": narrative_block(indicator, period, user),
     }
 
 

@@ -19,7 +19,8 @@ def compare(previous: dict | None, current: dict, *, language: str = "zh") -> di
 
     Out: {previous: None or {data_version, data_as_of}, data_version, data_as_of,
     data_version_changed, indicators: [{code, name, value: [before, after]?,
-    target: [..]?, status: [..]?}], benchmarks: [{code, name, year, before, after}]},
+    target: [..]?, status: [..]?}], benchmarks: [{code, name, year, before, after}],
+    narratives: [{code, name, parts: ["reasons"?, "measures"?], version, by, at}]},
     numbers already formatted with each indicator's decimals.
     """
     out = {
@@ -29,6 +30,7 @@ def compare(previous: dict | None, current: dict, *, language: str = "zh") -> di
         "data_version_changed": False,
         "indicators": [],
         "benchmarks": [],
+        "narratives": [],
     }
     if previous is None:
         return out
@@ -44,7 +46,26 @@ def compare(previous: dict | None, current: dict, *, language: str = "zh") -> di
         if item:
             out["indicators"].append(item)
         out["benchmarks"] += _benchmark_changes(before, indicator, name=name)
+        narrative = _narrative_change(before.get("narrative"), indicator.get("narrative"))
+        if narrative:
+            out["narratives"].append({"code": indicator["code"], "name": name, **narrative})
     return out
+
+
+def _narrative_change(before: dict | None, after: dict | None) -> dict | None:
+    """Return which texts of an indicator's narrative were written or revised since the previous report."""
+    if not after:
+        return None
+    before = before or {}
+    parts = [part for part in ("reasons", "measures") if (before.get(part) or "") != (after.get(part) or "")]
+    if not parts:
+        return None
+    return {
+        "parts": parts,
+        "version": after["version"],
+        "by": after["written_by"],
+        "at": short_time(after["written_at"]),
+    }
 
 
 def _indicator_change(before: dict, after: dict, *, name: str, year: int) -> dict | None:

@@ -1,132 +1,111 @@
 """Lay out a report's content from its frozen snapshot: the one document model all three writers print.
 
 Pure: no Django. Everything a writer prints comes from here, so the Word,
-PDF and Excel files say the same thing. A table cell is a dict
-{"text": what a reader sees, "value": the raw number or text (Excel),
-"format": an Excel number format or None}.
+PDF and Excel files say the same thing. The document is a dict with the
+cover's facts, the marks every page carries (`marks`), and `blocks`, the body
+in reading order:
+- {"kind": "heading", "level": 1|2, "text"}
+- {"kind": "paragraph", "text", "style": "body"|"note", "about": {"scope", "indicator"?} or None}
+  (generated sentences say what they are about, so a test can check them against the tables)
+- {"kind": "office", "label", "text", "meta"}: what the office or the unit responsible wrote
+- {"kind": "figure", "key", "alt"}: a chart rendered from the snapshot (indicators.reports.figures)
+- {"kind": "bullets", "items"}
+- {"kind": "table", …} (indicators.reports.tables)
+
+The structure is that of a final assessment (终期评估) or, for a year before
+the target year, of an annual monitoring report: 一、总体情况; 二、主要指标完成情况
+(the completion table); 三、主要成效 and 四、存在问题及原因 (each indicator where its
+status puts it: the generated facts, its chart and parcels, then the office's
+原因分析); 五、下一步建议 (or 对下一规划期的建议: the office's 下一步措施); 附录.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from parkplan.formatting import fmt_number
-
 from ..compute import COUNT_INDICATORS
+from . import appendix, tables
 from . import sentences as say
 from .changes import short_time
+from .tables import cell, excel_format, head, num_cell, pct_cell
 
-TITLE = (
-    "张江高新区宝山园“十四五”规划实施情况评估报告",
-    "Assessment Report on the Implementation of the 14th Five-Year Plan "
-    "of the Zhangjiang High-tech Zone Baoshan Sub-park",
+__all__ = ["build_document", "confidential", "excel_format", "marks"]
+
+TITLE_BASE = (
+    "张江高新区宝山园“十四五”规划实施情况",
+    "the Implementation of the 14th Five-Year Plan of the Zhangjiang High-tech Zone Baoshan Sub-park",
 )
+REPORT_NAMES = {
+    "final": ("终期评估报告", "Final Assessment Report"),
+    "mid-term": ("中期评估报告", "Mid-term Assessment Report"),
+    "annual": ("年度监测报告", "Annual Monitoring Report"),
+}
+RUNNING_EN = "Baoshan Sub-park, 14th Five-Year Plan"
 KINDS = {
-    "annual": ("年度评估", "annual assessment"),
+    "annual": ("年度监测", "annual monitoring"),
     "mid-term": ("中期评估", "mid-term assessment"),
     "final": ("终期评估", "final assessment"),
 }
 # Parcel figures built from fewer enterprises than this are not disclosed (parcels.access.CONFIDENTIAL_BELOW).
 CONFIDENTIAL_BELOW = 3
+DEMO_MARK = ("演示数据", "DEMO DATA")
 
 LABELS = {
     "period": ("评估期", "Period assessed"),
-    "year": ("评估年度", "Year assessed"),
     "kind": ("评估类型", "Kind"),
     "date": ("报告日期", "Report date"),
     "as_of": ("数据截至", "Data as of"),
     "version": ("数据版本", "Data version"),
     "hash": ("数据指纹(SHA-256)", "Data fingerprint (SHA-256)"),
     "author": ("生成人", "Made by"),
-    "summary": ("一、总体情况", "1. Summary"),
-    "main_table": ("二、主要指标完成情况", "2. The indicators"),
-    "indicators": ("三、分指标评估", "3. Indicator by indicator"),
-    "parcels": ("四、各地块指标情况", "4. The parcels"),
-    "quality": ("五、数据质量说明", "5. Data quality"),
-    "changes": ("六、与上次报告相比的变化", "6. Changes since the previous report"),
-    "appendix": ("附录：指标说明、计算公式与计算输入", "Appendix: definitions, formulas and calculation inputs"),
+    "summary": ("一、总体情况", "1. Overview"),
+    "completion": ("二、主要指标完成情况", "2. Completion of the main indicators"),
+    "achievements": ("三、主要成效", "3. Main achievements"),
+    "problems": ("四、存在问题及原因", "4. Problems and their causes"),
+    "next": ("五、下一步建议", "5. Recommendations"),
+    "next_final": ("五、对下一规划期的建议", "5. Recommendations for the next plan period"),
+    "appendix": ("附录", "Appendix"),
+    "reasons": ("原因分析", "Causes"),
+    "measures": ("下一步措施", "Next steps"),
     "comment": ("办公室意见", "The office's comment"),
-    "parcel_contrib": ("各地块贡献", "The parcels' contributions"),
-    "confidential": (
-        "* 企业数少于3家的地块数值不予披露。",
-        "* Figures of parcels with fewer than three enterprises are not disclosed.",
-    ),
-    "main_note": (
-        "注：完成进度＝当年实际÷当年目标值；预期进度值为按基期值至2025年目标匀速推进时当年应达到的数值；"
-        "对标类指标的目标值为当年对标基准值。",
-        "Note: completion = actual ÷ the year's target; the expected value is where a straight path from the base "
-        "value to the 2025 target stands in the year; a benchmark target's value is the benchmark's value of the year.",
-    ),
+    "parcels": ("各地块情况", "The parcels"),
+    "not_written": ("尚未填写。", "Not yet written."),
+    "none_good": ("本期暂无已实现或进度符合预期的指标。", "No indicator is achieved or on schedule in this period."),
+    "none_bad": ("无进度滞后、未实现或未作评价的指标。", "No indicator is behind, missed or unjudged."),
+    "completion_title": ("主要指标完成情况表", "The main indicators"),
+    "page": ("第{page}页", "Page {page}"),
 }
-MAIN_COLUMNS = [
-    ("序号", "No."),
-    ("指标名称", "Indicator"),
-    ("单位", "Unit"),
-    ("属性", "Attribute"),
-    ("基期值", "Base value"),
-    ("2025年目标", "2025 target"),
-    ("当年实际", "Actual"),
-    ("预期进度值", "Expected"),
-    ("完成进度", "Completion"),
-    ("评价", "Status"),
-]
-CONTRIB_COLUMNS = [
-    ("地块", "Parcel"),
-    ("当年实际", "Actual"),
-    ("基期值", "Base value"),
-    ("较基期变化", "Change since base"),
-    ("完成进度", "Completion"),
-    ("评价", "Status"),
-    ("占园区变化比重", "Share of the park's change"),
-]
+COMPLETION_COLUMNS = {
+    "no": ("序号", "No."),
+    "name": ("指标", "Indicator"),
+    "unit": ("单位", "Unit"),
+    "attribute": ("属性", "Attribute"),
+    "base": ("基期值（{year}年）", "Base ({year})"),
+    "target": ("目标值", "Target"),
+    "actuals": ("各年实际", "Actual by year"),
+    "year": ("{year}年", "{year}"),
+    "completion": ("完成情况", "Completion"),
+    "status": ("评价", "Status"),
+}
 ATTRIBUTES_EN = {"预期性": "indicative", "约束性": "binding"}
-INPUT_LABELS = [
-    ("base_value", ("基期值", "base value")),
-    ("base_source", ("基期值来源", "source of the base value")),
-    ("target", ("当年目标值", "target of the year")),
-    ("benchmark_year", ("所用基准年份", "benchmark year used")),
-    ("base_target", ("基期目标值", "target in the base year")),
-    ("distance", ("当年差距 d", "distance d")),
-    ("base_distance", ("基期差距 d0", "base distance d0")),
-    ("elapsed_share", ("时间进度 s", "elapsed share s")),
-    ("progress_share", ("任务进度 p", "progress share p")),
-    ("pace", ("进度比 R=p/s", "pace R = p/s")),
-    ("projection_slope", ("趋势斜率(每年)", "trend slope per year")),
-    ("missing", ("缺少", "missing")),
-]
-BASE_SOURCES = {
-    "plan": ("规划基期值", "the plan's figure"),
-    "computed": ("由基期年数据计算", "computed from the base year's data"),
-    "cumulative": ("累计指标，基期为0", "cumulative, 0 in the base year"),
-}
+# The share by which the platform's own base-year figure may differ from the plan's before both are shown.
+BASE_DIFFERENCE = 0.02
 
 
 def _t(pair, language: str) -> str:
     return pair[1] if language.startswith("en") else pair[0]
 
 
-def cell(text: str, value=None, fmt: str | None = None) -> dict:
-    return {"text": text, "value": text if value is None and fmt is None else value, "format": fmt}
-
-
-def excel_format(decimals: int) -> str:
-    """Return the Excel number format of a figure with `decimals` decimals: #,##0 or #,##0.00…"""
-    return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
-
-
-def num_cell(value: float | None, decimals: int) -> dict:
-    return {"text": say.number(value, decimals), "value": value, "format": excel_format(decimals)}
-
-
-def pct_cell(share: float | None) -> dict:
-    return {"text": say.percent(share), "value": share, "format": "0.0%"}
-
-
 def confidential(parcel_row: Mapping) -> bool:
     """Tell whether a parcel's figure came from too few enterprises to be disclosed."""
     n = parcel_row.get("enterprises")
     return n is not None and n < CONFIDENTIAL_BELOW
+
+
+def marks(snapshot: Mapping, language: str) -> list[str]:
+    """Return the marks printed on the cover and on every page: 演示数据 when demonstration records stand behind it."""
+    return [_t(DEMO_MARK, language)] if snapshot.get("demo") else []
 
 
 def author_name(user) -> str:
@@ -146,14 +125,14 @@ def default_kind(year: int, *, end_year: int = 2025, start_year: int = 2021) -> 
 
 
 @dataclass(frozen=True)
-class _Reading:
+class Reading:
     """The snapshot as every section reads it: in one language, with each indicator's park row of the year."""
 
     snapshot: Mapping
     language: str
+    kind: str
     parcel_names: Mapping[str, str]  # parcel code → name in the report's language
     current: Mapping[str, Mapping | None]  # indicator code → the park's row of the year, or None
-    drags: Mapping[str, list[say.Drag]]  # indicator code → the parcels holding it back most
 
     @property
     def en(self) -> bool:
@@ -164,8 +143,20 @@ class _Reading:
         return self.snapshot["plan"]
 
     @property
+    def year(self) -> int:
+        return self.snapshot["year"]
+
+    @property
+    def measured(self) -> bool:
+        """Whether the assessed year is the target year: measured, never projected."""
+        return self.year >= self.plan["end_year"]
+
+    @property
     def indicators(self) -> list[Mapping]:
         return self.snapshot["indicators"]
+
+    def t(self, key: str) -> str:
+        return _t(LABELS[key], self.language)
 
     def parcel_name(self, code: str) -> str:
         return self.parcel_names[code]
@@ -176,38 +167,21 @@ class _Reading:
     def unit(self, indicator: Mapping) -> str:
         return indicator["unit_en"] if self.en else indicator["unit"]
 
-    def status(self, code: str) -> str | None:
-        """Return the park's status of the year for an indicator (None without a row)."""
-        return (self.current[code] or {}).get("status")
+    def status(self, code: str) -> str:
+        """Return the park's status of the year for an indicator (数据不足 without a row)."""
+        return (self.current[code] or {}).get("status") or "insufficient_data"
 
 
-def _read(snapshot: Mapping, language: str) -> _Reading:
+def read(snapshot: Mapping, language: str, kind: str = "annual") -> Reading:
     en = language.startswith("en")
-    names = {p["code"]: p["name_en"] if en else p["name_zh"] for p in snapshot["parcels"]}
     year = snapshot["year"]
-    return _Reading(
+    return Reading(
         snapshot=snapshot,
         language=language,
-        parcel_names=names,
+        kind=kind,
+        parcel_names={p["code"]: p["name_en"] if en else p["name_zh"] for p in snapshot["parcels"]},
         current={i["code"]: next((r for r in i["park"] if r["year"] == year), None) for i in snapshot["indicators"]},
-        drags={i["code"]: say.pick_drags(_drag_rows(i, names)) for i in snapshot["indicators"]},
     )
-
-
-def _change(parcel_row: Mapping) -> float | None:
-    """Return a parcel's change since the base year (None without both values)."""
-    if parcel_row["value"] is None or parcel_row["base_value"] is None:
-        return None
-    return parcel_row["value"] - parcel_row["base_value"]
-
-
-def _drag_rows(indicator: Mapping, names: Mapping[str, str]) -> list[dict]:
-    """Return the disclosed parcels of an indicator as sentences.pick_drags reads them."""
-    return [
-        {"name": names[p["code"]], "completion": p["completion"], "status": p["status"], "change": _change(p)}
-        for p in indicator["parcels"]
-        if not confidential(p)
-    ]
 
 
 def build_document(
@@ -221,127 +195,278 @@ def build_document(
     snapshot_sha256: str = "",
     changes: Mapping | None = None,
 ) -> dict:
-    """Lay out every part of the report from the snapshot (see the module docstring for cells)."""
-    reading = _read(snapshot, language)
+    """Lay out every part of the report from the snapshot (see the module docstring)."""
+    reading = read(snapshot, language, kind)
     comments = comments or {}
-    summary, counts = _summary(reading)
+    # The section's heading travels with its table: both open the table's landscape pages.
+    completion = {**completion_table(reading), "heading": reading.t("completion")}
+    blocks = [
+        _heading(1, reading.t("summary")),
+        *_summary(reading),
+        completion,
+        *_by_status(reading, comments),
+        *_next_steps(reading),
+        *appendix.blocks(reading, changes),
+    ]
     return {
-        **_front_matter(reading, kind=kind, created_at=created_at, author=author, snapshot_sha256=snapshot_sha256),
-        "summary": summary,
-        "counts": counts,
-        "main_table": _main_table(reading),
-        "sections": [_section(reading, indicator, comments.get(indicator["code"])) for indicator in reading.indicators],
-        "parcels_table": _parcels_table(reading),
-        "quality": _quality(snapshot, reading.parcel_name, language),
-        "changes": say.change_sentences(changes, language) if changes is not None else [],
-        "appendix": [
-            _appendix(indicator, reading.current[indicator["code"]], snapshot, language)
-            for indicator in reading.indicators
-        ],
+        **_front_matter(reading, created_at=created_at, author=author, snapshot_sha256=snapshot_sha256),
+        "blocks": blocks,
+        "completion": completion,
+        "parcel_tables": {i["code"]: parcel_table(reading, i) for i in reading.indicators},
+        "cross": appendix.cross_tables(reading),
+        "narratives": _narrative_rows(reading, comments),
     }
 
 
-def _front_matter(reading: _Reading, *, kind: str, created_at: str, author: str, snapshot_sha256: str) -> dict:
-    """Lay out the title, the cover's facts and the headings."""
-    language, snapshot, year = reading.language, reading.snapshot, reading.snapshot["year"]
-    kind_word = _t(KINDS.get(kind, KINDS["annual"]), language)
+def _front_matter(reading: Reading, *, created_at: str, author: str, snapshot_sha256: str) -> dict:
+    """Lay out the title, the cover's facts and the marks of every page."""
+    language, snapshot, year = reading.language, reading.snapshot, reading.year
+    kind_word = _t(KINDS.get(reading.kind, KINDS["annual"]), language)
+    name = _t(REPORT_NAMES.get(reading.kind, REPORT_NAMES["annual"]), language)
+    title = f"{name} on {TITLE_BASE[1]}" if reading.en else f"{TITLE_BASE[0]}{name}"
+    running = f"{name}, {RUNNING_EN} ({year})" if reading.en else title
     return {
         "language": language,
-        "title": _t(TITLE, language),
-        "subtitle": f"({year}, {kind_word})" if reading.en else f"（{year}年度·{kind_word}）",
+        "kind": reading.kind,
+        "title": title,
+        "running_title": running,
+        "subtitle": f"({year})" if reading.en else f"（{year}年度）",
+        "marks": marks(snapshot, language),
         "cover": [
-            (_t(LABELS["period"], language), say.years_span(reading.plan["start_year"], year, language)),
-            (_t(LABELS["kind"], language), kind_word),
-            (_t(LABELS["date"], language), created_at[:10]),
-            (_t(LABELS["as_of"], language), short_time(snapshot["data_as_of"])),
-            (_t(LABELS["version"], language), str(snapshot["data_version"])),
-            (_t(LABELS["author"], language), author or "—"),
-            (_t(LABELS["hash"], language), snapshot_sha256[:16]),
+            (reading.t("period"), say.years_span(reading.plan["start_year"], year, language)),
+            (reading.t("kind"), kind_word),
+            (reading.t("date"), created_at[:10]),
+            (reading.t("as_of"), short_time(snapshot["data_as_of"])),
+            (reading.t("version"), str(snapshot["data_version"])),
+            (reading.t("author"), author or "—"),
+            (reading.t("hash"), snapshot_sha256[:16]),
         ],
-        "headings": {k: _t(v, language) for k, v in LABELS.items()},
+        "labels": {key: _t(pair, language) for key, pair in LABELS.items()},
     }
 
 
-def _summary(reading: _Reading) -> tuple[list[str], list[tuple[str, int, str]]]:
-    """Say how the indicators stand and which hold the plan back; count them by status."""
-    language, plan = reading.language, reading.plan
+def _heading(level: int, text: str) -> dict:
+    return {"kind": "heading", "level": level, "text": text}
+
+
+def _fact(text: str, scope: str, indicator: str | None = None) -> dict:
+    about = {"scope": scope} if indicator is None else {"scope": scope, "indicator": indicator}
+    return {"kind": "paragraph", "text": text, "style": "body", "about": about}
+
+
+def _note(text: str) -> dict:
+    return {"kind": "paragraph", "text": text, "style": "note", "about": None}
+
+
+# --- 一、总体情况 -------------------------------------------------------------------------
+
+
+def _summary(reading: Reading) -> list[dict]:
+    """Say how the indicators stand, naming every indicator of each status, and what the figures rest on."""
+    language = reading.language
     counts: dict[str, int] = {}
-    for code in reading.current:
-        status = reading.status(code) if reading.current[code] else "insufficient_data"
+    names: dict[str, list[str]] = {}
+    for indicator in reading.indicators:
+        status = reading.status(indicator["code"])
         counts[status] = counts.get(status, 0) + 1
-    lagging = [i for i in reading.indicators if reading.status(i["code"]) in say.LAGGING]
-    summary = [
-        say.summary_sentence(counts, len(reading.indicators), language),
-        say.lagging_sentence(
-            [reading.name(i) for i in lagging], final=reading.snapshot["year"] >= plan["end_year"], language=language
-        ),
-    ]
-    for indicator in lagging:
-        sentence = _holding_back(reading, indicator, reading.drags[indicator["code"]])
-        if sentence:
-            summary.append(sentence)
-    summary.append(_data_note(reading))
-    return summary, [(say.status_word(s, language), counts[s], s) for s in say.STATUS_ORDER if counts.get(s)]
-
-
-def _holding_back(reading: _Reading, indicator: Mapping, drags: list) -> str:
-    return say.holding_back_sentence(
-        reading.name(indicator),
-        drags,
-        unit=reading.unit(indicator),
-        base_year=reading.plan["base_year"],
-        decimals=indicator["decimals"],
-        language=reading.language,
+        names.setdefault(status, []).append(reading.name(indicator))
+    plan_name = reading.plan["name_en"] if reading.en else reading.plan["name_zh"]
+    period = say.years_span(reading.plan["start_year"], reading.year, language)
+    intro = (
+        f"This report assesses the implementation of the {plan_name} over {period}."
+        if reading.en
+        else f"本报告评估《{plan_name}》{period}实施情况。"
     )
+    out = [
+        _fact(
+            intro + (" " if reading.en else "") + say.summary_sentence(counts, len(reading.indicators), language),
+            "summary",
+        ),
+        _fact(say.status_lists_sentence(names, language), "summary"),
+    ]
+    out += [_fact(text, "summary") for text in _benchmark_notes(reading)]
+    if reading.snapshot.get("demo"):
+        out.append(_fact(say.demo_sentence(language), "summary"))
+    out.append(_note(_data_note(reading)))
+    return out
 
 
-def _data_note(reading: _Reading) -> str:
+def _benchmark_notes(reading: Reading) -> list[str]:
+    """Say which indicators were judged against a provisional benchmark, and which have none."""
+    out = []
+    for indicator in reading.indicators:
+        row = reading.current[indicator["code"]] or {}
+        if row.get("provisional") and row.get("benchmark_year"):
+            out.append(
+                say.provisional_sentence(
+                    reading.name(indicator), year=reading.year, used=row["benchmark_year"], language=reading.language
+                )
+            )
+        elif row.get("status") == "benchmark_missing":
+            out.append(say.benchmark_missing_sentence(reading.name(indicator), reading.language))
+    return out
+
+
+def _data_note(reading: Reading) -> str:
     """Say how old the data are and how the figures are built."""
     as_of, version = short_time(reading.snapshot["data_as_of"]), reading.snapshot["data_version"]
     if reading.en:
         return (
-            f"Figures are as of {as_of} (data version {version}); "
-            f"ratios are ratios of sums over the enterprises' returns; quarter-4 (full-year) values are used."
+            f"Figures are as of {as_of} (data version {version}); ratios are ratios of sums over the "
+            "enterprises' returns; annual values are the full-year (quarter-4) returns. Sources and methods: see the "
+            "appendix."
         )
     return (
-        f"本报告数据截至{as_of}（数据版本{version}），"
-        "比值类指标按企业数据先求和再相除计算，年度数值取第四季度（1—12月累计）数据。"
+        f"本报告数据截至{as_of}（数据版本{version}）；比值类指标按企业数据先求和再相除计算，"
+        "年度数值取第四季度（1—12月累计）数据。数据来源和计算方法见附录。"
     )
 
 
-def _main_table(reading: _Reading) -> dict:
-    """Lay out the table of the indicators: base, target, actual, expected, completion, status."""
-    rows = [_main_row(reading, indicator) for indicator in reading.indicators]
-    return {"header": [_t(c, reading.language) for c in MAIN_COLUMNS], "rows": rows}
+# --- 二、主要指标完成情况 ------------------------------------------------------------------
 
 
-def _main_row(reading: _Reading, indicator: Mapping) -> list[dict]:
+def completion_table(reading: Reading) -> dict:
+    """Lay out the completion table: base, target, the actual of every year, completion, status; notes in it."""
+    language, plan = reading.language, reading.plan
+    years = list(range(plan["start_year"], reading.year + 1))
+
+    def h(key: str, **kw) -> str:
+        return _t(COMPLETION_COLUMNS[key], language).format(**kw)
+
+    header = [
+        [
+            head(h("no"), rowspan=2),
+            head(h("name"), rowspan=2),
+            head(h("unit"), rowspan=2),
+            head(h("attribute"), rowspan=2),
+            head(h("base", year=plan["base_year"]), rowspan=2),
+            head(h("target"), rowspan=2),
+            head(h("actuals"), colspan=len(years)),
+            head(h("completion"), rowspan=2),
+            head(h("status"), rowspan=2),
+        ],
+        [head(h("year", year=y)) for y in years],
+    ]
+    notes: list[str] = []
+    rows = [_completion_row(reading, indicator, years, notes) for indicator in reading.indicators]
+    aligns = ["center", "left", "left", "center", "right", "right", *["right"] * len(years), "right", "center"]
+    font = 9.0
+    wrap = {1: 62.0, 2: 24.0} if reading.en else None  # English names and units wrap between words
+    columns = tables.fit_columns(header, rows, font=font, aligns=aligns, wrap=wrap)
+    return tables.table(
+        "completion",
+        title=reading.t("completion_title"),
+        header=header,
+        rows=rows,
+        columns=columns,
+        footnotes=notes,
+        font=font,
+        landscape=True,
+    )
+
+
+def _completion_row(reading: Reading, indicator: Mapping, years: list[int], notes: list[str]) -> list[dict]:
     row = reading.current[indicator["code"]] or {}
     d = indicator["decimals"]
+    by_year = {r["year"]: r for r in indicator["park"]}
+    attribute = indicator["attribute"]
+    base = num_cell(row.get("base_value"), d)
+    base_note = _base_note(reading, indicator, row)
+    if base_note:
+        base["note"] = _add_note(notes, base_note)
     if indicator["target_kind"] == "benchmark":
-        target = cell(indicator["target_text_en"] if reading.en else indicator["target_text_zh"])
+        target = num_cell(row.get("target"), d)
+        target["note"] = _add_note(notes, _benchmark_target_note(reading, indicator, row))
     else:
         target = num_cell(indicator["target_value"], d)
-    attribute = indicator["attribute"]
     return [
-        {"text": str(indicator["order"]), "value": indicator["order"], "format": "0"},
+        {"text": str(indicator["order"]), "value": indicator["order"], "format": "0", "note": ""},
         cell(reading.name(indicator)),
         cell(reading.unit(indicator)),
         cell(ATTRIBUTES_EN.get(attribute, attribute) if reading.en else attribute),
-        num_cell(row.get("base_value"), d),
+        base,
         target,
-        num_cell(row.get("value"), d),
-        num_cell(row.get("expected"), d),
+        *[num_cell((by_year.get(y) or {}).get("value"), d) for y in years],
         pct_cell(row.get("completion")),
-        cell(say.status_word(row.get("status", ""), reading.language)),
+        cell(say.status_word(reading.status(indicator["code"]), reading.language)),
     ]
 
 
-def _measure(reading: _Reading, indicator: Mapping) -> say.Measure:
+def _add_note(notes: list[str], text: str) -> str:
+    """Add a footnote to a table's notes; return its marker."""
+    mark = tables.note_mark(len(notes) + 1)
+    notes.append(f"{mark} {text}")
+    return mark
+
+
+def _benchmark_target_note(reading: Reading, indicator: Mapping, row: Mapping) -> str:
+    """Say what a benchmark target's figure is: the benchmark of the year, provisionally an earlier one, or none."""
+    en, year = reading.en, reading.year
+    target_text = indicator["target_text_en"] if en else indicator["target_text_zh"]
+    used, unit = row.get("benchmark_year"), reading.unit(indicator)
+    value = say.value_text(row.get("target"), unit=unit, decimals=indicator["decimals"], language=reading.language)
+    name = reading.name(indicator)
+    if row.get("target") is None or not used:
+        if en:
+            return f"{name}: target “{target_text}”; no benchmark value entered, not judged (benchmark missing)."
+        return f"{name}：目标为“{target_text}”，尚未录入对标基准值，未作评价（基准缺失）。"
+    if row.get("provisional"):
+        if en:
+            return (
+                f"{name}: target “{target_text}”; the {year} benchmark is not yet available, the {used} value "
+                f"({value}) is used provisionally and the status is provisional."
+            )
+        return f"{name}：目标为“{target_text}”，{year}年基准值尚未录入，暂用{used}年基准值{value}，评价为暂定。"
+    if en:
+        return f"{name}: target “{target_text}”, the {used} benchmark value {value}."
+    return f"{name}：目标为“{target_text}”，取{used}年基准值{value}。"
+
+
+def _base_note(reading: Reading, indicator: Mapping, row: Mapping) -> str:
+    """Say when the plan's base figure and the platform's own base-year figure differ by more than 2%."""
+    plan_base, own = row.get("base_value"), indicator.get("base_actual")
+    if (indicator.get("inputs") or {}).get("base_source") != "plan" or plan_base is None or own is None:
+        return ""
+    if plan_base == 0 or abs(own - plan_base) / abs(plan_base) <= BASE_DIFFERENCE:
+        return ""
+    d, unit, base_year = indicator["decimals"], reading.unit(indicator), reading.plan["base_year"]
+    plan_text = say.value_text(plan_base, unit=unit, decimals=d, language=reading.language)
+    own_text = say.value_text(own, unit=unit, decimals=d, language=reading.language)
+    if reading.en:
+        return (
+            f"{reading.name(indicator)}: the base is the plan's figure, {plan_text}; the enterprises' {base_year} "
+            f"returns give {own_text} (a different coverage). Progress is measured from the plan's figure."
+        )
+    return (
+        f"{reading.name(indicator)}：基期值为规划所载{plan_text}；按{base_year}年企业统计数据计算为{own_text}，"
+        "口径不同，进度按规划所载数值计算。"
+    )
+
+
+# --- 三、主要成效 and 四、存在问题及原因: each indicator where its status puts it -----------
+
+
+def _by_status(reading: Reading, comments: Mapping[str, str]) -> list[dict]:
+    good = [i for i in reading.indicators if reading.status(i["code"]) in say.GOOD]
+    bad = [i for i in reading.indicators if reading.status(i["code"]) not in say.GOOD]
+    out = [_heading(1, reading.t("achievements"))]
+    if not good:
+        out.append(_note(reading.t("none_good")))
+    for n, indicator in enumerate(good, start=1):
+        out += indicator_blocks(reading, indicator, n, comments.get(indicator["code"]))
+    out.append(_heading(1, reading.t("problems")))
+    if not bad:
+        out.append(_note(reading.t("none_bad")))
+    for n, indicator in enumerate(bad, start=1):
+        out += indicator_blocks(reading, indicator, n, comments.get(indicator["code"]))
+    return out
+
+
+def measure(reading: Reading, indicator: Mapping) -> say.Measure:
     """Return what the indicator's sentence says: its park row of the year."""
     row = reading.current[indicator["code"]] or {}
     return say.Measure(
-        year=reading.snapshot["year"],
+        year=reading.year,
         name=reading.name(indicator),
         unit=reading.unit(indicator),
         decimals=indicator["decimals"],
@@ -350,7 +475,7 @@ def _measure(reading: _Reading, indicator: Mapping) -> say.Measure:
         value=row.get("value"),
         target=row.get("target"),
         completion=row.get("completion"),
-        status=row.get("status", "insufficient_data"),
+        status=reading.status(indicator["code"]),
         gap=row.get("gap"),
         needed_per_year=row.get("needed_per_year"),
         benchmark_year=row.get("benchmark_year"),
@@ -359,256 +484,184 @@ def _measure(reading: _Reading, indicator: Mapping) -> say.Measure:
     )
 
 
-def _section(reading: _Reading, indicator: Mapping, comment: str | None) -> dict:
-    """Lay out one indicator's section: its sentences, its parcels' contributions and the office's comment."""
-    code = indicator["code"]
-    texts = [say.indicator_sentence(_measure(reading, indicator), reading.language)]
-    projection = _projection_sentence(indicator, reading.current[code], reading.plan, reading.language)
-    if projection:
-        texts.append(projection)
-    holding = _holding_back(reading, indicator, reading.drags[code] if reading.status(code) in say.LAGGING else [])
-    if holding:
-        texts.append(holding)
-    return {
-        "code": code,
-        "heading": f"{code} {reading.name(indicator)}",
-        "sentences": texts,
-        "contrib": {
-            "header": [_t(c, reading.language) for c in CONTRIB_COLUMNS],
-            "rows": [_contrib_row(reading, p, indicator["decimals"]) for p in indicator["parcels"]],
-        },
-        "comment": (comment or "").strip(),
-    }
-
-
-def _contrib_row(reading: _Reading, parcel_row: Mapping, decimals: int) -> list[dict]:
-    name = reading.parcel_name(parcel_row["code"])
-    if confidential(parcel_row):
-        return [cell(name + " *")] + [cell("*", None)] * 6
-    return [
-        cell(name),
-        num_cell(parcel_row["value"], decimals),
-        num_cell(parcel_row["base_value"], decimals),
-        num_cell(_change(parcel_row), decimals),
-        pct_cell(parcel_row["completion"]),
-        cell(say.status_word(parcel_row["status"], reading.language)),
-        pct_cell(parcel_row["share_of_change"]),
+def indicator_blocks(reading: Reading, indicator: Mapping, n: int, comment: str | None) -> list[dict]:
+    """Lay out one indicator: the facts, its chart, its parcels, then what the office wrote on it."""
+    code, row = indicator["code"], reading.current[indicator["code"]] or {}
+    m = measure(reading, indicator)
+    facts = say.indicator_sentence(m, reading.language)
+    projection = say.projection_sentence(
+        m,
+        projected=row.get("projected_2025"),
+        projected_gap=row.get("projected_gap_2025"),
+        base_year=reading.plan["base_year"],
+        language=reading.language,
+    )
+    out = [
+        _heading(2, f"{say.ordinal(n, reading.language)}{reading.name(indicator)}"),
+        _fact(facts + (" " if reading.en and projection else "") + projection, "park", code),
+        {"kind": "figure", "key": f"{code}-trend", "alt": reading.name(indicator)},
     ]
-
-
-def _parcels_table(reading: _Reading) -> dict:
-    """Lay out the parcels × indicators table: each parcel's values (with statuses) and, apart, its statuses."""
-    if reading.en:
-        columns = [f"{i['code']} {reading.name(i)} ({reading.unit(i)})" for i in reading.indicators]
-    else:
-        columns = [f"{i['code']} {reading.name(i)}（{reading.unit(i)}）" for i in reading.indicators]
-    by_parcel: dict[str, dict[str, dict]] = {}
-    for indicator in reading.indicators:
-        for p in indicator["parcels"]:
-            by_parcel.setdefault(p["code"], {})[indicator["code"]] = p
-    parcel_rows, status_rows = [], []
-    for parcel in reading.snapshot["parcels"]:
-        name = reading.parcel_name(parcel["code"])
-        entries = by_parcel.get(parcel["code"], {})
-        pairs = [_parcel_cells(reading, entries.get(i["code"]), i["decimals"]) for i in reading.indicators]
-        parcel_rows.append([cell(name)] + [value for value, _word in pairs])
-        status_rows.append([cell(name)] + [word for _value, word in pairs])
-    return {
-        "header": [_t(("地块", "Parcel"), reading.language), *columns],
-        "rows": parcel_rows,
-        "status_rows": status_rows,
-    }
-
-
-def _parcel_cells(reading: _Reading, entry: Mapping | None, decimals: int) -> tuple[dict, dict]:
-    """Return a parcel's value cell (with its status) and its status cell for one indicator."""
-    if entry is None:
-        return num_cell(None, decimals), cell("—")
-    if confidential(entry):
-        return cell("*", None), cell("*")
-    value = num_cell(entry["value"], decimals)
-    if not entry["status"]:
-        return value, cell("—")
-    word = say.status_word(entry["status"], reading.language)
-    text = f"{value['text']} ({word})" if reading.en else f"{value['text']}（{word}）"
-    return {**value, "text": text}, cell(word)
-
-
-def _projection_sentence(indicator: Mapping, row: Mapping | None, plan: Mapping, language: str) -> str:
-    if not row or row.get("projected_2025") is None:
-        return ""
-    en = language.startswith("en")
-    d = indicator["decimals"]
-    u = indicator["unit_en"] if en else indicator["unit"]
-    sep = " " if en and u != "%" else ""
-    value = f"{say.number(row['projected_2025'], d)}{sep}{u}"
-    ty = plan["end_year"]
-    gap = row.get("projected_gap_2025")
-    if en:
-        reach = "" if gap is None else ("; the target would be met" if gap <= 0 else "; the target would not be met")
-        return f"On the trend since {plan['base_year']}, the value in {ty} would be about {value}{reach}."
-    reach = "" if gap is None else ("，可实现目标" if gap <= 0 else "，难以实现目标")
-    return f"按{plan['base_year']}年以来的趋势推算，{ty}年预计约为{value}{reach}。"
-
-
-ParcelName = Callable[[str], str]
-RETURN_PROBLEMS = (
-    ("missing", "以下地块季度报表未报送", "Returns not filed"),
-    ("unapproved", "以下地块季度报表尚未审核通过", "Returns not yet approved"),
-)
-
-
-def _quality(snapshot: Mapping, pname: ParcelName, language: str) -> list[str]:
-    """Say what the data lack: returns, statistics, provisional and missing benchmarks; what is not disclosed."""
-    q = snapshot["quality"]
-    names = {i["code"]: (i["name_en"] if language.startswith("en") else i["name_zh"]) for i in snapshot["indicators"]}
-    return [
-        *_returns_quality(q.get("returns"), snapshot["year"], pname, language),
-        _statistics_quality(q.get("statistics_missing") or [], snapshot["year"], pname, language),
-        *_benchmark_quality(q, names, language),
-        _t(LABELS["confidential"], language),
-    ]
-
-
-def _returns_quality(returns: Mapping | None, year: int, pname: ParcelName, language: str) -> list[str]:
-    if returns is None:
-        return []
-    en = language.startswith("en")
-    out = []
-    for key, zh, eng in RETURN_PROBLEMS:
-        items = returns.get(key) or []
-        if items:
-            listed = _parcel_quarters(items, pname, language)
-            out.append(f"{eng}: {listed}." if en else f"{zh}：{listed}。")
-    if not returns.get("missing") and not returns.get("unapproved"):
-        out.append(
-            "Every parcel's quarterly returns of the year are approved."
-            if en
-            else f"{year}年各地块季度报表均已审核通过。"
-        )
+    parcels = parcels_sentence(reading, indicator)
+    if parcels:
+        out.append(_fact(parcels, "parcels", code))
+    out.append({"kind": "figure", "key": f"{code}-parcels", "alt": reading.t("parcels")})
+    out.append(parcel_table(reading, indicator))
+    narrative = indicator.get("narrative") or {}
+    if narrative.get("reasons"):
+        out.append(_office(reading, reading.t("reasons"), narrative["reasons"], narrative))
+    if (comment or "").strip():
+        out.append(_office(reading, reading.t("comment"), comment.strip(), None))
     return out
 
 
-def _statistics_quality(missing: list, year: int, pname: ParcelName, language: str) -> str:
-    en = language.startswith("en")
-    if not missing:
-        return (
-            f"Every parcel has statistics for all four quarters of {year}."
-            if en
-            else f"{year}年各地块四个季度均有企业统计数据。"
+def _office(reading: Reading, label: str, text: str, narrative: Mapping | None) -> dict:
+    meta = ""
+    if narrative:
+        at = short_time(narrative.get("written_at"))
+        by = narrative.get("written_by") or "—"
+        meta = (
+            f"(version {narrative['version']}, {by}, {at})"
+            if reading.en
+            else f"（第{narrative['version']}版，{by}，{at}）"
         )
-    listed = _parcel_quarters(missing, pname, language)
-    return (
-        f"Parcel-quarters of {year} with no statistics at all: {listed}."
-        if en
-        else f"{year}年以下地块季度无任何企业统计数据：{listed}。"
+    return {"kind": "office", "label": label, "text": text, "meta": meta}
+
+
+def parcel_facts(reading: Reading, indicator: Mapping) -> tuple[list[say.ParcelFact], int]:
+    """Return the disclosed parcels of an indicator as the sentences read them, and how many are not disclosed."""
+    facts, hidden = [], 0
+    for p in indicator["parcels"]:
+        if confidential(p):
+            hidden += 1
+            continue
+        change = None if p["value"] is None or p["base_value"] is None else p["value"] - p["base_value"]
+        facts.append(
+            say.ParcelFact(
+                name=reading.parcel_name(p["code"]),
+                value=p["value"],
+                change=change,
+                completion=p["completion"],
+                status=p["status"] or "",
+                share=p["share_of_change"],
+            )
+        )
+    return facts, hidden
+
+
+def parcels_sentence(reading: Reading, indicator: Mapping) -> str:
+    """Describe the parcels as the pages do: judged parcels by status; unsplit counts by shares of the change."""
+    facts, hidden = parcel_facts(reading, indicator)
+    judged = any(f.status for f in facts) or any(p["status"] for p in indicator["parcels"])
+    base_year, language = reading.plan["base_year"], reading.language
+    if indicator["code"] in COUNT_INDICATORS and not judged:
+        return say.unsplit_parcels_sentence(
+            facts, unit=reading.unit(indicator), base_year=base_year, hidden=hidden, language=language
+        )
+    split = indicator["code"] in COUNT_INDICATORS
+    return say.judged_parcels_sentence(facts, split=split, base_year=base_year, hidden=hidden, language=language)
+
+
+PARCEL_COLUMNS = {
+    "parcel": ("地块", "Parcel"),
+    "value": ("当年实际", "Actual"),
+    "base": ("基期值", "Base"),
+    "change": ("较基期变化", "Change since base"),
+    "target": ("分解目标", "Split target"),
+    "completion": ("完成情况", "Completion"),
+    "status": ("评价", "Status"),
+    "share": ("占园区变化比重", "Share of the park's change"),
+}
+
+
+def parcel_table(reading: Reading, indicator: Mapping) -> dict:
+    """Lay out the parcels of an indicator: the columns that apply to it, none that would be empty."""
+    count = indicator["code"] in COUNT_INDICATORS
+    judged = any(p["status"] for p in indicator["parcels"])
+    keys = ["parcel", "value", "base", "change"]
+    if judged:
+        keys += (["target"] if count else []) + ["completion", "status"]
+    else:
+        keys += ["share"] if count else []
+    header = [head(_t(PARCEL_COLUMNS[k], reading.language)) for k in keys]
+    d = 0 if count else indicator["decimals"]
+    rows = [_parcel_row(reading, p, keys, d) for p in indicator["parcels"]]
+    header, rows = tables.without_empty_columns(header, rows)
+    aligns = ["left"] + ["center" if h["text"] in ("评价", "Status") else "right" for h in header[1:]]
+    wrap = {0: 52.0} if reading.en else None  # English parcel names wrap between words
+    columns = tables.fit_columns([header], rows, font=9, aligns=aligns, wrap=wrap)
+    notes = (
+        [_t(appendix.CONFIDENTIAL_NOTE, reading.language)] if any(confidential(p) for p in indicator["parcels"]) else []
+    )
+    return tables.table(
+        f"{indicator['code']}-parcels",
+        title=f"{indicator['code']} {reading.name(indicator)}",
+        header=[header],
+        rows=rows,
+        columns=columns,
+        footnotes=notes,
     )
 
 
-def _benchmark_quality(q: Mapping, names: Mapping[str, str], language: str) -> list[str]:
-    en = language.startswith("en")
-    out = []
-    for item in q.get("provisional") or []:
-        name, year, used = names[item["indicator"]], item["year"], item["benchmark_year"]
-        out.append(
-            f"{name}: the {year} assessment provisionally uses the {used} benchmark."
-            if en
-            else f"{name}：{year}年评价暂用{used}年基准值。"
-        )
-    for code in q.get("benchmark_missing") or []:
-        out.append(
-            f"{names[code]}: no benchmark value has been entered; the indicator is not judged."
-            if en
-            else f"{names[code]}：尚未录入对标基准值，本期不作评价。"
-        )
+def _parcel_row(reading: Reading, p: Mapping, keys: list[str], decimals: int) -> list[dict]:
+    name = reading.parcel_name(p["code"])
+    if confidential(p):
+        return hidden_row(name, len(keys))
+    change = None if p["value"] is None or p["base_value"] is None else p["value"] - p["base_value"]
+    cells = {
+        "parcel": cell(name),
+        "value": num_cell(p["value"], decimals),
+        "base": num_cell(p["base_value"], decimals),
+        "change": num_cell(change, decimals),
+        "target": num_cell(p["target"], decimals),
+        "completion": pct_cell(p["completion"]),
+        "status": cell(say.status_word(p["status"], reading.language)),
+        "share": pct_cell(p["share_of_change"]),
+    }
+    return [cells[k] for k in keys]
+
+
+def hidden_row(name: str, width: int) -> list[dict]:
+    """Return the row of a parcel whose figures are not disclosed: its name, and a star in every other cell."""
+    return [cell(name + " *")] + [cell("*", None)] * (width - 1)
+
+
+# --- 五、下一步建议 ---------------------------------------------------------------------------
+
+
+def _next_steps(reading: Reading) -> list[dict]:
+    """Say which indicators need more, then print the office's 下一步措施 (a gap where one is still unwritten)."""
+    final = reading.kind == "final"
+    out = [_heading(1, reading.t("next_final" if final else "next"))]
+    lagging = [i for i in reading.indicators if reading.status(i["code"]) in say.LAGGING]
+    intro = say.lagging_intro([reading.name(i) for i in lagging], final=reading.measured, language=reading.language)
+    if intro:
+        out.append(_fact(intro, "summary"))
+    for indicator in reading.indicators:
+        narrative = indicator.get("narrative") or {}
+        if narrative.get("measures"):
+            out.append(_office(reading, reading.name(indicator), narrative["measures"], narrative))
+        elif indicator in lagging:
+            out.append(
+                {"kind": "office", "label": reading.name(indicator), "text": reading.t("not_written"), "meta": ""}
+            )
     return out
 
 
-def _parcel_quarters(items, pname: ParcelName, language: str) -> str:
-    en = language.startswith("en")
-    grouped: dict[str, list[int]] = {}
-    for item in items:
-        grouped.setdefault(item["parcel"], []).append(item["quarter"])
-    if en:
-        return "; ".join(f"{pname(p)} (Q{', Q'.join(str(q) for q in qs)})" for p, qs in grouped.items())
-    return "；".join(f"{pname(p)}（第{'、'.join(str(q) for q in qs)}季度）" for p, qs in grouped.items())
-
-
-def _fmt_input(value, decimals: int) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float):
-        whole = float(value).is_integer()
-        return fmt_number(float(value), 0 if whole else max(decimals, 4))
-    return str(value)
-
-
-def _appendix(indicator: Mapping, row: Mapping | None, snapshot: Mapping, language: str) -> dict:
-    """Lay out an indicator's appendix entry: definition, formula, target, plan figures, benchmarks, inputs."""
-    en = language.startswith("en")
-    items = [
-        ("Definition" if en else "指标说明", indicator["definition_en"] if en else indicator["definition_zh"]),
-        ("Formula" if en else "计算公式", indicator["formula_en"] if en else indicator["formula_zh"]),
-        ("Target" if en else "目标", indicator["target_text_en"] if en else indicator["target_text_zh"]),
-        *_plan_figure_items(indicator, language),
-        *_benchmark_items(indicator, language),
-    ]
-    if row:
-        items.append(("Status" if en else "评价", say.status_word(row["status"], language)))
-    items += _input_items(indicator.get("inputs"), indicator["decimals"], language)
-    return {"heading": f"{indicator['code']} {indicator['name_en'] if en else indicator['name_zh']}", "items": items}
-
-
-def _plan_figure_items(indicator: Mapping, language: str) -> list[tuple[str, str]]:
-    en = language.startswith("en")
-    items = []
-    for b in indicator["base_values"]:
-        derived = (" (derived)" if en else "（推算）") if b["derived"] else ""
-        value = say.number(b["value"], indicator["decimals"])
-        items.append(("Plan figure" if en else "规划数值", f"{b['year']}: {value}{derived} — {b['source']}"))
-    return items
-
-
-def _benchmark_items(indicator: Mapping, language: str) -> list[tuple[str, str]]:
-    if indicator["target_kind"] != "benchmark":
-        return []
-    en = language.startswith("en")
-    name = indicator["benchmark_name_en"] if en else indicator["benchmark_name_zh"]
-    if not indicator["benchmarks"]:
-        return [(name, "no value entered" if en else "尚未录入")]
-    d = indicator["decimals"]
-    return [(name, f"{b['year']}: {say.number(b['value'], d)} — {b['source']}") for b in indicator["benchmarks"]]
-
-
-def _input_items(inputs: Mapping | None, decimals: int, language: str) -> list[tuple[str, str]]:
-    """List the calculation inputs of the year's progress, the thresholds and the projection's points."""
-    if not inputs:
-        return []
-    en = language.startswith("en")
-    items = []
-    for key, label in INPUT_LABELS:
-        if inputs.get(key) is None:
-            continue
-        value = inputs[key]
-        if key == "base_source":
-            value = _t(BASE_SOURCES.get(value, (value, value)), language)
-        items.append((_t(label, language), _fmt_input(value, decimals)))
-    th = inputs.get("thresholds")
-    if th:
-        items.append(
-            (
-                "Thresholds" if en else "判定阈值",
-                f"R ≥ {fmt_number(th['ahead'], 2)}: {say.status_word('ahead', language)}; "
-                f"R ≥ {fmt_number(th['on_track'], 2)}: "
-                f"{say.status_word('on_track', language)}",
-            )
+def _narrative_rows(reading: Reading, comments: Mapping[str, str]) -> list[dict]:
+    """Return, per indicator, its status, the generated sentence and what the office wrote (the spreadsheet's sheet)."""
+    rows = []
+    for indicator in reading.indicators:
+        narrative = indicator.get("narrative") or {}
+        rows.append(
+            {
+                "code": indicator["code"],
+                "name": reading.name(indicator),
+                "status": say.status_word(reading.status(indicator["code"]), reading.language),
+                "facts": say.indicator_sentence(measure(reading, indicator), reading.language),
+                "reasons": narrative.get("reasons", ""),
+                "measures": narrative.get("measures", ""),
+                "written": "" if not narrative else _office(reading, "", "", narrative)["meta"].strip("（）()"),
+                "comment": (comments.get(indicator["code"]) or "").strip(),
+            }
         )
-    points = inputs.get("projection_points")
-    if points:
-        items.append(
-            (
-                "Projection points" if en else "趋势推算数据点",
-                "；".join(f"{int(x)}: {say.number(v, decimals)}" for x, v in points),
-            )
-        )
-    return items
+    return rows

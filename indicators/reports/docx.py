@@ -1,10 +1,14 @@
-"""Write the report as Word (.docx): real headings, real tables with repeated header rows, page numbers.
+"""Write the report as Word (.docx): real headings, real tables, page numbers; laid out for WPS, Word and LibreOffice.
 
-The offices edit reports in Word, so everything is a Word structure rather
-than a picture of one: Heading 1/2 styles, tables whose first row repeats on
-every page (w:tblHeader), a PAGE field in the footer, A4 pages, and East Asian
-fonts set on the styles (宋体 for text, 黑体 for headings, as government
-documents use; Word substitutes its own CJK font where these are missing).
+The offices edit reports in WPS or Word and print them, so everything is a
+Word structure rather than a picture of one: Heading 1/2 styles; tables with
+fixed column widths (tblLayout fixed, the grid and every cell's width), header
+rows that repeat on every page (w:tblHeader), rows that never split across
+pages (w:cantSplit); wide tables in a landscape section of their own; the
+report's title and marks (演示数据) in the header of every page, a PAGE field
+in the footer; A4 pages; East Asian fonts set on the styles (宋体 for text,
+黑体 for headings, as government documents use; Word substitutes its own CJK
+font where these are missing).
 """
 
 from __future__ import annotations
@@ -14,18 +18,24 @@ import io
 from collections.abc import Mapping
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from .stable import normalize_zip
+from .tables import LANDSCAPE_MM, PORTRAIT_MM, header_grid
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 INK = RGBColor(0x1D, 0x27, 0x33)
-NUMERIC_COLUMNS = {4, 5, 6, 7, 8}  # of the main table: right-aligned
+MUTED = RGBColor(0x5B, 0x67, 0x75)
+MARK = RGBColor(0xA1, 0x1D, 0x1D)
+SIDE_MARGIN_MM = 20
+# A cell's left and right margin: 1 mm (tables.PADDING_MM counts both, and the rules).
+CELL_MARGIN_TWIPS = 57
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
 def _fonts(style_or_run, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -41,12 +51,18 @@ def _fonts(style_or_run, east_asia: str, latin: str = LATIN_FONT) -> None:
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _setup(document) -> None:
+def _page(section, *, landscape: bool) -> None:
+    """Make a section A4, portrait or landscape, with the report's margins."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.left_margin = section.right_margin = Mm(SIDE_MARGIN_MM)
+    section.top_margin, section.bottom_margin = (Mm(20), Mm(18)) if landscape else (Mm(25), Mm(22))
+    section.header_distance = section.footer_distance = Mm(10)
+
+
+def _setup(document, doc: Mapping) -> None:
     section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(25)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(22)
+    _page(section, landscape=False)
     styles = document.styles
     normal = styles["Normal"]
     _fonts(normal, BODY_FONT)
@@ -68,16 +84,28 @@ def _setup(document) -> None:
         border = ppr.find(qn("w:pBdr"))
         if border is not None:
             ppr.remove(border)
+    _running_header(section, doc)
     _page_number_footer(section)
 
 
-def _page_number_footer(section) -> None:
-    """Put '— PAGE —' in the footer as a real field, so Word numbers the pages as they are edited."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("— ")
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
+def _running_header(section, doc: Mapping) -> None:
+    """Put the report's title on the left and its marks (演示数据) on the right of every page's header."""
+    paragraph = section.header.paragraphs[0]
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(PORTRAIT_MM), WD_TAB_ALIGNMENT.RIGHT)
+    title = paragraph.add_run(doc["running_title"])
+    title.font.size = Pt(8)
+    title.font.color.rgb = MUTED
+    if doc["marks"]:
+        paragraph.add_run("\t")
+        mark = paragraph.add_run("　".join(doc["marks"]))
+        mark.bold = True
+        mark.font.size = Pt(10)
+        mark.font.color.rgb = MARK
+
+
+def _field(run, instruction: str) -> None:
+    """Append a field (PAGE, NUMPAGES) to a run, with '1' shown until the reader's software updates it."""
+    for kind, text in (("begin", None), (None, f" {instruction} "), ("separate", None), (None, None), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -91,17 +119,27 @@ def _page_number_footer(section) -> None:
             placeholder = OxmlElement("w:t")
             placeholder.text = "1"
             run._r.append(placeholder)
+
+
+def _page_number_footer(section) -> None:
+    """Put '— PAGE —' in the footer as a real field, so the reader's software numbers the pages as they are edited."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ")
+    _field(paragraph.add_run(), "PAGE")
     paragraph.add_run(" —")
 
 
-def _repeat_header(row) -> None:
+def _row_flags(row, *, header: bool) -> None:
+    """Keep a row on one page; repeat it on every page when it is a header row."""
     trpr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    trpr.append(flag)
     no_split = OxmlElement("w:cantSplit")
     no_split.set(qn("w:val"), "true")
     trpr.append(no_split)
+    if header:
+        flag = OxmlElement("w:tblHeader")
+        flag.set(qn("w:val"), "true")
+        trpr.append(flag)
 
 
 def _shade(cell, fill: str) -> None:
@@ -113,51 +151,174 @@ def _shade(cell, fill: str) -> None:
     tcpr.append(shading)
 
 
-def _table(document, header: list[str], rows: list[list[Mapping]], *, size: float = 9, numeric=(), widths=None):
-    table = document.add_table(rows=1, cols=len(header))
+def _no_wrap(cell) -> None:
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+# The order the schema gives a table's properties: Word refuses a file whose elements are out of it.
+TBLPR_ORDER = [
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+]  # fmt: skip
+
+
+def _set_table_property(tblpr, element) -> None:
+    """Put a table property in its place among the others (replacing one of the same name)."""
+    name = element.tag.split("}")[1]
+    old = tblpr.find(qn(f"w:{name}"))
+    if old is not None:
+        tblpr.remove(old)
+    rank = TBLPR_ORDER.index(name)
+    for child in tblpr:
+        if TBLPR_ORDER.index(child.tag.split("}")[1]) > rank:
+            child.addprevious(element)
+            return
+    tblpr.append(element)
+
+
+def _fixed_widths(table, widths_mm: list[float]) -> None:
+    """Fix the table's layout to the given column widths: the table, its grid and every cell say the same."""
+    tblpr = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(sum(int(Mm(w).twips) for w in widths_mm)))
+    width.set(qn("w:type"), "dxa")
+    _set_table_property(tblpr, width)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    _set_table_property(tblpr, layout)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    _set_table_property(tblpr, margins)
+    for grid_col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        grid_col.set(qn("w:w"), str(int(Mm(w).twips)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(w)
+
+
+def _write_cell(cell, text: str, *, size: float, align: str, bold: bool = False, note: str = "") -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = ALIGN[align]
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.1
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.bold = bold
+    if bold:
+        _fonts(run, HEADING_FONT, "Arial")
+    if note:
+        mark = paragraph.add_run(note)
+        mark.font.size = Pt(size)
+        mark.font.superscript = True
+
+
+def _table(document, t: Mapping) -> None:
+    """Write one table of indicators.reports.tables: merged header cells, fixed widths, footnotes in a last row."""
+    n, size = len(t["columns"]), t["font"]
+    head_rows, foot = len(t["header"]), 1 if t["footnotes"] else 0
+    table = document.add_table(rows=head_rows + len(t["rows"]) + foot, cols=n)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    head = table.rows[0]
-    _repeat_header(head)
-    for i, text in enumerate(header):
-        cell = head.cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = Pt(size)
-        _fonts(run, HEADING_FONT, "Arial")
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _shade(cell, "E8EDF3")
-    for row in rows:
-        cells = table.add_row().cells
-        for i, value in enumerate(row):
-            paragraph = cells[i].paragraphs[0]
-            run = paragraph.add_run(value["text"])
-            run.font.size = Pt(size)
-            if i in numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if widths:
-        for row in table.rows:
-            for i, width in enumerate(widths):
-                row.cells[i].width = Cm(width)
-    return table
+    _fixed_widths(table, [c["width"] for c in t["columns"]])
+    for i, j, h in header_grid(t["header"]):
+        merged = table.cell(i, j).merge(table.cell(i + h["rowspan"] - 1, j + h["colspan"] - 1))
+        _write_cell(merged, h["text"], size=size, align="center", bold=True)
+        _shade(merged, "E8EDF3")
+    for i in range(head_rows):
+        _row_flags(table.rows[i], header=True)
+    for i, row in enumerate(t["rows"], start=head_rows):
+        table_row = table.rows[i]
+        _row_flags(table_row, header=False)
+        for cell, c, col in zip(table_row.cells, row, t["columns"], strict=True):
+            _write_cell(cell, c["text"], size=size, align=col["align"], note=c.get("note", ""))
+            if col["nowrap"]:
+                _no_wrap(cell)
+    if foot:
+        last = table.rows[-1]
+        _row_flags(last, header=False)
+        merged = last.cells[0].merge(last.cells[-1])
+        for k, note in enumerate(t["footnotes"]):
+            paragraph = merged.paragraphs[0] if k == 0 else merged.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(note)
+            run.font.size = Pt(max(size - 1, 7))
+
+
+def _landscape_table(document, t: Mapping) -> None:
+    """Write a wide table in a landscape section of its own, then go back to portrait pages."""
+    _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+    if t.get("heading"):
+        document.add_heading(t["heading"], level=t.get("heading_level", 1))
+    title = document.add_paragraph(t["title"])
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.runs[0].bold = True
+    _table(document, t)
+    _page(document.add_section(WD_SECTION.NEW_PAGE), landscape=False)
 
 
 def write_docx(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetime, author: str) -> bytes:
     """Write the document model of indicators.reports.content as .docx bytes, stable for the same input."""
     document = Document()
-    _setup(document)
+    _setup(document, doc)
     _cover(document, doc)
-    _summary(document, doc)
-    _main_table(document, doc)
-    _indicator_sections(document, doc, images)
-    _parcels(document, doc)
-    _quality_and_changes(document, doc)
-    _appendix(document, doc)
+    for block in doc["blocks"]:
+        _block(document, block, doc, images)
     _properties(document.core_properties, doc, created=created, author=author)
     out = io.BytesIO()
     document.save(out)
     return normalize_zip(out.getvalue(), created)
+
+
+def _block(document, block: Mapping, doc: Mapping, images: Mapping[str, bytes]) -> None:
+    kind = block["kind"]
+    if kind == "heading":
+        document.add_heading(block["text"], level=block["level"])
+    elif kind == "paragraph":
+        paragraph = document.add_paragraph(block["text"])
+        if block["style"] == "note":
+            paragraph.runs[0].font.size = Pt(9)
+            paragraph.runs[0].font.color.rgb = MUTED
+    elif kind == "office":
+        _office(document, block, doc)
+    elif kind == "bullets":
+        for item in block["items"]:
+            document.add_paragraph(item, style="List Bullet")
+    elif kind == "figure" and block["key"] in images:
+        document.add_picture(io.BytesIO(images[block["key"]]), width=Mm(PORTRAIT_MM))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif kind == "table":
+        if block["landscape"] and sum(c["width"] for c in block["columns"]) <= LANDSCAPE_MM + 0.5:
+            _landscape_table(document, block)
+        else:
+            if block.get("heading"):
+                document.add_heading(block["heading"], level=block.get("heading_level", 1))
+            _table(document, block)
+
+
+def _office(document, block: Mapping, doc: Mapping) -> None:
+    """Write what the office wrote: the label in bold, the text with its line breaks, who and when in grey."""
+    paragraph = document.add_paragraph()
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for attr, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "6"), ("w:color", "14589E")):
+        left.set(qn(attr), value)
+    borders.append(left)
+    ppr.append(borders)
+    paragraph.add_run(_label(doc, block["label"])).bold = True
+    for k, line in enumerate(block["text"].splitlines()):
+        run = paragraph.add_run()
+        if k:
+            run.add_break()
+        run.add_text(line)
+    if block["meta"]:
+        meta = paragraph.add_run(" " + block["meta"])
+        meta.font.size = Pt(8.5)
+        meta.font.color.rgb = MUTED
 
 
 def _label(doc: Mapping, label: str) -> str:
@@ -165,7 +326,7 @@ def _label(doc: Mapping, label: str) -> str:
 
 
 def _cover(document, doc: Mapping) -> None:
-    """Write the cover: the title and subtitle halfway down, the report's facts beneath, then a page break."""
+    """Write the cover: the title and subtitle halfway down, the marks, the report's facts, then a page break."""
     for _ in range(5):
         document.add_paragraph()
     title = document.add_paragraph(doc["title"], style="Title")
@@ -173,7 +334,14 @@ def _cover(document, doc: Mapping) -> None:
     subtitle = document.add_paragraph(doc["subtitle"])
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.runs[0].font.size = Pt(14)
-    for _ in range(4):
+    if doc["marks"]:
+        stamp = document.add_paragraph()
+        stamp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = stamp.add_run("　".join(doc["marks"]))
+        run.bold = True
+        run.font.size = Pt(16)
+        run.font.color.rgb = MARK
+    for _ in range(3):
         document.add_paragraph()
     for label, value in doc["cover"]:
         line = document.add_paragraph()
@@ -181,81 +349,6 @@ def _cover(document, doc: Mapping) -> None:
         line.add_run(_label(doc, label)).bold = True
         line.add_run(value)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
-def _summary(document, doc: Mapping) -> None:
-    document.add_heading(doc["headings"]["summary"], level=1)
-    for text in doc["summary"]:
-        document.add_paragraph(text)
-
-
-def _main_table(document, doc: Mapping) -> None:
-    h = doc["headings"]
-    document.add_heading(h["main_table"], level=1)
-    main = doc["main_table"]
-    _table(
-        document,
-        main["header"],
-        main["rows"],
-        size=8.5,
-        numeric=NUMERIC_COLUMNS,
-        widths=[0.9, 4.2, 1.3, 1.2, 1.5, 2.0, 1.5, 1.5, 1.4, 1.5],
-    )
-    document.add_paragraph(h["main_note"]).runs[0].font.size = Pt(9)
-
-
-def _picture(document, images: Mapping[str, bytes], key: str) -> None:
-    """Put a chart centred at the text's width, if it was rendered."""
-    if key in images:
-        document.add_picture(io.BytesIO(images[key]), width=Cm(15.5))
-        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _indicator_sections(document, doc: Mapping, images: Mapping[str, bytes]) -> None:
-    """Write one section per indicator: trend chart, sentences, parcels' chart and table, the office's comment."""
-    h = doc["headings"]
-    document.add_heading(h["indicators"], level=1)
-    for section in doc["sections"]:
-        document.add_heading(section["heading"], level=2)
-        _picture(document, images, f"{section['code']}-trend")
-        for text in section["sentences"]:
-            document.add_paragraph(text)
-        document.add_heading(h["parcel_contrib"], level=3)
-        _picture(document, images, f"{section['code']}-parcels")
-        _table(document, section["contrib"]["header"], section["contrib"]["rows"], size=8.5, numeric={1, 2, 3, 4, 6})
-        if section["comment"]:
-            document.add_heading(h["comment"], level=3)
-            for line in section["comment"].splitlines():
-                document.add_paragraph(line)
-
-
-def _parcels(document, doc: Mapping) -> None:
-    h = doc["headings"]
-    document.add_heading(h["parcels"], level=1)
-    parcels = doc["parcels_table"]
-    _table(document, parcels["header"], parcels["rows"], size=7.5, numeric=set(range(1, len(parcels["header"]))))
-    document.add_paragraph(h["confidential"]).runs[0].font.size = Pt(9)
-
-
-def _quality_and_changes(document, doc: Mapping) -> None:
-    h = doc["headings"]
-    document.add_heading(h["quality"], level=1)
-    for text in doc["quality"]:
-        document.add_paragraph(text, style="List Bullet")
-    if doc["changes"]:
-        document.add_heading(h["changes"], level=1)
-        for text in doc["changes"]:
-            document.add_paragraph(text, style="List Bullet")
-
-
-def _appendix(document, doc: Mapping) -> None:
-    document.add_heading(doc["headings"]["appendix"], level=1)
-    for entry in doc["appendix"]:
-        document.add_heading(entry["heading"], level=2)
-        for label, value in entry["items"]:
-            paragraph = document.add_paragraph()
-            paragraph.add_run(_label(doc, label)).bold = True
-            paragraph.add_run(value)
 
 
 def _properties(props, doc: Mapping, *, created: dt.datetime, author: str) -> None:

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 from .. import charts, compute
 from . import sentences as say
-from .content import confidential, excel_format
+from .content import confidential
+from .tables import excel_format
 
 WIDTH, HEIGHT = 860, 380
 FONT = "Noto Sans CJK SC, Noto Sans CJK, WenQuanYi Micro Hei, sans-serif"
@@ -64,7 +65,8 @@ def trend_rows(indicator: Mapping, snapshot: Mapping) -> list[dict]:
     actuals.update({y: r["value"] for y, r in park.items()})
     inputs = indicator.get("inputs") or {}
     projection = None
-    if current.get("projected_2025") is not None and inputs.get("projection_slope") is not None:
+    measured = year >= plan["end_year"]  # the target year is measured, not projected
+    if not measured and current.get("projected_2025") is not None and inputs.get("projection_slope") is not None:
         projection = (inputs["projection_slope"], current["projected_2025"])
     return charts.trend_rows(
         years=list(range(plan["base_year"], plan["end_year"] + 1)),
@@ -148,43 +150,35 @@ def indicator_figures(snapshot: Mapping, language: str = "zh") -> dict[str, dict
 
 
 def chart_tables(snapshot: Mapping, language: str = "zh") -> list[dict]:
-    """Return the data behind every figure, as tables for the spreadsheet.
+    """Return the data behind every trend figure, as tables for the spreadsheet, without all-empty columns.
 
     Out: [{"name": sheet name, "title": str, "header": [str], "rows": [[number or str or None]],
-    "formats": [Excel number format or None per column]}].
+    "formats": [Excel number format or None per column]}]. The parcels' figures are
+    the document's parcel tables (indicators.reports.content.parcel_table).
     """
-    lang = _lang(language)
-    zh = lang == "zh"
+    zh = _lang(language) == "zh"
+    header = (
+        ["年份", "实际值", "预期进度值", "目标/基准值", "基准年份", "趋势推算"]
+        if zh
+        else ["Year", "Actual", "Expected", "Target/benchmark", "Benchmark year", "Projection"]
+    )
     out = []
     for indicator in snapshot["indicators"]:
-        d = indicator["decimals"]
-        fmt = excel_format(d)
-        name = indicator["name_en"] if not zh else indicator["name_zh"]
-        rows = trend_rows(indicator, snapshot)
+        fmt = excel_format(0 if indicator["code"] in COUNTS else indicator["decimals"])
+        rows = [
+            [r["year"], r["actual"], r["expected"], r["target"], r["benchmark_year"], r["projected"]]
+            for r in trend_rows(indicator, snapshot)
+        ]
+        formats = ["0", fmt, fmt, fmt, "0", fmt]
+        keep = [j for j in range(len(header)) if j == 0 or any(row[j] is not None for row in rows)]
+        name = indicator["name_zh"] if zh else indicator["name_en"]
         out.append(
             {
                 "name": f"{indicator['code']}-{'趋势' if zh else 'trend'}",
                 "title": f"{indicator['code']} {name}",
-                "header": ["年份", "实际值", "预期进度值", "目标/基准值", "基准年份", "趋势推算"]
-                if zh
-                else ["Year", "Actual", "Expected", "Target/benchmark", "Benchmark year", "Projection"],
-                "rows": [
-                    [r["year"], r["actual"], r["expected"], r["target"], r["benchmark_year"], r["projected"]]
-                    for r in rows
-                ],
-                "formats": ["0", fmt, fmt, fmt, "0", fmt],
-            }
-        )
-        prow, share = parcel_rows(indicator, snapshot, language)
-        out.append(
-            {
-                "name": f"{indicator['code']}-{'地块' if zh else 'parcels'}",
-                "title": f"{indicator['code']} {name}",
-                "header": ["地块", "占园区变化比重" if share else "当年实际", "评价"]
-                if zh
-                else ["Parcel", "Share of the park's change" if share else "Actual", "Status"],
-                "rows": [[r["name"], r["value"], say.status_word(r["status"], language)] for r in prow],
-                "formats": [None, "0.0%" if share else fmt, None],
+                "header": [header[j] for j in keep],
+                "rows": [[row[j] for j in keep] for row in rows],
+                "formats": [formats[j] for j in keep],
             }
         )
     return out

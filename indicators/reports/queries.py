@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from parcels.models import Parcel
+from parcels.models import Parcel, Statistic
 
-from ..models import Indicator, IndicatorValue, Plan, Progress, Report, ReportFile
+from ..models import Indicator, IndicatorValue, Narrative, Plan, Progress, Report, ReportFile
+from ..narratives import queries as narrative_queries
 
 # The report list shows the latest reports only.
 LIST_LIMIT = 50
@@ -23,6 +24,7 @@ class StoredResults:
     progress: dict[tuple[int, int | None, int], Progress]  # (indicator id, parcel id or None, year) → row
     enterprises: dict[tuple[int, int | None], int]  # (indicator id, parcel id) → enterprises in the year's value
     base_actual: dict[int, float]  # indicator id → the park's computed value of the base year
+    narratives: dict[int, Narrative]  # indicator id → the latest narrative of the year
 
 
 def stored_results(plan: Plan, year: int) -> StoredResults:
@@ -40,7 +42,13 @@ def stored_results(plan: Plan, year: int) -> StoredResults:
         progress={(p.indicator_id, p.parcel_id, p.year): p for p in progress},
         enterprises={(indicator, parcel): n for indicator, parcel, n in enterprises},
         base_actual=dict(base_actual),
+        narratives=narrative_queries.current_for_plan(plan, year),
     )
+
+
+def has_demo_records(year: int) -> bool:
+    """Tell whether any demonstration statistic of the plan's years up to `year` stands behind the results."""
+    return Statistic.objects.filter(source=Statistic.Source.DEMO, year__lte=year).exists()
 
 
 def indicator_codes(plan: Plan) -> set[str]:

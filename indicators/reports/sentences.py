@@ -1,8 +1,13 @@
-"""Turn the numbers of the assessment into Chinese (or English) sentences.
+"""Turn the numbers of the assessment into Chinese (or English) sentences that state facts.
 
 Pure: no Django. The report's language is chosen when the report is made and
 frozen with it, so the wording lives here, in code, beside the numbers it
 reads, rather than in a catalogue that may change after the report is made.
+
+Every sentence is built from the same figures the report's tables print, and
+formats them the same way, so no sentence can say what a table does not:
+status words are the table's words, numbers the table's numbers, and the
+target year is measured, never projected (docs/method.md §3, §5).
 """
 
 from __future__ import annotations
@@ -34,8 +39,15 @@ STATUS_WORDS = {
     "insufficient_data": ("数据不足", "insufficient data"),
     "": ("—", "—"),
 }
-# Statuses that hold the plan back: these indicators are named in the summary.
+# Statuses that hold the plan back: section 四 (problems) takes these indicators.
 LAGGING = ("behind", "not_achieved")
+# Statuses of indicators going well: section 三 (achievements) takes these.
+GOOD = ("achieved_early", "ahead", "on_track", "achieved")
+# How many parcels a sentence names before it counts them instead.
+NAMED_AT_MOST = 3
+# The lowest (or largest) few a sentence names, unless a tie makes it more.
+PICKED = 2
+CN_NUMBERS = "一二三四五六七八九十"
 
 
 def _en(language: str) -> bool:
@@ -65,6 +77,23 @@ def years_span(first: int, last: int, language: str = "zh") -> str:
     return f"{first}年" if first == last else f"{first}—{last}年"
 
 
+def ordinal(n: int, language: str = "zh") -> str:
+    """Return the numbering of a sub-heading: '（一）' … '（十）' in Chinese, '1.' in English."""
+    if _en(language):
+        return f"{n}. "
+    return f"（{CN_NUMBERS[n - 1]}）" if 1 <= n <= len(CN_NUMBERS) else f"（{n}）"
+
+
+def joined(names: Sequence[str], language: str = "zh") -> str:
+    """Join names: 'A、B和C' / 'A, B and C'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    if _en(language):
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return "、".join(names[:-1]) + "和" + names[-1]
+
+
 @dataclass(frozen=True)
 class Measure:
     """One indicator of one scope in one year, as the sentences need it."""
@@ -91,6 +120,9 @@ def _amount(value: float, m: Measure, language: str) -> str:
     if m.is_count:
         text = fmt_number(math.ceil(value - 1e-9), 0)
         return f"{text} {m.unit}" if _en(language) else f"{text}{m.unit}"
+    if value > 0 and number(value, m.decimals) == number(0.0, m.decimals):
+        # Too small to print: say so rather than 'needs 0.00 more'.
+        return ("less than " if _en(language) else "不足") + _amount(10.0**-m.decimals, m, language)
     if m.unit == "%":
         return (
             f"{number(value, m.decimals)} percentage points"
@@ -100,12 +132,14 @@ def _amount(value: float, m: Measure, language: str) -> str:
     return f"{number(value, m.decimals)} {m.unit}" if _en(language) else f"{number(value, m.decimals)}{m.unit}"
 
 
+def value_text(value: float | None, *, unit: str, decimals: int, language: str = "zh") -> str:
+    """Say a value with its unit: '730家', '41.00%', '107.40 patents per 10,000 employees'."""
+    sep = "" if unit == "%" or not _en(language) else " "
+    return f"{number(value, decimals)}{sep}{unit}"
+
+
 def _value(value: float | None, m: Measure, language: str) -> str:
-    if m.is_count:
-        text = number(value, 0)
-        return f"{text} {m.unit}" if _en(language) else f"{text}{m.unit}"
-    sep = "" if m.unit == "%" or not _en(language) else " "
-    return f"{number(value, m.decimals)}{sep}{m.unit}"
+    return value_text(value, unit=m.unit, decimals=0 if m.is_count else m.decimals, language=language)
 
 
 def indicator_sentence(m: Measure, language: str = "zh") -> str:
@@ -207,6 +241,204 @@ def _status_phrase(m: Measure, language: str) -> str:
     return table.get(m.status, "no status" if _en(language) else "暂无评价")
 
 
+def projection_sentence(
+    m: Measure, *, projected: float | None, projected_gap: float | None, base_year: int, language: str = "zh"
+) -> str:
+    """Say where the trend since the base year leads in the target year; empty in the target year itself.
+
+    The target year is measured, not projected: its report states the value
+    and the status, never an estimate of the same year.
+    """
+    if projected is None or m.year >= m.target_year or m.value is None:
+        return ""
+    en = _en(language)
+    value = _value(projected, m, language)
+    ty = m.target_year
+    if en:
+        reach = (
+            ""
+            if projected_gap is None
+            else ("; the target would be met" if projected_gap <= 0 else "; short of the target")
+        )
+        return f"On the trend since {base_year}, the value in {ty} would be about {value}{reach}."
+    reach = "" if projected_gap is None else ("，可达到目标" if projected_gap <= 0 else "，低于目标")
+    return f"按{base_year}年以来的趋势推算，{ty}年预计约为{value}{reach}。"
+
+
+# --- the parcels ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParcelFact:
+    """One disclosed parcel of an indicator in the assessed year, as its table row prints it."""
+
+    name: str
+    value: float | None
+    change: float | None  # value − the parcel's own base-year value
+    completion: float | None = None
+    status: str = ""
+    share: float | None = None  # share of the park's change since the base year
+
+
+def _named_or_counted(names: Sequence[str], language: str) -> str:
+    """Name up to NAMED_AT_MOST parcels; say how many beyond that."""
+    if len(names) <= NAMED_AT_MOST:
+        return joined(names, language)
+    return f"{len(names)} parcels" if _en(language) else f"{len(names)}个地块"
+
+
+def _lowest(facts: Sequence[ParcelFact], key, shown) -> list[ParcelFact]:
+    """Return the PICKED facts with the smallest key, with every fact tied (as shown) with the last one picked."""
+    ordered = sorted(facts, key=key)
+    if len(ordered) <= PICKED:
+        return ordered
+    cut = shown(ordered[PICKED - 1])
+    return ordered[:PICKED] + [f for f in ordered[PICKED:] if shown(f) == cut]
+
+
+def judged_parcels_sentence(
+    facts: Sequence[ParcelFact], *, split: bool, base_year: int, hidden: int = 0, language: str = "zh"
+) -> str:
+    """Say how the parcels judged stand: how many in each status, and the lowest completions among those behind.
+
+    Ratio indicators judge each parcel against the park's target from its own
+    base-year value; count indicators only where the target was split among
+    the parcels (`split`).
+    """
+    en = _en(language)
+    statuses = [f.status for f in facts if f.status]
+    if not statuses:
+        return _hidden_note(hidden, language).strip()
+    basis = _basis(split=split, base_year=base_year, language=language)
+    if set(statuses) == {"benchmark_missing"}:
+        text = "No parcel is judged either: the benchmark is missing." if en else "各地块同样因对标基准缺失未作评价。"
+        return text + _hidden_note(hidden, language)
+    counts = [(s, statuses.count(s)) for s in STATUS_ORDER if s in statuses]
+    if en:
+        listed = ", ".join(f"{status_word(s, language)} {n}" for s, n in counts)
+        text = f"By parcel ({basis}): {listed}."
+    else:
+        listed = "、".join(f"{status_word(s)}{n}个" for s, n in counts)
+        text = f"分地块看（{basis}），{listed}。"
+    return text + _lowest_parcels(facts, language) + _hidden_note(hidden, language)
+
+
+def _basis(*, split: bool, base_year: int, language: str) -> str:
+    if _en(language):
+        if split:
+            return "against the targets split among the parcels"
+        return f"each against the park's target from its own {base_year} value"
+    if split:
+        return "按分解到各地块的目标评价"
+    return f"各地块以自身{base_year}年数值为基期、对照园区目标评价"
+
+
+def _lowest_parcels(facts: Sequence[ParcelFact], language: str) -> str:
+    """Name the parcels behind (or not achieved) with the lowest completion; ties named completely or counted."""
+    lagging = [f for f in facts if f.status in LAGGING and f.completion is not None]
+    if not lagging:
+        return ""
+    picked = _lowest(lagging, key=lambda f: f.completion, shown=lambda f: percent(f.completion))
+    en = _en(language)
+    if len(picked) > NAMED_AT_MOST + 1:
+        low = percent(picked[0].completion)
+        if en:
+            return f" The lowest completion, {low}, is shared by {len(picked)} parcels."
+        return f"完成目标比例最低的{len(picked)}个地块同为{low}。"
+    items = [f"{f.name} ({percent(f.completion)})" if en else f"{f.name}（{percent(f.completion)}）" for f in picked]
+    word = status_word(picked[0].status, language) if len({f.status for f in picked}) == 1 else ""
+    if en:
+        among = f" among those {word}" if word else ""
+        return f" Lowest completion{among}: {joined(items, language)}."
+    among = f"{word}的地块中" if word else ""
+    return f"{among}完成目标比例最低的是{joined(items, language)}。"
+
+
+def _hidden_note(hidden: int, language: str) -> str:
+    if not hidden:
+        return ""
+    if _en(language):
+        return f" {hidden} more parcel(s) with fewer than three enterprises are not disclosed."
+    return f"另有{hidden}个地块企业数少于3家，数值不予披露。"
+
+
+def unsplit_parcels_sentence(
+    facts: Sequence[ParcelFact], *, unit: str, base_year: int, hidden: int = 0, language: str = "zh"
+) -> str:
+    """Say how the parcels moved for a count whose target was never split among them: no judgement, shares only.
+
+    The parcels' increases are described by their shares of the park's change
+    since the base year; parcels that did not change are named (or counted),
+    never picked; decreases are named with their amounts.
+    """
+    en = _en(language)
+    lead = (
+        "The target is not split among the parcels, so no parcel is judged."
+        if en
+        else "园区目标未分解到地块，不评价各地块进度。"
+    )
+    known = [f for f in facts if f.change is not None]
+    parts = [
+        _largest_shares(known, base_year, language),
+        _unchanged(known, base_year, language),
+        _decreases(known, unit, base_year, language),
+    ]
+    body = ("; " if en else "；").join(p for p in parts if p)
+    if body:
+        body = (" " + body[0].upper() + body[1:] + ".") if en else body + "。"
+    return lead + body + _hidden_note(hidden, language)
+
+
+def _largest_shares(facts: Sequence[ParcelFact], base_year: int, language: str) -> str:
+    growing = [f for f in facts if f.change and f.change > 0 and f.share is not None and f.share > 0]
+    if not growing:
+        return ""
+    picked = _lowest(growing, key=lambda f: -f.share, shown=lambda f: percent(f.share))
+    en = _en(language)
+    if len(picked) > NAMED_AT_MOST + 1:
+        top = percent(picked[0].share)
+        if en:
+            return f"the largest share of the increase since {base_year}, {top}, is shared by {len(picked)} parcels"
+        return f"{base_year}年以来园区增量中占比最高的{len(picked)}个地块同为{top}"
+    items = [f"{f.name} ({percent(f.share)})" if en else f"{f.name}（{percent(f.share)}）" for f in picked]
+    if en:
+        return f"the largest shares of the park's change since {base_year}: {joined(items, language)}"
+    return f"{base_year}年以来园区增量中占比最高的是{joined(items, language)}"
+
+
+def _unchanged(facts: Sequence[ParcelFact], base_year: int, language: str) -> str:
+    same = [f.name for f in facts if f.change == 0]
+    if not same:
+        return ""
+    if _en(language):
+        verb = "is" if len(same) == 1 else "are"
+        return f"{_named_or_counted(same, language)} {verb} unchanged since {base_year}"
+    if len(same) > NAMED_AT_MOST:
+        return f"{len(same)}个地块与{base_year}年持平"
+    return f"{joined(same, language)}与{base_year}年持平"
+
+
+def _decreases(facts: Sequence[ParcelFact], unit: str, base_year: int, language: str) -> str:
+    down = sorted((f for f in facts if f.change is not None and f.change < 0), key=lambda f: f.change or 0)
+    if not down:
+        return ""
+    en = _en(language)
+    if len(down) > NAMED_AT_MOST:
+        return f"{len(down)} parcels fell since {base_year}" if en else f"{len(down)}个地块较{base_year}年减少"
+    items = [
+        f"{f.name} (down {number(-(f.change or 0), 0)} {unit})"
+        if en
+        else f"{f.name}减少{number(-(f.change or 0), 0)}{unit}"
+        for f in down
+    ]
+    if en:
+        return f"{joined(items, language)} since {base_year}"
+    return f"较{base_year}年，{joined(items, language)}"
+
+
+# --- the summary ------------------------------------------------------------------------
+
+
 def summary_sentence(counts: Mapping[str, int], total: int, language: str = "zh") -> str:
     """Say how many indicators are in each status: '8项指标中：已实现2项、未实现5项、基准缺失1项。'"""
     present = [(s, counts[s]) for s in STATUS_ORDER if counts.get(s)]
@@ -217,81 +449,53 @@ def summary_sentence(counts: Mapping[str, int], total: int, language: str = "zh"
     return f"{total}项指标中：{body}。"
 
 
-def lagging_sentence(names: Sequence[str], *, final: bool, language: str = "zh") -> str:
-    """Name the indicators behind schedule (or not achieved in the target year); empty when none."""
-    if not names:
-        if _en(language):
-            return "No indicator is behind schedule." if not final else "Every judged indicator has been achieved."
-        return "无进度滞后的指标。" if not final else "已评价的指标均已实现。"
-    if _en(language):
-        lead = "Not achieved" if final else "Behind schedule"
-        return f"{lead}: {'; '.join(names)}."
-    lead = "未实现的指标" if final else "进度滞后的指标"
-    return f"{lead}：{'、'.join(names)}。"
-
-
-@dataclass(frozen=True)
-class Drag:
-    """A parcel holding an indicator back: by its completion, or by its change since the base year."""
-
-    parcel: str
-    completion: float | None = None
-    change: float | None = None
-
-
-def holding_back_sentence(
-    name: str, drags: Sequence[Drag], *, unit: str, base_year: int, decimals: int = 0, language: str = "zh"
-) -> str:
-    """Say which parcels hold an indicator back; empty when none is named."""
-    if not drags:
+def status_lists_sentence(names: Mapping[str, Sequence[str]], language: str = "zh") -> str:
+    """Name every indicator of each status, in the table's order: '已实现：A、B；未实现：C。'"""
+    present = [(s, names[s]) for s in STATUS_ORDER if names.get(s)]
+    if not present:
         return ""
-    en = _en(language)
-    items = []
-    for d in drags:
-        if d.completion is not None:
-            note = f"{percent(d.completion)} of the target" if en else f"完成目标的{percent(d.completion)}"
-        elif d.change is not None:
-            amount = number(abs(d.change), decimals)
-            unit_text = f" {unit}" if en else unit
-            if d.change < 0:
-                note = (
-                    f"down {amount}{unit_text} since {base_year}" if en else f"较{base_year}年减少{amount}{unit_text}"
-                )
-            elif d.change == 0:
-                note = f"unchanged since {base_year}" if en else f"与{base_year}年持平"
-            else:
-                note = (
-                    f"up only {amount}{unit_text} since {base_year}"
-                    if en
-                    else f"较{base_year}年仅增加{amount}{unit_text}"
-                )
-        else:
-            note = ""
-        items.append(f"{d.parcel} ({note})" if en else f"{d.parcel}（{note}）")
-    if en:
-        return f"{name}: held back mainly by {', '.join(items)}."
-    return f"{name}：主要受{'、'.join(items)}拖累。"
+    if _en(language):
+        return " ".join(f"{status_word(s, language).capitalize()}: {'; '.join(n)}." for s, n in present)
+    return "；".join(f"{status_word(s)}：{'、'.join(n)}" for s, n in present) + "。"
 
 
-def pick_drags(rows: Sequence[Mapping], *, limit: int = 2) -> list[Drag]:
-    """Pick the parcels that hold an indicator back most.
+def provisional_sentence(name: str, *, year: int, used: int, language: str = "zh") -> str:
+    """Say that a benchmark indicator was judged against an earlier year's benchmark value."""
+    if _en(language):
+        return (
+            f"{name}: the {year} benchmark value is not yet available; the assessment provisionally uses "
+            f"the {used} value and is itself provisional."
+        )
+    return f"{name}：{year}年对标基准值尚未录入，评价暂用{used}年基准值，结论为暂定。"
 
-    In: one mapping per parcel with name, completion (None without a status),
-    status and change (value − base value; None without both). Parcels judged
-    behind (or not achieved) come first, lowest completion first; without any
-    status (count indicators not split among parcels), the parcels whose
-    change since the base year is smallest, if it is below the average change.
-    """
-    judged = [r for r in rows if r.get("status") in LAGGING and r.get("completion") is not None]
-    if judged:
-        judged.sort(key=lambda r: (r["completion"], r["name"]))
-        return [Drag(r["name"], completion=r["completion"]) for r in judged[:limit]]
-    unjudged = [r for r in rows if not r.get("status") and r.get("change") is not None]
-    if not unjudged:
-        return []
-    mean = sum(r["change"] for r in unjudged) / len(unjudged)
-    below = sorted((r for r in unjudged if r["change"] < mean), key=lambda r: (r["change"], r["name"]))
-    return [Drag(r["name"], change=r["change"]) for r in below[:limit]]
+
+def benchmark_missing_sentence(name: str, language: str = "zh") -> str:
+    if _en(language):
+        return f"{name}: no benchmark value has been entered, so the indicator is not judged."
+    return f"{name}：尚未录入对标基准值，未作评价。"
+
+
+def demo_sentence(language: str = "zh") -> str:
+    if _en(language):
+        return (
+            "The enterprise statistics behind this report are demonstration data made by the system, not real figures."
+        )
+    return "本报告所用企业统计数据为系统生成的演示数据，不代表真实情况。"
+
+
+def lagging_intro(names: Sequence[str], *, final: bool, language: str = "zh") -> str:
+    """Open the recommendations: which indicators are behind (or not achieved); empty when none."""
+    if not names:
+        return ""
+    n = len(names)
+    if _en(language):
+        word = "were not achieved" if final else "are behind schedule"
+        return f"{n} indicator(s) {word}: {'; '.join(names)}."
+    word = "未实现" if final else "进度滞后"
+    return f"{word}的指标{n}项：{'、'.join(names)}。"
+
+
+# --- changes since the previous report --------------------------------------------------
 
 
 def change_sentences(changes: Mapping, language: str = "zh") -> list[str]:
@@ -304,8 +508,13 @@ def change_sentences(changes: Mapping, language: str = "zh") -> list[str]:
     out = [_version_sentence(changes, language)]
     out += [text for item in changes.get("indicators", []) if (text := _indicator_change(item, language))]
     out += [_benchmark_change(item, language) for item in changes.get("benchmarks", [])]
-    if len(out) == 1 and not changes.get("indicators") and not changes.get("benchmarks"):
-        out.append("No indicator value or status changed." if en else "各指标当年实际值和评价均无变化。")
+    out += [_narrative_change(item, language) for item in changes.get("narratives", [])]
+    if len(out) == 1:
+        out.append(
+            "No indicator value, status or narrative changed."
+            if en
+            else "各指标当年实际值、评价和原因分析、下一步措施均无变化。"
+        )
     return out
 
 
@@ -350,3 +559,15 @@ def _benchmark_change(item: Mapping, language: str) -> str:
     if _en(language):
         return f"Benchmark of {item['name']} for {item['year']}: {before} → {after}."
     return f"{item['name']}{item['year']}年对标基准值由{before}变为{after}。"
+
+
+def _narrative_change(item: Mapping, language: str) -> str:
+    """Say which parts of an indicator's narrative were written or revised, by whom and when."""
+    en = _en(language)
+    parts = [p for p in ("reasons", "measures") if p in item["parts"]]
+    words = {"reasons": ("原因分析", "the analysis of causes"), "measures": ("下一步措施", "the next steps")}
+    what = (" and " if en else "和").join(words[p][1 if en else 0] for p in parts)
+    by = item.get("by") or "—"
+    if en:
+        return f"{item['name']}: {what} revised (version {item['version']}, {by}, {item['at']})."
+    return f"{item['name']}：{what}已修改（第{item['version']}版，{by}，{item['at']}）。"

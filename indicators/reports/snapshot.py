@@ -4,21 +4,23 @@ A report is generated from its snapshot only, never from the live tables, so a
 report made today can be read (and re-downloaded) unchanged after the data
 have been revised.
 
-Contract (schema 1), every key a string, lists in a fixed order:
+Contract (schema 2), every key a string, lists in a fixed order:
 - plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer
 - year, data_version, data_as_of, computed_at (ISO 8601 in Asia/Shanghai, or None)
+- demo: whether any demonstration record stands behind the figures (every page then says 演示数据)
 - thresholds: {ahead, on_track} as stored with the results
 - parcels: [{code, name_zh, name_en, order}] by order
 - indicators: [{code, order, name_zh, name_en, unit, unit_en, decimals, attribute,
   target_kind, target_value, target_year, target_text_zh/en, benchmark_name_zh/en,
-  formula_zh/en, definition_zh/en, base_values: [{year, value, derived, source}],
+  formula_zh/en, definition_zh/en, responsible_unit, base_values: [{year, value, derived, source}],
   benchmarks: [{year, value, source}], base_actual (computed park value of the base year),
   park: [{year, value, target, expected, completion, pace, status, gap,
   needed_per_year, projected_2025, projected_gap_2025, benchmark_year,
   provisional, base_value}] from the plan's first year to `year`,
   inputs (the park's Progress.inputs for `year`),
   parcels: [{code, value, base_value, target, completion, status, gap,
-  share_of_change, enterprises}] for `year` (status empty where a parcel is not judged)}] by order
+  share_of_change, enterprises}] for `year` (status empty where a parcel is not judged),
+  narrative: None or {version, reasons, measures, written_by, written_at} (the year's latest version)}] by order
 - quality: {statistics_missing: [{parcel, quarter}], provisional: [{indicator, year, benchmark_year}],
   benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality)}
 """
@@ -42,7 +44,7 @@ from ..models import Indicator, Plan
 from . import queries
 from .queries import StoredResults
 
-SCHEMA = 1
+SCHEMA = 2
 # A park row of the snapshot holds the progress columns but the row's keys (indicator,
 # parcel, year: the row sits under its indicator with its year), the plan's base year,
 # the share of the park's change (a parcel's figure) and the inputs (frozen once, for `year`).
@@ -53,7 +55,7 @@ PARK_FIELDS = tuple(
 )
 PARCEL_FIELDS = ("value", "base_value", "target", "completion", "status", "gap", "share_of_change")
 PLAN_FIELDS = ("code", "name_zh", "name_en", "short_zh", "short_en", "start_year", "end_year", "base_year", "issuer")
-INDICATOR_FIELDS = Indicator.DESCRIBED_BY
+INDICATOR_FIELDS = (*Indicator.DESCRIBED_BY, "responsible_unit")
 
 
 def canonical_json(snapshot: dict) -> str:
@@ -101,6 +103,7 @@ def build_snapshot(*, year: int, plan=None) -> dict:
         "data_version": state.computed_version,
         "data_as_of": _when(state.data_as_of),
         "computed_at": _when(state.computed_at),
+        "demo": queries.has_demo_records(year),
         "thresholds": _plain(_thresholds(stored, year)),
         "parcels": [
             {"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "order": p.order} for p in stored.parcels
@@ -139,6 +142,21 @@ def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year:
         "park": _park_rows(indicator, stored, first=plan.start_year, last=year),
         "inputs": _plain(current.inputs) if current is not None else None,
         "parcels": _parcel_rows(indicator, stored, year=year),
+        "narrative": _narrative(stored.narratives.get(indicator.id)),
+    }
+
+
+def _narrative(narrative) -> dict | None:
+    """Freeze the year's latest narrative: its texts, version, who wrote it and when."""
+    if narrative is None:
+        return None
+    who = narrative.written_by
+    return {
+        "version": narrative.version,
+        "reasons": narrative.reasons,
+        "measures": narrative.measures,
+        "written_by": (who.get_full_name() or who.get_username()) if who else "",
+        "written_at": _when(narrative.written_at),
     }
 
 
@@ -193,17 +211,23 @@ def _returns_quality(year: int, parcels: list[Parcel]) -> dict | None:
 
     None when no return of the year was filed through the returns workflow
     (the data then came by import and the statistics check above is what
-    counts). Otherwise {"missing": [{parcel, quarter}], "unapproved": [{parcel, quarter, state}]}.
+    counts). Otherwise {"missing": [{parcel, quarter}], "unapproved": [{parcel, quarter, state}],
+    "imported": [{parcel, quarter}]}: a quarter with no return whose statistics the office imported
+    counts as approved (the returns pages say 已审核（导入）), never as missing.
     """
     returns = parcel_queries.return_states(year)
     if not returns:
         return None
-    missing, unapproved = [], []
+    present = parcel_queries.statistics_periods(year)
+    missing, unapproved, imported = [], [], []
     for p in parcels:
         for q in range(1, 5):
             state = returns.get((p.id, q))
-            if state is None:
+            if state is None and (p.id, q) in present:
+                # No return, but official statistics imported by the office: counts as approved.
+                imported.append({"parcel": p.code, "quarter": q})
+            elif state is None:
                 missing.append({"parcel": p.code, "quarter": q})
             elif state != "approved":
                 unapproved.append({"parcel": p.code, "quarter": q, "state": state})
-    return {"missing": missing, "unapproved": unapproved}
+    return {"missing": missing, "unapproved": unapproved, "imported": imported}

@@ -1,4 +1,4 @@
-"""In a real browser: the office starts a report, watches the progress bar finish and downloads the three files."""
+"""In a real browser: the office starts a report, watches it finish and downloads its files; writes a narrative."""
 
 import io
 import threading
@@ -12,7 +12,7 @@ from indicators import services as indicator_services
 from indicators.models import Report
 from indicators.reports import figures, queries, services
 from parcels import demo
-from parcels.access import OFFICE
+from parcels.access import OFFICE, OFFICIAL
 from tests.conftest import login
 from tests.factories import PASSWORD, make_user
 
@@ -92,3 +92,29 @@ def test_it_starts_a_report_shows_its_progress_and_downloads_all_three_files(pag
     page.goto(page.base_url + "/reports/")
     assert page.locator(f"tr[data-report='{report.id}']").count() == 1
     assert page.problems == []
+
+
+def test_the_office_writes_an_indicators_narrative_and_an_official_reads_it(page, plan, browser, live_server):
+    demo.seed_demo(enterprises=40, seed=5)
+    indicator_services.recompute(full=True)
+    make_user("office3", role=OFFICE, first_name="王办")
+    make_user("official3", role=OFFICIAL)
+
+    login(page, "office3", PASSWORD)
+    page.goto(page.base_url + "/indicators/I4/?year=2025")
+    page.fill("#narrative textarea[name=reasons]", "高企认定周期延长，部分企业延至次年。")
+    page.fill("#narrative textarea[name=measures]", "建立培育库，按季度跟踪。")
+    page.click("#narrative button.primary")
+    page.wait_for_url("**/indicators/I4/?year=2025#narrative")
+    assert "已保存为新版本。" in page.inner_text("#narrative")
+    assert "第1版 · 王办" in page.inner_text("#narrative .narrative-meta")
+    assert page.problems == []
+
+    reader = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
+    reader.base_url = live_server.url
+    login(reader, "official3", PASSWORD)
+    reader.goto(live_server.url + "/indicators/I4/?year=2025")
+    text = reader.inner_text("#narrative")
+    assert "高企认定周期延长" in text and "建立培育库" in text
+    assert reader.locator("#narrative form").count() == 0  # officials read, they do not write
+    reader.context.close()

@@ -7,7 +7,7 @@ import pytest
 
 from indicators.reports import changes, sentences
 from indicators.reports.content import default_kind
-from indicators.reports.sentences import Drag, Measure
+from indicators.reports.sentences import Measure, ParcelFact
 
 
 def measure(**fields) -> Measure:
@@ -118,45 +118,64 @@ def test_it_counts_the_indicators_in_each_status(counts, total, language, expect
     assert sentences.summary_sentence(counts, total, language) == expected
 
 
-@pytest.mark.parametrize(
-    ("rows", "expected"),
-    [
-        # Judged parcels: the lowest completion among those behind.
-        (
-            [
-                {"name": "甲", "completion": 0.9, "status": "behind", "change": 1},
-                {"name": "乙", "completion": 0.4, "status": "behind", "change": 1},
-                {"name": "丙", "completion": 1.2, "status": "achieved_early", "change": 1},
-                {"name": "丁", "completion": 0.6, "status": "behind", "change": 1},
-            ],
-            [Drag("乙", completion=0.4), Drag("丁", completion=0.6)],
-        ),
-        # Count indicators without a split target: the smallest change, below the average.
-        (
-            [
-                {"name": "甲", "completion": None, "status": "", "change": 10.0},
-                {"name": "乙", "completion": None, "status": "", "change": -3.0},
-                {"name": "丙", "completion": None, "status": "", "change": 0.0},
-            ],
-            [Drag("乙", change=-3.0), Drag("丙", change=0.0)],
-        ),
-        ([{"name": "甲", "completion": None, "status": "", "change": None}], []),
-        ([{"name": "甲", "completion": 1.1, "status": "ahead", "change": 2}], []),
-    ],
-)
-def test_it_picks_the_parcels_that_hold_an_indicator_back(rows, expected):
-    assert sentences.pick_drags(rows) == expected
+def fact(name, *, change=None, completion=None, status="", share=None, value=1.0) -> ParcelFact:
+    return ParcelFact(name=name, value=value, change=change, completion=completion, status=status, share=share)
 
 
-def test_it_names_the_parcels_holding_an_indicator_back():
-    drags = [Drag("南大地区", change=-3.0), Drag("机器人产业园", change=2.0)]
-    text = sentences.holding_back_sentence("经认定的高新技术企业", drags, unit="家", base_year=2020)
-    assert text == "经认定的高新技术企业：主要受南大地区（较2020年减少3家）、机器人产业园（较2020年仅增加2家）拖累。"
-    drags = [Drag("南大地区", completion=0.474)]
-    assert (
-        sentences.holding_back_sentence("硕士以上从业人员占比", drags, unit="%", base_year=2020)
-        == "硕士以上从业人员占比：主要受南大地区（完成目标的47.4%）拖累。"
+def test_it_counts_the_judged_parcels_and_names_the_lowest_among_those_behind():
+    facts = [
+        fact("甲", completion=0.9, status="behind"),
+        fact("乙", completion=0.4, status="behind"),
+        fact("丙", completion=1.2, status="achieved_early"),
+        fact("丁", completion=0.6, status="behind"),
+    ]
+    text = sentences.judged_parcels_sentence(facts, split=False, base_year=2020)
+    assert text == (
+        "分地块看（各地块以自身2020年数值为基期、对照园区目标评价），提前实现1个、滞后3个。"
+        "滞后的地块中完成目标比例最低的是乙（40.0%）和丁（60.0%）。"
     )
+
+
+def test_it_names_every_parcel_tied_with_the_last_one_named_never_picking_by_name():
+    facts = [
+        fact("丙", completion=0.5, status="not_achieved"),
+        fact("甲", completion=0.7, status="not_achieved"),
+        fact("乙", completion=0.7001, status="not_achieved"),  # prints as 70.0% too
+        fact("丁", completion=0.9, status="not_achieved"),
+    ]
+    text = sentences.judged_parcels_sentence(facts, split=False, base_year=2020)
+    assert text.endswith("未实现的地块中完成目标比例最低的是丙（50.0%）、甲（70.0%）和乙（70.0%）。")
+    many = [fact(n, completion=0.5, status="behind") for n in "甲乙丙丁戊"]
+    text = sentences.judged_parcels_sentence(many, split=False, base_year=2020)
+    assert text.endswith("完成目标比例最低的5个地块同为50.0%。")
+
+
+def test_it_describes_a_count_without_split_targets_by_shares_never_blaming_a_parcel():
+    facts = [
+        fact("甲", change=30, share=0.6),
+        fact("乙", change=20, share=0.4),
+        fact("丙", change=0, share=0.0),
+        fact("丁", change=0, share=0.0),
+        fact("戊", change=0, share=0.0),
+        fact("己", change=-2, share=-0.04),
+    ]
+    text = sentences.unsplit_parcels_sentence(facts, unit="家", base_year=2020)
+    assert text == (
+        "园区目标未分解到地块，不评价各地块进度。2020年以来园区增量中占比最高的是甲（60.0%）和乙（40.0%）；"
+        "丙、丁和戊与2020年持平；较2020年，己减少2家。"
+    )
+    assert "拖累" not in text
+    ties = [fact(n, change=0, share=0.0) for n in "甲乙丙丁"] + [fact("戊", change=5, share=1.0)]
+    text = sentences.unsplit_parcels_sentence(ties, unit="家", base_year=2020)
+    assert "4个地块与2020年持平" in text  # four ties are counted, none picked
+
+
+def test_it_never_projects_the_target_year():
+    final = measure(year=2025, value=730.0, completion=0.9125, status="not_achieved", gap=70.0)
+    assert sentences.projection_sentence(final, projected=738.2, projected_gap=61.8, base_year=2020) == ""
+    annual = measure()
+    text = sentences.projection_sentence(annual, projected=782.4, projected_gap=17.6, base_year=2020)
+    assert text == "按2020年以来的趋势推算，2025年预计约为782家，低于目标。"
 
 
 @pytest.mark.parametrize(("year", "kind"), [(2021, "annual"), (2022, "annual"), (2023, "mid-term"), (2025, "final")])
@@ -189,13 +208,16 @@ def test_it_says_what_changed_since_the_previous_report():
     assert "经认定的高新技术企业：当年实际由611变为650，评价由“基本符合预期”变为“快于预期”。" in text
     assert text[-1] == "经认定的高新技术企业2023年对标基准值由43.90变为44.10。"
     same = changes.compare(snapshot(17, 611.0, "on_track"), snapshot(17, 611.0, "on_track"))
-    assert sentences.change_sentences(same) == ["数据版本未变（17）。", "各指标当年实际值和评价均无变化。"]
+    assert sentences.change_sentences(same) == [
+        "数据版本未变（17）。",
+        "各指标当年实际值、评价和原因分析、下一步措施均无变化。",
+    ]
     assert sentences.change_sentences(changes.compare(None, snapshot(17, 611.0, "on_track")))[0].startswith("此为")
 
 
 def test_it_keeps_the_sentences_and_figures_free_of_django():
     root = Path(__file__).resolve().parents[2] / "indicators" / "reports"
-    for name in ("sentences.py", "changes.py", "content.py", "figures.py"):
+    for name in ("sentences.py", "changes.py", "content.py", "figures.py", "tables.py", "appendix.py"):
         tree = ast.parse((root / name).read_text())
         imported = {
             (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
