@@ -13,8 +13,6 @@ import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db.models import F, Max, Q, QuerySet
 
-from parkplan.numbers import is_missing
-
 from . import statfields
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
 from .returns import validation
@@ -165,8 +163,12 @@ def latest_periods(enterprise_ids: Sequence[int]) -> dict[int, int]:
 
 
 def return_rows(parcel_return: ParcelReturn) -> list[dict[str, object]]:
-    """Return the rows of a saved return as dicts (credit_code, enterprise_name, moved_out, values, explanation)."""
-    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation"]
+    """Return the rows of a saved return as dicts.
+
+    Keys: credit_code, enterprise_name, moved_out, the thirteen values (None
+    where blank or 不适用), explanation, not_applicable (the fields that say 不适用).
+    """
+    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation", "not_applicable"]
     return list(ReturnRow.objects.filter(parcel_return=parcel_return).order_by("position").values(*names))
 
 
@@ -186,19 +188,35 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
     """Return the active rows of a return as enterprise records.
 
     Columns: parcel (int), year, quarter (int) and the thirteen statfields
-    (numbers as float, flags bool, listed_date date or None): the input of
-    ``indicators.compute.sums_from_records``.
+    (numbers as float, NaN where missing; flags bool or None; listed_date date
+    or None): the input of ``indicators.compute.sums_from_records``, which
+    leaves a missing figure out rather than reading it as 0. A row nobody has
+    filled yet is not a record.
     """
     records = [
         {"parcel": parcel_id, "year": year, "quarter": quarter, **row.values}
         for row in rows
-        if not row.moved_out
-        and all(not is_missing(row.values.get(name)) or name == "listed_date" for name in VALUE_FIELDS)
+        if not row.moved_out and row.touched
     ]
+    return _records_frame(records)
+
+
+def _records_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["parcel", "year", "quarter", *VALUE_FIELDS])
     for name in statfields.NUMBER_FIELDS:
         frame[name] = frame[name].astype(float)
+    for name in statfields.FLAG_FIELDS:
+        frame[name] = frame[name].astype(object)
     return frame
+
+
+def period_records(year: int, quarter: int) -> pd.DataFrame:
+    """Return the official statistics of every parcel for one period as enterprise records (``rows_frame``'s columns).
+
+    What the park's indicators of the period are computed from (an approval's effect compares them).
+    """
+    rows = Statistic.objects.filter(year=year, quarter=quarter).values("parcel_id", *VALUE_FIELDS)
+    return _records_frame([{"parcel": row.pop("parcel_id"), "year": year, "quarter": quarter, **row} for row in rows])
 
 
 def return_records(parcel_return: ParcelReturn) -> pd.DataFrame:

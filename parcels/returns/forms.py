@@ -14,8 +14,9 @@ MAX_ROWS = 5000
 def rows_from_post(data) -> list[dict[str, object]]:
     """Read the rows of a return from a POST: ``r-<i>-<field>`` for i < ``rows``, plus the added enterprise.
 
-    Values stay raw text: parcels.returns.validation reads and checks them. A flag is
-    posted as 是/否 (a checkbox posts 是 when ticked).
+    Values stay raw text: parcels.returns.validation reads and checks them (a
+    blank is 未填写; 不适用 where a field may not apply). A flag is posted as
+    是, 否, 不适用 or blank from its drop-down.
     """
     try:
         count = min(int(data.get("rows", "0")), MAX_ROWS)
@@ -34,8 +35,7 @@ def rows_from_post(data) -> list[dict[str, object]]:
             "explanation": data.get(prefix + "explanation", ""),
         }
         for f in statfields.FIELDS:
-            value = data.get(prefix + f.name, "")
-            row[f.name] = ("是" if value in ("1", "是") else "否") if f.kind == statfields.FLAG else value
+            row[f.name] = data.get(prefix + f.name, "")
         rows.append(row)
     new_code = (data.get("new-credit_code") or "").strip()
     if new_code:

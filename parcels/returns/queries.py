@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from parkplan.periods import last_ended_period, previous_period, quarter_end
 
 from .. import queries as parcel_queries
+from .. import statfields
 from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, Statistic
 from . import validation
 
@@ -52,7 +53,11 @@ def is_locked(parcel_id: int, year: int, quarter: int) -> bool:
 
 def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, object]]:
     """Return the rows of a new return: every enterprise registered in the parcel, with the official figures of
-    the period where there are some (a revision), otherwise blank."""
+    the period where there are some (a revision), otherwise blank (未填写).
+
+    An official figure without a value reads as 不适用 where the field may not
+    apply, and as blank elsewhere.
+    """
     official = parcel_queries.period_values(parcel.id, year, quarter)
     rows = []
     enterprises = {e.credit_code: e.name for e in Enterprise.objects.filter(parcel=parcel)}
@@ -60,14 +65,17 @@ def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, obje
     missing = set(official) - set(enterprises)
     enterprises.update(Enterprise.objects.filter(credit_code__in=missing).values_list("credit_code", "name"))
     for code in sorted(enterprises):
-        values = official.get(code, {})
+        values = official.get(code)
         rows.append(
             {
                 "credit_code": code,
                 "enterprise_name": enterprises[code],
                 "moved_out": False,
-                **{name: values.get(name, "") for name in parcel_queries.VALUE_FIELDS},
+                **{name: (values or {}).get(name) for name in parcel_queries.VALUE_FIELDS},
                 "explanation": "",
+                "not_applicable": [
+                    name for name in statfields.NOT_APPLICABLE_FIELDS if values is not None and values[name] is None
+                ],
             }
         )
     return rows

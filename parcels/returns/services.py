@@ -70,7 +70,7 @@ STATISTIC_SOURCE = {
     ParcelReturn.Source.API: Statistic.Source.API,
 }
 
-ROW_FIELDS = ("enterprise_name", "moved_out", *(f.name for f in statfields.FIELDS), "explanation")
+ROW_FIELDS = ("enterprise_name", "moved_out", *(f.name for f in statfields.FIELDS), "explanation", "not_applicable")
 
 
 # --- saving and submitting -------------------------------------------------------------
@@ -154,17 +154,14 @@ def _record_save(
 
 
 def _row_values(row: validation.CheckedRow) -> dict[str, object]:
-    values = {name: row.values.get(name) for name in (f.name for f in statfields.FIELDS)}
-    if row.moved_out:  # its figures are not part of the return
-        values = {
-            f.name: (None if f.kind == statfields.DATE else False if f.kind == statfields.FLAG else 0)
-            for f in statfields.FIELDS
-        }
+    """Return what a row stores: its figures (none for an enterprise moved out), 不适用 marks, explanation."""
+    values = {f.name: None if row.moved_out else row.values.get(f.name) for f in statfields.FIELDS}
     return {
         "enterprise_name": row.enterprise_name,
         "moved_out": row.moved_out,
         **values,
         "explanation": row.explanation,
+        "not_applicable": [] if row.moved_out else sorted(row.not_applicable),
     }
 
 
