@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Max, QuerySet
 
 from . import statfields
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
@@ -66,26 +66,6 @@ def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tup
             if key in wanted:
                 out[key] = row
     return out
-
-
-def template_enterprises(*, parcel_id: int, year: int, quarter: int) -> list[dict[str, object]]:
-    """Return the parcel's enterprises with the stocks, flags and listing date of their latest earlier statistic.
-
-    Each dict holds ``credit_code``, ``name`` and, when the enterprise has a
-    statistic before (year, quarter), ``employees``, ``masters_plus``,
-    ``foreign_returnee``, ``above_scale``, ``high_tech`` and ``listed_date`` of
-    the latest one; ordered by name. What ``write_prefilled_template`` takes.
-    """
-    earlier = Q(year__lt=year) | Q(year=year, quarter__lt=quarter)
-    latest = {
-        row.pop("enterprise_id"): row
-        for row in Statistic.objects.filter(earlier, enterprise__parcel_id=parcel_id)
-        .order_by("enterprise_id", "-year", "-quarter")
-        .distinct("enterprise_id")
-        .values("enterprise_id", *statfields.CARRIED_FIELDS)
-    }
-    enterprises = Enterprise.objects.filter(parcel_id=parcel_id).order_by("name", "credit_code")
-    return [{"credit_code": e.credit_code, "name": e.name, **latest.get(e.id, {})} for e in enterprises]
 
 
 # --- the API's lists -----------------------------------------------------------------------

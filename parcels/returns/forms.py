@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import statfields
+from ..models import PendingUpload
 
 VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
 MAX_ROWS = 5000
@@ -68,3 +69,13 @@ class UnlockForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel或CSV文件"))
+    mode = forms.ChoiceField(
+        label=_("上传方式"),
+        choices=PendingUpload.Mode.choices,
+        initial=PendingUpload.Mode.MERGE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or PendingUpload.Mode.MERGE

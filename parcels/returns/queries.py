@@ -16,7 +16,7 @@ from parkplan.periods import last_ended_period, previous_period, quarter_end
 
 from .. import queries as parcel_queries
 from .. import statfields
-from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, Statistic
+from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, PendingUpload, Statistic
 from . import validation
 
 
@@ -81,10 +81,59 @@ def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, obje
     return rows
 
 
-def check_rows(*, parcel: Parcel, year: int, quarter: int, rows: Sequence[Mapping[str, object]]) -> validation.Checked:
-    """Read and check a return's rows against the parcel's previous quarter and last year."""
+def check_rows(
+    *, parcel: Parcel, year: int, quarter: int, rows: Sequence[Mapping[str, object]], complete: bool = False
+) -> validation.Checked:
+    """Read and check a return's rows against the parcel's previous quarter and last year.
+
+    ``complete`` (a submission, an approval) also asks for every required cell.
+    """
     codes = [str(row.get("credit_code") or "").strip().upper() for row in rows]
-    return validation.check_return(rows, parcel_queries.validation_context(parcel.id, year, quarter, codes))
+    context = parcel_queries.validation_context(parcel.id, year, quarter, codes)
+    return validation.check_return(rows, context, complete=complete)
+
+
+def base_rows(parcel: Parcel, year: int, quarter: int) -> tuple[int, list[dict[str, object]]]:
+    """Return the version of the parcel's return for the quarter and its rows now (0 and a new return's rows)."""
+    parcel_return = return_for(parcel, year, quarter)
+    if parcel_return is None:
+        return 0, initial_rows(parcel, year, quarter)
+    return parcel_return.version, parcel_queries.return_rows(parcel_return)
+
+
+def template_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, object]]:
+    """Return the rows of a return's template: its rows now, then the expected enterprises it lacks, blank.
+
+    Rows of enterprises moved out are left out: they report nothing.
+
+    Expected: the enterprises registered in the parcel (last quarter's list, as
+    approvals and imports keep it) and those with official figures in the
+    period. A new return's rows are exactly those.
+    """
+    version, rows = base_rows(parcel, year, quarter)
+    present = {row["credit_code"] for row in rows}
+    rows = [row for row in rows if not row.get("moved_out")]  # gone: not expected (an upload keeps their rows)
+    if version:
+        rows += [
+            {"credit_code": row["credit_code"], "enterprise_name": row["enterprise_name"]}
+            for row in initial_rows(parcel, year, quarter)
+            if row["credit_code"] not in present
+        ]
+    return rows
+
+
+# An upload's preview waits this long for its confirmation.
+PENDING_UPLOAD_MAX_AGE = dt.timedelta(hours=2)
+
+
+def pending_upload(user, parcel: Parcel, year: int, quarter: int, pk) -> PendingUpload | None:
+    """Return the user's upload of the parcel-quarter waiting for confirmation, None if gone or too old."""
+    fresh = timezone.now() - PENDING_UPLOAD_MAX_AGE
+    return (
+        PendingUpload.objects.filter(pk=pk, user=user, parcel=parcel, year=year, quarter=quarter, created_at__gte=fresh)
+        .select_related("parcel")
+        .first()
+    )
 
 
 # --- states and completeness ---------------------------------------------------
@@ -132,6 +181,33 @@ class PeriodState:
         if at is None:
             return None
         return timezone.localtime(at).date() <= self.deadline
+
+
+def imported_period(parcel: Parcel, year: int, quarter: int) -> dict[str, object] | None:
+    """Return who brought a parcel-quarter's official data in without a return, and when; None otherwise.
+
+    Such a quarter (an import by the office, the demo data) counts as approved:
+    {rows, at (the latest write), who (username or ""), source (its label), filename}.
+    """
+    if ParcelReturn.objects.filter(parcel=parcel, year=year, quarter=quarter).exists():
+        return None
+    statistics = Statistic.objects.filter(parcel=parcel, year=year, quarter=quarter)
+    latest = statistics.select_related("batch__created_by", "recorded_by").order_by("-recorded_at", "-id").first()
+    if latest is None:
+        return None
+    user = latest.recorded_by or (latest.batch.created_by if latest.batch else None)
+    return {
+        "rows": statistics.count(),
+        "at": latest.recorded_at,
+        "who": user.get_username() if user else "",
+        "source": latest.get_source_display(),
+        "filename": latest.batch.filename if latest.batch else "",
+    }
+
+
+def period_state(parcel: Parcel, year: int, quarter: int) -> PeriodState:
+    """Return the state of one parcel's return for one quarter, as the lists show it."""
+    return period_states([parcel], [(year, quarter)])[0]
 
 
 def period_states(parcels: QuerySet[Parcel] | Iterable[Parcel], periods: list[tuple[int, int]]) -> list[PeriodState]:

@@ -16,7 +16,7 @@ import pghistory
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +26,18 @@ from parkplan.periods import last_ended_period
 from .. import queries as parcel_queries
 from .. import statfields
 from ..imports import StatisticRow
-from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, ReminderSent, ReturnRow, Statistic
+from ..models import (
+    Enterprise,
+    Parcel,
+    ParcelManager,
+    ParcelReturn,
+    PendingUpload,
+    ReminderSent,
+    ReturnRow,
+    Statistic,
+)
 from ..services import LockedPeriod, ReturnError, UpsertResult, lock_message, upsert_statistics
-from . import queries, validation
+from . import queries, uploads, validation
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +108,47 @@ def save_return(
     Every write is recorded in the history with the user and the source.
     """
     with transaction.atomic(), pghistory.context(source=source, user=user.pk):
+        lock_period(parcel.id, year, quarter)
         parcel_return = _return_to_change(parcel, year, quarter, version=version)
-        checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows)
+        checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows, complete=submit)
         if checked.errors or (submit and checked.unexplained()):
             raise ReturnInvalid(checked)
         if parcel_return is None:
-            parcel_return = ParcelReturn.objects.create(
-                parcel=parcel, year=year, quarter=quarter, created_by=user, updated_by=user, source=source
-            )
+            parcel_return = _create_return(parcel, year, quarter, user=user, source=source)
         pghistory.context(parcel_return=parcel_return.pk)
         _write_rows(parcel_return, checked.rows)
         _record_save(parcel_return, user=user, source=source, upload_name=upload_name, submit=submit)
     return parcel_return, checked
+
+
+# The key space of pg_advisory_xact_lock(int, int) the returns use: (RETURN_LOCK, parcel-quarter).
+RETURN_LOCK = 13_001
+
+
+def lock_period(parcel_id: int, year: int, quarter: int) -> None:
+    """Hold the parcel-quarter's return until the transaction ends, existing or not.
+
+    A row lock cannot hold a return that does not exist yet: two people saving
+    a new return at once would both create it, and the second would meet the
+    unique constraint. Under this lock the second waits, then finds the first's
+    return and gets the conflict message.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RETURN_LOCK, parcel_id * 100_000 + year * 10 + quarter])
+
+
+def _create_return(parcel: Parcel, year: int, quarter: int, *, user: AbstractBaseUser, source: str) -> ParcelReturn:
+    """Create the return; a return created meanwhile (by a writer that skipped the lock) is a conflict, not a 500."""
+    try:
+        with transaction.atomic():
+            return ParcelReturn.objects.create(
+                parcel=parcel, year=year, quarter=quarter, created_by=user, updated_by=user, source=source
+            )
+    except IntegrityError:
+        current = ParcelReturn.objects.select_related("parcel", "updated_by").get(
+            parcel=parcel, year=year, quarter=quarter
+        )
+        raise ReturnConflict(current) from None
 
 
 def _return_to_change(parcel: Parcel, year: int, quarter: int, *, version: int) -> ParcelReturn | None:
@@ -124,6 +162,9 @@ def _return_to_change(parcel: Parcel, year: int, quarter: int, *, version: int) 
     if parcel_return is None:
         if version != 0:
             raise ReturnError(_("此报表已不存在，请刷新页面。"))
+        imported = queries.imported_period(parcel, year, quarter)
+        if imported is not None:
+            raise LockedPeriod(import_message(parcel, year, quarter, imported))
         return None
     if parcel_return.locked:
         raise LockedPeriod(lock_message(parcel_return))
@@ -182,6 +223,149 @@ def _write_rows(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRo
             update.append(current)
     ReturnRow.objects.bulk_create(create)
     ReturnRow.objects.bulk_update(update, ["position", *ROW_FIELDS])
+
+
+def import_message(parcel: Parcel, year: int, quarter: int, imported: Mapping[str, object]) -> str:
+    """Say who brought an imported quarter's data in and when, and that the office can open it for revision."""
+    at = timezone.localtime(imported["at"]).strftime("%Y-%m-%d %H:%M")
+    return _(
+        "%(parcel)s %(year)s年第%(quarter)s季度的数据已由 %(who)s 于 %(at)s 导入（%(source)s），视同已审核，"
+        "不能在此修改；如需修改，请联系联席会议办公室开放修订。"
+    ) % {
+        "parcel": parcel,
+        "year": year,
+        "quarter": quarter,
+        "who": imported["who"] or _("联席会议办公室"),
+        "at": at,
+        "source": imported["source"],
+    }
+
+
+def open_imported_period(
+    *, parcel: Parcel, year: int, quarter: int, user: AbstractBaseUser, reason: str
+) -> ParcelReturn:
+    """Open a quarter imported without a return for revision (the office, with a reason), as unlocking does.
+
+    The return starts from the official figures and goes to the managers as
+    已退回 with the reason; the official data stay as imported until the
+    revised return is approved.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReturnError(_("开放修订时必须填写原因。"))
+    with transaction.atomic(), pghistory.context(source="unlock", user=user.pk):
+        lock_period(parcel.id, year, quarter)
+        if queries.imported_period(parcel, year, quarter) is None:
+            raise ReturnError(_("本季度不是导入的数据，或已有报表，不能开放修订。"))
+        checked = queries.check_rows(
+            parcel=parcel, year=year, quarter=quarter, rows=queries.initial_rows(parcel, year, quarter)
+        )
+        now = timezone.now()
+        parcel_return = ParcelReturn.objects.create(
+            parcel=parcel,
+            year=year,
+            quarter=quarter,
+            state=ParcelReturn.State.RETURNED,
+            created_by=user,
+            updated_by=user,
+            unlocked_by=user,
+            unlocked_at=now,
+            unlock_reason=reason,
+            comment=_("已开放修订：%(reason)s") % {"reason": reason},
+        )
+        pghistory.context(parcel_return=parcel_return.pk)
+        _write_rows(parcel_return, checked.rows)
+    return parcel_return
+
+
+# --- uploads: a preview first, then the confirmation ----------------------------------------------
+
+# The most rows an upload may keep between its preview and its confirmation.
+MAX_PENDING_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class UploadSaved:
+    """What confirming an upload did: its counts (new, changed, unchanged, removed, kept) and whether it saved."""
+
+    counts: Mapping[str, int]
+    saved: bool
+
+
+def stage_upload(
+    *,
+    user: AbstractBaseUser,
+    parcel: Parcel,
+    year: int,
+    quarter: int,
+    filename: str,
+    sha256: str,
+    rows: Sequence[StatisticRow],
+    mode: str,
+) -> PendingUpload:
+    """Keep an upload's checked rows until the manager confirms its preview; replaces the user's earlier one.
+
+    The upload is bound to the return's version now: a confirmation after the
+    return has moved on is refused. Uploads left unconfirmed expire.
+    """
+    if len(rows) > MAX_PENDING_ROWS:
+        raise ReturnError(_("文件有 %(n)s 行，超过上限 %(max)s 行。") % {"n": len(rows), "max": MAX_PENDING_ROWS})
+    if mode not in PendingUpload.Mode.values:
+        raise ReturnError(_("未知的上传方式。"))
+    with transaction.atomic():
+        PendingUpload.objects.filter(created_at__lt=timezone.now() - queries.PENDING_UPLOAD_MAX_AGE).delete()
+        PendingUpload.objects.filter(user=user, parcel=parcel, year=year, quarter=quarter).delete()
+        return PendingUpload.objects.create(
+            user=user,
+            parcel=parcel,
+            year=year,
+            quarter=quarter,
+            base_version=queries.return_version(parcel, year, quarter),
+            mode=mode,
+            filename=filename[:255],
+            sha256=sha256,
+            rows=uploads.pending_rows(rows),
+        )
+
+
+def confirm_upload(*, pending: PendingUpload, user: AbstractBaseUser, confirm_removals: bool = False) -> UploadSaved:
+    """Write a previewed upload into the return's draft, if the return is still as it was when previewed.
+
+    A replacement that removes enterprises needs ``confirm_removals``. An
+    upload that changes nothing saves nothing. The pending upload is used once.
+    """
+    with transaction.atomic():
+        kept = PendingUpload.objects.select_for_update().filter(pk=pending.pk, user=user).first()
+        if kept is None:
+            raise ReturnError(_("该预览已确认或已失效，请重新上传文件。"))
+        parcel, year, quarter = kept.parcel, kept.year, kept.quarter
+        lock_period(parcel.id, year, quarter)
+        version, base = queries.base_rows(parcel, year, quarter)
+        if version != kept.base_version:
+            raise ReturnError(
+                _("预览之后报表已被修改（现为版本 %(v)s），为免覆盖较新的数据，请重新上传文件。") % {"v": version}
+            )
+        plan = uploads.plan_upload(
+            base, uploads.rows_from_pending(kept.rows), mode=kept.mode, parcel_id=parcel.id, period=(year, quarter)
+        )
+        if plan.preview.removed and not confirm_removals:
+            raise ReturnError(
+                _("替换整张报表将删除 %(n)s 家企业的行，请勾选确认后再导入。") % {"n": len(plan.preview.removed)}
+            )
+        kept.delete()
+        if plan.preview.changes_nothing:
+            return UploadSaved(plan.preview.counts, saved=False)
+        save_return(
+            parcel=parcel,
+            year=year,
+            quarter=quarter,
+            rows=plan.rows,
+            version=version,
+            user=user,
+            source=ParcelReturn.Source.UPLOAD,
+            upload_name=kept.filename,
+        )
+    return UploadSaved(plan.preview.counts, saved=True)
 
 
 # --- the office's review -------------------------------------------------------------------
