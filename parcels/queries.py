@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from . import statfields
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
@@ -41,6 +41,18 @@ def period_values(parcel_id: int, year: int, quarter: int) -> dict[str, dict[str
         "enterprise__credit_code", *VALUE_FIELDS
     )
     return {row.pop("enterprise__credit_code"): row for row in rows}
+
+
+def earlier_parcels(codes: Iterable[str], year: int, quarter: int) -> dict[str, int]:
+    """Return the parcel of each enterprise's latest statistic before (year, quarter), by credit code."""
+    earlier = Q(year__lt=year) | Q(year=year, quarter__lt=quarter)
+    rows = (
+        Statistic.objects.filter(earlier, enterprise__credit_code__in=list(codes))
+        .order_by("enterprise_id", "-year", "-quarter")
+        .distinct("enterprise_id")
+        .values_list("enterprise__credit_code", "parcel_id")
+    )
+    return dict(rows)
 
 
 def enterprise_parcels(codes: Iterable[str]) -> dict[str, int | None]:

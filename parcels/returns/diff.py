@@ -68,6 +68,34 @@ def review_changes(
     return changes
 
 
+def change_counts(
+    rows: Iterable[validation.CheckedRow],
+    official: Mapping[str, Mapping[str, object]],
+    earlier_parcels: Mapping[str, int],
+    parcel_id: int,
+) -> dict[str, int]:
+    """Count what a return changes on the official data of its parcel-quarter, enterprise by enterprise.
+
+    ``official``: credit code → the period's official values; ``earlier_parcels``:
+    credit code → the parcel of the enterprise's latest earlier statistic.
+    added (new here), moved_in (new here, last reported in another parcel),
+    changed, unchanged, moved_out (marked so), removed (official rows the
+    return no longer holds).
+    """
+    counts = dict.fromkeys(("added", "changed", "removed", "moved_in", "moved_out", "unchanged"), 0)
+    seen = set()
+    for change in review_changes(rows, official):
+        seen.add(change["row"].credit_code)
+        kind = change["kind"]
+        if kind == "new" and earlier_parcels.get(change["row"].credit_code, parcel_id) != parcel_id:
+            kind = "moved_in"
+        counts[{"new": "added"}.get(kind, kind)] += 1
+    codes = {row.credit_code for row in rows}
+    counts["unchanged"] = len((codes & set(official)) - seen)
+    counts["removed"] = len(set(official) - codes)
+    return counts
+
+
 def _typed(name: str, value: object) -> str:
     return input_value(value) or "—"
 

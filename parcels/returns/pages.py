@@ -14,6 +14,7 @@ from django import forms as django_forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parkplan.formatting import fmt_number
 from parkplan.periods import previous_period, quarter_end
 from parkplan.tables import RowError
 
@@ -112,27 +113,77 @@ def _lock_message(parcel_return: ParcelReturn | None, imported=None, *period) ->
 
 
 def review_page(
-    parcel_return: ParcelReturn, *, send_back_form: django_forms.Form, unlock_form: django_forms.Form
+    parcel_return: ParcelReturn,
+    *,
+    send_back_form: django_forms.Form,
+    unlock_form: django_forms.Form,
+    confirmation: services.ApprovalNeedsConfirmation | None = None,
 ) -> dict[str, object]:
-    """Return the office's review of a return: its changes on the official data, its findings, the action forms."""
+    """Return the office's review of a return: what it changes on the official data, its effect and findings.
+
+    The counts (added, changed, removed, moved) are those the approval reports;
+    the effect on the parcel's enterprises and the park's indicators marks what
+    moves beyond APPROVAL_CONFIRM_CHANGE. ``confirmation`` is an approval
+    refused for want of a reason: the page asks for it.
+    """
     rows = parcel_queries.return_rows(parcel_return)
     checked = queries.check_rows(
         parcel=parcel_return.parcel, year=parcel_return.year, quarter=parcel_return.quarter, rows=rows
     )
     official = parcel_queries.period_values(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter)
     explanations = {row.position: row.explanation for row in checked.rows}
+    removed = sorted(set(official) - {row.credit_code for row in checked.rows})
+    pending = parcel_return.state == ParcelReturn.State.SUBMITTED
     return {
         "nav": "review",
         "parcel_return": parcel_return,
         "rows": len(checked.rows),
+        "counts": queries.approval_summary(parcel_return, checked.rows),
         "changes": diff.review_changes(checked.rows, official),
-        "removed": sorted(set(official) - {row.credit_code for row in checked.rows}),
+        "removed": queries.enterprise_names(removed),
+        "effects": _effects(parcel_return, checked) if pending else [],
+        "limit_percent": f"{services.confirm_limit():.0%}",
+        "confirmation": confirmation,
+        "confirmation_items": [services.effect_text(e) for e in confirmation.over] if confirmation else [],
         "warnings": [(w, explanations.get(w.row, "")) for w in checked.warnings],
         "errors": checked.errors,
         "send_back_form": send_back_form,
         "unlock_form": unlock_form,
         "lock_message": _lock_message(parcel_return),
     }
+
+
+def _effects(parcel_return: ParcelReturn, checked: validation.Checked) -> list[dict[str, object]]:
+    """Return each effect of approving the return, formatted, with whether it exceeds the limit."""
+    limit = services.confirm_limit()
+    return [
+        {
+            "label": effect.label,
+            "before": fmt_number(effect.before, effect.decimals),
+            "after": fmt_number(effect.after, effect.decimals),
+            "change": f"{effect.change:+.1%}" if effect.change is not None else "—",
+            "over": effect.exceeds(limit),
+        }
+        for effect in services.effects_of(parcel_return, checked.rows)
+    ]
+
+
+def approval_message(result: services.ApprovalResult) -> str:
+    """Say what an approval wrote: enterprises added, changed, removed and moved; the reason if one was needed."""
+    message = _(
+        "已审核通过并写入正式数据：新增 %(added)s 家，修改 %(changed)s 家，删除 %(removed)s 家，"
+        "迁入 %(moved_in)s 家，迁出 %(moved_out)s 家，未变 %(unchanged)s 家；本季度已锁定。"
+    ) % {
+        "added": result.added,
+        "changed": result.changed,
+        "removed": result.removed,
+        "moved_in": result.moved_in,
+        "moved_out": result.moved_out,
+        "unchanged": result.unchanged,
+    }
+    if result.reason:
+        message += _("确认原因：%(reason)s") % {"reason": result.reason}
+    return message
 
 
 def status_grid(user, today: dt.date) -> dict[str, object]:

@@ -17,7 +17,7 @@ from parkplan.periods import last_ended_period, previous_period, quarter_end
 from .. import queries as parcel_queries
 from .. import statfields
 from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, PendingUpload, Statistic
-from . import validation
+from . import diff, validation
 
 
 def deadline(year: int, quarter: int) -> dt.date:
@@ -91,6 +91,29 @@ def check_rows(
     codes = [str(row.get("credit_code") or "").strip().upper() for row in rows]
     context = parcel_queries.validation_context(parcel.id, year, quarter, codes)
     return validation.check_return(rows, context, complete=complete)
+
+
+def enterprise_names(codes: Sequence[str]) -> list[dict[str, str]]:
+    """Return {credit_code, name} of the enterprises with the given codes, in the codes' order."""
+    names = dict(Enterprise.objects.filter(credit_code__in=list(codes)).values_list("credit_code", "name"))
+    return [{"credit_code": code, "name": names.get(code, "")} for code in codes]
+
+
+def official_enterprises(parcel_id: int, year: int, quarter: int) -> int:
+    """Return how many enterprises the parcel-quarter's official data hold (last quarter's when it has none yet)."""
+    count = Statistic.objects.filter(parcel_id=parcel_id, year=year, quarter=quarter).count()
+    if count:
+        return count
+    last_year, last_quarter = previous_period(year, quarter)
+    return Statistic.objects.filter(parcel_id=parcel_id, year=last_year, quarter=last_quarter).count()
+
+
+def approval_summary(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> dict[str, int]:
+    """Count what approving the checked rows changes on the official data (``diff.change_counts``)."""
+    year, quarter = parcel_return.year, parcel_return.quarter
+    official = parcel_queries.period_values(parcel_return.parcel_id, year, quarter)
+    earlier = parcel_queries.earlier_parcels([row.credit_code for row in rows], year, quarter)
+    return diff.change_counts(rows, official, earlier, parcel_return.parcel_id)
 
 
 def base_rows(parcel: Parcel, year: int, quarter: int) -> tuple[int, list[dict[str, object]]]:

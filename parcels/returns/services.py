@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkplan.formatting import fmt_number
 from parkplan.periods import last_ended_period
 
 from .. import queries as parcel_queries
@@ -36,7 +37,15 @@ from ..models import (
     ReturnRow,
     Statistic,
 )
-from ..services import LockedPeriod, ReturnError, UpsertResult, lock_message, upsert_statistics
+from ..services import (
+    ApprovalChange,
+    Effect,
+    LockedPeriod,
+    ReturnError,
+    approval_effects,
+    lock_message,
+    upsert_statistics,
+)
 from . import queries, uploads, validation
 
 log = logging.getLogger(__name__)
@@ -375,47 +384,121 @@ def _locked_return(pk: int) -> ParcelReturn:
     return ParcelReturn.objects.select_for_update(of=("self",)).select_related("parcel").get(pk=pk)
 
 
-def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser) -> UpsertResult:
+class ApprovalNeedsConfirmation(ReturnError):
+    """The approval would move the parcel's enterprises or a park indicator by more than APPROVAL_CONFIRM_CHANGE.
+
+    ``effects`` are every figure it changes, ``over`` those beyond the limit:
+    approving needs a reason, given after seeing them.
+    """
+
+    def __init__(self, effects: Sequence[Effect], over: Sequence[Effect]):
+        self.effects, self.over = list(effects), list(over)
+        super().__init__(
+            _("本次审核将使以下数据变化超过%(limit)s：%(items)s。请核对影响，填写原因后再次确认审核通过。")
+            % {"limit": f"{confirm_limit():.0%}", "items": "；".join(effect_text(e) for e in over)}
+        )
+
+
+def confirm_limit() -> float:
+    """Return the change (a share) beyond which an approval needs a second confirmation with a reason."""
+    return float(getattr(settings, "APPROVAL_CONFIRM_CHANGE", 0.05))
+
+
+def effect_text(effect: Effect) -> str:
+    """Say one effect: its label, before → after, and the relative change where there is one."""
+    before, after = (fmt_number(v, effect.decimals) for v in (effect.before, effect.after))
+    change = f"（{effect.change:+.1%}）" if effect.change is not None else ""
+    return f"{effect.label} {before} → {after}{change}"
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    """What an approval did to the official data of its parcel-quarter, enterprise by enterprise."""
+
+    added: int
+    changed: int
+    removed: int
+    moved_in: int
+    moved_out: int
+    unchanged: int
+    reason: str = ""
+
+
+def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser, reason: str = "") -> ApprovalResult:
     """Approve a submitted return: write its rows into the official statistics and lock the parcel-quarter.
 
     In one transaction: the rows are checked again (data may have moved since
     the submission), written through ``upsert_statistics``, official rows of
     enterprises no longer in the return are removed, enterprises moved out are
-    detached from the parcel, and the return becomes 已审核.
+    detached from the parcel, and the return becomes 已审核. An approval that
+    moves the parcel's enterprises or a park indicator by more than
+    APPROVAL_CONFIRM_CHANGE is refused (ApprovalNeedsConfirmation) unless a
+    ``reason`` is given; the reason and the effects go into the history.
     """
     with transaction.atomic(), pghistory.context(source="approval", user=user.pk, parcel_return=parcel_return.pk):
         ret = _locked_return(parcel_return.pk)
         if ret.state != ParcelReturn.State.SUBMITTED:
             raise ReturnError(_("只有已提交的报表才能审核通过（当前状态：%(s)s）。") % {"s": ret.get_state_display()})
         checked = queries.check_rows(
-            parcel=ret.parcel, year=ret.year, quarter=ret.quarter, rows=parcel_queries.return_rows(ret)
+            parcel=ret.parcel, year=ret.year, quarter=ret.quarter, rows=parcel_queries.return_rows(ret), complete=True
         )
         if checked.errors:
             raise ReturnInvalid(checked)
-        active = [row for row in checked.rows if not row.moved_out]
-        result = upsert_statistics(
-            rows=[_statistic_row(ret, row) for row in active],
-            source=STATISTIC_SOURCE[ret.source],
-            user=user,
-            filename=ret.upload_name or f"{ret.parcel.code} {ret.year}Q{ret.quarter}",
-            approving=ret,
-        )
-        Statistic.objects.filter(parcel=ret.parcel, year=ret.year, quarter=ret.quarter).exclude(
-            enterprise__credit_code__in=[row.credit_code for row in active]
-        ).delete()
-        moved = [row.credit_code for row in checked.rows if row.moved_out]
-        Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(
-            parcel=None, updated_at=timezone.now()
-        )
-        now = timezone.now()
-        ret.state = ParcelReturn.State.APPROVED
-        ret.approved_by = ret.reviewed_by = user
-        ret.approved_at = ret.reviewed_at = now
-        ret.comment = ""
-        ret.version += 1
-        ret.save()
+        reason = _confirm_effects(ret, checked, reason=reason)
+        summary = queries.approval_summary(ret, checked.rows)
+        _write_approved(ret, checked, user=user)
     parcel_return.refresh_from_db()
-    return result
+    return ApprovalResult(**summary, reason=reason)
+
+
+def _confirm_effects(ret: ParcelReturn, checked: validation.Checked, *, reason: str) -> str:
+    """Refuse an approval whose effects exceed the limit without a reason; record the reason and the effects."""
+    effects = effects_of(ret, checked.rows)
+    over = [effect for effect in effects if effect.exceeds(confirm_limit())]
+    reason = reason.strip()[:2000]
+    if over and not reason:
+        raise ApprovalNeedsConfirmation(effects, over)
+    if over:
+        pghistory.context(reason=reason, effects=[effect_text(effect) for effect in over])
+    return reason if over else ""
+
+
+def effects_of(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> list[Effect]:
+    """Return what approving the return's checked rows would change (every registered check)."""
+    records = parcel_queries.rows_frame(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, rows)
+    change = ApprovalChange(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, records)
+    return approval_effects(change)
+
+
+def enterprise_count_effect(change: ApprovalChange) -> list[Effect]:
+    """The parcel's number of enterprises: the period's official count (or last quarter's) against the return's."""
+    before = queries.official_enterprises(change.parcel_id, change.year, change.quarter)
+    if not before:
+        return []
+    return [Effect("enterprises", _("本地块企业数"), float(before), float(len(change.records)))]
+
+
+def _write_approved(ret: ParcelReturn, checked: validation.Checked, *, user: AbstractBaseUser) -> None:
+    active = [row for row in checked.rows if not row.moved_out]
+    upsert_statistics(
+        rows=[_statistic_row(ret, row) for row in active],
+        source=STATISTIC_SOURCE[ret.source],
+        user=user,
+        filename=ret.upload_name or f"{ret.parcel.code} {ret.year}Q{ret.quarter}",
+        approving=ret,
+    )
+    Statistic.objects.filter(parcel=ret.parcel, year=ret.year, quarter=ret.quarter).exclude(
+        enterprise__credit_code__in=[row.credit_code for row in active]
+    ).delete()
+    moved = [row.credit_code for row in checked.rows if row.moved_out]
+    Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(parcel=None, updated_at=timezone.now())
+    now = timezone.now()
+    ret.state = ParcelReturn.State.APPROVED
+    ret.approved_by = ret.reviewed_by = user
+    ret.approved_at = ret.reviewed_at = now
+    ret.comment = ""
+    ret.version += 1
+    ret.save()
 
 
 def _statistic_row(parcel_return: ParcelReturn, row: validation.CheckedRow) -> StatisticRow:

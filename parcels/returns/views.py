@@ -228,12 +228,15 @@ def review_detail(request, pk: int):
 
 
 def _approve(request, parcel_return: ParcelReturn, review_forms: dict):
-    result = services.approve_return(parcel_return=parcel_return, user=request.user)
-    messages.success(
-        request,
-        _("已审核通过并写入正式数据（新增 %(c)s 条，修改 %(u)s 条），本季度已锁定。")
-        % {"c": result.created, "u": result.updated},
-    )
+    """Approve; an approval with a large effect shows it and asks for a reason (None: the page again)."""
+    try:
+        result = services.approve_return(
+            parcel_return=parcel_return, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.ApprovalNeedsConfirmation as needed:
+        review_forms["confirmation"] = needed
+        return None
+    messages.success(request, pages.approval_message(result))
     return redirect("returns:review")
 
 
