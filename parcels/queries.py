@@ -316,3 +316,29 @@ def return_states(year: int) -> dict[tuple[int, int], str]:
     """Return the state of each quarterly return filed for `year`: (parcel id, quarter) → state."""
     rows = ParcelReturn.objects.filter(year=year).values_list("parcel_id", "quarter", "state")
     return {(parcel, quarter): state for parcel, quarter, state in rows}
+
+
+def return_quality(year: int) -> list[dict[str, object]]:
+    """Return the data-quality score of every parcel's return (or imported data) of each quarter of ``year``.
+
+    One dict per parcel-quarter with a score, parcels in order: parcel (code),
+    quarter, score (0–100) and its parts completeness, timeliness (None for
+    imported data), outliers, consistency (0–100, None where they do not
+    apply), rounded. Numbers only, so a report says them in its own language.
+    """
+    from django.utils import timezone
+
+    from .returns import queries as return_queries
+
+    parcels = list(Parcel.objects.order_by("order"))
+    periods = [(year, quarter) for quarter in range(1, 5)]
+    scores = return_queries.quality_scores(parcels, periods, today=timezone.localdate())
+    out = []
+    for parcel in parcels:
+        for quarter in range(1, 5):
+            score = scores.get((parcel.id, year, quarter))
+            if score is None or score.total is None:
+                continue
+            parts = {name: None if value is None else round(value) for name, value in score.parts.items()}
+            out.append({"parcel": parcel.code, "quarter": quarter, "score": score.total, **parts})
+    return out

@@ -464,6 +464,7 @@ def _quality(snapshot: Mapping, pname: ParcelName, language: str) -> list[str]:
     names = {i["code"]: (i["name_en"] if language.startswith("en") else i["name_zh"]) for i in snapshot["indicators"]}
     return [
         *_returns_quality(q.get("returns"), snapshot["year"], pname, language),
+        *_quality_scores(q.get("return_quality") or [], pname, language),
         _statistics_quality(q.get("statistics_missing") or [], snapshot["year"], pname, language),
         *_benchmark_quality(q, names, language),
         _t(LABELS["confidential"], language),
@@ -487,6 +488,63 @@ def _returns_quality(returns: Mapping | None, year: int, pname: ParcelName, lang
             else f"{year}年各地块季度报表均已审核通过。"
         )
     return out
+
+
+# A parcel-quarter scoring below this is named with the parts that cost it points.
+QUALITY_LOW = 80
+QUALITY_PARTS = (
+    ("completeness", "完整性", "completeness"),
+    ("timeliness", "及时性", "timeliness"),
+    ("outliers", "异常值", "outliers"),
+    ("consistency", "逻辑一致性", "consistency"),
+)
+
+
+def _quality_scores(scores: list, pname: ParcelName, language: str) -> list[str]:
+    """Say each parcel's quarterly data-quality scores, and which parts cost the low ones their points."""
+    if not scores:
+        return []
+    en = language.startswith("en")
+    by_parcel: dict[str, list[str]] = {}
+    for item in scores:
+        quarter = f"Q{item['quarter']} {item['score']}" if en else f"第{item['quarter']}季度{item['score']}"
+        by_parcel.setdefault(item["parcel"], []).append(quarter)
+    listed = ("; " if en else "；").join(
+        f"{pname(code)} {', '.join(qs)}" if en else f"{pname(code)}（{'、'.join(qs)}）"
+        for code, qs in by_parcel.items()
+    )
+    out = [
+        f"Data-quality scores of the quarterly returns (out of 100; completeness 40%, timeliness, outliers and "
+        f"consistency 20% each): {listed}."
+        if en
+        else f"季度报表数据质量评分（满分100，完整性占40%，及时性、异常值、逻辑一致性各占20%）：{listed}。"
+    ]
+    low = [item for item in scores if item["score"] < QUALITY_LOW]
+    if low:
+        out.append(_low_scores(low, pname, en))
+    return out
+
+
+def _low_scores(low: list, pname: ParcelName, en: bool) -> str:
+    items = []
+    for item in low:
+        parts = [
+            f"{eng} {item[key]}" if en else f"{zh}{item[key]}"
+            for key, zh, eng in QUALITY_PARTS
+            if item.get(key) is not None and item[key] < QUALITY_LOW
+        ]
+        quarter = f"Q{item['quarter']}" if en else f"第{item['quarter']}季度"
+        detail = ", ".join(parts) if en else "、".join(parts)
+        items.append(
+            f"{pname(item['parcel'])} {quarter} ({item['score']}: {detail})"
+            if en
+            else f"{pname(item['parcel'])}{quarter}（{item['score']}分：{detail}）"
+        )
+    if en:
+        return (
+            f"Scores below {QUALITY_LOW}: {'; '.join(items)}; their figures deserve a check before they are relied on."
+        )
+    return f"得分低于{QUALITY_LOW}分的：{'；'.join(items)}，相关数据引用前宜再核实。"
 
 
 def _statistics_quality(missing: list, year: int, pname: ParcelName, language: str) -> str:

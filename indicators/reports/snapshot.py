@@ -20,7 +20,9 @@ Contract (schema 1), every key a string, lists in a fixed order:
   parcels: [{code, value, base_value, target, completion, status, gap,
   share_of_change, enterprises}] for `year` (status empty where a parcel is not judged)}] by order
 - quality: {statistics_missing: [{parcel, quarter}], provisional: [{indicator, year, benchmark_year}],
-  benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality)}
+  benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality),
+  return_quality: [{parcel, quarter, score, completeness, timeliness, outliers, consistency}]
+  (parcels.queries.return_quality: each parcel-quarter's data-quality score, 0–100)}
 """
 
 from __future__ import annotations
@@ -205,6 +207,7 @@ def _quality(year: int, indicators: list[dict], parcels: list[Parcel]) -> dict:
         "provisional": provisional,
         "benchmark_missing": benchmark_missing,
         "returns": _returns_quality(year, parcels),
+        "return_quality": parcel_queries.return_quality(year),
     }
 
 

@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 
 from django import forms as django_forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parkplan.formatting import fmt_number
 from parkplan.periods import previous_period, quarter_end
@@ -23,7 +25,7 @@ from .. import queries as parcel_queries
 from ..imports import StatisticRow
 from ..models import Parcel, ParcelReturn, PendingUpload
 from ..services import lock_message
-from . import diff, forms, queries, services, table, template_xlsx, uploads, validation
+from . import diff, forms, quality, queries, services, table, template_xlsx, uploads, validation
 
 
 def my_returns(user, today: dt.date) -> dict[str, object]:
@@ -150,6 +152,7 @@ def review_page(
         "send_back_form": send_back_form,
         "unlock_form": unlock_form,
         "lock_message": _lock_message(parcel_return),
+        "quality": _return_quality(parcel_return),
     }
 
 
@@ -187,12 +190,15 @@ def approval_message(result: services.ApprovalResult) -> str:
 
 
 def status_grid(user, today: dt.date) -> dict[str, object]:
-    """Return completeness: every parcel × the last eight quarters, with state, submission date and punctuality."""
+    """Return completeness: every parcel × the last eight quarters: state, submission date, punctuality, score."""
     periods = queries.recent_periods(today, 8)
+    parcels = list(access.parcels_for(user))
+    scores = queries.quality_scores(parcels, periods, today=today)
     grid: dict[int, dict[str, object]] = {}
-    for state in queries.period_states(access.parcels_for(user), periods):
+    for state in queries.period_states(parcels, periods):
         line = grid.setdefault(state.parcel.id, {"parcel": state.parcel, "cells": []})
-        line["cells"].append(state)
+        score = scores.get((state.parcel.id, state.year, state.quarter))
+        line["cells"].append((state, quality_badge(score)))
     return {
         "nav": "status",
         "periods": periods,
@@ -201,6 +207,40 @@ def status_grid(user, today: dt.date) -> dict[str, object]:
         "deadline_days": (queries.deadline(2000, 1) - quarter_end(2000, 1)).days,
         "today": today,
     }
+
+
+# The quality score's parts, in the order they are shown.
+QUALITY_PARTS = {
+    "completeness": gettext_lazy("完整性"),
+    "timeliness": gettext_lazy("及时性"),
+    "outliers": gettext_lazy("异常值"),
+    "consistency": gettext_lazy("逻辑一致性"),
+}
+REASONS_SHOWN = 12
+
+
+def quality_badge(score: quality.Score | None) -> dict[str, object] | None:
+    """Return a score as the pages show it: the total, its band (good ≥ 90, fair ≥ 70, poor), parts and reasons."""
+    if score is None or score.total is None:
+        return None
+    band = "good" if score.total >= 90 else "fair" if score.total >= 70 else "poor"
+    return {
+        "total": score.total,
+        "band": band,
+        "parts": [
+            {"label": label, "value": "—" if score.parts[name] is None else f"{score.parts[name]:.0f}"}
+            for name, label in QUALITY_PARTS.items()
+        ],
+        "reasons": score.reasons[:REASONS_SHOWN],
+        "more": max(len(score.reasons) - REASONS_SHOWN, 0),
+        "title": "；".join(score.reasons[:3]) or _("无扣分项"),
+    }
+
+
+def _return_quality(parcel_return: ParcelReturn) -> dict[str, object] | None:
+    cell = (parcel_return.parcel_id, parcel_return.year, parcel_return.quarter)
+    scores = queries.quality_scores([parcel_return.parcel], [cell[1:]], today=timezone.localdate())
+    return quality_badge(scores.get(cell))
 
 
 def return_history(user, parcel_return: ParcelReturn) -> dict[str, object]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -16,8 +17,18 @@ from parkplan.periods import last_ended_period, previous_period, quarter_end
 
 from .. import queries as parcel_queries
 from .. import statfields
-from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, PendingUpload, Statistic
-from . import diff, validation
+from ..models import (
+    DataChange,
+    Enterprise,
+    Parcel,
+    ParcelManager,
+    ParcelReturn,
+    PendingUpload,
+    ReturnRow,
+    Statistic,
+)
+from ..queries import VALUE_FIELDS
+from . import diff, quality, validation
 
 
 def deadline(year: int, quarter: int) -> dt.date:
@@ -342,3 +353,141 @@ def unsubmitted_assignments(year: int, quarter: int) -> QuerySet[ParcelManager]:
         .select_related("parcel", "user")
         .order_by("parcel__order", "user__username")
     )
+
+
+# --- the quality of returns ----------------------------------------------------------------------
+
+Cell = tuple[int, int, int]  # (parcel id, year, quarter)
+
+
+def quality_scores(
+    parcels: Iterable[Parcel], periods: Sequence[tuple[int, int]], *, today: dt.date
+) -> dict[Cell, quality.Score]:
+    """Score every parcel-quarter with a return, or with official data imported without one (``quality``).
+
+    One read of each kind whatever the number of cells: the returns and their
+    rows, the imported official rows, last quarter's lists, and the history of
+    every enterprise in them. Scores are cached until the data (the data
+    version), the cell's return (its version) or the day changes.
+    """
+    wanted = {(parcel.id, y, q) for parcel in parcels for y, q in periods}
+    keys = _score_keys(wanted, today)
+    cached = cache.get_many(list(keys.values()))
+    scores = {cell: cached[key] for cell, key in keys.items() if key in cached}
+    missing = wanted - set(scores)
+    if missing:
+        fresh = _score_cells(missing, today)
+        cache.set_many({keys[cell]: fresh.get(cell, NO_SCORE) for cell in missing}, SCORE_SECONDS)
+        scores.update(fresh)
+    return {cell: score for cell, score in scores.items() if not isinstance(score, str)}
+
+
+# A cell with nothing to score (no return, no official data), cached as such.
+NO_SCORE = "none"
+SCORE_SECONDS = 24 * 3600
+
+
+def _score_keys(cells: set[Cell], today: dt.date) -> dict[Cell, str]:
+    """Return each cell's cache key: the data version, the cell's return version and the day."""
+    version = DataChange.objects.aggregate(v=Max("id"))["v"] or 0
+    years = {y for _p, y, _q in cells}
+    returns = {
+        (r["parcel_id"], r["year"], r["quarter"]): r["version"]
+        for r in ParcelReturn.objects.filter(year__in=years).values("parcel_id", "year", "quarter", "version")
+    }
+    return {
+        cell: f"return-quality:{version}:{today}:{':'.join(map(str, cell))}:{returns.get(cell, 0)}" for cell in cells
+    }
+
+
+def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:
+    parcel_ids = sorted({p for p, _y, _q in cells})
+    periods = sorted({(y, q) for _p, y, q in cells})
+    rows, returns = _quality_rows(parcel_ids, periods, cells)
+    if not rows:
+        return {}
+    expected = _expected(parcel_ids, periods)
+    history = _history({str(r["credit_code"]) for cell in rows.values() for r in cell}, periods)
+    scores = {}
+    memo: dict = {}
+    for cell, cell_rows in rows.items():
+        parcel_return = returns.get(cell)
+        submitted = parcel_return.first_submitted_at if parcel_return else None
+        scores[cell] = quality.score_return(
+            quality.QualityInput(
+                year=cell[1],
+                quarter=cell[2],
+                rows=cell_rows,
+                expected=expected.get(cell, {}),
+                history=history,
+                deadline=deadline(cell[1], cell[2]),
+                today=today,
+                submitted=timezone.localtime(submitted).date() if submitted else None,
+                imported=parcel_return is None,
+                memo=memo,
+            )
+        )
+    return scores
+
+
+def _quality_rows(
+    parcel_ids: list[int], periods: Sequence[tuple[int, int]], wanted: set[Cell]
+) -> tuple[dict[Cell, list[dict]], dict[Cell, ParcelReturn]]:
+    """Return the rows of each wanted cell: its return's, or (imported) its official data; and the returns."""
+    years = sorted({y for y, _q in periods})
+    returns = {
+        (r.parcel_id, r.year, r.quarter): r
+        for r in ParcelReturn.objects.filter(parcel_id__in=parcel_ids, year__in=years)
+        if (r.parcel_id, r.year, r.quarter) in wanted
+    }
+    by_return = {r.pk: cell for cell, r in returns.items()}
+    rows: dict[Cell, list[dict]] = {}
+    names = ["parcel_return_id", "credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "not_applicable"]
+    for row in ReturnRow.objects.filter(parcel_return_id__in=list(by_return)).values(*names):
+        rows.setdefault(by_return[row.pop("parcel_return_id")], []).append(row)
+    official = Statistic.objects.filter(parcel_id__in=parcel_ids, year__in=years).values(
+        "parcel_id", "year", "quarter", "enterprise__credit_code", "enterprise__name", *VALUE_FIELDS
+    )
+    for row in official:
+        cell = (row.pop("parcel_id"), row.pop("year"), row.pop("quarter"))
+        if cell in wanted and cell not in returns:
+            code, name = row.pop("enterprise__credit_code"), row.pop("enterprise__name")
+            marked = [n for n in statfields.NOT_APPLICABLE_FIELDS if row[n] is None]
+            rows.setdefault(cell, []).append(
+                {"credit_code": code, "enterprise_name": name, **row, "not_applicable": marked}
+            )
+    return rows, returns
+
+
+def _expected(parcel_ids: list[int], periods: Sequence[tuple[int, int]]) -> dict[Cell, dict[str, str]]:
+    """Return each cell's expected enterprises: the parcel's official list of the quarter before, code → name."""
+    before = {previous_period(y, q): (y, q) for y, q in periods}
+    years = sorted({y for y, _q in before})
+    expected: dict[Cell, dict[str, str]] = {}
+    rows = Statistic.objects.filter(parcel_id__in=parcel_ids, year__in=years).values_list(
+        "parcel_id", "year", "quarter", "enterprise__credit_code", "enterprise__name"
+    )
+    for parcel_id, year, quarter, code, name in rows:
+        period = before.get((year, quarter))
+        if period is not None:
+            expected.setdefault((parcel_id, *period), {})[code] = name
+    return expected
+
+
+def _history(codes: set[str], periods: Sequence[tuple[int, int]]) -> dict[str, dict[tuple[int, int], dict]]:
+    """Return the official figures of the enterprises over the quarters a score looks back on, by code and period."""
+    first = min(periods)[0] - (quality.HISTORY_QUARTERS // 4 + 1)
+    last = max(periods)[0]
+    history: dict[str, dict[tuple[int, int], dict]] = {}
+    numbers = statfields.NUMBER_FIELDS
+    for chunk in parcel_queries.chunks(sorted(codes)):
+        rows = Statistic.objects.filter(enterprise__credit_code__in=chunk, year__gte=first, year__lte=last).values(
+            "enterprise__credit_code", "year", "quarter", *VALUE_FIELDS
+        )
+        for row in rows:
+            code = row.pop("enterprise__credit_code")
+            period = (row.pop("year"), row.pop("quarter"))
+            history.setdefault(code, {})[period] = {
+                k: float(v) if k in numbers and v is not None else v for k, v in row.items()
+            }
+    return history

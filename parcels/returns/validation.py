@@ -241,7 +241,7 @@ def _read_values(row: CheckedRow, raw: Mapping[str, object]) -> list[Finding]:
     """Parse the thirteen values into ``row.values`` (None: blank, 不适用 or unreadable); a finding per bad cell."""
     out = []
     negative = _("不能为负数")
-    marked = set(raw.get("not_applicable") or ())  # stored rows say 不适用 apart from their values
+    marked: Any = raw.get("not_applicable") or ()  # stored rows say 不适用 apart from their values
     for stat_field in statfields.FIELDS:
         value = raw.get(stat_field.name)
         if stat_field.name in marked and stat_field.may_not_apply and numbers.is_blank(value):

@@ -134,7 +134,13 @@ def test_it_freezes_every_field_of_the_snapshot_contract(data):
         "enterprises",
     }
     assert i4["base_actual"] is not None and i4["inputs"]["base_source"] == "plan"
-    assert set(frozen["quality"]) == {"statistics_missing", "provisional", "benchmark_missing", "returns"}
+    assert set(frozen["quality"]) == {
+        "statistics_missing",
+        "provisional",
+        "benchmark_missing",
+        "returns",
+        "return_quality",
+    }
 
 
 def test_it_refuses_a_year_outside_the_plan_with_a_clear_message(data):
