@@ -220,7 +220,7 @@ def _row_outliers(q: QualityInput, row: Mapping[str, Any], earlier: Sequence[Per
         past = [amounts[p] for p in earlier if p in amounts]
         current = _amount(name, now_and_before, period) if len(past) >= MIN_HISTORY else None
         z = None if current is None else modified_z(current, past)
-        if z is not None and abs(z) > MODIFIED_Z_LIMIT and abs(current - _median(sorted(past))) >= meaningful:
+        if current is not None and z is not None and abs(z) > MODIFIED_Z_LIMIT and _far(current, past, meaningful):
             found.append((name, f"z {z:+.1f} / {len(past)}"))
             continue
         now, last = row.get(name), last_year.get(name)
@@ -229,6 +229,11 @@ def _row_outliers(q: QualityInput, row: Mapping[str, Any], earlier: Sequence[Per
             if abs(change) >= meaningful and abs(change) > YOY_SHARE * float(last):
                 found.append((name, f"{change / float(last):+.0%}"))
     return found
+
+
+def _far(value: float, history: Sequence[float], meaningful: float) -> bool:
+    """Tell whether a value is at least a meaningful amount away from its history's median."""
+    return abs(value - _median(sorted(history))) >= meaningful
 
 
 def _outlier_words(found: Sequence[tuple[str, str]]) -> str:
