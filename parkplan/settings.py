@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 30},
     },
 }
+# A report being rendered renews its heartbeat this often; one whose heartbeat is older than
+# REPORT_STALE_SECONDS lost its worker and is marked failed (the office retries it with one click).
+REPORT_HEARTBEAT_SECONDS = envfloat("REPORT_HEARTBEAT_SECONDS", "5")
+REPORT_STALE_SECONDS = envfloat("REPORT_STALE_SECONDS", "30")
 # Task modules outside an app's tasks.py that the worker must know.
 CELERY_IMPORTS = ["indicators.reports.tasks"]
 
