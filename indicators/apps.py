@@ -52,4 +52,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("规划指标")
 
     def ready(self):
+        from parcels.services import register_effect_check
+
+        from .effects import park_indicator_effects
+
         checks.register(check_plotly_js, checks.Tags.staticfiles)
+        # An approval that moves a park indicator too far needs a second confirmation (parcels.returns).
+        register_effect_check(park_indicator_effects)

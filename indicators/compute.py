@@ -81,6 +81,10 @@ SUM_COLUMNS = (
     "high_tech",  # counts of enterprises
     "leaders",
     "listed",
+    # Employees of the enterprises whose numerator of I2, I7, I8 is present (the ratios are pairwise).
+    "employees_with_patents",
+    "employees_with_foreign",
+    "employees_with_masters",
 )
 
 
@@ -94,13 +98,13 @@ class Formula:
 
 FORMULAS: dict[str, Formula] = {
     "I1": Formula("rd_expenditure", "value_added", 100, "records"),
-    "I2": Formula("invention_patents", "employees", 10_000, "records"),
+    "I2": Formula("invention_patents", "employees_with_patents", 10_000, "records"),
     "I3": Formula("sei_output", "industrial_output", 100, "above_scale_records"),
     "I4": Formula("high_tech", None, 1, "records"),
     "I5": Formula("leaders", None, 1, "records"),
     "I6": Formula("listed", None, 1, "records"),
-    "I7": Formula("foreign_returnee", "employees", 100, "records"),
-    "I8": Formula("masters_plus", "employees", 100, "records"),
+    "I7": Formula("foreign_returnee", "employees_with_foreign", 100, "records"),
+    "I8": Formula("masters_plus", "employees_with_masters", 100, "records"),
 }
 
 
@@ -108,45 +112,85 @@ def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.Dat
     """Sum enterprise records per scope and period.
 
     In: one row per enterprise record with columns parcel (parcel id), year,
-    quarter and the statistics fields (numbers; above_scale and high_tech bool;
-    listed_date a date or None).
+    quarter and the statistics fields (numbers, NaN or None where missing;
+    above_scale and high_tech bool or None; listed_date a date or None).
     Out: one row per (parcel, year, quarter) and one for the park with
     parcel None, columns parcel, year, quarter and SUM_COLUMNS. The park row is
     summed from the records, never from the parcel rows.
+
+    A missing figure (未填写 or 不适用) is no value, never 0: a ratio's sums
+    take an enterprise only where both its numerator and its denominator are
+    present (pairwise), and a count never counts a missing flag
+    (docs/method.md §2).
     """
     keys = ["parcel", "year", "quarter"]
     if records.empty:
         return pd.DataFrame(columns=[*keys, *SUM_COLUMNS])
     r = records
-    above = r["above_scale"].astype(bool)
+    above = _flag(r["above_scale"])
     listed_dates = pd.to_datetime(r["listed_date"])
     ends = pd.to_datetime(
         [quarter_end(int(y), int(q)) for y, q in zip(r["year"], r["quarter"], strict=True)], format="ISO8601"
     )
+    number = {name: r[name].astype(float) for name in _NUMBER_COLUMNS}
+    employees = number["employees"]
     parts = pd.DataFrame(
         {
             "parcel": r["parcel"],
             "year": r["year"].astype(int),
             "quarter": r["quarter"].astype(int),
             "records": 1,
-            "rd_expenditure": r["rd_expenditure"].astype(float),
-            "value_added": r["value_added"].astype(float),
-            "invention_patents": r["invention_patents"].astype(float),
-            "employees": r["employees"].astype(float),
+            **_pair("rd_expenditure", "value_added", number),
+            "invention_patents": _where_both(number["invention_patents"], employees),
+            "employees": employees.fillna(0.0),
             "above_scale_records": above.astype(int),
-            "sei_output": r["sei_output"].astype(float).where(above, 0.0),
-            "industrial_output": r["industrial_output"].astype(float).where(above, 0.0),
-            "foreign_returnee": r["foreign_returnee"].astype(float),
-            "masters_plus": r["masters_plus"].astype(float),
-            "high_tech": r["high_tech"].astype(bool).astype(int),
-            "leaders": (r["revenue"].astype(float) >= LEADER_REVENUE).astype(int),
+            **_pair("sei_output", "industrial_output", number, only=above),
+            "foreign_returnee": _where_both(number["foreign_returnee"], employees),
+            "masters_plus": _where_both(number["masters_plus"], employees),
+            "high_tech": _flag(r["high_tech"]).astype(int),
+            "leaders": (number["revenue"] >= LEADER_REVENUE).astype(int),
             "listed": ((listed_dates >= pd.Timestamp(listing_from)) & (listed_dates.values <= ends.values)).astype(int),
+            "employees_with_patents": _where_both(employees, number["invention_patents"]),
+            "employees_with_foreign": _where_both(employees, number["foreign_returnee"]),
+            "employees_with_masters": _where_both(employees, number["masters_plus"]),
         }
     )
     by_parcel = parts.groupby(keys, as_index=False)[list(SUM_COLUMNS)].sum()
     park = parts.groupby(["year", "quarter"], as_index=False)[list(SUM_COLUMNS)].sum()
     park.insert(0, "parcel", None)
     return pd.concat([by_parcel, park], ignore_index=True)
+
+
+_NUMBER_COLUMNS = (
+    "revenue",
+    "industrial_output",
+    "sei_output",
+    "value_added",
+    "rd_expenditure",
+    "employees",
+    "masters_plus",
+    "foreign_returnee",
+    "invention_patents",
+)
+
+
+def _flag(column: pd.Series) -> pd.Series:
+    """Read a flag column: True only where the flag is set (a missing flag is not counted)."""
+    return column.map(lambda v: False if is_missing(v) else bool(v)).astype(bool)
+
+
+def _where_both(values: pd.Series, other: pd.Series, only: pd.Series | None = None) -> pd.Series:
+    """Return ``values`` where both it and ``other`` are present (and ``only`` holds), 0 elsewhere."""
+    keep = values.notna() & other.notna()
+    if only is not None:
+        keep &= only
+    return values.where(keep, 0.0)
+
+
+def _pair(numerator: str, denominator: str, number: Mapping[str, pd.Series], only: pd.Series | None = None) -> dict:
+    """Return a ratio's two sums' parts: each enterprise's figures where both are present (pairwise)."""
+    n, d = number[numerator], number[denominator]
+    return {numerator: _where_both(n, d, only), denominator: _where_both(d, n, only)}
 
 
 # The columns of a computed value, as values_from_sums returns them and IndicatorValue stores them.

@@ -371,6 +371,9 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     message = models.TextField(_("说明"), blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Renewed every few seconds while a worker renders the report: a running report whose
+    # heartbeat stopped lost its worker (indicators.reports.services.fail_stale_reports).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 

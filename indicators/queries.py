@@ -23,15 +23,21 @@ PERIOD_SUMS_SQL = """
 WITH parcel_sums AS (
     SELECT parcel_id AS parcel, year, quarter,
            count(*) AS records,
-           sum(rd_expenditure) AS rd_expenditure,
-           sum(value_added) AS value_added,
-           sum(invention_patents) AS invention_patents,
-           sum(employees) AS employees,
+           -- A missing figure (NULL: 未填写 or 不适用) is no value, not 0: a ratio takes an
+           -- enterprise only where both its numerator and its denominator are present.
+           coalesce(sum(rd_expenditure) FILTER (WHERE value_added IS NOT NULL), 0) AS rd_expenditure,
+           coalesce(sum(value_added) FILTER (WHERE rd_expenditure IS NOT NULL), 0) AS value_added,
+           coalesce(sum(invention_patents) FILTER (WHERE employees IS NOT NULL), 0) AS invention_patents,
+           coalesce(sum(employees), 0) AS employees,
            count(*) FILTER (WHERE above_scale) AS above_scale_records,
-           coalesce(sum(sei_output) FILTER (WHERE above_scale), 0) AS sei_output,
-           coalesce(sum(industrial_output) FILTER (WHERE above_scale), 0) AS industrial_output,
-           sum(foreign_returnee) AS foreign_returnee,
-           sum(masters_plus) AS masters_plus,
+           coalesce(sum(sei_output) FILTER (WHERE above_scale AND industrial_output IS NOT NULL), 0) AS sei_output,
+           coalesce(sum(industrial_output) FILTER (WHERE above_scale AND sei_output IS NOT NULL), 0)
+               AS industrial_output,
+           coalesce(sum(foreign_returnee) FILTER (WHERE employees IS NOT NULL), 0) AS foreign_returnee,
+           coalesce(sum(masters_plus) FILTER (WHERE employees IS NOT NULL), 0) AS masters_plus,
+           coalesce(sum(employees) FILTER (WHERE invention_patents IS NOT NULL), 0) AS employees_with_patents,
+           coalesce(sum(employees) FILTER (WHERE foreign_returnee IS NOT NULL), 0) AS employees_with_foreign,
+           coalesce(sum(employees) FILTER (WHERE masters_plus IS NOT NULL), 0) AS employees_with_masters,
            count(*) FILTER (WHERE high_tech) AS high_tech,
            count(*) FILTER (WHERE revenue >= %(leader_revenue)s) AS leaders,
            count(*) FILTER (
@@ -55,7 +61,10 @@ SELECT parcel, year, quarter,
        masters_plus::float8 AS masters_plus,
        high_tech::float8 AS high_tech,
        leaders::float8 AS leaders,
-       listed::float8 AS listed
+       listed::float8 AS listed,
+       employees_with_patents::float8 AS employees_with_patents,
+       employees_with_foreign::float8 AS employees_with_foreign,
+       employees_with_masters::float8 AS employees_with_masters
 FROM parcel_sums
 UNION ALL
 SELECT NULL, year, quarter,
@@ -71,7 +80,10 @@ SELECT NULL, year, quarter,
        sum(masters_plus)::float8,
        sum(high_tech)::float8,
        sum(leaders)::float8,
-       sum(listed)::float8
+       sum(listed)::float8,
+       sum(employees_with_patents)::float8,
+       sum(employees_with_foreign)::float8,
+       sum(employees_with_masters)::float8
 FROM parcel_sums
 GROUP BY year, quarter
 """

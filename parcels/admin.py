@@ -19,6 +19,7 @@ from .models import (
     Parcel,
     ParcelManager,
     ParcelReturn,
+    PendingUpload,
     ReminderSent,
     ReturnRow,
     Statistic,
@@ -170,6 +171,13 @@ class ReturnRowAdmin(ReadOnlyAdmin):
     list_display = ["parcel_return", "position", "credit_code", "enterprise_name", "moved_out", "revenue", "employees"]
     list_select_related = ["parcel_return__parcel"]
     search_fields = ["credit_code", "enterprise_name"]
+
+
+@admin.register(PendingUpload)
+class PendingUploadAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "user", "parcel", "year", "quarter", "mode", "base_version", "created_at"]
+    list_select_related = ["user", "parcel"]
+    exclude = ["rows"]
 
 
 for _tracked in (Enterprise, Statistic, ParcelManager, ParcelReturn, ReturnRow):

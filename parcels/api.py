@@ -207,6 +207,26 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, max_value=2**31 - 1, help_text="您读取时报表的版本")
 
 
+class ApproveSerializer(serializers.Serializer):
+    reason = serializers.RegexField(
+        TEXT,
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="确认原因：审核影响超过限度（APPROVAL_CONFIRM_CHANGE）时必填，记入修改历史",
+    )
+
+
+class EffectSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="enterprises, or an indicator code")
+    label = serializers.CharField()
+    before = serializers.FloatField(allow_null=True)
+    after = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True, help_text="relative change, 0.05 = 5%")
+    over = serializers.BooleanField(help_text="beyond APPROVAL_CONFIRM_CHANGE")
+
+
 class CommentSerializer(serializers.Serializer):
     comment = serializers.RegexField(r"^[^\x00]*[^\x00\s][^\x00]*$", max_length=2000, help_text="审核意见（必填）")
 
@@ -226,6 +246,9 @@ class FindingSerializer(serializers.Serializer):
 class ReturnProblemSerializer(ProblemSerializer):
     findings = FindingSerializer(many=True, required=False, help_text="invalid_rows: every finding")
     current_version = serializers.IntegerField(required=False, help_text="conflict: the version stored now")
+    effects = EffectSerializer(
+        many=True, required=False, help_text="confirmation_required: what the approval changes; send a reason"
+    )
 
 
 class ReturnSavedSerializer(ParcelReturnDetailSerializer):
@@ -270,7 +293,24 @@ def _problem(exc: services.ReturnError, *, rows_sent: bool = True) -> Response:
         body["code"] = "locked"
     elif isinstance(exc, services.ReturnConflict):
         body.update(code="conflict", current_version=exc.current.version)
+    elif isinstance(exc, services.ApprovalNeedsConfirmation):
+        body.update(code="confirmation_required", effects=_effects(exc))
     return Response(body, status=status)
+
+
+def _effects(needed: services.ApprovalNeedsConfirmation) -> list[dict]:
+    over = {id(effect) for effect in needed.over}
+    return [
+        {
+            "code": e.code,
+            "label": e.label,
+            "before": e.before,
+            "after": e.after,
+            "change": e.change,
+            "over": id(e) in over,
+        }
+        for e in needed.effects
+    ]
 
 
 PROBLEMS = {400: ReturnProblemSerializer, 404: ReturnProblemSerializer, 409: ReturnProblemSerializer}
@@ -382,16 +422,22 @@ class ParcelReturnViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins
 
     @extend_schema(
         summary="审核通过 / Approve (the office)",
-        request=None,
+        request=ApproveSerializer,
         responses={200: ParcelReturnDetailSerializer, 403: ReturnProblemSerializer, **PROBLEMS},
-        description="Writes the rows into the official statistics and locks the parcel-quarter.",
+        description="Writes the rows into the official statistics and locks the parcel-quarter. An approval that "
+        "moves the parcel's number of enterprises or a park indicator by more than APPROVAL_CONFIRM_CHANGE "
+        "answers 409 `confirmation_required` with its `effects`; send it again with a `reason` to confirm.",
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         parcel_return = self.get_object()
         access.require(access.may_review(request.user))
+        payload = ApproveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         try:
-            services.approve_return(parcel_return=parcel_return, user=request.user)
+            services.approve_return(
+                parcel_return=parcel_return, user=request.user, reason=payload.validated_data["reason"]
+            )
         except services.ReturnError as exc:
             return _problem(exc, rows_sent=False)
         return self._saved(parcel_return, None)

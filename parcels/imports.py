@@ -8,6 +8,8 @@ Messages are Chinese msgids translated through parkplan.text.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +30,10 @@ from . import queries, statfields
 
 DATA_SHEET = "统计数据"
 NAME_MAX_LENGTH = 200
-LABELS = dict(statfields.COLUMNS)  # column key -> Chinese header
+EXPLANATION_MAX_LENGTH = 2000
+# Columns a file may have beside the template's: read when present.
+OPTIONAL_COLUMNS: tuple[tuple[str, str], ...] = (("explanation", "情况说明"),)
+LABELS = dict(statfields.COLUMNS) | dict(OPTIONAL_COLUMNS)  # column key -> Chinese header
 
 Value = Decimal | int | bool | date | None
 
@@ -38,7 +43,8 @@ class StatisticRow:
     """One checked row: an enterprise's return for one period.
 
     ``values`` holds the thirteen statfields by name: money as Decimal (2 places),
-    counts as int, flags as bool, listed_date as date or None.
+    counts as int, flags as bool, listed_date as date; None where the cell is
+    blank (未填写) or says 不适用 (then the field is in ``not_applicable``).
     """
 
     row: int
@@ -48,6 +54,10 @@ class StatisticRow:
     year: int
     quarter: int
     values: dict[str, Value]
+    # Fields the file says 不适用 (their values are None, like a blank cell's).
+    not_applicable: frozenset[str] = frozenset()
+    # The 情况说明 column's text; None when the file has no such column.
+    explanation: str | None = None
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -200,7 +210,7 @@ def _once_per_value(parse: Callable[[object], object]) -> Callable[[object], obj
 
 
 def _header_columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowError]]:
-    wanted = {fold_header(label): key for key, label in statfields.COLUMNS}
+    wanted = {fold_header(label): key for key, label in (*statfields.COLUMNS, *OPTIONAL_COLUMNS)}
     columns: dict[str, int] = {}
     errors = []
     for index, cell in enumerate(header):
@@ -232,13 +242,13 @@ def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -
         if all(numbers.is_blank(cell) for cell in cells):
             continue
         raw = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
-        parsed, row_errors = _parse_row(row_number, raw, parsers)
+        parsed, not_applicable, row_errors = _parse_row(row_number, raw, parsers)
         row_errors += _within_errors(row_number, raw, parsed)
         row_errors += _duplicate_errors(row_number, raw, parsed, first_row_of)
         if row_errors:
             result.errors.extend(row_errors)
         else:
-            result.rows.append(_statistic_row(row_number, parsed))
+            result.rows.append(_statistic_row(row_number, parsed, not_applicable))
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", "", _("文件中没有数据行")))
     return result
@@ -256,24 +266,48 @@ def _table_parsers(parcels: Mapping[str, int]) -> dict[str, Callable[[object], o
             raise numbers.BadValue(_("没有这个地块，请填写地块名称或代码"))
         return parcel_id
 
-    return {
-        key: PARSERS[key] if key in UNIQUE_COLUMNS else _once_per_value(PARSERS.get(key, parse_parcel))
-        for key, _label in statfields.COLUMNS
-    }
+    parsers: dict[str, Callable[[object], object]] = {}
+    for key, _label in statfields.COLUMNS:
+        if key in statfields.BY_NAME:  # (value, says 不适用)
+            parsers[key] = _once_per_value(functools.partial(statfields.read_cell, statfields.BY_NAME[key]))
+        else:
+            parse = PARSERS.get(key, parse_parcel)
+            parsers[key] = parse if key in UNIQUE_COLUMNS else _once_per_value(parse)
+    parsers["explanation"] = _parse_explanation
+    return parsers
+
+
+def _parse_explanation(value: object) -> str:
+    text = "" if value is None else str(value).strip()
+    if len(text) > EXPLANATION_MAX_LENGTH:
+        raise numbers.BadValue(_("不能超过%(n)s个字") % {"n": EXPLANATION_MAX_LENGTH})
+    return text
 
 
 def _parse_row(
     row_number: int, raw: Mapping[str, object], parsers: Mapping[str, Callable[[object], object]]
-) -> tuple[dict[str, object], list[RowError]]:
-    """Return the row's readable values by column key, and an error for each cell that cannot be read."""
+) -> tuple[dict[str, object], set[str], list[RowError]]:
+    """Return the row's readable values by column key, the fields that say 不适用, and each unreadable cell's error.
+
+    Columns the file lacks (the optional 情况说明) are left out of the values.
+    """
     parsed: dict[str, object] = {}
+    not_applicable: set[str] = set()
     errors: list[RowError] = []
     for key, parse in parsers.items():
+        if key not in raw:
+            continue
         try:
-            parsed[key] = parse(raw[key])
+            value = parse(raw[key])
         except numbers.BadValue as exc:
             errors.append(RowError(row_number, LABELS[key], _show(raw[key]), str(exc)))
-    return parsed, errors
+            continue
+        if key in statfields.BY_NAME:
+            value, says_not_applicable = value
+            if says_not_applicable:
+                not_applicable.add(key)
+        parsed[key] = value
+    return parsed, not_applicable, errors
 
 
 def _within_errors(row_number: int, raw: Mapping[str, object], parsed: Mapping[str, object]) -> list[RowError]:
@@ -283,10 +317,12 @@ def _within_errors(row_number: int, raw: Mapping[str, object], parsed: Mapping[s
             row_number,
             LABELS[smaller],
             _show(raw[smaller]),
-            _("不能大于「%(label)s」（%(value)s）") % {"label": _(LABELS[larger]), "value": _show(raw[larger]) or 0},
+            _("不能大于「%(label)s」（%(value)s）") % {"label": _(LABELS[larger]), "value": _show(raw[larger])},
         )
         for smaller, larger in WITHIN
-        if smaller in parsed and larger in parsed and parsed[smaller] > parsed[larger]
+        if parsed.get(smaller) is not None
+        and parsed.get(larger) is not None
+        and parsed[smaller] > parsed[larger]  # a blank whole is 未填写, never a knock-on error
     ]
 
 
@@ -306,7 +342,7 @@ def _duplicate_errors(
     return [RowError(row_number, LABELS["credit_code"], _show(raw["credit_code"]), message)]
 
 
-def _statistic_row(row_number: int, parsed: Mapping[str, object]) -> StatisticRow:
+def _statistic_row(row_number: int, parsed: Mapping[str, object], not_applicable: set[str]) -> StatisticRow:
     return StatisticRow(
         row=row_number,
         credit_code=parsed["credit_code"],
@@ -315,4 +351,24 @@ def _statistic_row(row_number: int, parsed: Mapping[str, object]) -> StatisticRo
         year=parsed["year"],
         quarter=parsed["quarter"],
         values={f.name: parsed[f.name] for f in statfields.FIELDS},
+        not_applicable=frozenset(not_applicable),
+        explanation=parsed.get("explanation"),
     )
+
+
+def blanks_as_zero(rows: Sequence[StatisticRow]) -> list[StatisticRow]:
+    """Return the rows with every blank number read as 0 and every blank flag as 否 (not 不适用, not the date).
+
+    For files from sources where a blank cell means zero (``import_statistics
+    --blank-as-zero``); by default a blank cell is 未填写 and stays without a value.
+    """
+    zero = {name: (Decimal("0.00") if name in statfields.MONEY_FIELDS else 0) for name in statfields.NUMBER_FIELDS}
+    zero |= dict.fromkeys(statfields.FLAG_FIELDS, False)
+    out = []
+    for row in rows:
+        values = {
+            name: zero[name] if value is None and name in zero and name not in row.not_applicable else value
+            for name, value in row.values.items()
+        }
+        out.append(dataclasses.replace(row, values=values))
+    return out

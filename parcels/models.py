@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -181,8 +183,19 @@ class ImportBatch(models.Model):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-def _money(label):
-    return models.DecimalField(label, max_digits=16, decimal_places=2, default=0)
+# A figure may be missing (None): 未填写, or 不适用 (statfields). Official statistics keep
+# their defaults of 0 and 否 for code that builds them field by field (the demo, tests);
+# a return's rows have none: a blank cell stays blank.
+def _money(label, default=0):
+    return models.DecimalField(label, max_digits=16, decimal_places=2, default=default, null=True, blank=True)
+
+
+def _count(label, default=0):
+    return models.IntegerField(label, default=default, null=True, blank=True)
+
+
+def _flag(label, default=False):
+    return models.BooleanField(label, default=default, null=True, blank=True)
 
 
 @tracked()
@@ -204,16 +217,16 @@ class Statistic(models.Model):
 
     revenue = _money(_("营业收入(万元)"))
     industrial_output = _money(_("工业总产值(万元)"))
-    above_scale = models.BooleanField(_("是否规模以上工业企业"), default=False)
+    above_scale = _flag(_("是否规模以上工业企业"))
     sei_output = _money(_("战略性新兴产业制造业产值(万元)"))
     value_added = _money(_("增加值(万元)"))
     rd_expenditure = _money(_("研发经费支出(万元)"))
     tax = _money(_("税收(万元)"))
-    employees = models.IntegerField(_("从业人员期末人数(人)"), default=0)
-    masters_plus = models.IntegerField(_("硕士及以上学历从业人员(人)"), default=0)
-    foreign_returnee = models.IntegerField(_("外籍常驻人员和留学归国人员(人)"), default=0)
-    invention_patents = models.IntegerField(_("发明专利授权数(件)"), default=0)
-    high_tech = models.BooleanField(_("是否经认定的高新技术企业"), default=False)
+    employees = _count(_("从业人员期末人数(人)"))
+    masters_plus = _count(_("硕士及以上学历从业人员(人)"))
+    foreign_returnee = _count(_("外籍常驻人员和留学归国人员(人)"))
+    invention_patents = _count(_("发明专利授权数(件)"))
+    high_tech = _flag(_("是否经认定的高新技术企业"))
     listed_date = models.DateField(_("科技上市日期"), null=True, blank=True)
 
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
@@ -393,19 +406,23 @@ class ReturnRow(models.Model):
     enterprise_name = models.CharField(_("企业名称"), max_length=200)
     moved_out = models.BooleanField(_("已迁出本地块"), default=False)
 
-    revenue = _money(_("营业收入(万元)"))
-    industrial_output = _money(_("工业总产值(万元)"))
-    above_scale = models.BooleanField(_("是否规模以上工业企业"), default=False)
-    sei_output = _money(_("战略性新兴产业制造业产值(万元)"))
-    value_added = _money(_("增加值(万元)"))
-    rd_expenditure = _money(_("研发经费支出(万元)"))
-    tax = _money(_("税收(万元)"))
-    employees = models.IntegerField(_("从业人员期末人数(人)"), default=0)
-    masters_plus = models.IntegerField(_("硕士及以上学历从业人员(人)"), default=0)
-    foreign_returnee = models.IntegerField(_("外籍常驻人员和留学归国人员(人)"), default=0)
-    invention_patents = models.IntegerField(_("发明专利授权数(件)"), default=0)
-    high_tech = models.BooleanField(_("是否经认定的高新技术企业"), default=False)
+    revenue = _money(_("营业收入(万元)"), None)
+    industrial_output = _money(_("工业总产值(万元)"), None)
+    above_scale = _flag(_("是否规模以上工业企业"), None)
+    sei_output = _money(_("战略性新兴产业制造业产值(万元)"), None)
+    value_added = _money(_("增加值(万元)"), None)
+    rd_expenditure = _money(_("研发经费支出(万元)"), None)
+    tax = _money(_("税收(万元)"), None)
+    employees = _count(_("从业人员期末人数(人)"), None)
+    masters_plus = _count(_("硕士及以上学历从业人员(人)"), None)
+    foreign_returnee = _count(_("外籍常驻人员和留学归国人员(人)"), None)
+    invention_patents = _count(_("发明专利授权数(件)"), None)
+    high_tech = _flag(_("是否经认定的高新技术企业"), None)
     listed_date = models.DateField(_("科技上市日期"), null=True, blank=True)
+    # The fields this row says 不适用 (their values are None); a None elsewhere is 未填写.
+    not_applicable = ArrayField(
+        models.CharField(max_length=40), verbose_name=_("不适用的项目"), default=list, blank=True
+    )
 
     explanation = models.TextField(_("情况说明"), blank=True)
 
@@ -447,3 +464,39 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.parcel} {self.year}Q{self.quarter} {self.offset_days:+d}"
+
+
+class PendingUpload(models.Model):
+    """An upload read and previewed but not yet confirmed: its checked rows, kept until the manager confirms.
+
+    Bound to the user, the parcel-quarter and the return's version when it was
+    read: confirming after the return has moved on is refused, so a stale
+    preview never lands over newer data. One per user and parcel-quarter.
+    """
+
+    class Mode(models.TextChoices):
+        MERGE = "merge", _("合并（文件中的企业替换其原有行，其他企业保留）")
+        REPLACE = "replace", _("替换整张报表（文件中没有的企业将被删除）")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    base_version = models.PositiveIntegerField()  # the return's version when read (0: not started)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.MERGE)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.JSONField()  # the file's checked rows (parcels.returns.uploads.pending_rows)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("待确认的上传")
+        verbose_name_plural = _("待确认的上传")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "parcel", "year", "quarter"], name="pending_upload_one_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.parcel_id} {self.year}Q{self.quarter}"

@@ -13,8 +13,6 @@ import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db.models import F, Max, Q, QuerySet
 
-from parkplan.numbers import is_missing
-
 from . import statfields
 from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
 from .returns import validation
@@ -45,6 +43,18 @@ def period_values(parcel_id: int, year: int, quarter: int) -> dict[str, dict[str
     return {row.pop("enterprise__credit_code"): row for row in rows}
 
 
+def earlier_parcels(codes: Iterable[str], year: int, quarter: int) -> dict[str, int]:
+    """Return the parcel of each enterprise's latest statistic before (year, quarter), by credit code."""
+    earlier = Q(year__lt=year) | Q(year=year, quarter__lt=quarter)
+    rows = (
+        Statistic.objects.filter(earlier, enterprise__credit_code__in=list(codes))
+        .order_by("enterprise_id", "-year", "-quarter")
+        .distinct("enterprise_id")
+        .values_list("enterprise__credit_code", "parcel_id")
+    )
+    return dict(rows)
+
+
 def enterprise_parcels(codes: Iterable[str]) -> dict[str, int | None]:
     """Return the parcel each known enterprise is registered in now, by credit code."""
     return dict(Enterprise.objects.filter(credit_code__in=list(codes)).values_list("credit_code", "parcel_id"))
@@ -68,26 +78,6 @@ def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tup
             if key in wanted:
                 out[key] = row
     return out
-
-
-def template_enterprises(*, parcel_id: int, year: int, quarter: int) -> list[dict[str, object]]:
-    """Return the parcel's enterprises with the stocks, flags and listing date of their latest earlier statistic.
-
-    Each dict holds ``credit_code``, ``name`` and, when the enterprise has a
-    statistic before (year, quarter), ``employees``, ``masters_plus``,
-    ``foreign_returnee``, ``above_scale``, ``high_tech`` and ``listed_date`` of
-    the latest one; ordered by name. What ``write_prefilled_template`` takes.
-    """
-    earlier = Q(year__lt=year) | Q(year=year, quarter__lt=quarter)
-    latest = {
-        row.pop("enterprise_id"): row
-        for row in Statistic.objects.filter(earlier, enterprise__parcel_id=parcel_id)
-        .order_by("enterprise_id", "-year", "-quarter")
-        .distinct("enterprise_id")
-        .values("enterprise_id", *statfields.CARRIED_FIELDS)
-    }
-    enterprises = Enterprise.objects.filter(parcel_id=parcel_id).order_by("name", "credit_code")
-    return [{"credit_code": e.credit_code, "name": e.name, **latest.get(e.id, {})} for e in enterprises]
 
 
 # --- the API's lists -----------------------------------------------------------------------
@@ -165,8 +155,12 @@ def latest_periods(enterprise_ids: Sequence[int]) -> dict[int, int]:
 
 
 def return_rows(parcel_return: ParcelReturn) -> list[dict[str, object]]:
-    """Return the rows of a saved return as dicts (credit_code, enterprise_name, moved_out, values, explanation)."""
-    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation"]
+    """Return the rows of a saved return as dicts.
+
+    Keys: credit_code, enterprise_name, moved_out, the thirteen values (None
+    where blank or 不适用), explanation, not_applicable (the fields that say 不适用).
+    """
+    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation", "not_applicable"]
     return list(ReturnRow.objects.filter(parcel_return=parcel_return).order_by("position").values(*names))
 
 
@@ -186,19 +180,35 @@ def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validatio
     """Return the active rows of a return as enterprise records.
 
     Columns: parcel (int), year, quarter (int) and the thirteen statfields
-    (numbers as float, flags bool, listed_date date or None): the input of
-    ``indicators.compute.sums_from_records``.
+    (numbers as float, NaN where missing; flags bool or None; listed_date date
+    or None): the input of ``indicators.compute.sums_from_records``, which
+    leaves a missing figure out rather than reading it as 0. A row nobody has
+    filled yet is not a record.
     """
     records = [
         {"parcel": parcel_id, "year": year, "quarter": quarter, **row.values}
         for row in rows
-        if not row.moved_out
-        and all(not is_missing(row.values.get(name)) or name == "listed_date" for name in VALUE_FIELDS)
+        if not row.moved_out and row.touched
     ]
+    return _records_frame(records)
+
+
+def _records_frame(records: list[dict[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=["parcel", "year", "quarter", *VALUE_FIELDS])
     for name in statfields.NUMBER_FIELDS:
         frame[name] = frame[name].astype(float)
+    for name in statfields.FLAG_FIELDS:
+        frame[name] = frame[name].astype(object)
     return frame
+
+
+def period_records(year: int, quarter: int) -> pd.DataFrame:
+    """Return the official statistics of every parcel for one period as enterprise records (``rows_frame``'s columns).
+
+    What the park's indicators of the period are computed from (an approval's effect compares them).
+    """
+    rows = Statistic.objects.filter(year=year, quarter=quarter).values("parcel_id", *VALUE_FIELDS)
+    return _records_frame([{"parcel": row.pop("parcel_id"), "year": year, "quarter": quarter, **row} for row in rows])
 
 
 def return_records(parcel_return: ParcelReturn) -> pd.DataFrame:
@@ -306,3 +316,29 @@ def return_states(year: int) -> dict[tuple[int, int], str]:
     """Return the state of each quarterly return filed for `year`: (parcel id, quarter) → state."""
     rows = ParcelReturn.objects.filter(year=year).values_list("parcel_id", "quarter", "state")
     return {(parcel, quarter): state for parcel, quarter, state in rows}
+
+
+def return_quality(year: int) -> list[dict[str, object]]:
+    """Return the data-quality score of every parcel's return (or imported data) of each quarter of ``year``.
+
+    One dict per parcel-quarter with a score, parcels in order: parcel (code),
+    quarter, score (0–100) and its parts completeness, timeliness (None for
+    imported data), outliers, consistency (0–100, None where they do not
+    apply), rounded. Numbers only, so a report says them in its own language.
+    """
+    from django.utils import timezone
+
+    from .returns import queries as return_queries
+
+    parcels = list(Parcel.objects.order_by("order"))
+    periods = [(year, quarter) for quarter in range(1, 5)]
+    scores = return_queries.quality_scores(parcels, periods, today=timezone.localdate())
+    out = []
+    for parcel in parcels:
+        for quarter in range(1, 5):
+            score = scores.get((parcel.id, year, quarter))
+            if score is None or score.total is None:
+                continue
+            parts = {name: None if value is None else round(value) for name, value in score.parts.items()}
+            out.append({"parcel": parcel.code, "quarter": quarter, "score": score.total, **parts})
+    return out

@@ -7,9 +7,10 @@ parcels.returns.services.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
 import pghistory
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
@@ -324,3 +325,60 @@ def assign_manager(*, user: AbstractBaseUser, parcel: Parcel, by: AbstractBaseUs
 def unassign_manager(*, user: AbstractBaseUser, parcel: Parcel, by: AbstractBaseUser | None = None) -> None:
     with transaction.atomic(), pghistory.context(source="assignment", user=by.pk if by else None):
         ParcelManager.objects.filter(user=user, parcel=parcel).delete()
+
+
+# --- what approving a return would change: checks other apps may add -------------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One figure an approval would change: the parcel's enterprises, a park indicator (before and after)."""
+
+    code: str  # "enterprises", or an indicator's code
+    label: str  # what the figure is, in the user's language
+    before: float | None
+    after: float | None
+    decimals: int = 0
+
+    @property
+    def change(self) -> float | None:
+        """Return the relative change (0.05 is 5%), None where there is nothing to compare with."""
+        if self.before is None or self.after is None or self.before == 0:
+            return None
+        return (self.after - self.before) / abs(self.before)
+
+    def exceeds(self, limit: float) -> bool:
+        """Tell whether the figure moves by more than ``limit`` (a share): or appears from 0, or disappears."""
+        if self.before is None:
+            return False
+        if self.after is None:
+            return True
+        if self.before == 0:
+            return self.after != 0
+        return abs(self.change or 0.0) > limit + 1e-12
+
+
+@dataclass(frozen=True)
+class ApprovalChange:
+    """What an approval writes: a parcel-quarter's rows as enterprise records (``queries.rows_frame``)."""
+
+    parcel_id: int
+    year: int
+    quarter: int
+    records: pd.DataFrame
+
+
+EffectCheck = Callable[[ApprovalChange], list[Effect]]
+_EFFECT_CHECKS: list[EffectCheck] = []
+
+
+def register_effect_check(check: EffectCheck) -> EffectCheck:
+    """Add a check of what an approval changes (indicators adds the park's indicators); registered once."""
+    if check not in _EFFECT_CHECKS:
+        _EFFECT_CHECKS.append(check)
+    return check
+
+
+def approval_effects(change: ApprovalChange) -> list[Effect]:
+    """Return every registered check's effects of an approval, in the order the checks were registered."""
+    return [effect for check in _EFFECT_CHECKS for effect in check(change)]

@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 30},
     },
 }
+# A report being rendered renews its heartbeat this often; one whose heartbeat is older than
+# REPORT_STALE_SECONDS lost its worker and is marked failed (the office retries it with one click).
+REPORT_HEARTBEAT_SECONDS = envfloat("REPORT_HEARTBEAT_SECONDS", "5")
+REPORT_STALE_SECONDS = envfloat("REPORT_STALE_SECONDS", "30")
 # Task modules outside an app's tasks.py that the worker must know.
 CELERY_IMPORTS = ["indicators.reports.tasks"]
 
@@ -286,6 +290,9 @@ PROGRESS_ON_TRACK_PACE = envfloat("PROGRESS_ON_TRACK_PACE", "0.90")
 # parcels not yet submitted are e-mailed on these days relative to the deadline.
 RETURN_DEADLINE_DAYS = envint("RETURN_DEADLINE_DAYS", "20")
 RETURN_REMINDER_OFFSETS = [int(d) for d in os.getenv("RETURN_REMINDER_OFFSETS", "-5,-1,3").split(",") if d.strip()]
+# An approval that would move the parcel's number of enterprises or any park indicator by
+# more than this share is shown with its effect and needs a second confirmation with a reason.
+APPROVAL_CONFIRM_CHANGE = envfloat("APPROVAL_CONFIRM_CHANGE", "0.05")
 # A return of a large parcel posts 16 fields per enterprise.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", "20000")
 # History: who/when/from where of every change (django-pghistory's database triggers).

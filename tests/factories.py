@@ -66,3 +66,26 @@ def make_statistic(
     return Statistic.objects.create(
         enterprise=enterprise, parcel=parcel or enterprise.parcel, year=year, quarter=quarter, **fields
     )
+
+
+# Every required figure of a return row (parcels.statfields), as a manager types them.
+FILLED = {
+    "revenue": "1000",
+    "industrial_output": "800",
+    "above_scale": "是",
+    "sei_output": "300",
+    "value_added": "200",
+    "rd_expenditure": "50",
+    "tax": "30",
+    "employees": "100",
+    "masters_plus": "10",
+    "foreign_returnee": "2",
+    "invention_patents": "1",
+    "high_tech": "否",
+    "listed_date": "",
+}
+
+
+def filled_row(enterprise: Enterprise, **values) -> dict:
+    """Return a return row of the enterprise with every required figure filled (a submission asks for all)."""
+    return {"credit_code": enterprise.credit_code, "enterprise_name": enterprise.name, **FILLED, **values}

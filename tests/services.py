@@ -59,14 +59,18 @@ def _can_connect(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start_worker(broker_url: str, log: Path) -> subprocess.Popen:
-    """Start a Celery worker with embedded beat against the test database, in its own process group."""
+def start_worker(broker_url: str, log: Path, **settings: str) -> subprocess.Popen:
+    """Start a Celery worker with embedded beat against the test database, in its own process group.
+
+    ``settings`` are more environment settings for it (REPORT_STALE_SECONDS="5").
+    """
     db = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": broker_url,
         "RECOMPUTE_POLL_SECONDS": "1",
+        **settings,
     }
     args = ["worker", "-B", "--pool=solo", "--loglevel=INFO", "--schedule", str(log.parent / "beat-schedule")]
     return subprocess.Popen(

@@ -297,20 +297,64 @@ def _coverage(q: Mapping, year: int, pname: ParcelName, language: str) -> list[s
     return out
 
 
-def return_quality(snapshot: Mapping, pname: ParcelName, language: str) -> list[str]:
-    """Say the data-quality score of each parcel's returns, when the snapshot carries them (key return_quality).
+# A parcel-quarter scoring below this is named with the parts that cost it points.
+QUALITY_LOW = 80
+QUALITY_PARTS = (
+    ("completeness", "完整性", "completeness"),
+    ("timeliness", "及时性", "timeliness"),
+    ("outliers", "异常值", "outliers"),
+    ("consistency", "逻辑一致性", "consistency"),
+)
 
-    In: snapshot["return_quality"] as a list of {parcel, score} (score 0–100), or absent.
+
+def return_quality(snapshot: Mapping, pname: ParcelName, language: str) -> list[str]:
+    """Say each parcel's quarterly data-quality scores, and which parts cost the low ones their points.
+
+    In: snapshot["quality"]["return_quality"], a list of {parcel, quarter, score, completeness,
+    timeliness, outliers, consistency} (parcels.queries.return_quality, scores 0–100), or absent.
     """
-    rows = snapshot.get("return_quality") or []
-    scored = [r for r in rows if isinstance(r, Mapping) and r.get("parcel") and r.get("score") is not None]
-    if not scored:
+    scores = (snapshot.get("quality") or {}).get("return_quality") or []
+    if not scores:
         return []
-    if language.startswith("en"):
-        listed = "; ".join(f"{pname(r['parcel'])} {fmt_number(r['score'], 0)}" for r in scored)
-        return [f"Data-quality scores of the parcels' returns (out of 100): {listed}."]
-    listed = "；".join(f"{pname(r['parcel'])}{fmt_number(r['score'], 0)}分" for r in scored)
-    return [f"各地块季度报表数据质量得分（满分100）：{listed}。"]
+    en = language.startswith("en")
+    by_parcel: dict[str, list[str]] = {}
+    for item in scores:
+        quarter = f"Q{item['quarter']} {item['score']}" if en else f"第{item['quarter']}季度{item['score']}"
+        by_parcel.setdefault(item["parcel"], []).append(quarter)
+    listed = ("; " if en else "；").join(
+        f"{pname(code)} {', '.join(qs)}" if en else f"{pname(code)}（{'、'.join(qs)}）"
+        for code, qs in by_parcel.items()
+    )
+    out = [
+        f"Data-quality scores of the quarterly returns (out of 100; completeness 40%, timeliness, outliers and "
+        f"consistency 20% each): {listed}."
+        if en
+        else f"季度报表数据质量评分（满分100，完整性占40%，及时性、异常值、逻辑一致性各占20%）：{listed}。"
+    ]
+    low = [item for item in scores if item["score"] < QUALITY_LOW]
+    if low:
+        out.append(_low_scores(low, pname, en))
+    return out
+
+
+def _low_scores(low: list, pname: ParcelName, en: bool) -> str:
+    items = []
+    for item in low:
+        parts = [
+            f"{eng} {item[key]}" if en else f"{zh}{item[key]}"
+            for key, zh, eng in QUALITY_PARTS
+            if item.get(key) is not None and item[key] < QUALITY_LOW
+        ]
+        quarter = f"Q{item['quarter']}" if en else f"第{item['quarter']}季度"
+        detail = ", ".join(parts) if en else "、".join(parts)
+        items.append(
+            f"{pname(item['parcel'])} {quarter} ({item['score']}: {detail})"
+            if en
+            else f"{pname(item['parcel'])}{quarter}（{item['score']}分：{detail}）"
+        )
+    if en:
+        return f"Scores below {QUALITY_LOW}: {'; '.join(items)}; their figures deserve a check before they are relied on."
+    return f"得分低于{QUALITY_LOW}分的：{'；'.join(items)}，相关数据引用前宜再核实。"
 
 
 def _benchmark_quality(q: Mapping, names: Mapping[str, str], this_year: int, language: str) -> list[str]:

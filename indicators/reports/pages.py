@@ -78,6 +78,7 @@ def status(report: Report) -> dict:
         "progress": report.progress,
         "message": report.message,
         "downloads": downloads(report),
+        "may_retry": report.state == Report.State.FAILED,
     }
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +27,6 @@ from .xlsx import write_xlsx
 
 log = logging.getLogger(__name__)
 COMMENT_MAX = 4000
-# A report still "running" after this long lost its worker: it is queued again.
-STALE_AFTER = dt.timedelta(minutes=15)
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -140,16 +140,54 @@ def build_files(
 
 
 def _set_progress(report_id: int, percent: int, message: str) -> None:
-    Report.objects.filter(id=report_id).update(progress=max(0, min(percent, 100)), message=message)
+    Report.objects.filter(id=report_id, state=Report.State.RUNNING).update(
+        progress=max(0, min(percent, 100)), message=message
+    )
 
 
 def _claim(report_id: int) -> bool:
     """Mark a queued report running; False when another run has it or it is finished."""
+    now = timezone.now()
     return bool(
         Report.objects.filter(id=report_id, state=Report.State.QUEUED).update(
-            state=Report.State.RUNNING, progress=1, message=_("开始生成"), started_at=timezone.now()
+            state=Report.State.RUNNING, progress=1, message=_("开始生成"), started_at=now, heartbeat_at=now
         )
     )
+
+
+class Heartbeat:
+    """Renew a running report's heartbeat from a thread of its own while the job renders it.
+
+    The job's own steps can take longer than a heartbeat (a PDF, a database
+    lock), so the beat does not wait on them; it stops with the job, and with
+    the worker when the worker dies.
+    """
+
+    def __init__(self, report_id: int):
+        self.report_id = report_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"report-{report_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                Report.objects.filter(id=self.report_id, state=Report.State.RUNNING).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed beat only makes the report look stale sooner
+            log.exception("report %s heartbeat failed", self.report_id)
+        finally:
+            connection.close()
+
+
+class _Abandoned(Exception):
+    """The report stopped running while its files were made (marked failed as stale): store nothing."""
 
 
 def generate_report(report_id: int, progress_callback: ProgressCallback | None = None) -> Report:
@@ -170,25 +208,17 @@ def generate_report(report_id: int, progress_callback: ProgressCallback | None =
 
     report = queries.report_for_generation(report_id)
     try:
-        images = render_images(report, progress=progress)
-        files = build_files(report, images, progress=progress)
-        with transaction.atomic():
-            for fmt, blob in files.items():
-                ReportFile.objects.create(
-                    report=report, format=fmt, content=blob, sha256=hashlib.sha256(blob).hexdigest(), size=len(blob)
-                )
-            Report.objects.filter(id=report_id).update(
-                state=Report.State.DONE,
-                progress=100,
-                message=_("已完成"),
-                finished_at=timezone.now(),
-                duration_ms=int((time.perf_counter() - started) * 1000),
-            )
+        with Heartbeat(report_id):
+            images = render_images(report, progress=progress)
+            files = build_files(report, images, progress=progress)
+            _store_files(report, files, started=started)
         if progress_callback:
             progress_callback(100, _("已完成"))
+    except _Abandoned:
+        log.warning("report %s was marked failed while it ran; its files are not stored", report_id)
     except Exception as exc:
         log.exception("report %s failed", report_id)
-        Report.objects.filter(id=report_id).update(
+        Report.objects.filter(id=report_id, state=Report.State.RUNNING).update(
             state=Report.State.FAILED,
             message=_("生成失败：%(reason)s") % {"reason": str(exc)[:500]},
             finished_at=timezone.now(),
@@ -196,17 +226,74 @@ def generate_report(report_id: int, progress_callback: ProgressCallback | None =
     return queries.report(report_id)
 
 
-def requeue_stale(now: dt.datetime | None = None) -> int:
-    """Queue again the reports left running by a worker that died; return how many."""
-    limit = (now or timezone.now()) - STALE_AFTER
-    return Report.objects.filter(state=Report.State.RUNNING, started_at__lt=limit).update(
-        state=Report.State.QUEUED, progress=0, message=_("重新排队")
+def _store_files(report: Report, files: Mapping[str, bytes], *, started: float) -> None:
+    """Store the files and mark the report done, in one transaction, if it is still running.
+
+    The files first: the report's row stays free for the heartbeat until the
+    last statement.
+    """
+    with transaction.atomic():
+        for fmt, blob in files.items():
+            ReportFile.objects.create(
+                report=report, format=fmt, content=blob, sha256=hashlib.sha256(blob).hexdigest(), size=len(blob)
+            )
+        done = Report.objects.filter(id=report.id, state=Report.State.RUNNING).update(
+            state=Report.State.DONE,
+            progress=100,
+            message=_("已完成"),
+            finished_at=timezone.now(),
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )
+        if not done:
+            raise _Abandoned
+
+
+def fail_stale_reports(now: dt.datetime | None = None) -> int:
+    """Mark failed the reports left running by a worker that died (no heartbeat for REPORT_STALE_SECONDS).
+
+    The office sees why and retries with one click (``retry_report``).
+    Return how many were marked.
+    """
+    now = now or timezone.now()
+    limit = now - dt.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    stale = Report.objects.filter(state=Report.State.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
     )
+    marked = 0
+    for report_id, heartbeat_at, progress in stale.values_list("id", "heartbeat_at", "progress"):
+        last = timezone.localtime(heartbeat_at).strftime("%H:%M:%S") if heartbeat_at else "—"
+        message = _(
+            "生成中断：后台进程已停止（进度 %(progress)s%%，最后一次心跳 %(last)s），请点击“重试”重新生成。"
+        ) % {
+            "progress": progress,
+            "last": last,
+        }
+        marked += Report.objects.filter(id=report_id, state=Report.State.RUNNING, heartbeat_at=heartbeat_at).update(
+            state=Report.State.FAILED, message=message, finished_at=now
+        )
+    if marked:
+        log.warning("marked %s report(s) failed: their worker stopped", marked)
+    return marked
+
+
+def retry_report(*, report_id: int, user=None) -> Report:
+    """Queue a failed report again, from its frozen snapshot (the office's one click); other states are refused."""
+    queued = Report.objects.filter(id=report_id, state=Report.State.FAILED).update(
+        state=Report.State.QUEUED,
+        progress=0,
+        message=_("已重新排队（%(who)s）") % {"who": content.author_name(user) or "—"},
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+    )
+    if not queued:
+        raise ValidationError(_("只有生成失败的报告才能重试。"))
+    return queries.report(report_id)
 
 
 def run_queued_reports(*, limit: int = 5) -> int:
     """Generate the oldest queued reports, up to `limit`; return how many were generated."""
-    requeue_stale()
+    fail_stale_reports()
     done = 0
     for report_id in queries.queued_report_ids(limit=limit):
         report = generate_report(report_id)

@@ -22,7 +22,9 @@ Contract (schema 2), every key a string, lists in a fixed order:
   share_of_change, enterprises}] for `year` (status empty where a parcel is not judged),
   narrative: None or {version, reasons, measures, written_by, written_at} (the year's latest version)}] by order
 - quality: {statistics_missing: [{parcel, quarter}], provisional: [{indicator, year, benchmark_year}],
-  benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality)}
+  benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality),
+  return_quality: [{parcel, quarter, score, completeness, timeliness, outliers, consistency}]
+  (parcels.queries.return_quality: each parcel-quarter's data-quality score, 0–100)}
 """
 
 from __future__ import annotations
@@ -203,6 +205,7 @@ def _quality(year: int, indicators: list[dict], parcels: list[Parcel]) -> dict:
         "provisional": provisional,
         "benchmark_missing": benchmark_missing,
         "returns": _returns_quality(year, parcels),
+        "return_quality": parcel_queries.return_quality(year),
     }
 
 

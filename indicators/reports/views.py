@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parcels.access import is_office
 
@@ -77,8 +77,23 @@ def report_detail(request, report_id: int):
 @login_required
 @require_GET
 def report_status(request, report_id: int):
-    """Answer the report's progress as JSON, for the page's progress bar."""
+    """Answer the report's progress as JSON, for the page's progress bar (a report whose worker died: failed)."""
+    services.fail_stale_reports()
     return JsonResponse(pages.status(_office_report(request, report_id)))
+
+
+@login_required
+@require_POST
+def report_retry(request, report_id: int):
+    """Queue a failed report again (the office, one click); the page follows its progress anew."""
+    report = _office_report(request, report_id)
+    try:
+        services.retry_report(report_id=report.id, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("报告已重新排队生成。"))
+    return redirect("report_detail", report.id)
 
 
 @login_required

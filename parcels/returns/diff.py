@@ -24,19 +24,23 @@ def field_changes(
     *,
     compare: Callable[[object], object] = _as_is,
     show_after: Callable[[str, object], str] = show,
+    after_not_applicable: Iterable[str] = (),
 ) -> list[dict[str, str]]:
     """Return the statfields whose values differ, each as {label, before, after} in reading format.
 
     ``before`` None (an enterprise new to the data) lists every field.
     ``compare`` maps a value to what is compared (default: the value as it
-    is); values are shown with ``show``, the new ones with ``show_after``.
+    is); values are shown with ``show``, the new ones with ``show_after``
+    (不适用 for the fields in ``after_not_applicable``).
     """
     fields = []
+    marked = set(after_not_applicable)
     for f in statfields.FIELDS:
         old = None if before is None else before.get(f.name)
         new = after.get(f.name)
         if before is None or compare(old) != compare(new):
-            fields.append({"label": f.label, "before": show(f.name, old), "after": show_after(f.name, new)})
+            shown = statfields.NOT_APPLICABLE if f.name in marked else show_after(f.name, new)
+            fields.append({"label": f.label, "before": show(f.name, old), "after": shown})
     return fields
 
 
@@ -47,7 +51,8 @@ def review_changes(
 
     ``official`` maps credit codes to typed values (``queries.period_values``).
     Each change: ``row``, ``kind`` (new, changed or moved_out) and ``fields``
-    (``field_changes``); rows the same as the official data are left out.
+    (``field_changes``); rows the same as the official data are left out. A
+    row that says 不适用 matches an official figure without a value.
     """
     changes = []
     for row in rows:
@@ -55,7 +60,7 @@ def review_changes(
             changes.append({"row": row, "kind": "moved_out", "fields": []})
             continue
         before = official.get(row.credit_code)
-        fields = field_changes(before, row.values)
+        fields = field_changes(before, row.values, after_not_applicable=row.not_applicable)
         if before is None:
             changes.append({"row": row, "kind": "new", "fields": fields})
         elif fields:
@@ -63,8 +68,41 @@ def review_changes(
     return changes
 
 
+def change_counts(
+    rows: Iterable[validation.CheckedRow],
+    official: Mapping[str, Mapping[str, object]],
+    earlier_parcels: Mapping[str, int],
+    parcel_id: int,
+) -> dict[str, int]:
+    """Count what a return changes on the official data of its parcel-quarter, enterprise by enterprise.
+
+    ``official``: credit code → the period's official values; ``earlier_parcels``:
+    credit code → the parcel of the enterprise's latest earlier statistic.
+    added (new here), moved_in (new here, last reported in another parcel),
+    changed, unchanged, moved_out (marked so), removed (official rows the
+    return no longer holds).
+    """
+    counts = dict.fromkeys(("added", "changed", "removed", "moved_in", "moved_out", "unchanged"), 0)
+    seen = set()
+    for change in review_changes(rows, official):
+        seen.add(change["row"].credit_code)
+        kind = change["kind"]
+        if kind == "new" and earlier_parcels.get(change["row"].credit_code, parcel_id) != parcel_id:
+            kind = "moved_in"
+        counts[{"new": "added"}.get(kind, kind)] += 1
+    codes = {row.credit_code for row in rows}
+    counts["unchanged"] = len((codes & set(official)) - seen)
+    counts["removed"] = len(set(official) - codes)
+    return counts
+
+
 def _typed(name: str, value: object) -> str:
     return input_value(value) or "—"
+
+
+def _marked(row: Mapping[str, object]) -> dict[str, object]:
+    """Return a stored row with 不适用 written into the fields it marks."""
+    return {**row, **dict.fromkeys(row.get("not_applicable") or (), statfields.NOT_APPLICABLE)}
 
 
 def conflict_changes(
@@ -73,8 +111,8 @@ def conflict_changes(
     """Return where the rows a user posted differ from the return's rows stored now.
 
     Both are rows as forms and ``return_rows`` give them; values are compared
-    as the inputs show them. Each difference: ``enterprise``, ``label``,
-    ``before`` (stored now) and ``after`` (as typed).
+    as the inputs show them (不适用 included). Each difference: ``enterprise``,
+    ``label``, ``before`` (stored now) and ``after`` (as typed).
     """
     mine = {str(row["credit_code"]).upper(): row for row in posted}
     differences = []
@@ -82,6 +120,6 @@ def conflict_changes(
         typed = mine.get(theirs["credit_code"])
         if typed is None:
             continue
-        for change in field_changes(theirs, typed, compare=input_value, show_after=_typed):
+        for change in field_changes(_marked(theirs), typed, compare=input_value, show_after=_typed):
             differences.append({"enterprise": theirs["enterprise_name"], **change})
     return differences

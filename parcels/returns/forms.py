@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .. import statfields
+from ..models import PendingUpload
 
 VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
 MAX_ROWS = 5000
@@ -14,8 +15,9 @@ MAX_ROWS = 5000
 def rows_from_post(data) -> list[dict[str, object]]:
     """Read the rows of a return from a POST: ``r-<i>-<field>`` for i < ``rows``, plus the added enterprise.
 
-    Values stay raw text: parcels.returns.validation reads and checks them. A flag is
-    posted as 是/否 (a checkbox posts 是 when ticked).
+    Values stay raw text: parcels.returns.validation reads and checks them (a
+    blank is 未填写; 不适用 where a field may not apply). A flag is posted as
+    是, 否, 不适用 or blank from its drop-down.
     """
     try:
         count = min(int(data.get("rows", "0")), MAX_ROWS)
@@ -34,8 +36,7 @@ def rows_from_post(data) -> list[dict[str, object]]:
             "explanation": data.get(prefix + "explanation", ""),
         }
         for f in statfields.FIELDS:
-            value = data.get(prefix + f.name, "")
-            row[f.name] = ("是" if value in ("1", "是") else "否") if f.kind == statfields.FLAG else value
+            row[f.name] = data.get(prefix + f.name, "")
         rows.append(row)
     new_code = (data.get("new-credit_code") or "").strip()
     if new_code:
@@ -68,3 +69,13 @@ class UnlockForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Excel或CSV文件"))
+    mode = forms.ChoiceField(
+        label=_("上传方式"),
+        choices=PendingUpload.Mode.choices,
+        initial=PendingUpload.Mode.MERGE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or PendingUpload.Mode.MERGE

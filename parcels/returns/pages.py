@@ -7,18 +7,25 @@ the words are built here, so the views stay parse → ask → render.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 
 from django import forms as django_forms
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from parkplan.formatting import fmt_number
 from parkplan.periods import previous_period, quarter_end
+from parkplan.tables import RowError
 
 from .. import access, statfields
 from .. import queries as parcel_queries
-from ..models import Parcel, ParcelReturn
+from ..imports import StatisticRow
+from ..models import Parcel, ParcelReturn, PendingUpload
 from ..services import lock_message
-from . import diff, forms, queries, table, validation
+from . import diff, forms, quality, queries, services, table, template_xlsx, uploads, validation
 
 
 def my_returns(user, today: dt.date) -> dict[str, object]:
@@ -48,19 +55,22 @@ def return_page(
 
     Without ``rows`` the stored return's rows are shown (or a new return's);
     without ``findings`` the rows are checked. ``differences`` are a
-    conflict's (``diff.conflict_changes``).
+    conflict's (``diff.conflict_changes``). The state is the one the returns
+    list shows: a quarter imported without a return is 已审核（导入）, read-only.
     """
-    if parcel_return is None:
-        parcel_return = queries.return_for(parcel, year, quarter)
-    if rows is None and parcel_return is not None:
-        rows = parcel_queries.return_rows(parcel_return)
-    elif rows is None:
-        rows = queries.initial_rows(parcel, year, quarter)
+    period = queries.period_state(parcel, year, quarter)
+    parcel_return = parcel_return or period.parcel_return
+    state = parcel_return.state if parcel_return else period.shown
+    imported = queries.imported_period(parcel, year, quarter) if state == queries.IMPORTED else None
+    if rows is None:
+        rows = (
+            parcel_queries.return_rows(parcel_return) if parcel_return else queries.initial_rows(parcel, year, quarter)
+        )
     if findings is None:
         findings = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows).findings
     last_period = previous_period(year, quarter)
-    editable = _editable(user, parcel, parcel_return)
-    state = parcel_return.state if parcel_return else queries.NOT_STARTED
+    editable = imported is None and _editable(user, parcel, parcel_return)
+    previous = parcel_queries.period_values(parcel.id, *last_period)
     return {
         "nav": "returns",
         "parcel": parcel,
@@ -70,20 +80,22 @@ def return_page(
         "parcel_return": parcel_return,
         "state": state,
         "state_word": queries.STATE_WORDS[state],
+        "imported": imported,
         "version": parcel_return.version if parcel_return else 0,
         "deadline": queries.deadline(year, quarter),
         "fields": statfields.FIELDS,
-        "table_rows": table.render_rows(
-            rows, findings, parcel_queries.period_values(parcel.id, *last_period), editable=editable
-        ),
+        "table_rows": table.render_rows(rows, findings, previous, editable=editable),
         "row_count": len(rows),
         "errors": [f for f in findings if f.severity == validation.ERROR],
         "warnings": [f for f in findings if f.severity == validation.WARNING],
         "previous_period": last_period,
         "editable": editable,
-        "lock_message": _lock_message(parcel_return),
+        "lock_message": _lock_message(parcel_return, imported, parcel, year, quarter),
         "may_review": access.may_review(user),
+        "may_open_revision": imported is not None and access.may_review(user),
+        "open_form": forms.UnlockForm(),
         "upload_form": forms.UploadForm(),
+        "template_url": reverse("returns:template", args=[parcel.id, year, quarter]),
         "differences": differences,
     }
 
@@ -95,41 +107,98 @@ def _editable(user, parcel: Parcel, parcel_return: ParcelReturn | None) -> bool:
     return access.may_edit_return(user, parcel_return) and parcel_return.editable
 
 
-def _lock_message(parcel_return: ParcelReturn | None) -> str:
+def _lock_message(parcel_return: ParcelReturn | None, imported=None, *period) -> str:
+    """Say who approved (or imported) the quarter and when; empty while it may be changed."""
+    if imported is not None:
+        return services.import_message(*period, imported)
     return lock_message(parcel_return) if parcel_return and parcel_return.locked else ""
 
 
 def review_page(
-    parcel_return: ParcelReturn, *, send_back_form: django_forms.Form, unlock_form: django_forms.Form
+    parcel_return: ParcelReturn,
+    *,
+    send_back_form: django_forms.Form,
+    unlock_form: django_forms.Form,
+    confirmation: services.ApprovalNeedsConfirmation | None = None,
 ) -> dict[str, object]:
-    """Return the office's review of a return: its changes on the official data, its findings, the action forms."""
+    """Return the office's review of a return: what it changes on the official data, its effect and findings.
+
+    The counts (added, changed, removed, moved) are those the approval reports;
+    the effect on the parcel's enterprises and the park's indicators marks what
+    moves beyond APPROVAL_CONFIRM_CHANGE. ``confirmation`` is an approval
+    refused for want of a reason: the page asks for it.
+    """
     rows = parcel_queries.return_rows(parcel_return)
     checked = queries.check_rows(
         parcel=parcel_return.parcel, year=parcel_return.year, quarter=parcel_return.quarter, rows=rows
     )
     official = parcel_queries.period_values(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter)
     explanations = {row.position: row.explanation for row in checked.rows}
+    removed = sorted(set(official) - {row.credit_code for row in checked.rows})
+    pending = parcel_return.state == ParcelReturn.State.SUBMITTED
     return {
         "nav": "review",
         "parcel_return": parcel_return,
         "rows": len(checked.rows),
+        "counts": queries.approval_summary(parcel_return, checked.rows),
         "changes": diff.review_changes(checked.rows, official),
-        "removed": sorted(set(official) - {row.credit_code for row in checked.rows}),
+        "removed": queries.enterprise_names(removed),
+        "effects": _effects(parcel_return, checked) if pending else [],
+        "limit_percent": f"{services.confirm_limit():.0%}",
+        "confirmation": confirmation,
+        "confirmation_items": [services.effect_text(e) for e in confirmation.over] if confirmation else [],
         "warnings": [(w, explanations.get(w.row, "")) for w in checked.warnings],
         "errors": checked.errors,
         "send_back_form": send_back_form,
         "unlock_form": unlock_form,
         "lock_message": _lock_message(parcel_return),
+        "quality": _return_quality(parcel_return),
     }
 
 
+def _effects(parcel_return: ParcelReturn, checked: validation.Checked) -> list[dict[str, object]]:
+    """Return each effect of approving the return, formatted, with whether it exceeds the limit."""
+    limit = services.confirm_limit()
+    return [
+        {
+            "label": effect.label,
+            "before": fmt_number(effect.before, effect.decimals),
+            "after": fmt_number(effect.after, effect.decimals),
+            "change": f"{effect.change:+.1%}" if effect.change is not None else "—",
+            "over": effect.exceeds(limit),
+        }
+        for effect in services.effects_of(parcel_return, checked.rows)
+    ]
+
+
+def approval_message(result: services.ApprovalResult) -> str:
+    """Say what an approval wrote: enterprises added, changed, removed and moved; the reason if one was needed."""
+    message = _(
+        "已审核通过并写入正式数据：新增 %(added)s 家，修改 %(changed)s 家，删除 %(removed)s 家，"
+        "迁入 %(moved_in)s 家，迁出 %(moved_out)s 家，未变 %(unchanged)s 家；本季度已锁定。"
+    ) % {
+        "added": result.added,
+        "changed": result.changed,
+        "removed": result.removed,
+        "moved_in": result.moved_in,
+        "moved_out": result.moved_out,
+        "unchanged": result.unchanged,
+    }
+    if result.reason:
+        message += _("确认原因：%(reason)s") % {"reason": result.reason}
+    return message
+
+
 def status_grid(user, today: dt.date) -> dict[str, object]:
-    """Return completeness: every parcel × the last eight quarters, with state, submission date and punctuality."""
+    """Return completeness: every parcel × the last eight quarters: state, submission date, punctuality, score."""
     periods = queries.recent_periods(today, 8)
+    parcels = list(access.parcels_for(user))
+    scores = queries.quality_scores(parcels, periods, today=today)
     grid: dict[int, dict[str, object]] = {}
-    for state in queries.period_states(access.parcels_for(user), periods):
+    for state in queries.period_states(parcels, periods):
         line = grid.setdefault(state.parcel.id, {"parcel": state.parcel, "cells": []})
-        line["cells"].append(state)
+        score = scores.get((state.parcel.id, state.year, state.quarter))
+        line["cells"].append((state, quality_badge(score)))
     return {
         "nav": "status",
         "periods": periods,
@@ -138,6 +207,40 @@ def status_grid(user, today: dt.date) -> dict[str, object]:
         "deadline_days": (queries.deadline(2000, 1) - quarter_end(2000, 1)).days,
         "today": today,
     }
+
+
+# The quality score's parts, in the order they are shown.
+QUALITY_PARTS = {
+    "completeness": gettext_lazy("完整性"),
+    "timeliness": gettext_lazy("及时性"),
+    "outliers": gettext_lazy("异常值"),
+    "consistency": gettext_lazy("逻辑一致性"),
+}
+REASONS_SHOWN = 12
+
+
+def quality_badge(score: quality.Score | None) -> dict[str, object] | None:
+    """Return a score as the pages show it: the total, its band (good ≥ 90, fair ≥ 70, poor), parts and reasons."""
+    if score is None or score.total is None:
+        return None
+    band = "good" if score.total >= 90 else "fair" if score.total >= 70 else "poor"
+    return {
+        "total": score.total,
+        "band": band,
+        "parts": [
+            {"label": label, "value": "—" if score.parts[name] is None else f"{score.parts[name]:.0f}"}
+            for name, label in QUALITY_PARTS.items()
+        ],
+        "reasons": score.reasons[:REASONS_SHOWN],
+        "more": max(len(score.reasons) - REASONS_SHOWN, 0),
+        "title": "；".join(score.reasons[:3]) or _("无扣分项"),
+    }
+
+
+def _return_quality(parcel_return: ParcelReturn) -> dict[str, object] | None:
+    cell = (parcel_return.parcel_id, parcel_return.year, parcel_return.quarter)
+    scores = queries.quality_scores([parcel_return.parcel], [cell[1:]], today=timezone.localdate())
+    return quality_badge(scores.get(cell))
 
 
 def return_history(user, parcel_return: ParcelReturn) -> dict[str, object]:
@@ -150,14 +253,104 @@ def return_history(user, parcel_return: ParcelReturn) -> dict[str, object]:
     }
 
 
-def upload_errors(parcel: Parcel, year: int, quarter: int, *, filename: str, errors, marked: bool) -> dict[str, object]:
-    """Return the page of an upload refused for its errors."""
+def upload_preview(
+    parcel: Parcel,
+    year: int,
+    quarter: int,
+    *,
+    filename: str,
+    mode: str,
+    file_rows: Sequence[StatisticRow],
+    file_errors: Sequence[RowError] = (),
+    pending: PendingUpload | None = None,
+    marked: bool = False,
+) -> dict[str, object]:
+    """Return the preview of an upload on the return as it is now: what it adds, changes, keeps and removes.
+
+    Every error is listed by the file's row and column: the file's own, and the
+    return's checks of the rows it would write. Only a pending upload without
+    errors, read from the return's current version, may be confirmed.
+    """
+    version, base = queries.base_rows(parcel, year, quarter)
+    plan = uploads.plan_upload(base, file_rows, mode=mode, parcel_id=parcel.id, period=(year, quarter))
+    checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=plan.rows)
+    errors = [*file_errors, *_finding_errors(checked.errors, plan.rows, file_rows)]
+    stale = pending is not None and version != pending.base_version
+    ctx = uploads.preview_context(plan.preview, errors, parcel_names={parcel.id: parcel.name})
     return {
+        **ctx,
         "nav": "returns",
         "parcel": parcel,
         "year": year,
         "quarter": quarter,
-        "errors": errors,
         "filename": filename,
+        "mode": mode,
+        "mode_label": PendingUpload.Mode(mode).label,
+        "replace": mode == uploads.REPLACE,
+        "pending": pending,
+        "stale": stale,
+        "version": version,
+        "can_confirm": pending is not None and not errors and not stale,
+        "changes_nothing": plan.preview.changes_nothing,
+        "warnings": len(checked.warnings),
+        "kept_count": len(plan.preview.kept),
+        "rows_after": len(plan.rows),
         "marked": marked,
+        "in_page": True,
     }
+
+
+def _finding_errors(
+    findings: Sequence[validation.Finding], rows: Sequence[Mapping[str, object]], file_rows: Sequence[StatisticRow]
+) -> list[RowError]:
+    """Return the return's errors as errors of the file: by the file's row where the row came from the file."""
+    file_row = {row.credit_code: row.row for row in file_rows}
+    errors = []
+    for finding in findings:
+        code = str(rows[finding.row - 1]["credit_code"]) if 0 < finding.row <= len(rows) else finding.credit_code
+        message = finding.message
+        if code not in file_row:
+            message = _("报表原有行（%(name)s）：%(message)s") % {"name": finding.enterprise_name, "message": message}
+        errors.append(RowError(file_row.get(code, 0), finding.label, finding.value, message))
+    return errors
+
+
+def pending_upload_page(pending: PendingUpload) -> dict[str, object]:
+    """Return the preview of an upload waiting for its confirmation."""
+    return upload_preview(
+        pending.parcel,
+        pending.year,
+        pending.quarter,
+        filename=pending.filename,
+        mode=pending.mode,
+        file_rows=uploads.rows_from_pending(pending.rows),
+        pending=pending,
+    )
+
+
+def upload_saved_message(filename: str, saved: services.UploadSaved) -> str:
+    """Say what confirming an upload did to the return."""
+    counts = saved.counts
+    if not saved.saved:
+        return _("%(name)s 与报表现有数据相同，没有需要保存的修改。") % {"name": filename}
+    return _(
+        "已从 %(name)s 导入并保存为草稿：新增 %(new)s 家，修改 %(changed)s 家，不变 %(unchanged)s 家，"
+        "删除 %(removed)s 家，其余 %(kept)s 家保留不变。"
+    ) % {"name": filename, **counts}
+
+
+def return_template(parcel: Parcel, year: int, quarter: int) -> bytes:
+    """Return the return's template (.xlsx): its expected enterprises, current values and last period's beside."""
+    last = previous_period(year, quarter)
+    out = io.BytesIO()
+    template_xlsx.write_return_template(
+        out,
+        parcel_names=[name for _id, _code, name in parcel_queries.parcel_keys()],
+        parcel=parcel.name_zh,
+        year=year,
+        quarter=quarter,
+        rows=queries.template_rows(parcel, year, quarter),
+        previous=parcel_queries.period_values(parcel.id, *last),
+        previous_label=_("%(year)s年第%(quarter)s季度") % {"year": last[0], "quarter": last[1]},
+    )
+    return out.getvalue()

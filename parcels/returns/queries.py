@@ -8,15 +8,27 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from parkplan.periods import last_ended_period, previous_period, quarter_end
 
 from .. import queries as parcel_queries
-from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, Statistic
-from . import validation
+from .. import statfields
+from ..models import (
+    DataChange,
+    Enterprise,
+    Parcel,
+    ParcelManager,
+    ParcelReturn,
+    PendingUpload,
+    ReturnRow,
+    Statistic,
+)
+from ..queries import VALUE_FIELDS
+from . import diff, quality, validation
 
 
 def deadline(year: int, quarter: int) -> dt.date:
@@ -52,7 +64,11 @@ def is_locked(parcel_id: int, year: int, quarter: int) -> bool:
 
 def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, object]]:
     """Return the rows of a new return: every enterprise registered in the parcel, with the official figures of
-    the period where there are some (a revision), otherwise blank."""
+    the period where there are some (a revision), otherwise blank (未填写).
+
+    An official figure without a value reads as 不适用 where the field may not
+    apply, and as blank elsewhere.
+    """
     official = parcel_queries.period_values(parcel.id, year, quarter)
     rows = []
     enterprises = {e.credit_code: e.name for e in Enterprise.objects.filter(parcel=parcel)}
@@ -60,23 +76,98 @@ def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, obje
     missing = set(official) - set(enterprises)
     enterprises.update(Enterprise.objects.filter(credit_code__in=missing).values_list("credit_code", "name"))
     for code in sorted(enterprises):
-        values = official.get(code, {})
+        values = official.get(code)
         rows.append(
             {
                 "credit_code": code,
                 "enterprise_name": enterprises[code],
                 "moved_out": False,
-                **{name: values.get(name, "") for name in parcel_queries.VALUE_FIELDS},
+                **{name: (values or {}).get(name) for name in parcel_queries.VALUE_FIELDS},
                 "explanation": "",
+                "not_applicable": [
+                    name for name in statfields.NOT_APPLICABLE_FIELDS if values is not None and values[name] is None
+                ],
             }
         )
     return rows
 
 
-def check_rows(*, parcel: Parcel, year: int, quarter: int, rows: Sequence[Mapping[str, object]]) -> validation.Checked:
-    """Read and check a return's rows against the parcel's previous quarter and last year."""
+def check_rows(
+    *, parcel: Parcel, year: int, quarter: int, rows: Sequence[Mapping[str, object]], complete: bool = False
+) -> validation.Checked:
+    """Read and check a return's rows against the parcel's previous quarter and last year.
+
+    ``complete`` (a submission, an approval) also asks for every required cell.
+    """
     codes = [str(row.get("credit_code") or "").strip().upper() for row in rows]
-    return validation.check_return(rows, parcel_queries.validation_context(parcel.id, year, quarter, codes))
+    context = parcel_queries.validation_context(parcel.id, year, quarter, codes)
+    return validation.check_return(rows, context, complete=complete)
+
+
+def enterprise_names(codes: Sequence[str]) -> list[dict[str, str]]:
+    """Return {credit_code, name} of the enterprises with the given codes, in the codes' order."""
+    names = dict(Enterprise.objects.filter(credit_code__in=list(codes)).values_list("credit_code", "name"))
+    return [{"credit_code": code, "name": names.get(code, "")} for code in codes]
+
+
+def official_enterprises(parcel_id: int, year: int, quarter: int) -> int:
+    """Return how many enterprises the parcel-quarter's official data hold (last quarter's when it has none yet)."""
+    count = Statistic.objects.filter(parcel_id=parcel_id, year=year, quarter=quarter).count()
+    if count:
+        return count
+    last_year, last_quarter = previous_period(year, quarter)
+    return Statistic.objects.filter(parcel_id=parcel_id, year=last_year, quarter=last_quarter).count()
+
+
+def approval_summary(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> dict[str, int]:
+    """Count what approving the checked rows changes on the official data (``diff.change_counts``)."""
+    year, quarter = parcel_return.year, parcel_return.quarter
+    official = parcel_queries.period_values(parcel_return.parcel_id, year, quarter)
+    earlier = parcel_queries.earlier_parcels([row.credit_code for row in rows], year, quarter)
+    return diff.change_counts(rows, official, earlier, parcel_return.parcel_id)
+
+
+def base_rows(parcel: Parcel, year: int, quarter: int) -> tuple[int, list[dict[str, object]]]:
+    """Return the version of the parcel's return for the quarter and its rows now (0 and a new return's rows)."""
+    parcel_return = return_for(parcel, year, quarter)
+    if parcel_return is None:
+        return 0, initial_rows(parcel, year, quarter)
+    return parcel_return.version, parcel_queries.return_rows(parcel_return)
+
+
+def template_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, object]]:
+    """Return the rows of a return's template: its rows now, then the expected enterprises it lacks, blank.
+
+    Rows of enterprises moved out are left out: they report nothing.
+
+    Expected: the enterprises registered in the parcel (last quarter's list, as
+    approvals and imports keep it) and those with official figures in the
+    period. A new return's rows are exactly those.
+    """
+    version, rows = base_rows(parcel, year, quarter)
+    present = {row["credit_code"] for row in rows}
+    rows = [row for row in rows if not row.get("moved_out")]  # gone: not expected (an upload keeps their rows)
+    if version:
+        rows += [
+            {"credit_code": row["credit_code"], "enterprise_name": row["enterprise_name"]}
+            for row in initial_rows(parcel, year, quarter)
+            if row["credit_code"] not in present
+        ]
+    return rows
+
+
+# An upload's preview waits this long for its confirmation.
+PENDING_UPLOAD_MAX_AGE = dt.timedelta(hours=2)
+
+
+def pending_upload(user, parcel: Parcel, year: int, quarter: int, pk) -> PendingUpload | None:
+    """Return the user's upload of the parcel-quarter waiting for confirmation, None if gone or too old."""
+    fresh = timezone.now() - PENDING_UPLOAD_MAX_AGE
+    return (
+        PendingUpload.objects.filter(pk=pk, user=user, parcel=parcel, year=year, quarter=quarter, created_at__gte=fresh)
+        .select_related("parcel")
+        .first()
+    )
 
 
 # --- states and completeness ---------------------------------------------------
@@ -124,6 +215,33 @@ class PeriodState:
         if at is None:
             return None
         return timezone.localtime(at).date() <= self.deadline
+
+
+def imported_period(parcel: Parcel, year: int, quarter: int) -> dict[str, object] | None:
+    """Return who brought a parcel-quarter's official data in without a return, and when; None otherwise.
+
+    Such a quarter (an import by the office, the demo data) counts as approved:
+    {rows, at (the latest write), who (username or ""), source (its label), filename}.
+    """
+    if ParcelReturn.objects.filter(parcel=parcel, year=year, quarter=quarter).exists():
+        return None
+    statistics = Statistic.objects.filter(parcel=parcel, year=year, quarter=quarter)
+    latest = statistics.select_related("batch__created_by", "recorded_by").order_by("-recorded_at", "-id").first()
+    if latest is None:
+        return None
+    user = latest.recorded_by or (latest.batch.created_by if latest.batch else None)
+    return {
+        "rows": statistics.count(),
+        "at": latest.recorded_at,
+        "who": user.get_username() if user else "",
+        "source": latest.get_source_display(),
+        "filename": latest.batch.filename if latest.batch else "",
+    }
+
+
+def period_state(parcel: Parcel, year: int, quarter: int) -> PeriodState:
+    """Return the state of one parcel's return for one quarter, as the lists show it."""
+    return period_states([parcel], [(year, quarter)])[0]
 
 
 def period_states(parcels: QuerySet[Parcel] | Iterable[Parcel], periods: list[tuple[int, int]]) -> list[PeriodState]:
@@ -235,3 +353,141 @@ def unsubmitted_assignments(year: int, quarter: int) -> QuerySet[ParcelManager]:
         .select_related("parcel", "user")
         .order_by("parcel__order", "user__username")
     )
+
+
+# --- the quality of returns ----------------------------------------------------------------------
+
+Cell = tuple[int, int, int]  # (parcel id, year, quarter)
+
+
+def quality_scores(
+    parcels: Iterable[Parcel], periods: Sequence[tuple[int, int]], *, today: dt.date
+) -> dict[Cell, quality.Score]:
+    """Score every parcel-quarter with a return, or with official data imported without one (``quality``).
+
+    One read of each kind whatever the number of cells: the returns and their
+    rows, the imported official rows, last quarter's lists, and the history of
+    every enterprise in them. Scores are cached until the data (the data
+    version), the cell's return (its version) or the day changes.
+    """
+    wanted = {(parcel.id, y, q) for parcel in parcels for y, q in periods}
+    keys = _score_keys(wanted, today)
+    cached = cache.get_many(list(keys.values()))
+    scores = {cell: cached[key] for cell, key in keys.items() if key in cached}
+    missing = wanted - set(scores)
+    if missing:
+        fresh = _score_cells(missing, today)
+        cache.set_many({keys[cell]: fresh.get(cell, NO_SCORE) for cell in missing}, SCORE_SECONDS)
+        scores.update(fresh)
+    return {cell: score for cell, score in scores.items() if not isinstance(score, str)}
+
+
+# A cell with nothing to score (no return, no official data), cached as such.
+NO_SCORE = "none"
+SCORE_SECONDS = 24 * 3600
+
+
+def _score_keys(cells: set[Cell], today: dt.date) -> dict[Cell, str]:
+    """Return each cell's cache key: the data version, the cell's return version and the day."""
+    version = DataChange.objects.aggregate(v=Max("id"))["v"] or 0
+    years = {y for _p, y, _q in cells}
+    returns = {
+        (r["parcel_id"], r["year"], r["quarter"]): r["version"]
+        for r in ParcelReturn.objects.filter(year__in=years).values("parcel_id", "year", "quarter", "version")
+    }
+    return {
+        cell: f"return-quality:{version}:{today}:{':'.join(map(str, cell))}:{returns.get(cell, 0)}" for cell in cells
+    }
+
+
+def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:
+    parcel_ids = sorted({p for p, _y, _q in cells})
+    periods = sorted({(y, q) for _p, y, q in cells})
+    rows, returns = _quality_rows(parcel_ids, periods, cells)
+    if not rows:
+        return {}
+    expected = _expected(parcel_ids, periods)
+    history = _history({str(r["credit_code"]) for cell in rows.values() for r in cell}, periods)
+    scores = {}
+    memo: dict = {}
+    for cell, cell_rows in rows.items():
+        parcel_return = returns.get(cell)
+        submitted = parcel_return.first_submitted_at if parcel_return else None
+        scores[cell] = quality.score_return(
+            quality.QualityInput(
+                year=cell[1],
+                quarter=cell[2],
+                rows=cell_rows,
+                expected=expected.get(cell, {}),
+                history=history,
+                deadline=deadline(cell[1], cell[2]),
+                today=today,
+                submitted=timezone.localtime(submitted).date() if submitted else None,
+                imported=parcel_return is None,
+                memo=memo,
+            )
+        )
+    return scores
+
+
+def _quality_rows(
+    parcel_ids: list[int], periods: Sequence[tuple[int, int]], wanted: set[Cell]
+) -> tuple[dict[Cell, list[dict]], dict[Cell, ParcelReturn]]:
+    """Return the rows of each wanted cell: its return's, or (imported) its official data; and the returns."""
+    years = sorted({y for y, _q in periods})
+    returns = {
+        (r.parcel_id, r.year, r.quarter): r
+        for r in ParcelReturn.objects.filter(parcel_id__in=parcel_ids, year__in=years)
+        if (r.parcel_id, r.year, r.quarter) in wanted
+    }
+    by_return = {r.pk: cell for cell, r in returns.items()}
+    rows: dict[Cell, list[dict]] = {}
+    names = ["parcel_return_id", "credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "not_applicable"]
+    for row in ReturnRow.objects.filter(parcel_return_id__in=list(by_return)).values(*names):
+        rows.setdefault(by_return[row.pop("parcel_return_id")], []).append(row)
+    official = Statistic.objects.filter(parcel_id__in=parcel_ids, year__in=years).values(
+        "parcel_id", "year", "quarter", "enterprise__credit_code", "enterprise__name", *VALUE_FIELDS
+    )
+    for row in official:
+        cell = (row.pop("parcel_id"), row.pop("year"), row.pop("quarter"))
+        if cell in wanted and cell not in returns:
+            code, name = row.pop("enterprise__credit_code"), row.pop("enterprise__name")
+            marked = [n for n in statfields.NOT_APPLICABLE_FIELDS if row[n] is None]
+            rows.setdefault(cell, []).append(
+                {"credit_code": code, "enterprise_name": name, **row, "not_applicable": marked}
+            )
+    return rows, returns
+
+
+def _expected(parcel_ids: list[int], periods: Sequence[tuple[int, int]]) -> dict[Cell, dict[str, str]]:
+    """Return each cell's expected enterprises: the parcel's official list of the quarter before, code → name."""
+    before = {previous_period(y, q): (y, q) for y, q in periods}
+    years = sorted({y for y, _q in before})
+    expected: dict[Cell, dict[str, str]] = {}
+    rows = Statistic.objects.filter(parcel_id__in=parcel_ids, year__in=years).values_list(
+        "parcel_id", "year", "quarter", "enterprise__credit_code", "enterprise__name"
+    )
+    for parcel_id, year, quarter, code, name in rows:
+        period = before.get((year, quarter))
+        if period is not None:
+            expected.setdefault((parcel_id, *period), {})[code] = name
+    return expected
+
+
+def _history(codes: set[str], periods: Sequence[tuple[int, int]]) -> dict[str, dict[tuple[int, int], dict]]:
+    """Return the official figures of the enterprises over the quarters a score looks back on, by code and period."""
+    first = min(periods)[0] - (quality.HISTORY_QUARTERS // 4 + 1)
+    last = max(periods)[0]
+    history: dict[str, dict[tuple[int, int], dict]] = {}
+    numbers = statfields.NUMBER_FIELDS
+    for chunk in parcel_queries.chunks(sorted(codes)):
+        rows = Statistic.objects.filter(enterprise__credit_code__in=chunk, year__gte=first, year__lte=last).values(
+            "enterprise__credit_code", "year", "quarter", *VALUE_FIELDS
+        )
+        for row in rows:
+            code = row.pop("enterprise__credit_code")
+            period = (row.pop("year"), row.pop("quarter"))
+            history.setdefault(code, {})[period] = {
+                k: float(v) if k in numbers and v is not None else v for k, v in row.items()
+            }
+    return history

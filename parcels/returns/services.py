@@ -16,19 +16,37 @@ import pghistory
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkplan.formatting import fmt_number
 from parkplan.periods import last_ended_period
 
 from .. import queries as parcel_queries
 from .. import statfields
 from ..imports import StatisticRow
-from ..models import Enterprise, Parcel, ParcelManager, ParcelReturn, ReminderSent, ReturnRow, Statistic
-from ..services import LockedPeriod, ReturnError, UpsertResult, lock_message, upsert_statistics
-from . import queries, validation
+from ..models import (
+    Enterprise,
+    Parcel,
+    ParcelManager,
+    ParcelReturn,
+    PendingUpload,
+    ReminderSent,
+    ReturnRow,
+    Statistic,
+)
+from ..services import (
+    ApprovalChange,
+    Effect,
+    LockedPeriod,
+    ReturnError,
+    approval_effects,
+    lock_message,
+    upsert_statistics,
+)
+from . import queries, uploads, validation
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +88,7 @@ STATISTIC_SOURCE = {
     ParcelReturn.Source.API: Statistic.Source.API,
 }
 
-ROW_FIELDS = ("enterprise_name", "moved_out", *(f.name for f in statfields.FIELDS), "explanation")
+ROW_FIELDS = ("enterprise_name", "moved_out", *(f.name for f in statfields.FIELDS), "explanation", "not_applicable")
 
 
 # --- saving and submitting -------------------------------------------------------------
@@ -99,18 +117,47 @@ def save_return(
     Every write is recorded in the history with the user and the source.
     """
     with transaction.atomic(), pghistory.context(source=source, user=user.pk):
+        lock_period(parcel.id, year, quarter)
         parcel_return = _return_to_change(parcel, year, quarter, version=version)
-        checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows)
+        checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows, complete=submit)
         if checked.errors or (submit and checked.unexplained()):
             raise ReturnInvalid(checked)
         if parcel_return is None:
-            parcel_return = ParcelReturn.objects.create(
-                parcel=parcel, year=year, quarter=quarter, created_by=user, updated_by=user, source=source
-            )
+            parcel_return = _create_return(parcel, year, quarter, user=user, source=source)
         pghistory.context(parcel_return=parcel_return.pk)
         _write_rows(parcel_return, checked.rows)
         _record_save(parcel_return, user=user, source=source, upload_name=upload_name, submit=submit)
     return parcel_return, checked
+
+
+# The key space of pg_advisory_xact_lock(int, int) the returns use: (RETURN_LOCK, parcel-quarter).
+RETURN_LOCK = 13_001
+
+
+def lock_period(parcel_id: int, year: int, quarter: int) -> None:
+    """Hold the parcel-quarter's return until the transaction ends, existing or not.
+
+    A row lock cannot hold a return that does not exist yet: two people saving
+    a new return at once would both create it, and the second would meet the
+    unique constraint. Under this lock the second waits, then finds the first's
+    return and gets the conflict message.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RETURN_LOCK, parcel_id * 100_000 + year * 10 + quarter])
+
+
+def _create_return(parcel: Parcel, year: int, quarter: int, *, user: AbstractBaseUser, source: str) -> ParcelReturn:
+    """Create the return; a return created meanwhile (by a writer that skipped the lock) is a conflict, not a 500."""
+    try:
+        with transaction.atomic():
+            return ParcelReturn.objects.create(
+                parcel=parcel, year=year, quarter=quarter, created_by=user, updated_by=user, source=source
+            )
+    except IntegrityError:
+        current = ParcelReturn.objects.select_related("parcel", "updated_by").get(
+            parcel=parcel, year=year, quarter=quarter
+        )
+        raise ReturnConflict(current) from None
 
 
 def _return_to_change(parcel: Parcel, year: int, quarter: int, *, version: int) -> ParcelReturn | None:
@@ -124,6 +171,9 @@ def _return_to_change(parcel: Parcel, year: int, quarter: int, *, version: int) 
     if parcel_return is None:
         if version != 0:
             raise ReturnError(_("此报表已不存在，请刷新页面。"))
+        imported = queries.imported_period(parcel, year, quarter)
+        if imported is not None:
+            raise LockedPeriod(import_message(parcel, year, quarter, imported))
         return None
     if parcel_return.locked:
         raise LockedPeriod(lock_message(parcel_return))
@@ -154,17 +204,14 @@ def _record_save(
 
 
 def _row_values(row: validation.CheckedRow) -> dict[str, object]:
-    values = {name: row.values.get(name) for name in (f.name for f in statfields.FIELDS)}
-    if row.moved_out:  # its figures are not part of the return
-        values = {
-            f.name: (None if f.kind == statfields.DATE else False if f.kind == statfields.FLAG else 0)
-            for f in statfields.FIELDS
-        }
+    """Return what a row stores: its figures (none for an enterprise moved out), 不适用 marks, explanation."""
+    values = {f.name: None if row.moved_out else row.values.get(f.name) for f in statfields.FIELDS}
     return {
         "enterprise_name": row.enterprise_name,
         "moved_out": row.moved_out,
         **values,
         "explanation": row.explanation,
+        "not_applicable": [] if row.moved_out else sorted(row.not_applicable),
     }
 
 
@@ -187,6 +234,149 @@ def _write_rows(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRo
     ReturnRow.objects.bulk_update(update, ["position", *ROW_FIELDS])
 
 
+def import_message(parcel: Parcel, year: int, quarter: int, imported: Mapping[str, object]) -> str:
+    """Say who brought an imported quarter's data in and when, and that the office can open it for revision."""
+    at = timezone.localtime(imported["at"]).strftime("%Y-%m-%d %H:%M")
+    return _(
+        "%(parcel)s %(year)s年第%(quarter)s季度的数据已由 %(who)s 于 %(at)s 导入（%(source)s），视同已审核，"
+        "不能在此修改；如需修改，请联系联席会议办公室开放修订。"
+    ) % {
+        "parcel": parcel,
+        "year": year,
+        "quarter": quarter,
+        "who": imported["who"] or _("联席会议办公室"),
+        "at": at,
+        "source": imported["source"],
+    }
+
+
+def open_imported_period(
+    *, parcel: Parcel, year: int, quarter: int, user: AbstractBaseUser, reason: str
+) -> ParcelReturn:
+    """Open a quarter imported without a return for revision (the office, with a reason), as unlocking does.
+
+    The return starts from the official figures and goes to the managers as
+    已退回 with the reason; the official data stay as imported until the
+    revised return is approved.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ReturnError(_("开放修订时必须填写原因。"))
+    with transaction.atomic(), pghistory.context(source="unlock", user=user.pk):
+        lock_period(parcel.id, year, quarter)
+        if queries.imported_period(parcel, year, quarter) is None:
+            raise ReturnError(_("本季度不是导入的数据，或已有报表，不能开放修订。"))
+        checked = queries.check_rows(
+            parcel=parcel, year=year, quarter=quarter, rows=queries.initial_rows(parcel, year, quarter)
+        )
+        now = timezone.now()
+        parcel_return = ParcelReturn.objects.create(
+            parcel=parcel,
+            year=year,
+            quarter=quarter,
+            state=ParcelReturn.State.RETURNED,
+            created_by=user,
+            updated_by=user,
+            unlocked_by=user,
+            unlocked_at=now,
+            unlock_reason=reason,
+            comment=_("已开放修订：%(reason)s") % {"reason": reason},
+        )
+        pghistory.context(parcel_return=parcel_return.pk)
+        _write_rows(parcel_return, checked.rows)
+    return parcel_return
+
+
+# --- uploads: a preview first, then the confirmation ----------------------------------------------
+
+# The most rows an upload may keep between its preview and its confirmation.
+MAX_PENDING_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class UploadSaved:
+    """What confirming an upload did: its counts (new, changed, unchanged, removed, kept) and whether it saved."""
+
+    counts: Mapping[str, int]
+    saved: bool
+
+
+def stage_upload(
+    *,
+    user: AbstractBaseUser,
+    parcel: Parcel,
+    year: int,
+    quarter: int,
+    filename: str,
+    sha256: str,
+    rows: Sequence[StatisticRow],
+    mode: str,
+) -> PendingUpload:
+    """Keep an upload's checked rows until the manager confirms its preview; replaces the user's earlier one.
+
+    The upload is bound to the return's version now: a confirmation after the
+    return has moved on is refused. Uploads left unconfirmed expire.
+    """
+    if len(rows) > MAX_PENDING_ROWS:
+        raise ReturnError(_("文件有 %(n)s 行，超过上限 %(max)s 行。") % {"n": len(rows), "max": MAX_PENDING_ROWS})
+    if mode not in PendingUpload.Mode.values:
+        raise ReturnError(_("未知的上传方式。"))
+    with transaction.atomic():
+        PendingUpload.objects.filter(created_at__lt=timezone.now() - queries.PENDING_UPLOAD_MAX_AGE).delete()
+        PendingUpload.objects.filter(user=user, parcel=parcel, year=year, quarter=quarter).delete()
+        return PendingUpload.objects.create(
+            user=user,
+            parcel=parcel,
+            year=year,
+            quarter=quarter,
+            base_version=queries.return_version(parcel, year, quarter),
+            mode=mode,
+            filename=filename[:255],
+            sha256=sha256,
+            rows=uploads.pending_rows(rows),
+        )
+
+
+def confirm_upload(*, pending: PendingUpload, user: AbstractBaseUser, confirm_removals: bool = False) -> UploadSaved:
+    """Write a previewed upload into the return's draft, if the return is still as it was when previewed.
+
+    A replacement that removes enterprises needs ``confirm_removals``. An
+    upload that changes nothing saves nothing. The pending upload is used once.
+    """
+    with transaction.atomic():
+        kept = PendingUpload.objects.select_for_update().filter(pk=pending.pk, user=user).first()
+        if kept is None:
+            raise ReturnError(_("该预览已确认或已失效，请重新上传文件。"))
+        parcel, year, quarter = kept.parcel, kept.year, kept.quarter
+        lock_period(parcel.id, year, quarter)
+        version, base = queries.base_rows(parcel, year, quarter)
+        if version != kept.base_version:
+            raise ReturnError(
+                _("预览之后报表已被修改（现为版本 %(v)s），为免覆盖较新的数据，请重新上传文件。") % {"v": version}
+            )
+        plan = uploads.plan_upload(
+            base, uploads.rows_from_pending(kept.rows), mode=kept.mode, parcel_id=parcel.id, period=(year, quarter)
+        )
+        if plan.preview.removed and not confirm_removals:
+            raise ReturnError(
+                _("替换整张报表将删除 %(n)s 家企业的行，请勾选确认后再导入。") % {"n": len(plan.preview.removed)}
+            )
+        kept.delete()
+        if plan.preview.changes_nothing:
+            return UploadSaved(plan.preview.counts, saved=False)
+        save_return(
+            parcel=parcel,
+            year=year,
+            quarter=quarter,
+            rows=plan.rows,
+            version=version,
+            user=user,
+            source=ParcelReturn.Source.UPLOAD,
+            upload_name=kept.filename,
+        )
+    return UploadSaved(plan.preview.counts, saved=True)
+
+
 # --- the office's review -------------------------------------------------------------------
 
 
@@ -194,47 +384,121 @@ def _locked_return(pk: int) -> ParcelReturn:
     return ParcelReturn.objects.select_for_update(of=("self",)).select_related("parcel").get(pk=pk)
 
 
-def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser) -> UpsertResult:
+class ApprovalNeedsConfirmation(ReturnError):
+    """The approval would move the parcel's enterprises or a park indicator by more than APPROVAL_CONFIRM_CHANGE.
+
+    ``effects`` are every figure it changes, ``over`` those beyond the limit:
+    approving needs a reason, given after seeing them.
+    """
+
+    def __init__(self, effects: Sequence[Effect], over: Sequence[Effect]):
+        self.effects, self.over = list(effects), list(over)
+        super().__init__(
+            _("本次审核将使以下数据变化超过%(limit)s：%(items)s。请核对影响，填写原因后再次确认审核通过。")
+            % {"limit": f"{confirm_limit():.0%}", "items": "；".join(effect_text(e) for e in over)}
+        )
+
+
+def confirm_limit() -> float:
+    """Return the change (a share) beyond which an approval needs a second confirmation with a reason."""
+    return float(getattr(settings, "APPROVAL_CONFIRM_CHANGE", 0.05))
+
+
+def effect_text(effect: Effect) -> str:
+    """Say one effect: its label, before → after, and the relative change where there is one."""
+    before, after = (fmt_number(v, effect.decimals) for v in (effect.before, effect.after))
+    change = f"（{effect.change:+.1%}）" if effect.change is not None else ""
+    return f"{effect.label} {before} → {after}{change}"
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    """What an approval did to the official data of its parcel-quarter, enterprise by enterprise."""
+
+    added: int
+    changed: int
+    removed: int
+    moved_in: int
+    moved_out: int
+    unchanged: int
+    reason: str = ""
+
+
+def approve_return(*, parcel_return: ParcelReturn, user: AbstractBaseUser, reason: str = "") -> ApprovalResult:
     """Approve a submitted return: write its rows into the official statistics and lock the parcel-quarter.
 
     In one transaction: the rows are checked again (data may have moved since
     the submission), written through ``upsert_statistics``, official rows of
     enterprises no longer in the return are removed, enterprises moved out are
-    detached from the parcel, and the return becomes 已审核.
+    detached from the parcel, and the return becomes 已审核. An approval that
+    moves the parcel's enterprises or a park indicator by more than
+    APPROVAL_CONFIRM_CHANGE is refused (ApprovalNeedsConfirmation) unless a
+    ``reason`` is given; the reason and the effects go into the history.
     """
     with transaction.atomic(), pghistory.context(source="approval", user=user.pk, parcel_return=parcel_return.pk):
         ret = _locked_return(parcel_return.pk)
         if ret.state != ParcelReturn.State.SUBMITTED:
             raise ReturnError(_("只有已提交的报表才能审核通过（当前状态：%(s)s）。") % {"s": ret.get_state_display()})
         checked = queries.check_rows(
-            parcel=ret.parcel, year=ret.year, quarter=ret.quarter, rows=parcel_queries.return_rows(ret)
+            parcel=ret.parcel, year=ret.year, quarter=ret.quarter, rows=parcel_queries.return_rows(ret), complete=True
         )
         if checked.errors:
             raise ReturnInvalid(checked)
-        active = [row for row in checked.rows if not row.moved_out]
-        result = upsert_statistics(
-            rows=[_statistic_row(ret, row) for row in active],
-            source=STATISTIC_SOURCE[ret.source],
-            user=user,
-            filename=ret.upload_name or f"{ret.parcel.code} {ret.year}Q{ret.quarter}",
-            approving=ret,
-        )
-        Statistic.objects.filter(parcel=ret.parcel, year=ret.year, quarter=ret.quarter).exclude(
-            enterprise__credit_code__in=[row.credit_code for row in active]
-        ).delete()
-        moved = [row.credit_code for row in checked.rows if row.moved_out]
-        Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(
-            parcel=None, updated_at=timezone.now()
-        )
-        now = timezone.now()
-        ret.state = ParcelReturn.State.APPROVED
-        ret.approved_by = ret.reviewed_by = user
-        ret.approved_at = ret.reviewed_at = now
-        ret.comment = ""
-        ret.version += 1
-        ret.save()
+        reason = _confirm_effects(ret, checked, reason=reason)
+        summary = queries.approval_summary(ret, checked.rows)
+        _write_approved(ret, checked, user=user)
     parcel_return.refresh_from_db()
-    return result
+    return ApprovalResult(**summary, reason=reason)
+
+
+def _confirm_effects(ret: ParcelReturn, checked: validation.Checked, *, reason: str) -> str:
+    """Refuse an approval whose effects exceed the limit without a reason; record the reason and the effects."""
+    effects = effects_of(ret, checked.rows)
+    over = [effect for effect in effects if effect.exceeds(confirm_limit())]
+    reason = reason.strip()[:2000]
+    if over and not reason:
+        raise ApprovalNeedsConfirmation(effects, over)
+    if over:
+        pghistory.context(reason=reason, effects=[effect_text(effect) for effect in over])
+    return reason if over else ""
+
+
+def effects_of(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> list[Effect]:
+    """Return what approving the return's checked rows would change (every registered check)."""
+    records = parcel_queries.rows_frame(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, rows)
+    change = ApprovalChange(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, records)
+    return approval_effects(change)
+
+
+def enterprise_count_effect(change: ApprovalChange) -> list[Effect]:
+    """The parcel's number of enterprises: the period's official count (or last quarter's) against the return's."""
+    before = queries.official_enterprises(change.parcel_id, change.year, change.quarter)
+    if not before:
+        return []
+    return [Effect("enterprises", _("本地块企业数"), float(before), float(len(change.records)))]
+
+
+def _write_approved(ret: ParcelReturn, checked: validation.Checked, *, user: AbstractBaseUser) -> None:
+    active = [row for row in checked.rows if not row.moved_out]
+    upsert_statistics(
+        rows=[_statistic_row(ret, row) for row in active],
+        source=STATISTIC_SOURCE[ret.source],
+        user=user,
+        filename=ret.upload_name or f"{ret.parcel.code} {ret.year}Q{ret.quarter}",
+        approving=ret,
+    )
+    Statistic.objects.filter(parcel=ret.parcel, year=ret.year, quarter=ret.quarter).exclude(
+        enterprise__credit_code__in=[row.credit_code for row in active]
+    ).delete()
+    moved = [row.credit_code for row in checked.rows if row.moved_out]
+    Enterprise.objects.filter(credit_code__in=moved, parcel=ret.parcel).update(parcel=None, updated_at=timezone.now())
+    now = timezone.now()
+    ret.state = ParcelReturn.State.APPROVED
+    ret.approved_by = ret.reviewed_by = user
+    ret.approved_at = ret.reviewed_at = now
+    ret.comment = ""
+    ret.version += 1
+    ret.save()
 
 
 def _statistic_row(parcel_return: ParcelReturn, row: validation.CheckedRow) -> StatisticRow:

@@ -33,6 +33,8 @@ def show(name: str, value: object) -> str:
     """Format a stored value for reading: 1,234.50 for money, 1,234 for counts, 是/否, dates."""
     if is_blank(value):
         return "—"
+    if isinstance(value, str):  # already words (不适用, or a cell as typed)
+        return value
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, dt.date):
@@ -45,16 +47,23 @@ def show(name: str, value: object) -> str:
 
 
 def input_value(value: object) -> str:
-    """Format a value for an input: '' for nothing, '1'/'' for flags, ISO dates, plain numbers."""
+    """Format a value for an input: '' for nothing (未填写), 是/否 for flags, ISO dates, plain numbers."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "1" if value else ""
+        return "是" if value else "否"
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        return "1" if value == "是" else "" if value == "否" else value
+        return "是" if value == "1" else value
     return str(value)
+
+
+def cell_value(row: Mapping[str, object], name: str) -> str:
+    """Return what a row's cell shows in its input: 不适用 where the row says so, else ``input_value``."""
+    if name in (row.get("not_applicable") or ()):
+        return statfields.NOT_APPLICABLE
+    return input_value(row.get(name))
 
 
 def _messages(findings) -> str:
@@ -96,6 +105,7 @@ class _Table:
     history_title: str
     moved_label: str
     history_url: Callable[[str], str]
+    flag_options: Mapping[str, Mapping[str, str]]  # flag field → its value → the <option>s with it selected
 
 
 def _table(findings, *, editable: bool) -> _Table:
@@ -113,7 +123,22 @@ def _table(findings, *, editable: bool) -> _Table:
         history_title=escape(_("修改历史")),
         moved_label=escape(_("已迁出本地块")),
         history_url=_history_link(),
+        flag_options={f.name: _flag_options(f) for f in statfields.FIELDS if f.kind == statfields.FLAG},
     )
+
+
+def _flag_options(f: statfields.StatField) -> dict[str, str]:
+    """Return a flag's <option>s for each value it may show selected: 未填写, 是, 否 and, where allowed, 不适用."""
+    choices = [("", "—"), ("是", _("是")), ("否", _("否"))]
+    if f.may_not_apply:
+        choices.append((statfields.NOT_APPLICABLE, _("不适用")))
+    return {
+        selected: "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(word)}</option>'
+            for value, word in choices
+        )
+        for selected, _word in choices
+    }
 
 
 def _row(table: _Table, i: int, row, previous) -> str:
@@ -122,9 +147,7 @@ def _row(table: _Table, i: int, row, previous) -> str:
     before = previous.get(code, {})
     parts = [_head_cell(table, i, position, code, str(row.get("enterprise_name") or ""), bool(row.get("moved_out")))]
     for f in statfields.FIELDS:
-        parts.append(
-            _value_cell(table, i, f, input_value(row.get(f.name)), before, table.by_cell.get((position, f.name)))
-        )
+        parts.append(_value_cell(table, i, f, cell_value(row, f.name), before, table.by_cell.get((position, f.name))))
     parts.append(_tail_cells(table, i, position, str(row.get("explanation") or ""), bool(row.get("moved_out"))))
     return "".join(parts)
 
@@ -158,8 +181,9 @@ def _value_cell(table: _Table, i: int, f: statfields.StatField, value: str, befo
     field_name = f"r-{i}-{f.name}"
     label = f'aria-labelledby="c-{f.name} n-{i}"'
     if f.kind == statfields.FLAG:
-        checked = " checked" if value else ""
-        parts.append(f'<input type="checkbox" name="{field_name}" value="1"{checked}{table.disabled} {label}>')
+        parts.append(f'<select name="{field_name}" data-field="{f.name}"{table.disabled} {label}>')
+        parts.append(table.flag_options[f.name].get(value) or table.flag_options[f.name][""])
+        parts.append("</select>")
     elif f.kind == statfields.DATE:
         parts.append(f'<input type="date" name="{field_name}" value="{escape(value)}"{table.disabled} {label}>')
     else:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -47,8 +49,11 @@ KEY_RULES = {
 GENERAL_NOTES = (
     "每行填写一家企业一个季度的数据；同一企业同一年份季度只能有一行。",
     "累计类指标（营业收入、产值、增加值、研发经费、税收、发明专利）按年初至今累计填写，4季度即全年数；期末数类指标（从业人员等）填季度末人数。",
-    "金额单位为万元，最多两位小数；人数、件数为整数；不能填负数；不适用或为零的数值可留空，留空按0计。",
-    "是否类指标填“是”或“否”，留空按“否”计。科技上市日期按2021-03-05的格式填写，未上市留空。",
+    "金额单位为万元，最多两位小数；人数、件数为整数；不能填负数。为零的填0；留空表示未填写（不按0计），"
+    "提交报表时每个必填项都须填写。",
+    "某项对该企业不适用（如非工业企业的工业总产值）时填“不适用”（或N/A），计算指标时不计入，也不按0计；"
+    "营业收入、税收、从业人员期末人数、是否经认定的高新技术企业不能填“不适用”。",
+    "是否类指标填“是”或“否”。科技上市日期按2021-03-05的格式填写，未上市留空。",
     "战略性新兴产业制造业产值不能大于工业总产值；硕士及以上学历人员、外籍常驻人员和留学归国人员不能多于从业人员期末人数。",
     "可直接上传本Excel文件，也可另存为CSV（UTF-8或GBK编码）。文件中任何一行有错时整个文件都不会导入，系统会列出全部错误的行、列和值。",
     "已导入的企业同一季度再次导入时，以新文件的数值为准（修订），数值相同的行不会重复写入。",
@@ -67,11 +72,13 @@ def _width(text: str) -> float:
 
 def _rules(stat_field: statfields.StatField) -> str:
     if stat_field.kind == statfields.FLAG:
-        return "填“是”或“否”，留空按“否”"
+        return "填“是”或“否”" + ("，不适用时填“不适用”" if stat_field.may_not_apply else "") + "；留空为未填写"
     if stat_field.kind == statfields.DATE:
         return "如2021-03-05；未上市留空"
     rule = "万元，最多两位小数" if stat_field.money else "整数"
-    rule += "；留空按0计；不能为负数"
+    rule += "；为零填0，留空为未填写；不能为负数"
+    if stat_field.may_not_apply:
+        rule += "；不适用时填“不适用”"
     if stat_field.name == "sei_output":
         rule += "；不能大于工业总产值"
     if stat_field.name in ("masters_plus", "foreign_returnee"):
@@ -149,20 +156,25 @@ def _add_validations(sheet, column_of: Mapping[str, int], *, parcel_count: int) 
         sheet, column_of["quarter"], type="whole", operator="between", formula1="1", formula2="4", error="季度应为1–4"
     )
     for name in statfields.FLAG_FIELDS:
-        _validation(sheet, column_of[name], type="list", formula1='"是,否"', error="请填“是”或“否”")
-    for name in statfields.MONEY_FIELDS:
+        words = "是,否,不适用" if statfields.BY_NAME[name].may_not_apply else "是,否"
         _validation(
-            sheet,
-            column_of[name],
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            error="应为不小于0的数字（万元）",
+            sheet, column_of[name], type="list", formula1=f'"{words}"', error=f"请填“{words.replace(',', '”或“')}”"
         )
-    for name in statfields.COUNT_FIELDS:
-        _validation(
-            sheet, column_of[name], type="whole", operator="greaterThanOrEqual", formula1="0", error="应为不小于0的整数"
-        )
+    for name in statfields.NUMBER_FIELDS:
+        _number_validation(sheet, statfields.BY_NAME[name], column_of[name])
+
+
+def _number_validation(sheet, stat_field: statfields.StatField, column: int) -> None:
+    """Let Excel refuse a negative or (for counts) fractional number, and text other than 不适用 where allowed."""
+    unit = "数字（万元）" if stat_field.money else "整数"
+    if not stat_field.may_not_apply:
+        kind = "decimal" if stat_field.money else "whole"
+        _validation(sheet, column, type=kind, operator="greaterThanOrEqual", formula1="0", error=f"应为不小于0的{unit}")
+        return
+    cell = f"{get_column_letter(column)}2"
+    number = f"AND(ISNUMBER({cell}),{cell}>=0" + ("" if stat_field.money else f",{cell}=INT({cell})") + ")"
+    formula = f'OR({number},{cell}="不适用",{cell}="N/A")'
+    _validation(sheet, column, type="custom", formula1=formula, error=f"应为不小于0的{unit}，或“不适用”")
 
 
 def _write_guide(guide) -> None:
@@ -187,55 +199,100 @@ def _write_guide(guide) -> None:
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-TO_FILL_FILL = PatternFill("solid", fgColor="FFF7D6")
-PREFILLED_NOTE = (
-    "本文件已预填本地块的企业、期别，以及各企业上一期的期末人数、是否类指标和科技上市日期；"
-    "请核对预填的数值，并填写黄色底纹的累计类指标（留空按0计）。新增企业可在末尾添加行，没有数据的企业可删除整行。"
+REFERENCE_FILL = PatternFill("solid", fgColor="EDEDED")
+REFERENCE_FONT = Font(color="595959")
+EXPLANATION_LABEL = "情况说明"
+RETURN_NOTE = (
+    "本文件已预填本地块本季度应报的企业（上季度名单和报表现有的企业）及报表现有的数值，可直接修改后上传；"
+    "右侧灰色“上期”各列为上期正式数据，仅供参考，上传时不读取。留空为未填写；原样上传不会改变报表。"
+    "新增企业可在末尾添加行；上传时可选择“合并”（只更新文件中的企业）或“替换整张报表”。"
 )
 
 
-def write_prefilled_template(
+def reference_label(label: str) -> str:
+    """Return the header of a field's reference column (last period's value, ignored on upload)."""
+    return f"上期{label}（参考）"
+
+
+def write_return_template(
     out: str | Path | BinaryIO,
     *,
     parcel_names: Sequence[str],
     parcel: str,
     year: int,
     quarter: int,
-    enterprises: Sequence[Mapping[str, object]],
+    rows: Sequence[Mapping[str, object]],
+    previous: Mapping[str, Mapping[str, object]],
+    previous_label: str,
 ) -> None:
-    """Write the template with one row per enterprise of a parcel for (year, quarter), stocks carried over.
+    """Write a return's template: a row per expected enterprise with the return's values and last period's beside.
 
-    ``parcel`` is the parcel's name as written in the 所在地块 column.
-    ``enterprises`` are dicts with ``credit_code`` and ``name`` and, from the
-    enterprise's last return, any of ``employees``, ``masters_plus``,
-    ``foreign_returnee`` (int), ``above_scale``, ``high_tech`` (bool) and
-    ``listed_date`` (date or None); a missing key leaves its cell blank. Flow
-    cells are left blank and shaded for the manager to fill in.
+    ``parcel`` is the parcel's name as written in the 所在地块 column;
+    ``rows`` the return's rows (``parcels.queries.return_rows`` or a new
+    return's initial rows, plus the expected enterprises it lacks): values,
+    ``not_applicable`` and ``explanation``; ``previous`` maps credit codes to
+    last period's official values (read-only reference columns, ignored on
+    upload, headed by ``previous_label``). Uploaded back unchanged, it reads as
+    the same rows: no new, changed or removed enterprise.
     """
     workbook = _template_workbook(parcel_names)
     sheet = workbook[DATA_SHEET]
-    column_of = {key: index for index, (key, _) in enumerate(statfields.COLUMNS, start=1)}
-    for row, enterprise in enumerate(enterprises, start=2):
-        code = sheet.cell(row=row, column=column_of["credit_code"], value=str(enterprise["credit_code"]))
+    column_of = _extend_header(sheet, previous_label)
+    for number, row in enumerate(rows, start=2):
+        code = sheet.cell(row=number, column=column_of["credit_code"], value=str(row["credit_code"]))
         code.number_format = "@"
         code.data_type = "s"
-        sheet.cell(row=row, column=column_of["enterprise_name"], value=str(enterprise["name"]))
-        sheet.cell(row=row, column=column_of["parcel"], value=parcel)
-        sheet.cell(row=row, column=column_of["year"], value=year)
-        sheet.cell(row=row, column=column_of["quarter"], value=quarter)
-        for name in statfields.CARRIED_FIELDS:  # flows are left for the manager
-            value = enterprise.get(name)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                value = "是" if value else "否"
-            cell = sheet.cell(row=row, column=column_of[name], value=value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-        for name in statfields.FLOW_FIELDS:
-            sheet.cell(row=row, column=column_of[name]).fill = TO_FILL_FILL
+        sheet.cell(row=number, column=column_of["enterprise_name"], value=str(row["enterprise_name"]))
+        sheet.cell(row=number, column=column_of["parcel"], value=parcel)
+        sheet.cell(row=number, column=column_of["year"], value=year)
+        sheet.cell(row=number, column=column_of["quarter"], value=quarter)
+        marked = set(row.get("not_applicable") or ())
+        for f in statfields.FIELDS:
+            value = statfields.NOT_APPLICABLE if f.name in marked else row.get(f.name)
+            _write_value(sheet.cell(row=number, column=column_of[f.name]), f, value)
+            before = previous.get(str(row["credit_code"]), {})
+            reference = sheet.cell(row=number, column=column_of[f"previous_{f.name}"])
+            _write_value(reference, f, before.get(f.name))
+            reference.fill, reference.font = REFERENCE_FILL, REFERENCE_FONT
+        sheet.cell(row=number, column=column_of["explanation"], value=str(row.get("explanation") or "") or None)
     guide = workbook[GUIDE_SHEET]
     guide.insert_rows(2)
-    guide["A2"] = PREFILLED_NOTE
+    guide["A2"] = RETURN_NOTE
     guide["A2"].font = Font(bold=True, color="9A4300")
+    guide["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     workbook.save(out)
+
+
+def _extend_header(sheet, previous_label: str) -> dict[str, int]:
+    """Add the 情况说明 column and the reference columns to the header; return each column key's column."""
+    column_of = {key: index for index, (key, _) in enumerate(statfields.COLUMNS, start=1)}
+    extra = [("explanation", EXPLANATION_LABEL, 30)]
+    extra += [(f"previous_{f.name}", reference_label(f.label), 14) for f in statfields.FIELDS]
+    for offset, (key, label, width) in enumerate(extra, start=len(statfields.COLUMNS) + 1):
+        column_of[key] = offset
+        cell = sheet.cell(row=1, column=offset, value=label)
+        cell.font = Font(bold=True, color="595959" if key != "explanation" else None)
+        cell.fill = REFERENCE_FILL if key != "explanation" else HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(offset)].width = width
+    sheet.row_dimensions[1].height = 48
+    first = get_column_letter(column_of["previous_" + statfields.FIELDS[0].name])
+    sheet.cell(row=1, column=column_of["previous_" + statfields.FIELDS[0].name]).comment = Comment(
+        f"{first}列起为{previous_label}的正式数据，仅供参考，上传时不读取。", "统计数据模板"
+    )
+    return column_of
+
+
+def _write_value(cell, stat_field: statfields.StatField, value: object) -> None:
+    """Write a typed value as the import reads it back: numbers as numbers, 是/否, dates, 不适用 as text."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    elif isinstance(value, Decimal):
+        value = float(value)
+    cell.value = value
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    elif stat_field.money and isinstance(value, float):
+        cell.number_format = "#,##0.00"

@@ -37,6 +37,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePath
 from typing import BinaryIO, Literal, NamedTuple
 
@@ -63,7 +64,7 @@ from ..imports import (
     read_csv_table,
     read_statistics_file,
 )
-from ..models import Parcel, Statistic
+from ..models import Parcel, ReturnRow, Statistic
 from .table import show
 
 UploadKind = Literal["xlsx", "csv"]
@@ -515,14 +516,15 @@ def _write_error_list(workbook, sheet, listed: Sequence[tuple[RowError, str]]) -
     errors_sheet.freeze_panes = "A2"
 
 
-# --- preview --------------------------------------------------------------------------------------
+# --- preview ---------------------------------------------------------------------------------------
 
 PREVIEW_FIELDS = ("parcel_id", *(f.name for f in statfields.FIELDS))
 Key = tuple[str, int, int]
+MERGE, REPLACE = "merge", "replace"
 
 
 class FieldChange(NamedTuple):
-    """One field of a stored statistic that the upload would change."""
+    """One field of a stored row that the upload would change (不适用 is the word, not None)."""
 
     field: str
     old: object
@@ -531,24 +533,47 @@ class FieldChange(NamedTuple):
 
 @dataclass
 class Preview:
-    """What writing the rows would do, by key: new rows, changed rows with their changes, unchanged rows."""
+    """What writing the rows would do, by key: new rows, changed rows with their changes, unchanged rows.
+
+    For an upload into a return also the stored rows it would remove (``replace``)
+    and those it leaves as they are (``kept``, a merge's other enterprises).
+    """
 
     new: list[StatisticRow] = field(default_factory=list)
     changed: list[tuple[StatisticRow, list[FieldChange]]] = field(default_factory=list)
     unchanged: list[StatisticRow] = field(default_factory=list)
+    removed: list[Mapping[str, object]] = field(default_factory=list)
+    kept: list[Mapping[str, object]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"new": len(self.new), "changed": len(self.changed), "unchanged": len(self.unchanged)}
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
+            "kept": len(self.kept),
+        }
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.new or self.changed or self.removed)
+
+
+def _marked(values: Mapping[str, object], not_applicable: Iterable[str]) -> dict[str, object]:
+    """Return values with 不适用 written into the fields marked so (so 不适用 and blank compare apart)."""
+    return {**values, **dict.fromkeys(not_applicable, statfields.NOT_APPLICABLE)}
 
 
 def preview_changes(rows: Iterable[StatisticRow], stored: Mapping[Key, Mapping[str, object]]) -> Preview:
     """Sort checked rows into new, changed (with each field's old and new value) and unchanged.
 
     ``stored`` maps (credit code, year, quarter) to the stored ``parcel_id``
-    and thirteen statfields (``queries.stored_statistics``). Fields are compared
-    as ``services.upsert_statistics`` compares them, so the counts agree with
-    its dry run.
+    and thirteen statfields (``queries.stored_statistics``), and for a
+    return's rows also ``not_applicable``, ``moved_out`` and ``explanation``
+    (compared when the file has a 情况说明 column). Fields are compared as
+    ``services.upsert_statistics`` compares them, so the counts agree with its
+    dry run.
     """
     preview = Preview()
     for row in rows:
@@ -556,8 +581,7 @@ def preview_changes(rows: Iterable[StatisticRow], stored: Mapping[Key, Mapping[s
         if old is None:
             preview.new.append(row)
             continue
-        new = {"parcel_id": row.parcel_id, **row.values}
-        changes = [FieldChange(name, old.get(name), new[name]) for name in PREVIEW_FIELDS if old.get(name) != new[name]]
+        changes = _row_changes(row, old)
         if changes:
             preview.changed.append((row, changes))
         else:
@@ -565,10 +589,142 @@ def preview_changes(rows: Iterable[StatisticRow], stored: Mapping[Key, Mapping[s
     return preview
 
 
+def _row_changes(row: StatisticRow, old: Mapping[str, object]) -> list[FieldChange]:
+    before = _marked(old, old.get("not_applicable") or ())
+    after = _marked({"parcel_id": row.parcel_id, **row.values}, row.not_applicable)
+    changes = [
+        FieldChange(name, before.get(name), after[name]) for name in PREVIEW_FIELDS if before.get(name) != after[name]
+    ]
+    if old.get("moved_out"):
+        changes.append(FieldChange("moved_out", True, False))
+    if row.explanation is not None and "explanation" in old and (old["explanation"] or "") != row.explanation:
+        changes.append(FieldChange("explanation", old["explanation"] or "", row.explanation))
+    return changes
+
+
+@dataclass
+class UploadPlan:
+    """An upload into a return: the return's rows after it, and what it changes on the rows before it."""
+
+    mode: str
+    rows: list[dict[str, object]]  # as parcels.returns.services.save_return takes them
+    preview: Preview
+
+
+def plan_upload(
+    base: Sequence[Mapping[str, object]],
+    file_rows: Sequence[StatisticRow],
+    *,
+    mode: str,
+    parcel_id: int,
+    period: tuple[int, int],
+) -> UploadPlan:
+    """Return what an upload makes of a return's rows.
+
+    ``base``: the return's rows now (``parcels.queries.return_rows``, or a new
+    return's ``initial_rows``). ``merge`` (the default): the file's enterprises
+    replace their own rows and every other row stays; new enterprises are
+    added at the end (not one without any figure: a template's blank row).
+    ``replace``: the return becomes the file's rows, and the rows of the
+    enterprises not in the file are removed (listed in the preview
+    for the manager to confirm). A file without a 情况说明 column keeps the
+    explanations already written.
+    """
+    by_code = {str(row["credit_code"]): row for row in base}
+    # A template lists the expected enterprises a return lacks; left blank, they add nothing.
+    file_rows = [row for row in file_rows if row.credit_code in by_code or _row_has_figures(row)]
+    in_file = {row.credit_code: row for row in file_rows}
+    year, quarter = period
+    stored = {(code, year, quarter): {"parcel_id": parcel_id, **row} for code, row in by_code.items()}
+    preview = preview_changes(file_rows, stored)
+    if mode == REPLACE:
+        rows = [_return_row(row, by_code.get(row.credit_code)) for row in file_rows]
+        preview.removed = [row for code, row in by_code.items() if code not in in_file]
+    else:
+        rows = [_return_row(in_file[code], row) if code in in_file else dict(row) for code, row in by_code.items()]
+        rows += [_return_row(row, None) for row in file_rows if row.credit_code not in by_code]
+        preview.kept = [row for code, row in by_code.items() if code not in in_file]
+    return UploadPlan(mode, rows, preview)
+
+
+def _return_row(row: StatisticRow, before: Mapping[str, object] | None) -> dict[str, object]:
+    explanation = row.explanation if row.explanation is not None else str((before or {}).get("explanation") or "")
+    return {
+        "credit_code": row.credit_code,
+        "enterprise_name": row.enterprise_name,
+        "moved_out": False,
+        **row.values,
+        "not_applicable": sorted(row.not_applicable),
+        "explanation": explanation,
+    }
+
+
+def _row_has_figures(row: StatisticRow) -> bool:
+    return bool(row.not_applicable) or any(value is not None for value in row.values.values())
+
+
+def has_figures(row: Mapping[str, object]) -> bool:
+    """Tell whether a return's row holds any figure (a value or 不适用)."""
+    return bool(row.get("not_applicable")) or any(row.get(f.name) is not None for f in statfields.FIELDS)
+
+
+# --- keeping an upload between its preview and its confirmation --------------------------------
+
+
+def pending_rows(rows: Iterable[StatisticRow]) -> list[dict[str, object]]:
+    """Return checked rows as JSON (what a PendingUpload keeps): numbers and dates as text."""
+    return [
+        {
+            "row": row.row,
+            "credit_code": row.credit_code,
+            "enterprise_name": row.enterprise_name,
+            "parcel_id": row.parcel_id,
+            "year": row.year,
+            "quarter": row.quarter,
+            "values": {name: _json_value(value) for name, value in row.values.items()},
+            "not_applicable": sorted(row.not_applicable),
+            "explanation": row.explanation,
+        }
+        for row in rows
+    ]
+
+
+def _json_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int):
+        return value
+    return str(value) if not isinstance(value, date) else value.isoformat()
+
+
+def rows_from_pending(data: Iterable[Mapping[str, object]]) -> list[StatisticRow]:
+    """Return the checked rows a PendingUpload keeps (``pending_rows``' inverse), typed again."""
+    rows = []
+    for item in data:
+        values = {}
+        for f in statfields.FIELDS:
+            value = item["values"].get(f.name)
+            values[f.name] = value if value is None else statfields.PARSERS[f.name](value)
+        rows.append(
+            StatisticRow(
+                row=int(item["row"]),
+                credit_code=str(item["credit_code"]),
+                enterprise_name=str(item["enterprise_name"]),
+                parcel_id=int(item["parcel_id"]),
+                year=int(item["year"]),
+                quarter=int(item["quarter"]),
+                values=values,
+                not_applicable=frozenset(item.get("not_applicable") or ()),
+                explanation=item.get("explanation"),
+            )
+        )
+    return rows
+
+
 def field_label(name: str) -> str:
     """Return a field's column label in the user's language (the model's verbose name)."""
     if name in ("parcel_id", "parcel"):
         return str(Statistic._meta.get_field("parcel").verbose_name)
+    if name in ("moved_out", "explanation"):
+        return str(ReturnRow._meta.get_field(name).verbose_name)
     return str(Statistic._meta.get_field(name).verbose_name)
 
 
@@ -604,7 +760,10 @@ def preview_context(
         "new_rows": [
             {
                 **ident(row),
-                "values": [format_value(name, row.values[name], parcel_names=parcel_names) for name in fields],
+                "values": [
+                    format_value(name, value, parcel_names=parcel_names)
+                    for name, value in _marked(row.values, row.not_applicable).items()
+                ],
             }
             for row in preview.new
         ],
@@ -623,6 +782,14 @@ def preview_context(
             for row, changes in preview.changed
         ],
         "unchanged_rows": [ident(row) for row in preview.unchanged],
+        "removed_rows": [
+            {
+                "credit_code": row["credit_code"],
+                "enterprise_name": row["enterprise_name"],
+                "has_figures": has_figures(row),
+            }
+            for row in preview.removed
+        ],
         "errors": list(errors),
     }
 

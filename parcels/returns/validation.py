@@ -8,7 +8,14 @@ can be submitted.
 Hard rules: numbers readable and non-negative; 硕士以上 and 外籍和留学归国 at
 most 从业人员; 战新产值 at most 工业总产值; year-to-date flows never below the
 previous quarter of the same year; a valid credit code (check character); the
-enterprise not registered in another parcel; one row per enterprise.
+enterprise not registered in another parcel; one row per enterprise; 不适用
+only where a field may not apply.
+
+A blank cell is 未填写 (None), not 0, and no rule compares it: a blank
+从业人员 is never reported through 硕士以上's rule. A row nobody has touched yet
+(every figure blank) is not checked at all, so an untouched return has no
+findings. Only a submission (``complete=True``) asks for every required cell:
+each blank one is a 未填写 error naming its row and column.
 
 Soft rules: a value more than 50% and a meaningful amount away from the same
 period last year; R&D expenditure above revenue; an above-scale industrial
@@ -79,6 +86,8 @@ class Finding:
         who = _("第%(row)s行") % {"row": self.row}
         if self.enterprise_name:
             who += _("（%(name)s）") % {"name": self.enterprise_name}
+        if not self.field:
+            return _("%(who)s：%(message)s") % {"who": who, "message": self.message}
         value = _("值“%(value)s”") % {"value": self.value} if self.value != "" else ""
         return _("%(who)s「%(label)s」%(value)s：%(message)s") % {
             "who": who,
@@ -108,7 +117,10 @@ class Context:
 
 @dataclass
 class CheckedRow:
-    """A row as read: typed values (None where unreadable), the explanation and whether it moved out."""
+    """A row as read: typed values (None where blank, 不适用 or unreadable), the explanation, whether it moved out.
+
+    ``not_applicable`` names the fields that say 不适用.
+    """
 
     position: int
     credit_code: str
@@ -116,6 +128,14 @@ class CheckedRow:
     values: dict[str, Value]
     explanation: str = ""
     moved_out: bool = False
+    not_applicable: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)  # cells with an error of their own
+
+    @property
+    def touched(self) -> bool:
+        """Whether anyone has filled any figure of the row (a value or 不适用)."""
+        filled = self.not_applicable or self.unreadable
+        return bool(filled) or any(value is not None for value in self.values.values())
 
 
 @dataclass
@@ -137,9 +157,6 @@ class Checked:
         return [f for f in self.warnings if f.row not in explained]
 
 
-PARSERS = statfields.PARSERS
-
-
 def _show(value: object) -> str:
     if value is None:
         return ""
@@ -152,12 +169,15 @@ def _finding(row: CheckedRow, name: str, value: object, rule: str, severity: str
     return Finding(row.position, row.credit_code, row.enterprise_name, name, _show(value), rule, severity, message)
 
 
-def check_return(rows: Sequence[Mapping[str, object]], context: Context) -> Checked:
+def check_return(rows: Sequence[Mapping[str, object]], context: Context, *, complete: bool = False) -> Checked:
     """Read and check the rows of one parcel's return for one quarter.
 
     Each row maps credit_code, enterprise_name, the thirteen statfields (raw
-    text or typed values), explanation and moved_out. A moved-out row is only
-    checked for its code: its figures are not part of the return.
+    text or typed values), explanation, moved_out and optionally
+    not_applicable (field names whose None means 不适用). A moved-out row is
+    only checked for its code: its figures are not part of the return. An
+    untouched row's figures are not checked; ``complete`` (a submission) adds
+    a 未填写 error for every required cell left blank.
     """
     checked: list[CheckedRow] = []
     findings: list[Finding] = []
@@ -175,8 +195,23 @@ def check_return(rows: Sequence[Mapping[str, object]], context: Context) -> Chec
         findings += _identity_findings(row, raw, seen, context)
         if not row.moved_out:
             findings += _read_values(row, raw)
-            findings += _value_rules(row, context)
+            if row.touched:
+                findings += _value_rules(row, context)
+            if complete:
+                findings += _blank_findings(row)
     return Checked(checked, findings)
+
+
+def _blank_findings(row: CheckedRow) -> list[Finding]:
+    """Return a 未填写 error for each required cell left blank (one for the row when none is filled)."""
+    if not row.touched:
+        message = _("本行各项均未填写；如该企业已不在本地块，请勾选“迁出”")
+        return [_finding(row, "", "", "row_not_filled", ERROR, message)]
+    return [
+        _finding(row, name, "", "not_filled", ERROR, _("未填写"))
+        for name in statfields.REQUIRED_FIELDS
+        if row.values.get(name) is None and name not in row.not_applicable and name not in row.unreadable
+    ]
 
 
 def _identity_findings(
@@ -203,17 +238,26 @@ def _identity_findings(
 
 
 def _read_values(row: CheckedRow, raw: Mapping[str, object]) -> list[Finding]:
-    """Parse the thirteen values into ``row.values`` (None where unreadable); return a finding for each unreadable."""
+    """Parse the thirteen values into ``row.values`` (None: blank, 不适用 or unreadable); a finding per bad cell."""
     out = []
     negative = _("不能为负数")
+    marked: Any = raw.get("not_applicable") or ()  # stored rows say 不适用 apart from their values
     for stat_field in statfields.FIELDS:
         value = raw.get(stat_field.name)
+        if stat_field.name in marked and stat_field.may_not_apply and numbers.is_blank(value):
+            row.values[stat_field.name] = None
+            row.not_applicable.add(stat_field.name)
+            continue
         try:
-            row.values[stat_field.name] = PARSERS[stat_field.name](value)
+            row.values[stat_field.name], says_not_applicable = statfields.read_cell(stat_field, value)
         except numbers.BadValue as exc:
             row.values[stat_field.name] = None
+            row.unreadable.add(stat_field.name)
             rule = "non_negative" if str(exc) == negative else "number_format"
             out.append(_finding(row, stat_field.name, value, rule, ERROR, str(exc)))
+            continue
+        if says_not_applicable:
+            row.not_applicable.add(stat_field.name)
     return out
 
 

@@ -5,6 +5,9 @@ Every object is found through parcels.access: another parcel's return answers 40
 
 from __future__ import annotations
 
+import hashlib
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,6 +24,7 @@ from . import diff, forms, pages, queries, services, uploads
 YEARS = range(2000, 2101)
 # The file with its errors marked is kept in the session for download; larger files are not.
 MARKED_MAX_BYTES = 2 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -87,55 +91,102 @@ def _saved_message(*, submit: bool, warnings: int) -> str:
 @login_required
 @require_POST
 def return_upload(request, parcel_id: int, year: int, quarter: int):
-    """Fill the return from an Excel or CSV file in the import template; rows of other periods or parcels are errors."""
+    """Read an Excel or CSV file in the import template and show what it would change; nothing is saved yet."""
     parcel = _parcel(request, parcel_id, year, quarter, writing=True)
     form = forms.UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("请选择要上传的文件。"))
         return redirect("returns:edit", parcel.id, year, quarter)
-    upload = form.cleaned_data["file"]
+    upload, mode = form.cleaned_data["file"], form.cleaned_data["mode"]
     try:
         checked = uploads.read_return_upload(upload.name, upload, parcel=parcel, year=year, quarter=quarter)
-    except uploads.UploadRejected as rejected:
-        messages.error(request, str(rejected))
-        return redirect("returns:edit", parcel.id, year, quarter)
-    if checked.result.errors:
-        return _upload_errors(request, parcel, year, quarter, upload.name, checked.data, checked.result.errors)
-    return _save_upload(request, parcel, year, quarter, upload.name, uploads.return_rows(checked.result.rows))
-
-
-def _save_upload(request, parcel: Parcel, year: int, quarter: int, filename: str, rows):
-    """Save an upload's rows as the return's draft over whatever is stored now."""
-    version = queries.return_version(parcel, year, quarter)
-    try:
-        services.save_return(
+        if checked.result.errors:
+            return _upload_errors(request, parcel, year, quarter, upload.name, mode, checked)
+        pending = services.stage_upload(
+            user=request.user,
             parcel=parcel,
             year=year,
             quarter=quarter,
-            rows=rows,
-            version=version,
-            user=request.user,
-            source=ParcelReturn.Source.UPLOAD,
-            upload_name=filename,
+            filename=upload.name,
+            sha256=hashlib.sha256(checked.data).hexdigest(),
+            rows=checked.result.rows,
+            mode=mode,
         )
-    except services.ReturnInvalid as invalid:
-        messages.error(request, str(invalid))
-        return _return_page(request, parcel, year, quarter, rows=rows, findings=invalid.checked.findings)
-    except services.ReturnError as refused:
+    except (uploads.UploadRejected, services.ReturnError) as refused:
         messages.error(request, str(refused))
         return redirect("returns:edit", parcel.id, year, quarter)
-    messages.success(
-        request, _("已从 %(name)s 读入 %(n)s 家企业的数据并保存为草稿。") % {"name": filename, "n": len(rows)}
+    return redirect("returns:upload_preview", parcel.id, year, quarter, pending.pk)
+
+
+def _upload_errors(request, parcel: Parcel, year: int, quarter: int, filename: str, mode: str, checked):
+    """Show a file with errors: its preview and every error; keep the file with its errors marked for download."""
+    marked = uploads.mark_errors(checked.data, checked.result.errors) if len(checked.data) <= MARKED_MAX_BYTES else b""
+    request.session["marked_upload"] = {"name": filename, "data": marked.hex()}
+    ctx = pages.upload_preview(
+        parcel,
+        year,
+        quarter,
+        filename=filename,
+        mode=mode,
+        file_rows=checked.result.rows,
+        marked=bool(marked),
+        file_errors=checked.result.errors,
     )
+    return render(request, "parcels/return_upload.html", ctx)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_preview(request, parcel_id: int, year: int, quarter: int, pk):
+    """What a read upload would change on the return; its confirmation (POST) saves it as the draft."""
+    parcel = _parcel(request, parcel_id, year, quarter, writing=True)
+    pending = queries.pending_upload(request.user, parcel, year, quarter, pk)
+    if pending is None:
+        messages.error(request, _("该预览已确认或已失效，请重新上传文件。"))
+        return redirect("returns:edit", parcel.id, year, quarter)
+    if request.method == "POST":
+        confirm = request.POST.get("confirm_removals") == "1"
+        try:
+            saved = services.confirm_upload(pending=pending, user=request.user, confirm_removals=confirm)
+        except services.ReturnError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, pages.upload_saved_message(pending.filename, saved))
+            return redirect("returns:edit", parcel.id, year, quarter)
+    return render(request, "parcels/return_upload.html", pages.pending_upload_page(pending))
+
+
+@login_required
+@require_POST
+def open_revision(request, parcel_id: int, year: int, quarter: int):
+    """Open a quarter the office imported without a return for the managers to revise (the office, with a reason)."""
+    access.require(access.may_review(request.user))
+    parcel = _parcel(request, parcel_id, year, quarter, writing=False)
+    form = forms.UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("开放修订时必须填写原因。"))
+        return redirect("returns:edit", parcel.id, year, quarter)
+    try:
+        services.open_imported_period(
+            parcel=parcel, year=year, quarter=quarter, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.ReturnError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("已开放修订，报表退回填报人修改。"))
     return redirect("returns:edit", parcel.id, year, quarter)
 
 
-def _upload_errors(request, parcel: Parcel, year: int, quarter: int, filename: str, data: bytes, errors):
-    """Keep the file with its errors marked in the session for download, and list the errors."""
-    marked = uploads.mark_errors(data, errors) if len(data) <= MARKED_MAX_BYTES else b""
-    request.session["marked_upload"] = {"name": filename, "data": marked.hex()}
-    ctx = pages.upload_errors(parcel, year, quarter, filename=filename, errors=errors, marked=bool(marked))
-    return render(request, "parcels/return_upload_errors.html", ctx)
+@login_required
+def return_template(request, parcel_id: int, year: int, quarter: int):
+    """Download the return's template: its expected enterprises, current values and last period's for reference."""
+    parcel = _parcel(request, parcel_id, year, quarter, writing=False)
+    response = HttpResponse(pages.return_template(parcel, year, quarter), content_type=XLSX)
+    name = f"{parcel.name_zh}-{year}年第{quarter}季度报表.xlsx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{parcel.code}-{year}Q{quarter}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
 
 
 @login_required
@@ -144,10 +195,7 @@ def marked_upload(request):
     marked = request.session.get("marked_upload")
     if not marked or not marked.get("data"):
         raise Http404
-    response = HttpResponse(
-        bytes.fromhex(marked["data"]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(bytes.fromhex(marked["data"]), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="errors.xlsx"'
     return response
 
@@ -180,12 +228,15 @@ def review_detail(request, pk: int):
 
 
 def _approve(request, parcel_return: ParcelReturn, review_forms: dict):
-    result = services.approve_return(parcel_return=parcel_return, user=request.user)
-    messages.success(
-        request,
-        _("已审核通过并写入正式数据（新增 %(c)s 条，修改 %(u)s 条），本季度已锁定。")
-        % {"c": result.created, "u": result.updated},
-    )
+    """Approve; an approval with a large effect shows it and asks for a reason (None: the page again)."""
+    try:
+        result = services.approve_return(
+            parcel_return=parcel_return, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except services.ApprovalNeedsConfirmation as needed:
+        review_forms["confirmation"] = needed
+        return None
+    messages.success(request, pages.approval_message(result))
     return redirect("returns:review")
 
 

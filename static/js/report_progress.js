@@ -9,6 +9,7 @@
   var state = document.getElementById("report-state");
   var message = document.getElementById("report-message");
   var list = document.getElementById("report-downloads");
+  var retry = document.getElementById("report-retry");
   var word = document.getElementById("report-download-word").textContent;
 
   function show(status) {
@@ -18,6 +19,8 @@
     state.textContent = status.state_label;
     message.textContent = status.message || "—";
     box.setAttribute("data-state", status.state);
+    // A report whose worker died is marked failed (its heartbeat stopped): offer to generate it again.
+    if (retry) retry.hidden = !status.may_retry;
     if (status.state === "done" && !list.children.length) {
       status.downloads.forEach(function (d) {
         var item = document.createElement("li");

@@ -3,23 +3,37 @@
 (function () {
   "use strict";
   var form = document.getElementById("return-form");
-  // Each column's constants (kind, money) are on its header cell, not on every input.
+  // Each column's constants (kind, money, 不适用 allowed) are on its header cell, not on every input.
   var money = {};
+  var mayNotApply = {};
   document.querySelectorAll(".return-table thead th[data-field]").forEach(function (th) {
     money[th.dataset.field] = th.dataset.money;
+    mayNotApply[th.dataset.field] = th.dataset.na === "1";
   });
 
-  function number(input) {
-    var text = (input.value || "").replace(/[,，\s]/g, "").replace(/[０-９．]/g, function (c) {
+  function folded(input) {
+    return (input.value || "").replace(/[,，\s]/g, "").replace(/[０-９．Ａ-Ｚａ-ｚ／]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
     });
-    if (text === "") return 0;
+  }
+
+  function notApplicable(input) {
+    var text = folded(input).toUpperCase();
+    return text === "不适用" || text === "N/A";
+  }
+
+  // A number; null for a blank cell (未填写, not 0) or 不适用: no rule compares it.
+  function number(input) {
+    var text = folded(input);
+    if (text === "" || notApplicable(input)) return null;
     if (!/^-?\d+(\.\d+)?$/.test(text)) return NaN;
     return parseFloat(text);
   }
 
   function message(input) {
+    if (notApplicable(input)) return mayNotApply[input.dataset.field] ? "" : "此项不能填“不适用”";
     var value = number(input);
+    if (value === null) return "";
     if (isNaN(value)) return "不是有效的数字";
     if (value < 0) return "不能为负数";
     var isMoney = money[input.dataset.field];
@@ -28,11 +42,14 @@
     var row = input.closest("tr");
     var get = function (name) {
       var other = row.querySelector('input[data-field="' + name + '"]');
-      return other ? number(other) : NaN;
+      return other ? number(other) : null;
     };
     var limits = { masters_plus: "employees", foreign_returnee: "employees", sei_output: "industrial_output" };
     var larger = limits[input.dataset.field];
-    if (larger && value > get(larger)) return "不能大于" + (larger === "employees" ? "从业人员期末人数" : "工业总产值");
+    var whole = larger ? get(larger) : null;
+    if (whole !== null && !isNaN(whole) && value > whole) {
+      return "不能大于" + (larger === "employees" ? "从业人员期末人数" : "工业总产值");
+    }
     return "";
   }
 
@@ -46,11 +63,11 @@
   if (form && form.dataset.editable === "1") {
     form.addEventListener("input", function (event) {
       var input = event.target;
-      if (!input.dataset || !input.dataset.field) return;
+      if (!input.dataset || !input.dataset.field || !input.classList.contains("num")) return;
       check(input);
       // A change of the larger figure may clear or raise the smaller one's problem.
       var row = input.closest("tr");
-      row.querySelectorAll("input[data-field]").forEach(function (other) {
+      row.querySelectorAll("input.num[data-field]").forEach(function (other) {
         if (other !== input && other.classList.contains("js-invalid")) check(other);
       });
     });

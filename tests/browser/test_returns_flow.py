@@ -76,12 +76,20 @@ def test_it_takes_a_return_from_draft_to_approval_and_into_the_dashboard(page, p
     page.goto(page.base_url + "/")
     high_tech_before = card_value(page, "I4")
 
+    # The quarter was imported (the demo data): read-only, until the office opens it for revision.
+    page.goto(url)
+    assert page.inner_text("#return-state") == "已审核（导入）"
+    page.fill("#open-revision textarea", "企业年报更正")
+    page.click("#open-revision-button")
+    assert "已开放修订" in page.inner_text(".messages")
+
     # The manager opens the quarter: every enterprise of the parcel is a row, pre-filled from the official data.
     switch_user(page, "manager1")
     page.goto(page.base_url + "/returns/")
     assert page.locator(f'tr[data-parcel="{parcel.id}"]').count() == 8
     page.goto(url)
     ready(page)
+    assert page.inner_text("#return-state") == "已退回"
     rows = page.locator("table.return-table tbody tr[data-code]")
     n = rows.count()
     assert n == parcel.enterprises.count() and n > 0
@@ -89,6 +97,7 @@ def test_it_takes_a_return_from_draft_to_approval_and_into_the_dashboard(page, p
 
     # Inline check as typed, then the server refuses a hard error and keeps the typed values.
     first = rows.nth(0)
+    opened = ParcelReturn.objects.get().version
     employees = first.locator('input[data-field="employees"]').input_value()
     masters = first.locator('input[data-field="masters_plus"]')
     masters.fill(str(int(employees or 0) + 1))
@@ -96,22 +105,23 @@ def test_it_takes_a_return_from_draft_to_approval_and_into_the_dashboard(page, p
     page.click("#save-draft")
     ready(page)
     assert "不能大于" in page.inner_text(".findings")
-    assert not ParcelReturn.objects.exists()
+    assert ParcelReturn.objects.get().version == opened  # as the office opened it: nothing saved
+    masters = page.locator("table.return-table tbody tr[data-code]").nth(0).locator('input[data-field="masters_plus"]')
     masters.fill("0")
     assert "js-invalid" not in masters.get_attribute("class")
 
     # Two enterprises lost their 高新技术企业 certification this year: untick them and save the draft.
     unticked = 0
     for i in range(n):
-        box = rows.nth(i).locator('input[type=checkbox][name$="-high_tech"]')
-        if box.is_checked() and unticked < 2:
-            box.uncheck()
+        flag = rows.nth(i).locator('select[name$="-high_tech"]')
+        if flag.input_value() == "是" and unticked < 2:
+            flag.select_option("否")
             unticked += 1
     assert unticked == 2
     page.click("#save-draft")
     ready(page)
     assert "草稿已保存" in page.inner_text(".messages")
-    assert page.inner_text("#return-state") == "草稿"
+    assert page.inner_text("#return-state") == "已退回"  # opened for revision: a saved draft stays 已退回
     page.wait_for_selector("#indicator-preview table")  # what the return would make of the parcel's indicators
 
     # An Excel file with an error is refused with the row, column and value; the corrected file is read in.
@@ -120,9 +130,9 @@ def test_it_takes_a_return_from_draft_to_approval_and_into_the_dashboard(page, p
     bad.write_bytes(workbook(parcel, stored, bad_revenue=True))
     page.set_input_files("#upload-file", str(bad))
     page.click("#upload-button")
-    ready(page)
     errors = page.inner_text("#upload-errors")
     assert "第2行" in errors and "营业收入" in errors and "一千万" in errors
+    assert page.locator("#confirm-upload").count() == 0  # nothing to confirm
     with page.expect_download() as download:
         page.click("#marked-download")
     assert download.value.suggested_filename.endswith(".xlsx")
@@ -132,8 +142,10 @@ def test_it_takes_a_return_from_draft_to_approval_and_into_the_dashboard(page, p
     ready(page)
     page.set_input_files("#upload-file", str(good))
     page.click("#upload-button")
+    assert "不变" in page.inner_text("#upload-summary")  # the preview: the file holds the draft's own values
+    page.click("#confirm-upload-button")
     ready(page)
-    assert "已从 good.xlsx 读入" in page.inner_text(".messages")
+    assert "good.xlsx 与报表现有数据相同" in page.inner_text(".messages")
 
     # Explain every value that needs it, and submit.
     for box in page.locator("textarea.needs-explanation").all():

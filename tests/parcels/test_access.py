@@ -11,20 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from parcels import access
 from parcels.models import ParcelReturn, ReturnRow, Statistic
 from parcels.returns import services as return_services
-from tests.factories import make_enterprise, make_parcel, make_user
+from tests.factories import filled_row, make_enterprise, make_parcel, make_user
 
 pytestmark = pytest.mark.django_db
 YEAR, QUARTER = 2024, 2
 
 
 def row(enterprise, revenue="1000"):
-    return {
-        "credit_code": enterprise.credit_code,
-        "enterprise_name": enterprise.name,
-        "revenue": revenue,
-        "employees": "10",
-        "masters_plus": "1",
-    }
+    return filled_row(enterprise, revenue=revenue, employees="10", masters_plus="1")
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ FLAGS = [
     ("TRUE", True),
     ("FALSE", False),
     (" 是 ", True),
-    ("", False),
+    ("", None),  # a blank flag is 未填写, not 否
     ("y", True),
     ("否 ", False),
 ]
@@ -90,10 +90,10 @@ def quirky_rows(parcels, enterprises=750, year=2021, xlsx=False):
             ][i % 5]
             output = revenue * 2
             sei = Decimal(q * 100)
-            value_added = Decimal(0) if i % 3 == 0 else Decimal("300.5")
+            value_added = None if i % 3 == 0 else Decimal("300.5")  # blank: 未填写, not 0
             employees = 100 + e % 50
             masters = employees // 4
-            foreign = 0 if i % 2 else 3
+            foreign = None if i % 2 else 3
             above_scale_raw, above_scale = FLAGS[i % len(FLAGS)]
             high_tech_raw, high_tech = FLAGS[(i + 5) % len(FLAGS)]
             listed_date, raw_date = None, ""
@@ -117,12 +117,12 @@ def quirky_rows(parcels, enterprises=750, year=2021, xlsx=False):
                     str(output),
                     above_scale_raw,
                     str(sei),
-                    "" if value_added == 0 else "300.50",
+                    "" if value_added is None else "300.50",
                     "12.5",
                     "１２．３",
                     str(employees) if i % 2 else f"{employees}.0",
                     masters if xlsx else str(masters),
-                    "" if foreign == 0 else "3",
+                    "" if foreign is None else "3",
                     str(q),
                     high_tech_raw,
                     raw_date,
@@ -188,6 +188,15 @@ def stored():
     return {tuple(row[:3]): dict(zip(STORED_FIELDS, row[3:], strict=True)) for row in rows}
 
 
+def blanks_as_zero(expected):
+    """Return ``expected`` as ``--blank-as-zero`` stores it: blank numbers 0, blank flags 否, no listing date."""
+    zero = {"above_scale": False, "high_tech": False, "value_added": Decimal(0), "foreign_returnee": 0}
+    return {
+        key: {name: zero[name] if value is None and name in zero else value for name, value in values.items()}
+        for key, values in expected.items()
+    }
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "gbk", "utf8"])
 def test_it_imports_a_file_with_every_quirk(tmp_path, parcels, kind):
     table, expected = quirky_rows(parcels, xlsx=kind == "xlsx")
@@ -196,7 +205,7 @@ def test_it_imports_a_file_with_every_quirk(tmp_path, parcels, kind):
     lines = run_import(path)
 
     assert lines[-1] == "created=3000 updated=0 unchanged=0"
-    assert stored() == expected
+    assert stored() == expected  # blank cells stored as no value (未填写), never as 0
     assert Enterprise.objects.count() == 750
     batch = ImportBatch.objects.get()
     assert (batch.source, batch.filename, batch.created, batch.updated, batch.unchanged) == (
@@ -210,6 +219,22 @@ def test_it_imports_a_file_with_every_quirk(tmp_path, parcels, kind):
     assert set(Statistic.objects.values_list("batch", "source").distinct()) == {(batch.id, "cli")}
     first = Enterprise.objects.get(credit_code=new_credit_code(1))
     assert (first.name, first.parcel) == ("上海宝山测试0有限公司", parcels[0])
+
+
+def test_it_reads_blank_cells_as_zero_only_when_asked(tmp_path, parcels):
+    table, expected = quirky_rows(parcels, enterprises=20)
+    path = write_file(tmp_path, table, "utf8")
+
+    lines = run_import(path, "--blank-as-zero")
+
+    assert lines[-1] == "created=80 updated=0 unchanged=0"
+    assert stored() == blanks_as_zero(expected)
+    assert stored()[(new_credit_code(1), 2021, 3)]["value_added"] == Decimal(0)  # a blank, read as 0
+    with_blanks = sum(any(v is None for k, v in row.items() if k != "listed_date") for row in expected.values())
+    assert 0 < with_blanks < 80
+    # Without the option the same file's blanks are 未填写 again: those rows are revised.
+    assert run_import(path)[-1] == f"created=0 updated={with_blanks} unchanged={80 - with_blanks}"
+    assert stored() == expected
 
 
 def test_it_leaves_an_identical_file_alone(tmp_path, parcels):
@@ -266,8 +291,8 @@ def test_it_revises_every_kind_of_field_and_records_who_did_it(parcels):
     stat = Statistic.objects.get(enterprise__credit_code=code, year=2021, quarter=1)
     assert stat.parcel.name_zh == row[2]
     assert [getattr(stat, name) for name in STORED_FIELDS[1:]] == [
-        Decimal("1234.56"), Decimal(5000), False, Decimal("4999.99"), Decimal(0), Decimal("0.01"), Decimal(0),
-        7, 7, 0, 0, True, None,
+        Decimal("1234.56"), Decimal(5000), False, Decimal("4999.99"), None, Decimal("0.01"), None,
+        7, 7, 0, None, True, None,
     ]  # fmt: skip
     assert (stat.source, stat.batch, stat.recorded_by) == ("upload", result.batch, user)
     assert (result.batch.created_by, result.batch.updated, result.batch.unchanged) == (user, 1, 79)
@@ -448,9 +473,32 @@ def test_it_reads_a_file_without_the_database():
     (row,) = parsed.rows
     assert (row.row, row.credit_code, row.parcel_id, row.year, row.quarter) == (2, "91350100M000100Y43", 7, 2021, 3)
     assert row.values["revenue"] == Decimal("1000.00")
-    assert row.values["employees"] == 0
-    assert row.values["above_scale"] is False
+    # Blank cells are 未填写: no value, not 0 or 否.
+    assert row.values["employees"] is None
+    assert row.values["above_scale"] is None
     assert row.values["listed_date"] is None
+    assert row.not_applicable == frozenset() and row.explanation is None
+
+
+@pytest.mark.django_db(False)
+def test_it_reads_not_applicable_where_a_field_may_not_apply_and_refuses_it_elsewhere():
+    header = [label for _, label in statfields.COLUMNS]
+    cells = dict.fromkeys(header, "")
+    cells.update({"统一社会信用代码": "91350100M000100Y43", "企业名称": "某公司", "所在地块": "P1", "年份": "2021"})
+    cells.update({"季度": "4", "营业收入(万元)": "0", "工业总产值(万元)": "不适用", "增加值(万元)": " ｎ／ａ "})
+    cells.update({"科技上市日期": "不适用", "税收(万元)": "0"})
+    refused = {**cells, "季度": "3", "从业人员期末人数(人)": "N/A"}
+
+    parsed = parse_table([header, list(cells.values()), list(refused.values())], {"p1": 1})
+
+    (row,) = parsed.rows
+    assert row.not_applicable == {"industrial_output", "value_added"}
+    assert row.values["industrial_output"] is None and row.values["value_added"] is None
+    assert row.values["revenue"] == 0 and row.values["tax"] == 0  # 0 is a value someone typed
+    assert row.values["listed_date"] is None and "listed_date" not in row.not_applicable  # not listed
+    assert [str(e) for e in parsed.errors] == [
+        "第3行 「从业人员期末人数(人)」 值“N/A”：此项不能填“不适用”，请填写数值（没有请填0）"
+    ]
 
 
 def csv_bytes(table):

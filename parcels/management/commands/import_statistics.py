@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from parcels.imports import read_statistics_file
+from parcels.imports import blanks_as_zero, read_statistics_file
 from parcels.models import ImportBatch
 from parcels.services import upsert_statistics
 
@@ -19,8 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
+        parser.add_argument(
+            "--blank-as-zero",
+            action="store_true",
+            help="空白的数值单元格按0、空白的是否项按“否”导入（仅用于空白即为零的来源文件；默认空白为未填写，不计为0）",
+        )
 
-    def handle(self, *args, file: str, dry_run: bool, **options):
+    def handle(self, *args, file: str, dry_run: bool, blank_as_zero: bool = False, **options):
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -31,8 +36,9 @@ class Command(BaseCommand):
             lines = [f"导入失败：{path.name} 中有 {len(parsed.errors)} 处错误，未写入任何数据。"]
             lines += [str(error) for error in parsed.errors]
             raise CommandError("\n".join(lines))
+        rows = blanks_as_zero(parsed.rows) if blank_as_zero else parsed.rows
         result = upsert_statistics(
-            rows=parsed.rows,
+            rows=rows,
             source=ImportBatch.Source.CLI,
             filename=path.name,
             sha256=hashlib.sha256(data).hexdigest(),

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from parcels import access, tasks
 from parcels.models import ParcelReturn, ReminderSent
 from parcels.returns import services as return_services
-from tests.factories import make_enterprise, make_parcel, make_user
+from tests.factories import filled_row, make_enterprise, make_parcel, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def managers(settings):
     m2 = make_user("m2", role=access.MANAGER, parcels=(done,))
     make_user("m3", role=access.MANAGER, parcels=(silent,), email="")  # no e-mail address
     enterprise = make_enterprise(parcel=done)
-    row = {"credit_code": enterprise.credit_code, "enterprise_name": enterprise.name, "revenue": "1"}
+    row = filled_row(enterprise)
     ret, _ = return_services.save_return(parcel=done, year=2025, quarter=3, rows=[row], version=0, user=m2)
     return_services.save_return(
         parcel=done, year=2025, quarter=3, rows=[row], version=ret.version, user=m2, submit=True
@@ -74,7 +74,7 @@ def test_it_says_how_late_after_the_deadline(managers):
 
 def test_it_stops_reminding_once_submitted(managers):
     enterprise = make_enterprise(parcel=managers["late"])
-    row = {"credit_code": enterprise.credit_code, "enterprise_name": enterprise.name, "revenue": "1"}
+    row = filled_row(enterprise)
     ret, _ = return_services.save_return(
         parcel=managers["late"], year=2025, quarter=3, rows=[row], version=0, user=managers["m1"]
     )

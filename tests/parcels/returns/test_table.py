@@ -44,9 +44,29 @@ def test_it_names_every_input_as_the_form_posts_it_and_labels_it_by_column_and_e
     for f in statfields.FIELDS:
         assert f'aria-labelledby="c-{f.name} n-0"' in html
     assert 'name="r-0-revenue" value="12.5" data-field="revenue"' in html
-    assert 'name="r-0-above_scale" value="1" checked' in html
+    flag = html.split('name="r-0-above_scale"')[1].split("</select>")[0]
+    assert '<option value="是" selected>是</option>' in flag and "不适用" in flag  # 不适用 may apply here
+    high_tech = html.split('name="r-0-high_tech"')[1].split("</select>")[0]
+    assert '<option value="" selected>—</option>' in high_tech and "不适用" not in high_tech  # blank: 未填写
     assert '<small class="prev" title="上期">10.00</small>' in html and ">否</small>" in html
     assert f'href="/returns/enterprises/{CODE}/history/"' in html
+
+
+def test_it_shows_not_applicable_and_blank_cells_apart_from_zero():
+    rows = [
+        {
+            "credit_code": CODE,
+            "enterprise_name": "甲公司",
+            "revenue": Decimal(0),
+            "industrial_output": None,
+            "not_applicable": ["industrial_output"],
+            "tax": None,
+        }
+    ]
+    html = render_rows(rows, [], {}, editable=True)
+    assert 'name="r-0-revenue" value="0"' in html
+    assert 'name="r-0-industrial_output" value="不适用"' in html
+    assert 'name="r-0-tax" value=""' in html
 
 
 @pytest.mark.parametrize(

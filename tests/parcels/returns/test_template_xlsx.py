@@ -62,9 +62,14 @@ def test_it_offers_drop_downs_and_number_checks(template):
     assert hidden.sheet_state == "hidden"
     assert [row[0].value for row in hidden[cells.replace("$", "")]] == ["宝山工业园区", "宝山城市工业园区"]
 
-    for name in statfields.FLAG_FIELDS:
-        flag = validations[column_letter(statfields.BY_NAME[name].label)]
-        assert (flag.type, flag.formula1) == ("list", '"是,否"')
+    flags = {name: validations[column_letter(statfields.BY_NAME[name].label)] for name in statfields.FLAG_FIELDS}
+    assert {name: (v.type, v.formula1) for name, v in flags.items()} == {
+        "above_scale": ("list", '"是,否,不适用"'),  # may not apply (a service company)
+        "high_tech": ("list", '"是,否"'),
+    }
+    revenue, output = validations[column_letter("营业收入(万元)")], validations[column_letter("工业总产值(万元)")]
+    assert (revenue.type, revenue.operator, revenue.formula1) == ("decimal", "greaterThanOrEqual", "0")
+    assert output.type == "custom" and '"不适用"' in output.formula1  # a number ≥ 0, or 不适用
     year, quarter = validations[column_letter("年份")], validations[column_letter("季度")]
     assert (year.type, year.formula1, year.formula2) == ("whole", "2000", "2100")
     assert (quarter.type, quarter.formula1, quarter.formula2) == ("whole", "1", "4")
@@ -81,10 +86,11 @@ def test_it_explains_every_column_in_the_instructions_sheet(template):
     assert described["营业收入(万元)"][:2] == ("万元", "年初至今累计")
     assert described["从业人员期末人数(人)"][:2] == ("人", "期末数")
     assert described["发明专利授权数(件)"][:2] == ("件", "年初至今累计")
-    assert "留空按0计" in described["税收(万元)"][2]
+    assert "留空为未填写" in described["税收(万元)"][2] and "不适用" not in described["税收(万元)"][2]
+    assert "不适用" in described["工业总产值(万元)"][2]
     assert "是" in described["是否经认定的高新技术企业"][2]
     notes = "\n".join(str(row[0]) for row in rows if row and row[0])
-    assert "年初至今累计" in notes and "留空按0计" in notes
+    assert "年初至今累计" in notes and "留空表示未填写（不按0计）" in notes and "留空按0计" not in notes
 
 
 def test_it_writes_a_template_the_import_reads_back(template):

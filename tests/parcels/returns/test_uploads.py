@@ -10,15 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 
 from parcels import statfields
-from parcels.imports import RowError, StatisticRow, read_statistics_file
-from parcels.queries import stored_statistics, template_enterprises
-from parcels.returns.template_xlsx import (
-    DATA_SHEET,
-    GUIDE_SHEET,
-    TO_FILL_FILL,
-    write_prefilled_template,
-    write_statistics_template,
-)
+from parcels.imports import RowError, StatisticRow
+from parcels.queries import stored_statistics
+from parcels.returns.template_xlsx import DATA_SHEET, write_statistics_template
 from parcels.returns.uploads import (
     ERRORS_SHEET,
     FORMULA_MESSAGE,
@@ -37,7 +31,7 @@ from parcels.returns.uploads import (
     scope_errors,
 )
 from parcels.services import COMPARED_FIELDS, upsert_statistics
-from tests.factories import make_enterprise, make_parcel, make_statistic, new_credit_code
+from tests.factories import make_parcel, make_statistic, new_credit_code
 
 PARCELS = {"宝山工业园区": 1, "baoshan-industrial": 1, "罗店工业园区": 2}
 HEADER = [label for _, label in statfields.COLUMNS]
@@ -569,7 +563,13 @@ def test_it_previews_what_the_import_would_do():
     counts = upsert_statistics(rows=rows, source="upload", dry_run=True)
 
     assert set(stored_rows) == {rows[0].key, rows[1].key}
-    assert preview.counts == {"new": counts.created, "changed": counts.updated, "unchanged": counts.unchanged}
+    assert preview.counts == {
+        "new": counts.created,
+        "changed": counts.updated,
+        "unchanged": counts.unchanged,
+        "removed": 0,
+        "kept": 0,
+    }
     assert preview.changed[0][1] == [
         FieldChange("parcel_id", parcel.id, other.id),
         FieldChange("revenue", Decimal("100.00"), Decimal("120.00")),
@@ -608,66 +608,3 @@ def test_it_refuses_rows_of_parcels_the_user_may_not_write():
         (LABEL["parcel"], "罗店工业园区", "您无权填报该地块的数据"),
         (LABEL["credit_code"], "C", "该企业本期的数据属于其他地块，不能在此修改，请联系联席会议办公室"),
     ]
-
-
-# --- the pre-filled template ----------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_it_prefills_the_template_with_the_parcels_enterprises_and_last_stocks():
-    parcel, other = make_parcel(name_zh="宝山工业园区"), make_parcel(name_zh="罗店工业园区")
-    regular = make_enterprise(parcel=parcel, name="甲公司")
-    make_statistic(enterprise=regular, year=2021, quarter=3, employees=90, revenue=Decimal("50.00"))
-    make_statistic(
-        enterprise=regular,
-        year=2021,
-        quarter=4,
-        employees=100,
-        masters_plus=12,
-        foreign_returnee=3,
-        high_tech=True,
-        above_scale=True,
-        listed_date=date(2021, 6, 18),
-        revenue=Decimal("900.00"),
-        invention_patents=4,
-    )
-    make_statistic(enterprise=regular, year=2022, quarter=2, employees=999)  # later than the period: not used
-    skipped = make_enterprise(parcel=parcel, name="乙公司")
-    make_statistic(enterprise=skipped, year=2021, quarter=2, employees=20)
-    newcomer = make_enterprise(parcel=parcel, name="丙公司")
-    make_enterprise(parcel=other, name="别的地块的公司")
-
-    enterprises = template_enterprises(parcel_id=parcel.id, year=2022, quarter=1)
-    out = io.BytesIO()
-    write_prefilled_template(
-        out,
-        parcel_names=["宝山工业园区", "罗店工业园区"],
-        parcel=parcel.name_zh,
-        year=2022,
-        quarter=1,
-        enterprises=enterprises,
-    )
-
-    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
-    sheet = workbook[DATA_SHEET]
-    assert [cell.value for cell in sheet[1]] == HEADER
-    assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == sorted(
-        ["甲公司", "乙公司", "丙公司"]
-    )
-    code_cell = next(row[0] for row in sheet.iter_rows(min_row=2) if row[0].value == regular.credit_code)
-    assert code_cell.data_type == "s" and code_cell.number_format == "@"
-    assert sheet.cell(row=code_cell.row, column=column("revenue")).fill.fgColor.rgb == TO_FILL_FILL.fgColor.rgb
-    assert "预填" in workbook[GUIDE_SHEET]["A2"].value
-
-    parsed = read_statistics_file(io.BytesIO(out.getvalue()), "预填.xlsx")
-    assert parsed.ok, parsed.errors
-    by_code = {row.credit_code: row for row in parsed.rows}
-    assert set(by_code) == {regular.credit_code, skipped.credit_code, newcomer.credit_code}
-    assert all((row.parcel_id, row.year, row.quarter) == (parcel.id, 2022, 1) for row in parsed.rows)
-    carried = by_code[regular.credit_code].values
-    assert (carried["employees"], carried["masters_plus"], carried["foreign_returnee"]) == (100, 12, 3)
-    assert (carried["high_tech"], carried["above_scale"], carried["listed_date"]) == (True, True, date(2021, 6, 18))
-    assert (carried["revenue"], carried["invention_patents"]) == (Decimal("0.00"), 0)  # flows left blank
-    assert by_code[skipped.credit_code].values["employees"] == 20
-    assert by_code[newcomer.credit_code].values == BASE
-    assert by_code[regular.credit_code].enterprise_name == "甲公司"

@@ -1,0 +1,59 @@
+"""What approving a return does to the park's indicators: registered with parcels' approval (IndicatorsConfig).
+
+The park's values of the return's period before and after, computed by
+``compute`` from the official records of the period (``parcels.queries``) with
+the parcel's records replaced by the return's, as the return preview does for
+the parcel (``dashboard.preview``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from parcels import queries as parcel_queries
+from parcels.services import ApprovalChange, Effect
+from parkplan.numbers import is_missing
+
+from . import compute, queries
+
+
+def park_indicator_effects(change: ApprovalChange) -> list[Effect]:
+    """Return each park indicator of the return's period before and after its approval.
+
+    Nothing when the parcel has no official figures of the period yet: the
+    published park values of the period do not hold it (they are incomplete),
+    so there is nothing its approval could move; the parcel's own count of
+    enterprises is compared with last quarter's instead (parcels' own check).
+    """
+    plan = queries.current_plan()
+    if plan is None:
+        return []
+    official = parcel_queries.period_records(change.year, change.quarter)
+    mine = official["parcel"] == change.parcel_id
+    if not mine.any():
+        return []
+    listing_from = dt.date(plan.start_year, 1, 1)
+    before = _park_values(official, listing_from)
+    after = _park_values(pd.concat([official[~mine], change.records], ignore_index=True), listing_from)
+    return [
+        Effect(
+            indicator.code,
+            _("园区 %(code)s %(name)s") % {"code": indicator.code, "name": indicator.name},
+            before.get(indicator.code),
+            after.get(indicator.code),
+            indicator.decimals,
+        )
+        for indicator in queries.indicators(plan)
+    ]
+
+
+def _park_values(records: pd.DataFrame, listing_from: dt.date) -> dict[str, float | None]:
+    """Return the park's value of each indicator computed from one period's records (None where it has none)."""
+    if records.empty:
+        return {}
+    values = compute.values_from_sums(compute.sums_from_records(records, listing_from=listing_from))
+    park = values[values["parcel"].map(is_missing)]
+    return {code: None if is_missing(v) else float(v) for code, v in zip(park["indicator"], park["value"], strict=True)}
