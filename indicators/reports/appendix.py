@@ -353,7 +353,9 @@ def _low_scores(low: list, pname: ParcelName, en: bool) -> str:
             else f"{pname(item['parcel'])}{quarter}（{item['score']}分：{detail}）"
         )
     if en:
-        return f"Scores below {QUALITY_LOW}: {'; '.join(items)}; their figures deserve a check before they are relied on."
+        return (
+            f"Scores below {QUALITY_LOW}: {'; '.join(items)}; their figures deserve a check before they are relied on."
+        )
     return f"得分低于{QUALITY_LOW}分的：{'；'.join(items)}，相关数据引用前宜再核实。"
 
 

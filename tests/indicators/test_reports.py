@@ -138,7 +138,13 @@ def test_it_freezes_every_field_of_the_snapshot_contract(data):
         "enterprises",
     }
     assert i4["base_actual"] is not None and i4["inputs"]["base_source"] == "plan"
-    assert set(frozen["quality"]) == {"statistics_missing", "provisional", "benchmark_missing", "returns", "return_quality"}
+    assert set(frozen["quality"]) == {
+        "statistics_missing",
+        "provisional",
+        "benchmark_missing",
+        "returns",
+        "return_quality",
+    }
     assert frozen["schema"] == 2 and frozen["demo"] is True
     assert i4["narrative"] is None and i4["responsible_unit"] == ""
 
