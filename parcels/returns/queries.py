@@ -182,6 +182,18 @@ STATE_WORDS = {
 }
 
 
+def opened_from_import(parcel_return: ParcelReturn | None) -> bool:
+    """Tell whether a return began as the office's opening of imported data (no submission before it).
+
+    Its quarter's data came in time by the import: a revision is neither late
+    nor overdue.
+    """
+    if parcel_return is None:
+        return False
+    opened, first = parcel_return.unlocked_at, parcel_return.first_submitted_at
+    return opened is not None and (first is None or first >= opened)
+
+
 @dataclass(frozen=True)
 class PeriodState:
     """A parcel's return for one quarter as the lists show it."""
@@ -200,9 +212,15 @@ class PeriodState:
         return IMPORTED if self.state == NOT_STARTED and self.official_rows else self.state
 
     @property
+    def revision(self) -> bool:
+        """Whether the return revises data imported in time (opened by the office): never late, never overdue."""
+        return opened_from_import(self.parcel_return)
+
+    @property
     def overdue(self) -> bool:
         """Whether the deadline has passed with nothing submitted or imported."""
-        return self.shown in (NOT_STARTED, "draft", "returned") and self.deadline < timezone.localdate()
+        late = self.shown in (NOT_STARTED, "draft", "returned") and self.deadline < timezone.localdate()
+        return late and not self.revision
 
     @property
     def submitted_at(self) -> dt.datetime | None:
@@ -210,9 +228,9 @@ class PeriodState:
 
     @property
     def on_time(self) -> bool | None:
-        """Whether the return was first submitted by the deadline; None when not submitted yet."""
+        """Whether the return was first submitted by the deadline; None when not submitted yet (or a revision)."""
         at = self.submitted_at
-        if at is None:
+        if at is None or self.revision:
             return None
         return timezone.localtime(at).date() <= self.deadline
 
@@ -413,6 +431,7 @@ def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:
     for cell, cell_rows in rows.items():
         parcel_return = returns.get(cell)
         submitted = parcel_return.first_submitted_at if parcel_return else None
+        imported = parcel_return is None or opened_from_import(parcel_return)
         scores[cell] = quality.score_return(
             quality.QualityInput(
                 year=cell[1],
@@ -423,7 +442,7 @@ def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:
                 deadline=deadline(cell[1], cell[2]),
                 today=today,
                 submitted=timezone.localtime(submitted).date() if submitted else None,
-                imported=parcel_return is None,
+                imported=imported,
                 memo=memo,
             )
         )

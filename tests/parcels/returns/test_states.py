@@ -80,6 +80,13 @@ def test_the_office_opens_an_imported_quarter_for_revision(client, imported):
     assert 'id="save-draft"' in page
     ret = ParcelReturn.objects.get()
     assert ret.rows.count() == 3 and {r.revenue for r in ret.rows.all()} == {Decimal(1000)}
+    # The data came in time by the import: the revision is neither overdue in the list nor late on the grid.
+    listed = client.get("/returns/").content.decode().split(f'data-period="{YEAR}Q{QUARTER}"')[1].split("</tr>")[0]
+    assert "已逾期" not in listed
+    client.force_login(imported["office"])
+    grid = client.get("/returns/status/").content.decode()
+    cell = grid.split(f'data-parcel="{parcel.id}"')[1].split(f'data-period="{YEAR}Q{QUARTER}"')[1].split("</td>")[0]
+    assert "修订导入数据" in cell and "逾期" not in cell
 
 
 def test_the_grid_and_the_review_show_each_quarters_data_quality_score(client, imported, settings):
