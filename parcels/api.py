@@ -114,7 +114,16 @@ class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
 class ReturnRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReturnRow
-        fields = ["position", "credit_code", "enterprise_name", "moved_out", *STAT_NAMES, "explanation"]
+        # A null figure is 未填写 unless its field is in not_applicable (不适用).
+        fields = [
+            "position",
+            "credit_code",
+            "enterprise_name",
+            "moved_out",
+            *STAT_NAMES,
+            "explanation",
+            "not_applicable",
+        ]
 
 
 class ParcelReturnSerializer(serializers.ModelSerializer):

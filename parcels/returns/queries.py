@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
 from parkplan.periods import last_ended_period, previous_period, quarter_end
 
@@ -406,16 +406,16 @@ SCORE_SECONDS = 24 * 3600
 
 
 def _score_keys(cells: set[Cell], today: dt.date) -> dict[Cell, str]:
-    """Return each cell's cache key: the data version, the cell's return version and the day."""
+    """Return each cell's cache key: the language, the data version, the cell's return version and the day."""
     version = DataChange.objects.aggregate(v=Max("id"))["v"] or 0
     years = {y for _p, y, _q in cells}
     returns = {
         (r["parcel_id"], r["year"], r["quarter"]): r["version"]
         for r in ParcelReturn.objects.filter(year__in=years).values("parcel_id", "year", "quarter", "version")
     }
-    return {
-        cell: f"return-quality:{version}:{today}:{':'.join(map(str, cell))}:{returns.get(cell, 0)}" for cell in cells
-    }
+    # The reasons are words: a score is cached per language too.
+    prefix = f"return-quality:{get_language() or 'zh'}:{version}:{today}"
+    return {cell: f"{prefix}:{':'.join(map(str, cell))}:{returns.get(cell, 0)}" for cell in cells}
 
 
 def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:

@@ -123,3 +123,24 @@ def test_an_approved_not_applicable_is_no_value_in_the_official_data(parcel):
     stored = Statistic.objects.filter(parcel=p, year=YEAR, quarter=QUARTER)
     assert stored.count() == 3
     assert set(stored.values_list("industrial_output", "sei_output", "above_scale")) == {(None, None, None)}
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_blank_and_not_applicable_apart(parcel):
+    from rest_framework.test import APIClient
+
+    p, e = parcel["parcel"], parcel["enterprises"]
+    api = APIClient()
+    api.force_authenticate(parcel["manager"])
+    rows = [filled_row(e[0], industrial_output="不适用", sei_output="N/A", tax=None)]
+    body = {"parcel": p.code, "year": YEAR, "quarter": QUARTER, "version": 0, "rows": rows}
+
+    saved = api.post("/api/v1/returns/", body, format="json").json()
+
+    [row] = saved["rows"]
+    assert (row["industrial_output"], row["tax"], row["revenue"]) == (None, None, "1000.00")
+    assert row["not_applicable"] == ["industrial_output", "sei_output"]  # 不适用; the blank tax is 未填写
+    body |= {"version": saved["version"], "submit": True}
+    refused = api.post("/api/v1/returns/", body, format="json")
+    assert refused.status_code == 400
+    assert [(f["field"], f["message"]) for f in refused.json()["findings"]] == [("tax", "未填写")]
