@@ -11,31 +11,13 @@ from parcels import access, queries, services
 from parcels.imports import StatisticRow
 from parcels.models import ImportBatch, ParcelReturn, Statistic
 from parcels.returns import services as return_services
-from tests.factories import make_enterprise, make_parcel, make_statistic, make_user, new_credit_code
+from tests.factories import filled_row, make_enterprise, make_parcel, make_statistic, make_user, new_credit_code
 
 pytestmark = pytest.mark.django_db
 
 
 def row(enterprise, **values):
-    base = {
-        "credit_code": enterprise.credit_code,
-        "enterprise_name": enterprise.name,
-        "revenue": "1000",
-        "industrial_output": "800",
-        "above_scale": "是",
-        "sei_output": "300",
-        "value_added": "200",
-        "rd_expenditure": "50",
-        "tax": "30",
-        "employees": "100",
-        "masters_plus": "10",
-        "foreign_returnee": "2",
-        "invention_patents": "1",
-        "high_tech": "否",
-        "listed_date": "",
-        "explanation": "",
-    }
-    return {**base, **values}
+    return {**filled_row(enterprise), "explanation": "", **values}
 
 
 LAST_YEAR = {

@@ -6,29 +6,13 @@ import pytest
 
 from parcels.returns.validation import ERROR, WARNING, Context, check_return
 from parkplan import creditcode
+from tests.factories import FILLED
 
 CODE = creditcode.make_code("91310113000000001")
 OTHER = creditcode.make_code("91310113000000002")
 PARCEL, ELSEWHERE = 1, 2
 
-BASE = {
-    "credit_code": CODE,
-    "enterprise_name": "上海测试科技有限公司",
-    "revenue": "1000",
-    "industrial_output": "800",
-    "above_scale": "是",
-    "sei_output": "300",
-    "value_added": "200",
-    "rd_expenditure": "50",
-    "tax": "30",
-    "employees": "100",
-    "masters_plus": "10",
-    "foreign_returnee": "2",
-    "invention_patents": "1",
-    "high_tech": "否",
-    "listed_date": "",
-    "explanation": "",
-}
+BASE = {"credit_code": CODE, "enterprise_name": "上海测试科技有限公司", **FILLED, "explanation": ""}
 LAST_YEAR = {
     "revenue": Decimal(900),
     "industrial_output": Decimal(700),
