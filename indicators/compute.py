@@ -82,6 +82,20 @@ SUM_COLUMNS = (
     "leaders",
     "listed",
 )
+# The sums an enterprise contributes an amount to (not a count of enterprises), and for each
+# the largest single enterprise's amount (also in the SQL aggregate): the dominance rule of
+# indicators/disclosure.py weighs that enterprise's share of a numerator or denominator.
+AMOUNTS = (
+    "rd_expenditure",
+    "value_added",
+    "invention_patents",
+    "employees",
+    "sei_output",
+    "industrial_output",
+    "foreign_returnee",
+    "masters_plus",
+)
+LARGEST_COLUMNS = tuple(f"largest_{c}" for c in AMOUNTS)
 
 
 @dataclass(frozen=True)
@@ -111,12 +125,13 @@ def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.Dat
     quarter and the statistics fields (numbers; above_scale and high_tech bool;
     listed_date a date or None).
     Out: one row per (parcel, year, quarter) and one for the park with
-    parcel None, columns parcel, year, quarter and SUM_COLUMNS. The park row is
-    summed from the records, never from the parcel rows.
+    parcel None, columns parcel, year, quarter, SUM_COLUMNS and
+    LARGEST_COLUMNS. The park row is summed from the records, never from the
+    parcel rows.
     """
     keys = ["parcel", "year", "quarter"]
     if records.empty:
-        return pd.DataFrame(columns=[*keys, *SUM_COLUMNS])
+        return pd.DataFrame(columns=[*keys, *SUM_COLUMNS, *LARGEST_COLUMNS])
     r = records
     above = r["above_scale"].astype(bool)
     listed_dates = pd.to_datetime(r["listed_date"])
@@ -146,6 +161,9 @@ def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.Dat
     by_parcel = parts.groupby(keys, as_index=False)[list(SUM_COLUMNS)].sum()
     park = parts.groupby(["year", "quarter"], as_index=False)[list(SUM_COLUMNS)].sum()
     park.insert(0, "parcel", None)
+    largest = dict(zip(AMOUNTS, LARGEST_COLUMNS, strict=True))
+    by_parcel[list(LARGEST_COLUMNS)] = parts.groupby(keys)[list(AMOUNTS)].max().rename(columns=largest).values
+    park[list(LARGEST_COLUMNS)] = parts.groupby(["year", "quarter"])[list(AMOUNTS)].max().rename(columns=largest).values
     return pd.concat([by_parcel, park], ignore_index=True)
 
 
@@ -160,6 +178,8 @@ VALUE_COLUMNS = [
     "denominator",
     "enterprises",
     "previous",
+    "numerator_share",
+    "denominator_share",
 ]
 
 
@@ -171,7 +191,10 @@ def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.D
     gets counts of 0 and no ratio values.
     Out: one row per indicator, scope and period, VALUE_COLUMNS: indicator,
     parcel (None for the park), year, quarter, value, numerator, denominator,
-    enterprises, previous (the value for the same period a year earlier).
+    enterprises, previous (the value for the same period a year earlier),
+    numerator_share and denominator_share (the largest enterprise's share of
+    each, from LARGEST_COLUMNS when the sums have them; None for a count, a
+    sum that is not positive, or sums without them).
     Value is None where a denominator is zero; denominator None for counts.
     """
     if sums.empty:
@@ -197,6 +220,8 @@ def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.D
                     "numerator": numerator,
                     "denominator": denominator,
                     "enterprises": sums[f.enterprises].astype(int),
+                    "numerator_share": _largest_share(sums, f.numerator),
+                    "denominator_share": _largest_share(sums, f.denominator),
                 }
             )
         )
@@ -212,6 +237,15 @@ def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.D
     return values[VALUE_COLUMNS].sort_values(
         ["indicator", "parcel", "year", "quarter"], key=_none_first, ignore_index=True
     )
+
+
+def _largest_share(sums: pd.DataFrame, column: str | None) -> pd.Series:
+    """Return the largest enterprise's share of a sum per row (NaN for none: a count, or a sum ≤ 0)."""
+    largest = f"largest_{column}"
+    if column not in AMOUNTS or largest not in sums:
+        return pd.Series(float("nan"), index=sums.index)
+    total = sums[column].astype(float)
+    return sums[largest].astype(float) / total.where(total > 0)
 
 
 def parcel_values(records: pd.DataFrame, *, parcel_id: int, listing_from: dt.date) -> dict[str, float | None]:

@@ -16,11 +16,10 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from parkplan.formatting import hidden_text
 from parkplan.numbers import is_missing
 
 from . import compute, queries
-from .dashboard.tables import HIDDEN, Column, Table
+from .dashboard.tables import Column, Table, Withheld
 from .models import Plan
 
 VALUE_COLUMNS = [c for c in compute.VALUE_COLUMNS if c != "previous"]
@@ -123,8 +122,8 @@ def tables_xlsx(tables: Iterable[Table]) -> bytes:
 
 def _raw(column: Column, value):
     """Return a cell for a download: numbers as numbers, words as words, withheld figures as the notice."""
-    if value is HIDDEN:
-        return hidden_text()
+    if isinstance(value, Withheld):
+        return value.text
     if column.kind in ("number", "percent"):
         return value
     return "" if value is None else str(value)

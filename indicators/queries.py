@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from parcels.models import DataChange, FunctionalArea, Parcel
 
-from . import compute
+from . import compute, disclosure
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
 
 # Sums over the statistics records of every parcel and of the park, with exactly
@@ -37,7 +37,16 @@ WITH parcel_sums AS (
            count(*) FILTER (
                WHERE listed_date >= %(listing_from)s
                  AND listed_date < make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1)
-           ) AS listed
+           ) AS listed,
+           -- the largest amount of one enterprise, for the dominance rule (compute.LARGEST_COLUMNS)
+           max(rd_expenditure) AS largest_rd_expenditure,
+           max(value_added) AS largest_value_added,
+           max(invention_patents) AS largest_invention_patents,
+           max(employees) AS largest_employees,
+           max(sei_output) FILTER (WHERE above_scale) AS largest_sei_output,
+           max(industrial_output) FILTER (WHERE above_scale) AS largest_industrial_output,
+           max(foreign_returnee) AS largest_foreign_returnee,
+           max(masters_plus) AS largest_masters_plus
     FROM parcels_statistic
     WHERE %(every_period)s OR (year, quarter) IN %(periods)s
     GROUP BY parcel_id, year, quarter
@@ -55,7 +64,15 @@ SELECT parcel, year, quarter,
        masters_plus::float8 AS masters_plus,
        high_tech::float8 AS high_tech,
        leaders::float8 AS leaders,
-       listed::float8 AS listed
+       listed::float8 AS listed,
+       largest_rd_expenditure::float8 AS largest_rd_expenditure,
+       largest_value_added::float8 AS largest_value_added,
+       largest_invention_patents::float8 AS largest_invention_patents,
+       largest_employees::float8 AS largest_employees,
+       largest_sei_output::float8 AS largest_sei_output,
+       largest_industrial_output::float8 AS largest_industrial_output,
+       largest_foreign_returnee::float8 AS largest_foreign_returnee,
+       largest_masters_plus::float8 AS largest_masters_plus
 FROM parcel_sums
 UNION ALL
 SELECT NULL, year, quarter,
@@ -71,7 +88,15 @@ SELECT NULL, year, quarter,
        sum(masters_plus)::float8,
        sum(high_tech)::float8,
        sum(leaders)::float8,
-       sum(listed)::float8
+       sum(listed)::float8,
+       max(largest_rd_expenditure)::float8,
+       max(largest_value_added)::float8,
+       max(largest_invention_patents)::float8,
+       max(largest_employees)::float8,
+       max(largest_sei_output)::float8,
+       max(largest_industrial_output)::float8,
+       max(largest_foreign_returnee)::float8,
+       max(largest_masters_plus)::float8
 FROM parcel_sums
 GROUP BY year, quarter
 """
@@ -80,9 +105,10 @@ GROUP BY year, quarter
 def period_sums(*, listing_from: dt.date, periods: set[tuple[int, int]] | None = None) -> pd.DataFrame:
     """Sum the statistics per scope and period, in the database.
 
-    Columns: parcel (int, None for the park), year, quarter (int) and
-    compute.SUM_COLUMNS (floats; the counts are whole). `periods`, (year, quarter)
-    pairs, None for every period.
+    Columns: parcel (int, None for the park), year, quarter (int),
+    compute.SUM_COLUMNS (floats; the counts are whole) and
+    compute.LARGEST_COLUMNS (floats, None where no record has one). `periods`,
+    (year, quarter) pairs, None for every period.
     """
     params = {
         "leader_revenue": compute.LEADER_REVENUE,
@@ -108,11 +134,17 @@ def parcel_ids() -> list[int]:
 
 
 def annual_values(plan: Plan) -> pd.DataFrame:
-    """Return the stored annual (quarter 4) values: indicator (code), parcel, year, value."""
+    """Return the stored annual (quarter 4) values: indicator (code), parcel, year, value, withheld (the reason)."""
     rows = IndicatorValue.objects.filter(indicator__plan=plan, quarter=4).values_list(
-        "indicator__code", "parcel_id", "year", "value"
+        "indicator__code", "parcel_id", "year", "value", "withheld"
     )
-    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value"])
+    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value", "withheld"])
+
+
+def disclosure_structure() -> disclosure.Structure:
+    """Return how the scopes add up for the disclosure rules: the parcels in order, each area's parcels."""
+    areas = {area.id: [p.id for p in area.parcels.all()] for area in functional_areas()}
+    return disclosure.Structure(parcels=parcel_ids(), areas=areas)
 
 
 def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
@@ -158,8 +190,11 @@ def latest_data_year(plan: Plan) -> int | None:
 
 # --- reads for the pages ------------------------------------------------------
 
-VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, "computed_at"]
-PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, "computed_at"]
+# Beside the figures, why each reaches the office only (indicators.disclosure; "" when published).
+VALUE_DISCLOSURE_COLUMNS = ["withheld", "previous_withheld"]
+PROGRESS_DISCLOSURE_COLUMNS = ["withheld", "projection_withheld"]
+VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, *VALUE_DISCLOSURE_COLUMNS, "computed_at"]
+PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, *PROGRESS_DISCLOSURE_COLUMNS, "computed_at"]
 
 
 def _scoped(queryset, scope):
@@ -189,9 +224,11 @@ def value_frame(
     """Return stored indicator values as a frame, one row per indicator, scope and period.
 
     Columns VALUE_FRAME_COLUMNS: indicator (code, str), parcel (int id, None for
-    the park), year, quarter (int), value, numerator, denominator, previous
-    (float or None), enterprises (int), computed_at (datetime). `scope` as in
-    `_scoped`; `years` an inclusive (first, last) range; `quarters` to keep.
+    the park), year, quarter (int), value, numerator, denominator, previous,
+    numerator_share, denominator_share (float or None), enterprises (int),
+    withheld, previous_withheld (the reason, "" when published),
+    computed_at (datetime). `scope` as in `_scoped`; `years` an inclusive
+    (first, last) range; `quarters` to keep.
     """
     rows = _scoped(IndicatorValue.objects.filter(indicator__plan=plan), scope)
     if codes is not None:
@@ -209,7 +246,8 @@ def progress_frame(plan: Plan, *, scope="all", codes: list[str] | None = None, y
     """Return stored progress results as a frame, one row per indicator, scope and year.
 
     Columns PROGRESS_FRAME_COLUMNS (as indicators.models.Progress; indicator is
-    the code, parcel the id or None for the park, inputs a dict). `scope` as in
+    the code, parcel the id or None for the park, inputs a dict, withheld and
+    projection_withheld the reasons). `scope` as in
     `_scoped`; `year` None for every year.
     """
     rows = _scoped(Progress.objects.filter(indicator__plan=plan), scope)

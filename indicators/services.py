@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from parkplan.numbers import is_missing
 
-from . import compute, queries
+from . import compute, disclosure, queries
 from .models import BenchmarkValue, Indicator, IndicatorValue, Progress, RecomputeState
 
 log = logging.getLogger(__name__)
@@ -54,12 +54,19 @@ def thresholds() -> compute.Thresholds:
     return compute.Thresholds(ahead=settings.PROGRESS_AHEAD_PACE, on_track=settings.PROGRESS_ON_TRACK_PACE)
 
 
+def disclosure_rules() -> disclosure.Rules:
+    return disclosure.Rules(
+        min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES, dominance=settings.DISCLOSURE_DOMINANCE
+    )
+
+
 def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     """Bring the stored values and progress up to the latest data version.
 
-    Recomputes the values of the periods whose statistics changed since the
-    last run (and the same quarter a year later, whose 同比 depends on them), or
-    of every period when `full`; then all progress. One transaction, one consistent snapshot: the
+    Recomputes the values of the years whose statistics changed since the
+    last run (and the year after, whose 同比 depends on them), or of every
+    period when `full`, with what each may show to whom (indicators.disclosure:
+    a year's quarters are decided together); then all progress. One transaction, one consistent snapshot: the
     results carry the data version they were computed from. Safe to run twice.
     """
     started = time.perf_counter()
@@ -105,18 +112,20 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
 
 
 def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:
-    """Return the (year, quarter) periods whose values a change since `since` affects; None for all."""
-    periods: set[tuple[int, int]] = set()
+    """Return the (year, quarter) periods whose values a change since `since` affects; None for all.
+
+    Every quarter of a changed year (the disclosure rules decide a year's
+    quarters together) and of the year after (its 同比 compares with this one).
+    """
+    years: set[int] = set()
     for change in queries.changes_since(since):
         if change.table != "parcels_statistic":
             continue  # targets, benchmarks and base values move progress only
         if not change.periods:
             return None  # a truncate
         for code in change.periods:
-            year, quarter = divmod(code, 10)
-            # The same quarter next year compares with this one (同比).
-            periods.update(((year, quarter), (year + 1, quarter)))
-    return periods
+            years.update((code // 10, code // 10 + 1))
+    return {(year, quarter) for year in years for quarter in range(1, 5)}
 
 
 def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: int, now: dt.datetime) -> int:
@@ -126,6 +135,8 @@ def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: in
     read = None if periods is None else periods | {(y - 1, q) for y, q in periods}
     sums = queries.period_sums(listing_from=dt.date(plan.start_year, 1, 1), periods=read)
     values = compute.values_from_sums(sums, parcels=queries.parcel_ids())
+    values = disclosure.disclose(values, structure=queries.disclosure_structure(), rules=disclosure_rules())
+    values["previous_withheld"] = disclosure.comparison_withheld(values)
     stale = IndicatorValue.objects.filter(indicator__plan=plan)
     if periods is not None:
         keep = [(y, q) in periods for y, q in zip(values["year"], values["quarter"], strict=True)]
@@ -133,23 +144,16 @@ def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: in
         stale = stale.filter(Q.create([Q(year=y, quarter=q) for y, q in periods], connector=Q.OR))
     stale.delete()
     indicator_ids = queries.indicator_ids(plan)
+    fields = [c for c in (*compute.VALUE_COLUMNS, "withheld", "previous_withheld") if c not in ("indicator", "parcel")]
     rows = [
         IndicatorValue(
             indicator_id=indicator_ids[code],
             parcel_id=_parcel_id(parcel),
-            year=year,
-            quarter=quarter,
-            value=value,
-            numerator=numerator,
-            denominator=denominator,
-            enterprises=enterprises,
-            previous=previous,
+            **{name: _plain(value) for name, value in zip(fields, figures, strict=True)},
             data_version=version,
             computed_at=now,
         )
-        for code, parcel, year, quarter, value, numerator, denominator, enterprises, previous in values.itertuples(
-            index=False
-        )
+        for code, parcel, *figures in values[["indicator", "parcel", *fields]].itertuples(index=False)
         if code in indicator_ids
     ]
     IndicatorValue.objects.bulk_create(rows, batch_size=5000)
@@ -168,6 +172,7 @@ def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
         plan=compute.Plan(base_year=plan.base_year, target_year=plan.end_year),
         thresholds=thresholds(),
     )
+    table = table.join(disclosure.progress_withheld(table, annual, base_year=plan.base_year))
     Progress.objects.filter(indicator__plan=plan).delete()
     indicator_ids = queries.indicator_ids(plan)
     rows = []

@@ -1,0 +1,397 @@
+"""Disclosure control (统计资料保密): which parcel figures may reach a reader other than the office.
+
+Pure: no Django. The rules are docs/domain.md §9, written out with a worked
+example in docs/disclosure.md. The recompute (indicators/services.py) runs them
+once over every stored value and stores each decision beside the figure, so
+every output (pages, chart data, downloads, exports, the API, the report for
+officials) reads the same decision; the office sees everything.
+
+- ``disclose`` decides, for a table of cells (indicator × scope × period with
+  numerator, denominator, enterprises and the largest enterprise's shares),
+  which are withheld and why: the primary rule (fewer than ``min_enterprises``
+  enterprises, or one enterprise above ``dominance`` of a numerator or
+  denominator), then the secondary rule (complementary suppression) until no
+  withheld figure can be rebuilt by subtraction from the park's (or a
+  functional area's) total, from the neighbouring year-to-date quarters, or
+  through a numerator or denominator another indicator publishes.
+- ``comparison_withheld`` and ``progress_withheld`` carry the decisions to
+  what is built from two periods: 同比 and 'previous', progress (its status,
+  completion, gap, share of the park's change) and its projection.
+- ``withheld_for``, ``reason_words`` and ``hidden_text`` are what a reader is
+  told, the same words everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from parkplan.numbers import is_missing
+from parkplan.text import _
+
+from .compute import FORMULAS
+
+FEW = "few"  # 不足3家企业
+DOMINANT = "dominant"  # 单一企业占比过高
+DERIVABLE = "derivable"  # 为防止推算而隐藏
+REASONS = (FEW, DOMINANT, DERIVABLE)  # strongest first: a figure withheld for two reasons gives the first
+PRIMARY = (FEW, DOMINANT)
+
+# Year-to-date flows: a quarter's figure lies between the quarters around it (the same enterprises reporting).
+FLOWS = frozenset({"rd_expenditure", "value_added", "invention_patents", "sei_output", "industrial_output", "listed"})
+
+Scope = tuple[str, int | None]  # ("park", None), ("parcel", id) or ("area", id)
+PARK: Scope = ("park", None)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The thresholds of the rules (settings DISCLOSURE_MIN_ENTERPRISES and DISCLOSURE_DOMINANCE)."""
+
+    min_enterprises: int = 3  # a figure from fewer enterprises (but at least one) is withheld
+    dominance: float = 0.85  # a figure one enterprise gives more than this share of is withheld
+    # A withheld figure's complements together carry at least this share of it, so the park's
+    # total minus the published parcels misses it by at least this much.
+    protection: float = 0.10
+
+
+@dataclass(frozen=True)
+class Structure:
+    """How the scopes add up: the park is the sum of every parcel, a functional area of its parcels."""
+
+    parcels: Sequence[int]  # parcel ids in the plan's order (the order breaks ties)
+    areas: Mapping[int, Sequence[int]] = field(default_factory=dict)  # area id → its parcel ids
+
+
+# --- what a reader is told -------------------------------------------------------------
+
+
+def withheld_for(reason: str | None, *, sees_everything: bool) -> str:
+    """Return why a figure is withheld from this reader: its stored reason, or "" (published, or the office)."""
+    if sees_everything or not reason:
+        return ""
+    return reason
+
+
+def strongest(reasons: Iterable[str | None]) -> str:
+    """Return the strongest of several reasons (as REASONS orders them), "" for none."""
+    present = {r for r in reasons if r}
+    return next((r for r in REASONS if r in present), "")
+
+
+def reason_words(reason: str, *, min_enterprises: int = 3) -> str:
+    """Return why a figure is withheld, in words: 不足3家企业, 单一企业占比过高 or 为防止推算而隐藏."""
+    if reason == FEW:
+        return _("不足%(n)s家企业") % {"n": min_enterprises}
+    if reason == DOMINANT:
+        return _("单一企业占比过高")
+    return _("为防止推算而隐藏")
+
+
+def hidden_text(reason: str, *, min_enterprises: int = 3) -> str:
+    """Return what stands in place of a withheld figure: 不予公开（reason）."""
+    return _("不予公开（%(reason)s）") % {"reason": reason_words(reason, min_enterprises=min_enterprises)}
+
+
+# --- the decisions ------------------------------------------------------------------------
+
+
+def scope_of(parcel, area=None) -> Scope:
+    """Return the scope of a cell from its parcel and area columns (both missing: the park)."""
+    if not is_missing(parcel):
+        return ("parcel", int(parcel))
+    if not is_missing(area):
+        return ("area", int(area))
+    return PARK
+
+
+def primary(cells: pd.DataFrame, rules: Rules) -> pd.Series:
+    """Return the primary rule's reason for each cell ("" for none); the park's figures are always published.
+
+    Fewer than ``min_enterprises`` (but at least one) enterprises: FEW; else
+    one enterprise above ``dominance`` of the numerator or the denominator:
+    DOMINANT. The shares are those compute.values_from_sums gives, for amounts
+    only: a count of enterprises (I4–I6) is judged by the number of
+    enterprises alone, as frequency tables are.
+    """
+    total = cells["parcel"].map(is_missing)
+    if "area" in cells:
+        total &= cells["area"].map(is_missing)
+    n = pd.to_numeric(cells["enterprises"], errors="coerce").fillna(0)
+    share = pd.Series(0.0, index=cells.index)
+    for column in ("numerator_share", "denominator_share"):
+        if column in cells:
+            share = np.maximum(share, pd.to_numeric(cells[column], errors="coerce").fillna(0))
+    few = ~total & (n > 0) & (n < rules.min_enterprises)
+    dominant = ~total & ~few & (share > rules.dominance)
+    return pd.Series(np.select([few, dominant], [FEW, DOMINANT], ""), index=cells.index, dtype=object)
+
+
+def disclose(cells: pd.DataFrame, *, structure: Structure, rules: Rules = Rules()) -> pd.DataFrame:
+    """Decide which cells are withheld from readers other than the office, and why.
+
+    In: one row per indicator, scope and period with columns indicator (code of
+    compute.FORMULAS), parcel (id; None for the park or an area), optionally
+    area (id), year, quarter, numerator, denominator, enterprises,
+    numerator_share and denominator_share (the largest enterprise's share,
+    None where not assessed). Out: a copy with `withheld`: "" when published,
+    else FEW, DOMINANT or DERIVABLE (withheld by the secondary rule). Each
+    year is settled on its own: its four quarters together, since a quarter's
+    year-to-date figure lies between its neighbours'.
+    """
+    out = cells.copy()
+    out["withheld"] = primary(out, rules) if len(out) else pd.Series(dtype=object)
+    settled: dict[object, str] = {}
+    for _year, rows in out.groupby("year", sort=True):
+        settled.update(_Year(rows, structure=structure, rules=rules).settle())
+    if settled:
+        out["withheld"] = pd.Series(settled, dtype=object).reindex(out.index).fillna("")
+    return out
+
+
+def comparison_withheld(cells: pd.DataFrame) -> pd.Series:
+    """Return for each cell why its comparison with the same period a year earlier is withheld ("" if not).
+
+    In: the frame ``disclose`` returned. A comparison (同比, 'previous') is
+    withheld when either of its periods is: the cell's own reason, else the
+    earlier cell's.
+    """
+    if cells.empty:
+        return pd.Series(dtype=object)
+    keys = [_key(r) for r in cells.itertuples(index=False)]
+    reasons = dict(zip(keys, cells["withheld"], strict=True))
+    earlier = [reasons.get((code, scope, year - 1, quarter), "") for code, scope, year, quarter in keys]
+    return pd.Series(
+        [strongest((own, before)) for own, before in zip(cells["withheld"], earlier, strict=True)],
+        index=cells.index,
+        dtype=object,
+    )
+
+
+def progress_withheld(progress: pd.DataFrame, annual: pd.DataFrame, *, base_year: int) -> pd.DataFrame:
+    """Return for each progress row why it is withheld and why its projection is.
+
+    In: progress rows (indicator, parcel, year) and the annual (quarter-4)
+    decisions (indicator, parcel, year, withheld). A row's figures (value,
+    status, completion, gap, expected, pace, share of the park's change) come
+    from its year and the base year: withheld if either is. Its projection
+    (a line through every year from the base to its year) is withheld if any
+    of those years is. Out: columns withheld and projection_withheld, on
+    progress' index.
+    """
+    reasons = {
+        (code, scope_of(parcel), int(year)): reason or ""
+        for code, parcel, year, reason in annual[["indicator", "parcel", "year", "withheld"]].itertuples(index=False)
+    }
+    own, line = [], []
+    for code, parcel, year in progress[["indicator", "parcel", "year"]].itertuples(index=False):
+        scope = scope_of(parcel)
+        own.append(strongest((reasons.get((code, scope, int(year))), reasons.get((code, scope, base_year)))))
+        line.append(strongest(reasons.get((code, scope, y)) for y in range(base_year, int(year) + 1)))
+    return pd.DataFrame({"withheld": own, "projection_withheld": line}, index=progress.index, dtype=object)
+
+
+def _key(row) -> tuple:
+    return (row.indicator, scope_of(row.parcel, getattr(row, "area", None)), int(row.year), int(row.quarter))
+
+
+def _quantities(code: str) -> tuple[str, ...]:
+    """Return the sums an indicator's figure is made of: its numerator, and its denominator for a ratio."""
+    formula = FORMULAS.get(code)
+    if formula is None:
+        return ()
+    return (formula.numerator,) if formula.denominator is None else (formula.numerator, formula.denominator)
+
+
+class _Year:
+    """One year's cells (every quarter, indicator and scope) and the decisions made on them so far."""
+
+    def __init__(self, rows: pd.DataFrame, *, structure: Structure, rules: Rules):
+        self.rules = rules
+        self.reason: dict[tuple, str] = {}  # (quarter, indicator, scope) → reason, "" when published
+        self.index: dict[tuple, object] = {}  # the same key → the row's label in the frame
+        self.amount: dict[tuple, float] = {}  # (quarter, sum column, scope) → the sum
+        self.users: dict[str, list[str]] = defaultdict(list)  # sum column → the indicators made of it
+        for label, row in zip(rows.index, rows.itertuples(index=False), strict=True):
+            code, scope, _year, quarter = _key(row)
+            key = (quarter, code, scope)
+            self.reason[key], self.index[key] = row.withheld or "", label
+            for column, value in zip(_quantities(code), (row.numerator, row.denominator), strict=False):
+                if not is_missing(value):
+                    self.amount[(quarter, column, scope)] = float(value)
+                if code not in self.users[column]:
+                    self.users[column].append(code)
+        self.order = {("parcel", p): i for i, p in enumerate(structure.parcels)}
+        self.relations: list[tuple[Scope, tuple[Scope, ...]]] = [
+            (PARK, tuple(("parcel", p) for p in structure.parcels)),
+            *((("area", a), tuple(("parcel", p) for p in members)) for a, members in structure.areas.items()),
+        ]
+        self.quarters = sorted({q for q, _code, _scope in self.reason}, reverse=True)
+
+    def settle(self) -> dict[object, str]:
+        """Apply the secondary rule until nothing changes; return row label → reason for every cell."""
+        changed = True
+        while changed:
+            changed = self._bracket()
+            for quarter in self.quarters:  # the year (quarter 4) first: its complements carry down
+                changed |= self._complement_quarter(quarter)
+        return {self.index[key]: reason for key, reason in self.reason.items()}
+
+    # -- year-to-date quarters -------------------------------------------------------------
+
+    def _bracket(self) -> bool:
+        """Withhold the earlier quarters of a withheld flow whose next quarter is published.
+
+        The year-to-date figures of the same enterprises only grow: Q(k−1) ≤
+        Q(k) ≤ Q(k+1). With both neighbours published, a withheld Q(k) would be
+        pinned between them; without the earlier ones it lies between 0 and the next.
+        """
+        changed = False
+        series: dict[tuple, list[int]] = defaultdict(list)
+        for quarter, code, scope in self.reason:
+            if scope != PARK and FLOWS & set(_quantities(code)):
+                series[(code, scope)].append(quarter)
+        for (code, scope), quarters in series.items():
+            quarters.sort()
+            for k, later in pairwise(quarters):
+                if self.reason[(k, code, scope)] and not self.reason[(later, code, scope)]:
+                    for earlier in quarters[: quarters.index(k)]:
+                        changed |= self._withhold((earlier, code, scope))
+        return changed
+
+    def _withhold(self, key: tuple) -> bool:
+        if key not in self.reason or self.reason[key]:
+            return False
+        self.reason[key] = DERIVABLE
+        return True
+
+    # -- sums that add up ----------------------------------------------------------------
+
+    def _complement_quarter(self, quarter: int) -> bool:
+        """Withhold complements in one quarter until no withheld sum can be rebuilt from a total."""
+        changed = False
+        for column in list(self.users):
+            while True:
+                fixed = False
+                for relation, need, exact in self._problems(quarter, column):
+                    chosen = self._complement(quarter, column, relation, need, exact=exact)
+                    if chosen is not None:
+                        for code in self.users[column]:
+                            fixed |= self._withhold((quarter, code, chosen))
+                        break
+                if not fixed:
+                    break
+                changed = True
+        return changed
+
+    def _shown(self, quarter: int, column: str, scope: Scope) -> bool:
+        """Whether a sum is published in some cell (a denominator may be published by another indicator)."""
+        return any(self.reason.get((quarter, code, scope)) == "" for code in self.users[column])
+
+    def _sensitive(self, quarter: int, column: str, scope: Scope) -> bool:
+        return any(self.reason.get((quarter, code, scope)) in PRIMARY for code in self.users[column])
+
+    def _problems(self, quarter: int, column: str) -> list[tuple[tuple[Scope, tuple[Scope, ...]], float, bool]]:
+        """Return (relation, amount still needed, exact) for each withheld sum given away or protected too little.
+
+        Given away (exact): the sum is determined exactly by the published
+        totals and parts (a linear combination of the relations). Too little: a
+        sum withheld by the primary rule whose fellow withheld parts of a
+        relation carry less than ``protection`` of it (or nothing at all).
+        """
+        relations = [
+            (total, tuple(m for m in members if (quarter, column, m) in self.amount))
+            for total, members in self.relations
+            if (quarter, column, total) in self.amount
+        ]
+        scopes = {s for total, members in relations for s in (total, *members)}
+        unknown = {s for s in scopes if not self._shown(quarter, column, s)}
+        if not unknown:
+            return []
+        problems = []
+        for scope in _determined(relations, unknown):
+            relation = next((r for r in relations if scope in r[1] and r[0] not in unknown), None)
+            if relation is not None:
+                sensitive = self._sensitive(quarter, column, scope)
+                need = _need(self._amount(quarter, column, scope), self.rules, 0.0) if sensitive else 1e-9
+                problems.append((relation, need, True))
+        for total, members in relations:
+            if total in unknown:
+                continue
+            hidden = [m for m in members if m in unknown]
+            for part in hidden:
+                if self._sensitive(quarter, column, part):
+                    others = sum(abs(self._amount(quarter, column, m)) for m in hidden if m != part)
+                    need = _need(self._amount(quarter, column, part), self.rules, others)
+                    if need > 0:
+                        problems.append(((total, members), need, False))
+        return problems
+
+    def _amount(self, quarter: int, column: str, scope: Scope) -> float:
+        return self.amount.get((quarter, column, scope), 0.0)
+
+    def _complement(self, quarter: int, column: str, relation, need: float, *, exact: bool) -> Scope | None:
+        """Return the part to withhold next: the smallest published part that is enough, else the largest.
+
+        A part already withheld somewhere in the year comes first (the same
+        parcel then stands in for every indicator), then the smaller sum, then
+        the plan's order. A part of 0 protects nothing but stops an exact
+        subtraction (the reader cannot know it is 0): used only for that, when
+        no published part carries anything. None when there is no part left.
+        """
+        _total, members = relation
+        shown = [m for m in members if self._shown(quarter, column, m)]
+        candidates = [m for m in shown if abs(self._amount(quarter, column, m)) > 0]
+        if not candidates:
+            zeros = sorted(shown, key=lambda m: (-self._withheld_count(m), self.order.get(m, 0)))
+            return zeros[0] if exact and zeros else None
+        enough = [m for m in candidates if abs(self._amount(quarter, column, m)) >= need]
+        if enough:
+            return min(
+                enough,
+                key=lambda m: (-self._withheld_count(m), abs(self._amount(quarter, column, m)), self.order.get(m, 0)),
+            )
+        return max(candidates, key=lambda m: (abs(self._amount(quarter, column, m)), -self.order.get(m, 0)))
+
+    def _withheld_count(self, scope: Scope) -> int:
+        return sum(1 for (_q, _code, s), reason in self.reason.items() if s == scope and reason)
+
+
+def _need(amount: float, rules: Rules, others: float) -> float:
+    """Return how much more the other withheld parts must carry to protect `amount` (0: enough already)."""
+    want = rules.protection * abs(amount)
+    if others > 0 and others >= want:
+        return 0.0
+    return max(want - others, 1e-9)
+
+
+def _determined(relations: Sequence[tuple[Scope, tuple[Scope, ...]]], unknown: set[Scope]) -> list[Scope]:
+    """Return the unknown sums the relations (total = Σ parts) determine exactly, whatever the others are."""
+    names = sorted(unknown, key=repr)
+    column = {s: i for i, s in enumerate(names)}
+    rows = []
+    for total, members in relations:
+        row = np.zeros(len(names))
+        if total in column:
+            row[column[total]] = 1.0
+        for m in members:
+            if m in column:
+                row[column[m]] -= 1.0
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return []
+    matrix = np.array(rows)
+    rank = np.linalg.matrix_rank(matrix)
+    found = []
+    for scope, i in column.items():
+        unit = np.zeros((1, len(names)))
+        unit[0, i] = 1.0
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            found.append(scope)
+    return found
