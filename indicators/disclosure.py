@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ PRIMARY = (FEW, DOMINANT)
 FLOWS = frozenset({"rd_expenditure", "value_added", "invention_patents", "sei_output", "industrial_output", "listed"})
 
 Scope = tuple[str, int | None]  # ("park", None), ("parcel", id) or ("area", id)
+Relation = tuple[Scope, tuple[Scope, ...]]  # a total and the parts it is the sum of
 PARK: Scope = ("park", None)
 
 
@@ -84,18 +86,33 @@ def strongest(reasons: Iterable[str | None]) -> str:
     return next((r for r in REASONS if r in present), "")
 
 
-def reason_words(reason: str, *, min_enterprises: int = 3) -> str:
+# The words, in Chinese and English: the pages translate the Chinese through gettext (the
+# same English is in locale/en); a report, written in its own language, takes them from here.
+WORDS = {
+    FEW: ("不足%(n)s家企业", "fewer than %(n)s enterprises"),
+    DOMINANT: ("单一企业占比过高", "one enterprise dominates"),
+    DERIVABLE: ("为防止推算而隐藏", "withheld to prevent derivation"),
+}
+HIDDEN = ("不予公开（%(reason)s）", "Withheld (%(reason)s)")
+
+
+def _say(pair: tuple[str, str], language: str | None) -> str:
+    """Return the words in `language` ("zh" or "en"), or through gettext in the active language when None."""
+    if language is None:
+        return _(pair[0])
+    return pair[1] if language.startswith("en") else pair[0]
+
+
+def reason_words(reason: str, *, min_enterprises: int = 3, language: str | None = None) -> str:
     """Return why a figure is withheld, in words: 不足3家企业, 单一企业占比过高 or 为防止推算而隐藏."""
-    if reason == FEW:
-        return _("不足%(n)s家企业") % {"n": min_enterprises}
-    if reason == DOMINANT:
-        return _("单一企业占比过高")
-    return _("为防止推算而隐藏")
+    words = _say(WORDS.get(reason, WORDS[DERIVABLE]), language)
+    return words % {"n": min_enterprises} if reason == FEW else words
 
 
-def hidden_text(reason: str, *, min_enterprises: int = 3) -> str:
-    """Return what stands in place of a withheld figure: 不予公开（reason）."""
-    return _("不予公开（%(reason)s）") % {"reason": reason_words(reason, min_enterprises=min_enterprises)}
+def hidden_text(reason: str, *, min_enterprises: int = 3, language: str | None = None) -> str:
+    """Return what stands in place of a withheld figure: 不予公开（不足3家企业） and the like."""
+    words = reason_words(reason, min_enterprises=min_enterprises, language=language)
+    return _say(HIDDEN, language) % {"reason": words}
 
 
 # --- the decisions ------------------------------------------------------------------------
@@ -123,10 +140,8 @@ def primary(cells: pd.DataFrame, rules: Rules) -> pd.Series:
     if "area" in cells:
         total &= cells["area"].map(is_missing)
     n = pd.to_numeric(cells["enterprises"], errors="coerce").fillna(0)
-    share = pd.Series(0.0, index=cells.index)
-    for column in ("numerator_share", "denominator_share"):
-        if column in cells:
-            share = np.maximum(share, pd.to_numeric(cells[column], errors="coerce").fillna(0))
+    shares = [pd.to_numeric(cells[c], errors="coerce") for c in ("numerator_share", "denominator_share") if c in cells]
+    share = pd.concat(shares, axis=1).max(axis=1).fillna(0) if shares else pd.Series(0.0, index=cells.index)
     few = ~total & (n > 0) & (n < rules.min_enterprises)
     dominant = ~total & ~few & (share > rules.dominance)
     return pd.Series(np.select([few, dominant], [FEW, DOMINANT], ""), index=cells.index, dtype=object)
@@ -220,14 +235,14 @@ class _Year:
         for label, row in zip(rows.index, rows.itertuples(index=False), strict=True):
             code, scope, _year, quarter = _key(row)
             key = (quarter, code, scope)
-            self.reason[key], self.index[key] = row.withheld or "", label
+            self.reason[key], self.index[key] = str(row.withheld or ""), label
             for column, value in zip(_quantities(code), (row.numerator, row.denominator), strict=False):
                 if not is_missing(value):
-                    self.amount[(quarter, column, scope)] = float(value)
+                    self.amount[(quarter, column, scope)] = float(cast(float, value))
                 if code not in self.users[column]:
                     self.users[column].append(code)
         self.order = {("parcel", p): i for i, p in enumerate(structure.parcels)}
-        self.relations: list[tuple[Scope, tuple[Scope, ...]]] = [
+        self.relations: list[Relation] = [
             (PARK, tuple(("parcel", p) for p in structure.parcels)),
             *((("area", a), tuple(("parcel", p) for p in members)) for a, members in structure.areas.items()),
         ]
@@ -296,7 +311,7 @@ class _Year:
     def _sensitive(self, quarter: int, column: str, scope: Scope) -> bool:
         return any(self.reason.get((quarter, code, scope)) in PRIMARY for code in self.users[column])
 
-    def _problems(self, quarter: int, column: str) -> list[tuple[tuple[Scope, tuple[Scope, ...]], float, bool]]:
+    def _problems(self, quarter: int, column: str) -> list[tuple[Relation, float, bool]]:
         """Return (relation, amount still needed, exact) for each withheld sum given away or protected too little.
 
         Given away (exact): the sum is determined exactly by the published
@@ -313,24 +328,29 @@ class _Year:
         unknown = {s for s in scopes if not self._shown(quarter, column, s)}
         if not unknown:
             return []
-        problems = []
+        return [
+            *self._given_away(quarter, column, relations, unknown),
+            *self._too_little(quarter, column, relations, unknown),
+        ]
+
+    def _given_away(self, quarter: int, column: str, relations: list[Relation], unknown: set[Scope]):
         for scope in _determined(relations, unknown):
             relation = next((r for r in relations if scope in r[1] and r[0] not in unknown), None)
             if relation is not None:
                 sensitive = self._sensitive(quarter, column, scope)
                 need = _need(self._amount(quarter, column, scope), self.rules, 0.0) if sensitive else 1e-9
-                problems.append((relation, need, True))
+                yield relation, need, True
+
+    def _too_little(self, quarter: int, column: str, relations: list[Relation], unknown: set[Scope]):
         for total, members in relations:
             if total in unknown:
                 continue
             hidden = [m for m in members if m in unknown]
-            for part in hidden:
-                if self._sensitive(quarter, column, part):
-                    others = sum(abs(self._amount(quarter, column, m)) for m in hidden if m != part)
-                    need = _need(self._amount(quarter, column, part), self.rules, others)
-                    if need > 0:
-                        problems.append(((total, members), need, False))
-        return problems
+            for part in (m for m in hidden if self._sensitive(quarter, column, m)):
+                others = sum(abs(self._amount(quarter, column, m)) for m in hidden if m != part)
+                need = _need(self._amount(quarter, column, part), self.rules, others)
+                if need > 0:
+                    yield (total, members), need, False
 
     def _amount(self, quarter: int, column: str, scope: Scope) -> float:
         return self.amount.get((quarter, column, scope), 0.0)
@@ -370,7 +390,7 @@ def _need(amount: float, rules: Rules, others: float) -> float:
     return max(want - others, 1e-9)
 
 
-def _determined(relations: Sequence[tuple[Scope, tuple[Scope, ...]]], unknown: set[Scope]) -> list[Scope]:
+def _determined(relations: Sequence[Relation], unknown: set[Scope]) -> list[Scope]:
     """Return the unknown sums the relations (total = Σ parts) determine exactly, whatever the others are."""
     names = sorted(unknown, key=repr)
     column = {s: i for i, s in enumerate(names)}

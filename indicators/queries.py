@@ -280,12 +280,14 @@ def values_for_export(plan: Plan):
     """Return every stored value of the plan in the export's order, as tuples.
 
     Each: indicator code, parcel code (None for the park), year, quarter,
-    value, numerator, denominator (float or None), enterprises (int).
+    value, numerator, denominator (float or None), enterprises (int),
+    withheld (why the figures reach the office only, "" when they do not).
     """
     rows = IndicatorValue.objects.filter(indicator__plan=plan).order_by(
         "indicator__order", "parcel__order", "year", "quarter"
     )
     fields = ["indicator__code", "parcel__code", "year", "quarter", "value", "numerator", "denominator", "enterprises"]
+    fields.append("withheld")
     return rows.values_list(*fields).iterator()
 
 

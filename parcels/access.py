@@ -18,9 +18,6 @@ from .models import Enterprise, Parcel, ParcelReturn, Statistic
 OFFICIAL, MANAGER, OFFICE = "official", "manager", "office"
 ROLE_NAMES = {OFFICIAL: "区领导/科委", MANAGER: "园区管理人员", OFFICE: "联席会议办公室"}
 
-# Parcel figures built from fewer enterprises than this are hidden from all but the office.
-CONFIDENTIAL_BELOW = 3
-
 
 def _in_group(user, name: str) -> bool:
     if not user.is_authenticated:
@@ -45,7 +42,7 @@ def is_official(user) -> bool:
 
 
 def sees_confidential(user) -> bool:
-    """Whether the user may see parcel figures built from fewer than three enterprises."""
+    """Whether the user sees the parcel figures the disclosure rules withhold (indicators.disclosure): the office."""
     return is_office(user)
 
 

@@ -1,9 +1,9 @@
 """The REST API of the plan: plan, parcels, functional areas, indicators, values and progress (/api/v1/).
 
 Aggregated values and progress are readable by every signed-in role; a parcel
-figure built from fewer than parcels.access.CONFIDENTIAL_BELOW enterprises is
-null with ``confidential: true`` for everyone but the office. How each row is
-written: indicators.api.serializers; what is read: indicators.api.queries.
+figure the disclosure rules withhold (indicators.disclosure) is null with
+``confidential: true`` and the reason for everyone but the office. How each row
+is written: indicators.api.serializers; what is read: indicators.api.queries.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from parcels import access
 from parkplan.api import QUARTER, YEAR, Pagination, int_param
 
 from .. import queries as indicator_queries
-from ..models import Plan
+from ..models import Plan, Report
 from ..reports import files
 from ..reports import queries as report_queries
 from . import queries, serializers
@@ -125,8 +125,8 @@ class IndicatorValueViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mi
         summary="进度评价 / Progress against the targets",
         parameters=[INDICATOR, SCOPE, YEAR],
         description="Progress per indicator, scope and year with its calculation inputs, ordered by indicator, "
-        "parcel (park last) and year. A parcel row is confidential when any of its annual values from the "
-        "base year to that year came from too few enterprises.",
+        "parcel (park last) and year. A parcel row is confidential when its value of that year or of the base "
+        "year is withheld (docs/disclosure.md); its projection when the value of any year between them is.",
     )
 )
 class ProgressViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mixins.ListModelMixin):
@@ -136,18 +136,16 @@ class ProgressViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mixins.L
         return queries.progress(indicator_queries.current_plan(), **_filters(self.request))
 
 
-# --- assessment reports (the office only, as on the report pages) ----------------
-
-
-def _office_only(request) -> None:
-    # A report covers every parcel: for anyone but the office it is not there (as on the report pages).
-    if not access.is_office(request.user):
-        raise Http404
+# --- assessment reports (as on the report pages) ------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary="评估报告 / Assessment reports (the office)"),
-    retrieve=extend_schema(summary="评估报告 / Assessment report (the office)"),
+    list=extend_schema(
+        summary="评估报告 / Assessment reports",
+        description="The office reads every report; anyone else the reports made for officials (audience "
+        "`official`), which withhold what the pages withhold (docs/disclosure.md).",
+    ),
+    retrieve=extend_schema(summary="评估报告 / Assessment report"),
 )
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ReportSerializer
@@ -155,9 +153,8 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
-            return report_queries.api_reports().none()
-        _office_only(self.request)
-        return report_queries.api_reports()
+            return Report.objects.none()
+        return report_queries.api_reports(self.request.user)
 
     @extend_schema(
         summary="下载报告文件 / Download a report file",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from parkplan.formatting import fmt_number
 
+from .. import disclosure
 from ..compute import COUNT_INDICATORS
 from . import sentences as say
 from .changes import short_time
@@ -27,8 +28,6 @@ KINDS = {
     "mid-term": ("中期评估", "mid-term assessment"),
     "final": ("终期评估", "final assessment"),
 }
-# Parcel figures built from fewer enterprises than this are not disclosed (parcels.access.CONFIDENTIAL_BELOW).
-CONFIDENTIAL_BELOW = 3
 
 LABELS = {
     "period": ("评估期", "Period assessed"),
@@ -49,9 +48,15 @@ LABELS = {
     "comment": ("办公室意见", "The office's comment"),
     "parcel_contrib": ("各地块贡献", "The parcels' contributions"),
     "confidential": (
-        "* 企业数少于3家的地块数值不予披露。",
-        "* Figures of parcels with fewer than three enterprises are not disclosed.",
+        "注：按统计资料保密规则，部分地块数值不予公开，表中注明原因（不足3家企业、单一企业占比过高、为防止推算而隐藏）。",
+        "Note: under the rules on confidential statistics some parcel figures are withheld; the tables say why "
+        "(fewer than 3 enterprises, one enterprise dominates, withheld to prevent derivation).",
     ),
+    "internal_note": (
+        "注：本报告为内部资料，含对外不予公开的地块数值，仅供联席会议办公室使用。",
+        "Note: an internal document: it includes parcel figures withheld from everyone but the joint-meeting office.",
+    ),
+    "internal": ("内部资料", "内部资料 · Internal"),
     "main_note": (
         "注：完成进度＝当年实际÷当年目标值；预期进度值为按基期值至2025年目标匀速推进时当年应达到的数值；"
         "对标类指标的目标值为当年对标基准值。",
@@ -123,10 +128,24 @@ def pct_cell(share: float | None) -> dict:
     return {"text": say.percent(share), "value": share, "format": "0.0%"}
 
 
-def confidential(parcel_row: Mapping) -> bool:
-    """Tell whether a parcel's figure came from too few enterprises to be disclosed."""
-    n = parcel_row.get("enterprises")
-    return n is not None and n < CONFIDENTIAL_BELOW
+def withheld(parcel_row: Mapping, snapshot: Mapping) -> str:
+    """Return why a parcel's figures are withheld from the report's readers, "" when shown.
+
+    The pages' decision (indicators.disclosure, frozen in the snapshot) for a
+    report made for officials; the office's own report shows everything.
+    """
+    official = snapshot.get("audience") == "official"
+    return disclosure.withheld_for(parcel_row.get("withheld"), sees_everything=not official)
+
+
+def hidden_cell(reason: str, snapshot: Mapping, language: str) -> dict:
+    """Return the cell standing in for a withheld figure: 不予公开（reason）, as on the pages."""
+    n = (snapshot.get("disclosure") or {}).get("min_enterprises", 3)
+    return cell(disclosure.hidden_text(reason, min_enterprises=n, language=_lang(language)))
+
+
+def _lang(language: str) -> str:
+    return "en" if language.startswith("en") else "zh"
 
 
 def author_name(user) -> str:
@@ -190,7 +209,7 @@ def _read(snapshot: Mapping, language: str) -> _Reading:
         language=language,
         parcel_names=names,
         current={i["code"]: next((r for r in i["park"] if r["year"] == year), None) for i in snapshot["indicators"]},
-        drags={i["code"]: say.pick_drags(_drag_rows(i, names)) for i in snapshot["indicators"]},
+        drags={i["code"]: say.pick_drags(_drag_rows(i, names, snapshot)) for i in snapshot["indicators"]},
     )
 
 
@@ -201,12 +220,12 @@ def _change(parcel_row: Mapping) -> float | None:
     return parcel_row["value"] - parcel_row["base_value"]
 
 
-def _drag_rows(indicator: Mapping, names: Mapping[str, str]) -> list[dict]:
+def _drag_rows(indicator: Mapping, names: Mapping[str, str], snapshot: Mapping) -> list[dict]:
     """Return the disclosed parcels of an indicator as sentences.pick_drags reads them."""
     return [
         {"name": names[p["code"]], "completion": p["completion"], "status": p["status"], "change": _change(p)}
         for p in indicator["parcels"]
-        if not confidential(p)
+        if not withheld(p, snapshot)
     ]
 
 
@@ -245,6 +264,10 @@ def _front_matter(reading: _Reading, *, kind: str, created_at: str, author: str,
     """Lay out the title, the cover's facts and the headings."""
     language, snapshot, year = reading.language, reading.snapshot, reading.snapshot["year"]
     kind_word = _t(KINDS.get(kind, KINDS["annual"]), language)
+    internal = snapshot.get("audience", "office") != "official"
+    headings = {k: _t(v, language) for k, v in LABELS.items()}
+    if internal:  # the office's own report: every figure, and 内部资料 on every page
+        headings["confidential"] = headings["internal_note"]
     return {
         "language": language,
         "title": _t(TITLE, language),
@@ -258,7 +281,8 @@ def _front_matter(reading: _Reading, *, kind: str, created_at: str, author: str,
             (_t(LABELS["author"], language), author or "—"),
             (_t(LABELS["hash"], language), snapshot_sha256[:16]),
         ],
-        "headings": {k: _t(v, language) for k, v in LABELS.items()},
+        "headings": headings,
+        "internal": headings["internal"] if internal else "",
     }
 
 
@@ -383,8 +407,9 @@ def _section(reading: _Reading, indicator: Mapping, comment: str | None) -> dict
 
 def _contrib_row(reading: _Reading, parcel_row: Mapping, decimals: int) -> list[dict]:
     name = reading.parcel_name(parcel_row["code"])
-    if confidential(parcel_row):
-        return [cell(name + " *")] + [cell("*", None)] * 6
+    reason = withheld(parcel_row, reading.snapshot)
+    if reason:
+        return [cell(name)] + [hidden_cell(reason, reading.snapshot, reading.language)] * 6
     return [
         cell(name),
         num_cell(parcel_row["value"], decimals),
@@ -424,8 +449,10 @@ def _parcel_cells(reading: _Reading, entry: Mapping | None, decimals: int) -> tu
     """Return a parcel's value cell (with its status) and its status cell for one indicator."""
     if entry is None:
         return num_cell(None, decimals), cell("—")
-    if confidential(entry):
-        return cell("*", None), cell("*")
+    reason = withheld(entry, reading.snapshot)
+    if reason:
+        hidden = hidden_cell(reason, reading.snapshot, reading.language)
+        return hidden, hidden
     value = num_cell(entry["value"], decimals)
     if not entry["status"]:
         return value, cell("—")
@@ -466,7 +493,7 @@ def _quality(snapshot: Mapping, pname: ParcelName, language: str) -> list[str]:
         *_returns_quality(q.get("returns"), snapshot["year"], pname, language),
         _statistics_quality(q.get("statistics_missing") or [], snapshot["year"], pname, language),
         *_benchmark_quality(q, names, language),
-        _t(LABELS["confidential"], language),
+        _t(LABELS["confidential" if snapshot.get("audience") == "official" else "internal_note"], language),
     ]
 
 

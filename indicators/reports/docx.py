@@ -71,6 +71,19 @@ def _setup(document) -> None:
     _page_number_footer(section)
 
 
+def _internal_header(section, mark: str) -> None:
+    """Put the mark (内部资料) at the top of every page, the cover's too."""
+    if not mark:
+        return
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(mark)
+    run.bold = True
+    run.font.size = Pt(10.5)
+    run.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+    _fonts(run, HEADING_FONT, "Arial")
+
+
 def _page_number_footer(section) -> None:
     """Put '— PAGE —' in the footer as a real field, so Word numbers the pages as they are edited."""
     paragraph = section.footer.paragraphs[0]
@@ -147,6 +160,7 @@ def write_docx(doc: Mapping, images: Mapping[str, bytes], *, created: dt.datetim
     """Write the document model of indicators.reports.content as .docx bytes, stable for the same input."""
     document = Document()
     _setup(document)
+    _internal_header(document.sections[0], doc.get("internal", ""))
     _cover(document, doc)
     _summary(document, doc)
     _main_table(document, doc)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from .. import charts, compute
 from . import sentences as say
-from .content import confidential, excel_format
+from .content import excel_format, withheld
 
 WIDTH, HEIGHT = 860, 380
 FONT = "Noto Sans CJK SC, Noto Sans CJK, WenQuanYi Micro Hei, sans-serif"
@@ -86,8 +86,8 @@ def parcel_rows(indicator: Mapping, snapshot: Mapping, language: str) -> tuple[l
     judged = any(p["status"] for p in indicator["parcels"])
     share = indicator["code"] in COUNTS and not judged
     for p in indicator["parcels"]:
-        if confidential(p):
-            continue  # not disclosed
+        if withheld(p, snapshot):
+            continue  # not disclosed to the report's readers
         value = p["share_of_change"] if share else p["value"]
         word = say.status_word(p["status"], language) if p["status"] else ""
         text = say.percent(value) if share else say.number(value, indicator["decimals"])

@@ -20,28 +20,28 @@ def _years(plan: Plan | None) -> list[int]:
 
 
 def default_form(plan: Plan | None) -> dict[str, str]:
-    """Return the start form as first shown: the latest year with data, the kind by the year, in Chinese."""
+    """Return the start form as first shown: the latest year with data, the kind by the year, in Chinese, internal."""
     years = _years(plan)
     year = indicator_queries.latest_data_year(plan) or (years[-1] if years else "")
-    return {"year": str(year), "kind": "", "language": "zh"}
+    return {"year": str(year), "kind": "", "language": "zh", "audience": Report.Audience.OFFICE}
 
 
-def list_page(plan: Plan | None, *, indicators: list[Indicator], form: Mapping[str, str], error: str) -> dict:
-    """Build the list page: the start form (years, kinds, one comment box per indicator) and the latest reports."""
+def list_page(plan: Plan | None, *, indicators: list[Indicator], form: Mapping[str, str], error: str, user) -> dict:
+    """Build the list page: the start form (the office's: years, kinds, comments) and the reports the user reads."""
     years = _years(plan)
     kinds = dict(Report.Kind.choices)
     return {
         "nav": "reports",
-        "is_office": True,
         "years": years,
         "kinds": Report.Kind.choices,
+        "audiences": Report.Audience.choices,
         "default_kinds": {
             y: kinds[content.default_kind(y, end_year=plan.end_year, start_year=plan.start_year)] for y in years
         },
         "indicators": indicators,
         "form": form,
         "error": error,
-        "rows": [_list_row(report) for report in queries.listed_reports()],
+        "rows": [_list_row(report) for report in queries.listed_reports(user)],
     }
 
 
@@ -51,6 +51,7 @@ def _list_row(report: Report) -> dict:
         "report": report,
         "kind": report.get_kind_display(),
         "language": report.get_language_display(),
+        "audience": report.get_audience_display(),
         "author": content.author_name(report.created_by) or "—",
         "downloads": downloads(report, {f.format: f.size for f in report.files.all()}),
     }
@@ -60,7 +61,6 @@ def detail_page(report: Report) -> dict:
     """Build a report's page: its progress and downloads, and the facts of its data."""
     return {
         "nav": "reports",
-        "is_office": True,
         "report": report,
         "status": status(report),
         "author": content.author_name(report.created_by) or "—",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from parcels import access
 from parcels.models import Parcel
 
 from ..models import Indicator, IndicatorValue, Plan, Progress, Report, ReportFile
@@ -53,10 +54,10 @@ def plan_indicators(plan: Plan | None) -> list[Indicator]:
     return list(Indicator.objects.filter(plan=plan)) if plan else []
 
 
-def previous_report(*, year: int, kind: str) -> Report | None:
-    """Return the latest report of the same year and kind that did not fail: the one a new report compares with."""
+def previous_report(*, year: int, kind: str, audience: str = Report.Audience.OFFICE) -> Report | None:
+    """Return the latest report of the same year, kind and audience that did not fail: what a new one compares with."""
     return (
-        Report.objects.filter(year=year, kind=kind)
+        Report.objects.filter(year=year, kind=kind, audience=audience)
         .exclude(state=Report.State.FAILED)
         .order_by("-created_at", "-id")
         .first()
@@ -79,19 +80,31 @@ def report(report_id: int) -> Report:
     return Report.objects.get(id=report_id)
 
 
-def listed_reports() -> list[Report]:
-    """Return the latest reports for the list page, with their authors and their files' formats and sizes.
+def readable_reports(user) -> QuerySet[Report]:
+    """Return the reports a user may read: all of them for the office, those made for officials for anyone else.
+
+    The office's own reports show every parcel figure; one made for officials
+    withholds what the pages withhold from them (indicators.disclosure).
+    """
+    if access.is_office(user):
+        return Report.objects.all()
+    return Report.objects.filter(audience=Report.Audience.OFFICIAL)
+
+
+def listed_reports(user) -> list[Report]:
+    """Return the latest reports the user may read, with their authors and their files' formats and sizes.
 
     Two queries whatever the number of reports: the reports with their authors
     (without their snapshots), and their files (without their contents).
     """
     files = Prefetch("files", ReportFile.objects.only("id", "report_id", "format", "size"))
-    return list(Report.objects.select_related("created_by").defer("snapshot").prefetch_related(files)[:LIST_LIMIT])
+    reports = readable_reports(user).select_related("created_by").defer("snapshot").prefetch_related(files)
+    return list(reports[:LIST_LIMIT])
 
 
-def shown_report(report_id: int) -> Report | None:
-    """Return a report with its author for its page, or None."""
-    return Report.objects.select_related("created_by").filter(id=report_id).first()
+def shown_report(report_id: int, user) -> Report | None:
+    """Return a report the user may read with its author for its page, or None."""
+    return readable_reports(user).select_related("created_by").filter(id=report_id).first()
 
 
 def file_sizes(report: Report) -> dict[str, int]:
@@ -104,10 +117,11 @@ def stored_file(report: Report, fmt: str) -> ReportFile | None:
     return ReportFile.objects.filter(report=report, format=fmt).first()
 
 
-def api_reports() -> QuerySet[Report]:
-    """Return every report for the API, newest first, with authors and files (formats, sizes, hashes) prefetched."""
+def api_reports(user) -> QuerySet[Report]:
+    """Return the reports the user may read for the API, newest first, with authors and files prefetched."""
     return (
-        Report.objects.defer("snapshot", "comments")
+        readable_reports(user)
+        .defer("snapshot", "comments")
         .select_related("created_by")
         .prefetch_related(Prefetch("files", ReportFile.objects.defer("content").order_by("format")))
         .order_by("-created_at", "-id")

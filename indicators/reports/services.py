@@ -31,12 +31,22 @@ STALE_AFTER = dt.timedelta(minutes=15)
 ProgressCallback = Callable[[int, str], None]
 
 
-def start_report(*, year: int, kind: str | None = None, language: str = "zh", comments=None, user=None) -> Report:
+def start_report(
+    *,
+    year: int,
+    kind: str | None = None,
+    language: str = "zh",
+    audience: str = Report.Audience.OFFICE,
+    comments=None,
+    user=None,
+) -> Report:
     """Freeze the stored results for `year` and record a report to generate (state queued).
 
-    Checks the year against the plan period, the kind and language against
-    their choices, and the comments (indicator code → text). The previous
-    report of the same year and kind is linked so the new one can say what changed.
+    Checks the year against the plan period, the kind, language and audience
+    against their choices, and the comments (indicator code → text). The
+    office's report shows every figure (内部资料); one for officials withholds
+    what the pages withhold from them. The previous report of the same year,
+    kind and audience is linked so the new one can say what changed.
     """
     plan = indicator_queries.current_plan()
     if plan is None:
@@ -47,18 +57,21 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
         raise ValidationError(_("评估类型“%(kind)s”无效。") % {"kind": kind})
     if language not in Report.Language.values:
         raise ValidationError(_("报告语言“%(language)s”无效。") % {"language": language})
+    if audience not in Report.Audience.values:
+        raise ValidationError(_("阅读范围“%(audience)s”无效。") % {"audience": audience})
     clean = _clean_comments(comments or {}, codes=queries.indicator_codes(plan))
     with transaction.atomic():
-        snapshot = build_snapshot(year=year, plan=plan)
+        snapshot = build_snapshot(year=year, plan=plan, audience=audience)
         return Report.objects.create(
             year=year,
             kind=kind,
             language=language,
+            audience=audience,
             comments=clean,
             snapshot=snapshot,
             snapshot_sha256=snapshot_hash(snapshot),
             data_version=snapshot["data_version"],
-            previous=queries.previous_report(year=year, kind=kind),
+            previous=queries.previous_report(year=year, kind=kind, audience=audience),
             created_by=user,
             created_at=timezone.now().replace(microsecond=0),
         )

@@ -7,6 +7,8 @@ have been revised.
 Contract (schema 1), every key a string, lists in a fixed order:
 - plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer
 - year, data_version, data_as_of, computed_at (ISO 8601 in Asia/Shanghai, or None)
+- audience: "office" (every figure) or "official" (the figures the pages withhold from
+  officials are null in the snapshot itself); disclosure: {min_enterprises, dominance}
 - thresholds: {ahead, on_track} as stored with the results
 - parcels: [{code, name_zh, name_en, order}] by order
 - indicators: [{code, order, name_zh, name_en, unit, unit_en, decimals, attribute,
@@ -18,7 +20,8 @@ Contract (schema 1), every key a string, lists in a fixed order:
   provisional, base_value}] from the plan's first year to `year`,
   inputs (the park's Progress.inputs for `year`),
   parcels: [{code, value, base_value, target, completion, status, gap,
-  share_of_change, enterprises}] for `year` (status empty where a parcel is not judged)}] by order
+  share_of_change, enterprises, withheld}] for `year` (status empty where a parcel is not judged;
+  withheld: why its figures reach the office only, indicators.disclosure, "" when they do not)}] by order
 - quality: {statistics_missing: [{parcel, quarter}], provisional: [{indicator, year, benchmark_year}],
   benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality)}
 """
@@ -36,7 +39,7 @@ from parcels import queries as parcel_queries
 from parcels.models import Parcel
 from parkplan.numbers import is_missing
 
-from .. import compute
+from .. import compute, disclosure
 from .. import queries as indicator_queries
 from ..models import Indicator, Plan
 from . import queries
@@ -105,7 +108,7 @@ def _when(value) -> str | None:
     return value.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(microsecond=0).isoformat()
 
 
-def build_snapshot(*, year: int, plan=None) -> dict:
+def build_snapshot(*, year: int, plan=None, audience: str = "office") -> dict:
     """Read the stored results for `year` and freeze them into a canonical dict (see the module contract)."""
     plan = plan or indicator_queries.current_plan()
     if plan is None:
@@ -113,6 +116,8 @@ def build_snapshot(*, year: int, plan=None) -> dict:
     state = indicator_queries.recompute_state()
     stored = queries.stored_results(plan, year)
     indicators = [_indicator(indicator, stored, plan=plan, year=year) for indicator in stored.indicators]
+    if audience == "official":
+        indicators = [{**i, "parcels": [_for_officials(p) for p in i["parcels"]]} for i in indicators]
     indicators.sort(key=lambda i: i["order"])
     snapshot = {
         "schema": SCHEMA,
@@ -121,6 +126,11 @@ def build_snapshot(*, year: int, plan=None) -> dict:
         "data_version": state.computed_version,
         "data_as_of": _when(state.data_as_of),
         "computed_at": _when(state.computed_at),
+        "audience": audience,
+        "disclosure": {
+            "min_enterprises": settings.DISCLOSURE_MIN_ENTERPRISES,
+            "dominance": settings.DISCLOSURE_DOMINANCE,
+        },
         "thresholds": _plain(_thresholds(stored, year)),
         "parcels": [
             {"code": p.code, "name_zh": p.name_zh, "name_en": p.name_en, "order": p.order} for p in stored.parcels
@@ -182,9 +192,17 @@ def _parcel_rows(indicator: Indicator, stored: StoredResults, *, year: int) -> l
                 "code": parcel.code,
                 **{f: _plain(getattr(p, f)) for f in PARCEL_FIELDS},
                 "enterprises": stored.enterprises.get((indicator.id, parcel.id)),
+                "withheld": p.withheld,
             }
         )
     return rows
+
+
+def _for_officials(row: dict) -> dict:
+    """Return a parcel row as officials may see it: a withheld row keeps its code, enterprises and reason only."""
+    if not disclosure.withheld_for(row["withheld"], sees_everything=False):
+        return row
+    return {**row, **dict.fromkeys(PARCEL_FIELDS), "status": ""}
 
 
 def _quality(year: int, indicators: list[dict], parcels: list[Parcel]) -> dict:

@@ -16,12 +16,12 @@ from .. import queries as indicator_queries
 from ..models import Indicator, Report
 from . import files, pages, queries, services
 
-FORM_FIELDS = ("year", "kind", "language")
+FORM_FIELDS = ("year", "kind", "language", "audience")
 
 
-def _office_report(request, report_id: int) -> Report:
-    """Return the report, or 404 for anyone but the office (a report covers every parcel)."""
-    report = queries.shown_report(report_id) if is_office(request.user) else None
+def _readable_report(request, report_id: int) -> Report:
+    """Return the report, or 404: anyone but the office reads only the reports made for officials."""
+    report = queries.shown_report(report_id, request.user)
     if report is None:
         raise Http404
     return report
@@ -39,6 +39,7 @@ def _start(request, form: dict[str, str], indicators: list[Indicator]) -> tuple[
             year=year,
             kind=form["kind"] or None,
             language=form["language"] or "zh",
+            audience=form["audience"] or Report.Audience.OFFICE,
             comments=comments,
             user=request.user,
         )
@@ -50,8 +51,9 @@ def _start(request, form: dict[str, str], indicators: list[Indicator]) -> tuple[
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_list(request):
-    """List the latest reports; start a new one from the form."""
-    if not is_office(request.user):
+    """List the latest reports the user may read; the office starts a new one from the form."""
+    office = is_office(request.user)
+    if request.method == "POST" and not office:
         raise PermissionDenied
     plan = indicator_queries.current_plan()
     indicators = queries.plan_indicators(plan)
@@ -62,7 +64,7 @@ def report_list(request):
         if report is not None:
             messages.success(request, _("报告已开始生成。"))
             return redirect("report_detail", report.id)
-    ctx = pages.list_page(plan, indicators=indicators, form=form, error=error)
+    ctx = pages.list_page(plan, indicators=indicators, form=form, error=error, user=request.user)
     return render(request, "indicators/report_list.html", ctx, status=400 if error else 200)
 
 
@@ -70,7 +72,7 @@ def report_list(request):
 @require_GET
 def report_detail(request, report_id: int):
     """Show a report's progress, downloads and facts."""
-    report = _office_report(request, report_id)
+    report = _readable_report(request, report_id)
     return render(request, "indicators/report_detail.html", pages.detail_page(report))
 
 
@@ -78,14 +80,14 @@ def report_detail(request, report_id: int):
 @require_GET
 def report_status(request, report_id: int):
     """Answer the report's progress as JSON, for the page's progress bar."""
-    return JsonResponse(pages.status(_office_report(request, report_id)))
+    return JsonResponse(pages.status(_readable_report(request, report_id)))
 
 
 @login_required
 @require_GET
 def report_download(request, report_id: int, fmt: str):
     """Send one of a finished report's stored files, the same bytes every time."""
-    report = _office_report(request, report_id)
+    report = _readable_report(request, report_id)
     stored = queries.stored_file(report, fmt) if fmt in files.CONTENT_TYPES else None
     if stored is None:
         raise Http404

@@ -83,6 +83,8 @@ def write_xlsx(doc: Mapping, tables: Sequence[Mapping], *, created: dt.datetime,
         _chart_sheet(wb.create_sheet(_sheet_name(table["name"], used)), table)
     _comments_sheet(wb.create_sheet(_sheet_name("Comments" if en else "办公室意见", used)), doc)
     _facts_sheet(wb.create_sheet(_sheet_name("Report" if en else "报告信息", used)), doc)
+    for ws in wb.worksheets if doc.get("internal") else ():
+        ws.oddHeader.right.text = ws.evenHeader.right.text = ws.firstHeader.right.text = doc["internal"]
 
     props = wb.properties
     props.creator = author
@@ -96,7 +98,8 @@ def write_xlsx(doc: Mapping, tables: Sequence[Mapping], *, created: dt.datetime,
 
 def _main_sheet(ws, doc: Mapping, title: str) -> None:
     ws.title = title
-    put(ws, 1, 1, f"{doc['title']} {doc['subtitle']}").font = Font(bold=True, size=13)
+    mark = f"【{doc['internal']}】" if doc.get("internal") else ""
+    put(ws, 1, 1, f"{mark}{doc['title']} {doc['subtitle']}").font = Font(bold=True, size=13)
     main = doc["main_table"]
     end = _table(ws, 3, main["header"], main["rows"], widths={1: 6, 2: 40, 3: 10, 4: 9, 6: 22, 10: 14})
     put(ws, end + 1, 1, doc["headings"]["main_note"])

@@ -132,7 +132,9 @@ def test_it_freezes_every_field_of_the_snapshot_contract(data):
         "gap",
         "share_of_change",
         "enterprises",
+        "withheld",
     }
+    assert frozen["audience"] == "office" and frozen["disclosure"] == {"min_enterprises": 3, "dominance": 0.85}
     assert i4["base_actual"] is not None and i4["inputs"]["base_source"] == "plan"
     assert set(frozen["quality"]) == {"statistics_missing", "provisional", "benchmark_missing", "returns"}
 
@@ -333,14 +335,23 @@ def test_it_exports_a_report_from_the_command_line(data, tmp_path, quick_charts)
     assert workbook["主要指标"]["B4"].value == NAMES[0]
 
 
-def test_it_shows_reports_to_the_office_only(data, office, client, quick_charts):
+def test_it_shows_the_offices_reports_to_the_office_only_and_reports_for_officials_to_them(
+    data, office, client, quick_charts
+):
     report = generate(year=2023, user=office)
+    public = generate(year=2023, user=office, audience="official")
     official = make_user("official1", role=OFFICIAL)
     client.force_login(official)
-    assert client.get("/reports/").status_code == 403
+    listing = client.get("/reports/")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert f'data-report="{public.id}"' in html and f'data-report="{report.id}"' not in html
+    assert "生成新报告" not in html
+    assert client.post("/reports/", {"year": "2023", "language": "zh"}).status_code == 403
     assert client.get(f"/reports/{report.id}/").status_code == 404
     assert client.get(f"/reports/{report.id}/status.json").status_code == 404
     assert client.get(f"/reports/{report.id}/download.pdf").status_code == 404
+    assert client.get(f"/reports/{public.id}/download.pdf").status_code == 200
     client.logout()
     assert client.get(f"/reports/{report.id}/download.pdf").status_code == 302  # to the login
 

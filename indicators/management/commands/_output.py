@@ -1,10 +1,10 @@
-"""The shape shared by the CSV export commands: --output file (UTF-8 with BOM) or standard output."""
+"""The shape shared by the CSV export commands: --output file (UTF-8 with BOM) or standard output, --audience."""
 
 import contextlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import queries
+from indicators import exports, queries
 
 
 @contextlib.contextmanager
@@ -20,17 +20,24 @@ def output(command, path: str | None):
 class CsvExportCommand(BaseCommand):
     """Write one of indicators.exports' CSVs for the current plan."""
 
-    def write(self, out, plan) -> int:
+    def write(self, out, plan, *, audience: str) -> int:
         raise NotImplementedError
 
     def add_arguments(self, parser):
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+        parser.add_argument(
+            "--audience",
+            choices=exports.AUDIENCES,
+            default=exports.OFFICE,
+            help="office: every figure (the default); official: what the disclosure rules withhold from officials "
+            "is empty, and the last column says why (docs/disclosure.md)",
+        )
 
     def handle(self, *args, **options):
         plan = queries.current_plan()
         if plan is None:
             raise CommandError("尚未载入规划，请先运行 load_plan")
         with output(self, options["output"]) as out:
-            n = self.write(out, plan)
+            n = self.write(out, plan, audience=options["audience"])
         if options["output"]:
             self.stderr.write(f"rows={n}")
