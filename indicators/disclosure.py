@@ -12,7 +12,7 @@ officials) reads the same decision; the office sees everything.
   enterprises, or one enterprise above ``dominance`` of a numerator or
   denominator), then the secondary rule (complementary suppression) until no
   withheld figure can be rebuilt by subtraction from the park's (or a
-  functional area's) total, from the neighbouring year-to-date quarters, or
+  functional area's) total, from the earlier year-to-date quarters, or
   through a numerator or denominator another indicator publishes.
 - ``comparison_withheld`` and ``progress_withheld`` carry the decisions to
   what is built from two periods: 同比 and 'previous', progress (its status,
@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import cast
 
 import numpy as np
@@ -260,23 +259,19 @@ class _Year:
     # -- year-to-date quarters -------------------------------------------------------------
 
     def _bracket(self) -> bool:
-        """Withhold the earlier quarters of a withheld flow whose next quarter is published.
+        """Withhold the earlier quarters of the year of every withheld flow.
 
-        The year-to-date figures of the same enterprises only grow: Q(k−1) ≤
-        Q(k) ≤ Q(k+1). With both neighbours published, a withheld Q(k) would be
-        pinned between them; without the earlier ones it lies between 0 and the next.
+        Year-to-date figures of the same enterprises only grow (the returns'
+        checks refuse a smaller one): with an earlier quarter published, a
+        withheld one would lie between it and the next published quarter, and
+        the year would be the earlier quarter plus one quarter's flow, which
+        the park's and the published parcels' quarters give nearly away.
         """
         changed = False
-        series: dict[tuple, list[int]] = defaultdict(list)
-        for quarter, code, scope in self.reason:
-            if scope != PARK and FLOWS & set(_quantities(code)):
-                series[(code, scope)].append(quarter)
-        for (code, scope), quarters in series.items():
-            quarters.sort()
-            for k, later in pairwise(quarters):
-                if self.reason[(k, code, scope)] and not self.reason[(later, code, scope)]:
-                    for earlier in quarters[: quarters.index(k)]:
-                        changed |= self._withhold((earlier, code, scope))
+        for quarter, code, scope in list(self.reason):
+            if quarter > 1 and self.reason[(quarter, code, scope)] and FLOWS & set(_quantities(code)):
+                for earlier in range(1, quarter):
+                    changed |= self._withhold((earlier, code, scope))
         return changed
 
     def _withhold(self, key: tuple) -> bool:
@@ -335,11 +330,13 @@ class _Year:
 
     def _given_away(self, quarter: int, column: str, relations: list[Relation], unknown: set[Scope]):
         for scope in _determined(relations, unknown):
-            relation = next((r for r in relations if scope in r[1] and r[0] not in unknown), None)
-            if relation is not None:
-                sensitive = self._sensitive(quarter, column, scope)
-                need = _need(self._amount(quarter, column, scope), self.rules, 0.0) if sensitive else 1e-9
-                yield relation, need, True
+            sensitive = self._sensitive(quarter, column, scope)
+            need = _need(self._amount(quarter, column, scope), self.rules, 0.0) if sensitive else 1e-9
+            # Each relation that holds it is a way to close the route; else another total that
+            # combined with them gives it away (the park's minus an area's).
+            known = [r for r in relations if r[0] not in unknown]
+            yield from ((r, need, True) for r in known if scope in r[1])
+            yield from ((r, need, True) for r in known if scope not in r[1] and r[0] != PARK)
 
     def _too_little(self, quarter: int, column: str, relations: list[Relation], unknown: set[Scope]):
         for total, members in relations:
@@ -362,14 +359,17 @@ class _Year:
         parcel then stands in for every indicator), then the smaller sum, then
         the plan's order. A part of 0 protects nothing but stops an exact
         subtraction (the reader cannot know it is 0): used only for that, when
-        no published part carries anything. None when there is no part left.
+        no published part carries anything. With no part left, a functional
+        area's total itself (never the park's). None when nothing is left.
         """
-        _total, members = relation
+        total, members = relation
         shown = [m for m in members if self._shown(quarter, column, m)]
         candidates = [m for m in shown if abs(self._amount(quarter, column, m)) > 0]
         if not candidates:
             zeros = sorted(shown, key=lambda m: (-self._withheld_count(m), self.order.get(m, 0)))
-            return zeros[0] if exact and zeros else None
+            if exact and zeros:
+                return zeros[0]
+            return total if total != PARK and self._shown(quarter, column, total) else None
         enough = [m for m in candidates if abs(self._amount(quarter, column, m)) >= need]
         if enough:
             return min(
