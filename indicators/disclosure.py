@@ -59,6 +59,9 @@ class Rules:
     # A withheld figure's complements together carry at least this share of it, so the park's
     # total minus the published parcels misses it by at least this much.
     protection: float = 0.10
+    # A withheld ratio and the ratio of the withheld group's sums (what the park minus the
+    # published parcels gives) differ by more than this share of it.
+    ratio_margin: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,7 @@ class _Year:
             changed = self._bracket()
             for quarter in self.quarters:  # the year (quarter 4) first: its complements carry down
                 changed |= self._complement_quarter(quarter)
+                changed |= self._separate_ratios(quarter)
         return {self.index[key]: reason for key, reason in self.reason.items()}
 
     # -- year-to-date quarters -------------------------------------------------------------
@@ -298,6 +302,62 @@ class _Year:
                     break
                 changed = True
         return changed
+
+    # -- ratios of what is left ------------------------------------------------------------
+
+    def _separate_ratios(self, quarter: int) -> bool:
+        """Withhold one more part where the withheld parts' sums give a withheld ratio nearly away.
+
+        The park minus the published parcels leaves the withheld group's
+        numerator and denominator: their ratio is a reader's best guess of each
+        withheld ratio in the group. Where it lands within ``ratio_margin`` of
+        a ratio the primary rule withholds, the smallest published part that
+        moves it far enough is withheld too (none: left as it is).
+        """
+        changed = False
+        for code in {c for _q, c, _s in self.reason}:
+            if len(_quantities(code)) < 2:
+                continue
+            for total, members in self.relations:
+                group = [m for m in members if self.reason.get((quarter, code, m))]
+                if not group or not self._shown(quarter, _quantities(code)[0], total):
+                    continue
+                chosen = self._separating_part(quarter, code, members, group)
+                if chosen is not None:
+                    changed |= self._withhold((quarter, code, chosen))
+        return changed
+
+    def _separating_part(self, quarter: int, code: str, members, group: list[Scope]) -> Scope | None:
+        """Return the part to withhold so the group's ratio misses its withheld ratios (None: none needed or helps)."""
+        num, den = _quantities(code)
+        primary = [m for m in group if self.reason[(quarter, code, m)] in PRIMARY]
+
+        def unknown(column: str, m: Scope, extra: Scope | None) -> bool:
+            if m != extra:
+                return not self._shown(quarter, column, m)
+            others = [c for c in self.users[column] if c != code]
+            return not any(self.reason.get((quarter, c, m)) == "" for c in others)
+
+        def close(extra: Scope | None = None) -> bool:
+            parts = [*group, extra] if extra else group
+            n = sum(self._amount(quarter, num, m) for m in parts if unknown(num, m, extra))
+            for h in primary:
+                d_h = self._amount(quarter, den, h)
+                d = (
+                    d_h
+                    if not unknown(den, h, extra)
+                    else sum(self._amount(quarter, den, m) for m in parts if unknown(den, m, extra))
+                )
+                ratio = self._amount(quarter, num, h) / d_h if d_h > 0 else None
+                if d > 0 and ratio is not None and abs(n / d - ratio) <= self.rules.ratio_margin * abs(ratio):
+                    return True
+            return False
+
+        if not primary or not close():
+            return None
+        candidates = [m for m in members if (quarter, code, m) in self.reason and m not in group]
+        candidates.sort(key=lambda m: (-self._withheld_count(m), self._amount(quarter, den, m), self.order.get(m, 0)))
+        return next((m for m in candidates if self._amount(quarter, den, m) > 0 and not close(m)), None)
 
     def _shown(self, quarter: int, column: str, scope: Scope) -> bool:
         """Whether a sum is published in some cell (a denominator may be published by another indicator)."""
