@@ -1,6 +1,6 @@
 """Disclosure control (统计资料保密): which parcel figures may reach a reader other than the office.
 
-Pure: no Django. The rules are docs/domain.md §9, written out with a worked
+Pure: no Django. The rules are the domain brief's §9, written out with a worked
 example in docs/disclosure.md. The recompute (indicators/services.py) runs them
 once over every stored value and stores each decision beside the figure, so
 every output (pages, chart data, downloads, exports, the API, the report for

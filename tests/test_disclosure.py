@@ -305,3 +305,26 @@ def test_its_english_words_match_the_translation_file(reason):
     zh, en = disclosure.WORDS[reason]
     assert f'msgid "{zh}"\nmsgstr "{en}"' in po
     assert f'msgid "{disclosure.HIDDEN[0]}"\nmsgstr "{disclosure.HIDDEN[1]}"' in po
+
+
+def test_the_worked_example_of_docs_disclosure_md():
+    parcels = [  # enterprises, masters, employees: I8 in 2024
+        (6, 120, 1900),
+        (5, 93, 1469),
+        (6, 107, 1674),
+        (4, 65, 996),
+        (5, 90, 1382),
+        (6, 149, 2313),
+        (4, 64, 1003),
+        (5, 108, 1668),
+        (4, 70, 1150),
+        (2, 112, 569),
+    ]
+    rows = table("I8", {i: (m, e, n) for i, (n, m, e) in enumerate(parcels, start=1)})
+    assert (rows[-1]["numerator"], rows[-1]["denominator"], rows[-1]["enterprises"]) == (978, 14124, 47)
+    decisions = decide(rows, Structure(parcels=list(range(1, 11))))
+    assert withheld(decisions) == {("I8", 10, 2024, 4): FEW, ("I8", 7, 2024, 4): DERIVABLE}
+    with open("docs/disclosure.md", encoding="utf-8") as f:
+        text = f.read()
+    assert "| 电子商务示范基地(北块) | 4 | 不予公开（为防止推算而隐藏） | | |" in text
+    assert "176 masters,\n1,572 employees, 11.20%" in text
