@@ -23,6 +23,7 @@ officials) reads the same decision; the office sees everything.
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,9 +94,10 @@ def strongest(reasons: Iterable[str | None]) -> str:
 WORDS = {
     FEW: ("不足%(n)s家企业", "fewer than %(n)s enterprises"),
     DOMINANT: ("单一企业占比过高", "one enterprise dominates"),
-    DERIVABLE: ("为防止推算而隐藏", "withheld to prevent derivation"),
+    DERIVABLE: ("为防止推算而隐藏", "to prevent derivation"),
 }
 HIDDEN = ("不予公开（%(reason)s）", "Withheld (%(reason)s)")
+WITHHELD = ("不予公开", "Withheld")  # the first line where a cell is too narrow for the words on one
 
 
 def _say(pair: tuple[str, str], language: str | None) -> str:
@@ -115,6 +117,12 @@ def hidden_text(reason: str, *, min_enterprises: int = 3, language: str | None =
     """Return what stands in place of a withheld figure: 不予公开（不足3家企业） and the like."""
     words = reason_words(reason, min_enterprises=min_enterprises, language=language)
     return _say(HIDDEN, language) % {"reason": words}
+
+
+def hidden_lines(reason: str, *, min_enterprises: int = 3, language: str | None = None) -> list[str]:
+    """Return the same words on short lines, for a narrow cell: 不予公开 / 不足3家企业."""
+    words = reason_words(reason, min_enterprises=min_enterprises, language=language)
+    return [_say(WITHHELD, language), *textwrap.wrap(words, 14)]
 
 
 # --- the decisions ------------------------------------------------------------------------

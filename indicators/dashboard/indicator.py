@@ -155,6 +155,7 @@ def comparison(plan: Plan, indicator: Indicator, period: Period, user, results: 
         "comparison_table": Table("parcels", view.title(), view.columns(), view.sorted(rows)),
         "comparison_share": view.share,
         "hidden_parcels": hidden,
+        "hidden_names": _("、").join(hidden),
     }
 
 

@@ -11,7 +11,7 @@ from parkplan.numbers import is_missing
 from .. import charts, disclosure, queries
 from ..models import Indicator, Plan
 from .periods import Period
-from .results import Results, hidden_words, withheld
+from .results import Results, hidden_lines, hidden_words, withheld
 from .words import status_word
 
 
@@ -24,7 +24,7 @@ def page(plan: Plan, period: Period, user) -> dict:
         parcels=[p.name for p in parcels],
         indicators=[i.code for i in indicators],
         indicator_names=[i.name for i in indicators],
-        cells=grid,
+        cells=[[_narrow(cell) for cell in row] for row in grid],
         labels={"status": _("进度状态"), "score": _("距目标程度或占园区比重")},
     )
     return {
@@ -36,6 +36,13 @@ def page(plan: Plan, period: Period, user) -> dict:
         "area_sum": sum(p.area_km2 for p in parcels) if parcels else None,
         "area_stated": plan.park_area_km2,
     }
+
+
+def _narrow(cell: dict) -> dict:
+    """Return a cell as the heat map draws it: a withheld cell's words on short lines (the cells are narrow)."""
+    if not cell.get("hidden"):
+        return cell
+    return {**cell, "text": "<br>".join(hidden_lines(cell["reason"]))}
 
 
 def heat_grid(plan: Plan, period: Period, user, parcels: list[Parcel], indicators: list[Indicator]) -> list[list[dict]]:

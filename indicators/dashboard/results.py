@@ -68,6 +68,11 @@ def hidden_words(reason: str) -> str:
     return disclosure.hidden_text(reason, min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES)
 
 
+def hidden_lines(reason: str) -> list[str]:
+    """Return the words standing in place of a withheld figure on short lines, for a narrow cell."""
+    return disclosure.hidden_lines(reason, min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES)
+
+
 def reason_words(reason: str) -> str:
     """Return why a figure is withheld, in words (不足3家企业, 单一企业占比过高, 为防止推算而隐藏)."""
     return disclosure.reason_words(reason, min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES)

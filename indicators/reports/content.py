@@ -50,7 +50,7 @@ LABELS = {
     "confidential": (
         "注：按统计资料保密规则，部分地块数值不予公开，表中注明原因（不足3家企业、单一企业占比过高、为防止推算而隐藏）。",
         "Note: under the rules on confidential statistics some parcel figures are withheld; the tables say why "
-        "(fewer than 3 enterprises, one enterprise dominates, withheld to prevent derivation).",
+        "(fewer than 3 enterprises, one enterprise dominates, to prevent derivation).",
     ),
     "internal_note": (
         "注：本报告为内部资料，含对外不予公开的地块数值，仅供联席会议办公室使用。",
