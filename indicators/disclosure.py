@@ -71,6 +71,9 @@ class Structure:
 
     parcels: Sequence[int]  # parcel ids in the plan's order (the order breaks ties)
     areas: Mapping[int, Sequence[int]] = field(default_factory=dict)  # area id → its parcel ids
+    # Parcels a reader knows from their own records (a park manager's): a withheld figure of
+    # another parcel must hold against each such reader too.
+    insiders: Sequence[Sequence[int]] = ()
 
 
 # --- what a reader is told -------------------------------------------------------------
@@ -257,6 +260,9 @@ class _Year:
             *((("area", a), tuple(("parcel", p) for p in members)) for a, members in structure.areas.items()),
         ]
         self.quarters = sorted({q for q, _code, _scope in self.reason}, reverse=True)
+        # What each reader knows besides the published figures: nothing, or a manager's own parcels.
+        known = {frozenset(("parcel", p) for p in group) for group in structure.insiders if group}
+        self.views: list[frozenset[Scope]] = [frozenset(), *sorted(known, key=sorted)]
 
     def settle(self) -> dict[object, str]:
         """Apply the secondary rule until nothing changes; return row label → reason for every cell."""
@@ -300,8 +306,8 @@ class _Year:
         for column in list(self.users):
             while True:
                 fixed = False
-                for relation, need, exact in self._problems(quarter, column):
-                    chosen = self._complement(quarter, column, relation, need, exact=exact)
+                for relation, need, exact, view in self._problems(quarter, column):
+                    chosen = self._complement(quarter, column, relation, need, exact=exact, view=view)
                     if chosen is not None:
                         for code in self.users[column]:
                             fixed |= self._withhold((quarter, code, chosen))
@@ -374,13 +380,16 @@ class _Year:
     def _sensitive(self, quarter: int, column: str, scope: Scope) -> bool:
         return any(self.reason.get((quarter, code, scope)) in PRIMARY for code in self.users[column])
 
-    def _problems(self, quarter: int, column: str) -> list[tuple[Relation, float, bool]]:
-        """Return (relation, amount still needed, exact) for each withheld sum given away or protected too little.
+    def _problems(self, quarter: int, column: str) -> list[tuple[Relation, float, bool, frozenset[Scope]]]:
+        """Return (relation, amount still needed, exact, view) for each withheld sum given away or protected too little.
 
         Given away (exact): the sum is determined exactly by the published
         totals and parts (a linear combination of the relations). Too little: a
         sum withheld by the primary rule whose fellow withheld parts of a
-        relation carry less than ``protection`` of it (or nothing at all).
+        relation carry less than ``protection`` of it (or nothing at all). Each
+        reader's view: what everyone sees, and what a manager sees besides of
+        their own parcels (against whom only the primary rule's sums of other
+        parcels are protected).
         """
         relations = [
             (total, tuple(m for m in members if (quarter, column, m) in self.amount))
@@ -388,17 +397,19 @@ class _Year:
             if (quarter, column, total) in self.amount
         ]
         scopes = {s for total, members in relations for s in (total, *members)}
-        unknown = {s for s in scopes if not self._shown(quarter, column, s)}
-        if not unknown:
-            return []
-        return [
-            *self._given_away(quarter, column, relations, unknown),
-            *self._too_little(quarter, column, relations, unknown),
-        ]
+        withheld = {s for s in scopes if not self._shown(quarter, column, s)}
+        problems = []
+        for view in self.views if withheld else ():
+            unknown = withheld - view
+            problems += [(*p, view) for p in self._given_away(quarter, column, relations, unknown, insider=bool(view))]
+            problems += [(*p, view) for p in self._too_little(quarter, column, relations, unknown)]
+        return problems
 
-    def _given_away(self, quarter: int, column: str, relations: list[Relation], unknown: set[Scope]):
+    def _given_away(self, quarter: int, column: str, relations: list[Relation], unknown: set[Scope], *, insider: bool):
         for scope in _determined(relations, unknown):
             sensitive = self._sensitive(quarter, column, scope)
+            if insider and not sensitive:
+                continue  # a complement is no secret of its own
             need = _need(self._amount(quarter, column, scope), self.rules, 0.0) if sensitive else 1e-9
             # Each relation that holds it is a way to close the route; else another total that
             # combined with them gives it away (the park's minus an area's).
@@ -420,7 +431,9 @@ class _Year:
     def _amount(self, quarter: int, column: str, scope: Scope) -> float:
         return self.amount.get((quarter, column, scope), 0.0)
 
-    def _complement(self, quarter: int, column: str, relation, need: float, *, exact: bool) -> Scope | None:
+    def _complement(
+        self, quarter: int, column: str, relation, need: float, *, exact: bool, view: frozenset[Scope]
+    ) -> Scope | None:
         """Return the part to withhold next: the smallest published part that is enough, else the largest.
 
         A part already withheld somewhere in the year comes first (the same
@@ -431,7 +444,7 @@ class _Year:
         area's total itself (never the park's). None when nothing is left.
         """
         total, members = relation
-        shown = [m for m in members if self._shown(quarter, column, m)]
+        shown = [m for m in members if self._shown(quarter, column, m) and m not in view]
         candidates = [m for m in shown if abs(self._amount(quarter, column, m)) > 0]
         if not candidates:
             zeros = sorted(shown, key=lambda m: (-self._withheld_count(m), self.order.get(m, 0)))

@@ -8,7 +8,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Max
 
-from parcels.models import DataChange, FunctionalArea, Parcel
+from parcels.models import DataChange, FunctionalArea, Parcel, ParcelManager
 
 from . import compute, disclosure
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
@@ -142,9 +142,17 @@ def annual_values(plan: Plan) -> pd.DataFrame:
 
 
 def disclosure_structure() -> disclosure.Structure:
-    """Return how the scopes add up for the disclosure rules: the parcels in order, each area's parcels."""
+    """Return how the scopes add up for the disclosure rules, and what each park manager knows besides.
+
+    The parcels in order (the park is their sum), each functional area's
+    parcels, and each manager's parcels, whose records they read themselves.
+    """
     areas = {area.id: [p.id for p in area.parcels.all()] for area in functional_areas()}
-    return disclosure.Structure(parcels=parcel_ids(), areas=areas)
+    managed: dict[int, set[int]] = {}
+    for user, parcel in ParcelManager.objects.values_list("user_id", "parcel_id"):
+        managed.setdefault(user, set()).add(parcel)
+    insiders = sorted({tuple(sorted(parcels)) for parcels in managed.values()})
+    return disclosure.Structure(parcels=parcel_ids(), areas=areas, insiders=insiders)
 
 
 def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:

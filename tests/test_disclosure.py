@@ -144,6 +144,19 @@ def test_a_denominator_another_indicator_publishes_needs_no_complement_of_its_ow
     assert decisions == {("I2", 4, 2024, 4): DOMINANT, ("I2", 3, 2024, 4): DERIVABLE}
 
 
+def test_it_holds_against_a_park_manager_who_knows_the_complements_records():
+    parts = {1: (50, 500, 10), 2: (30, 300, 8), 3: (20, 100, 5), 4: (5, 80, 2), 5: (40, 900, 9)}
+    everyone = withheld(decide(table("I2", parts)))
+    assert set(everyone) == {("I2", 4, 2024, 4), ("I2", 3, 2024, 4)}
+    # The manager of parcel 3 reads its records: the park minus the rest would give parcel 4 to them.
+    structure = Structure(parcels=PARCELS, insiders=[[3], [1, 2]])
+    decisions = withheld(decide(table("I2", parts), structure))
+    hidden = {k[1] for k in decisions}
+    assert hidden == {2, 3, 4}  # one more, outside what the manager of parcel 3 knows
+    for known in (set(), {3}, {1, 2}):
+        assert not determined(Structure(parcels=PARCELS), hidden - known), known
+
+
 # --- functional areas ----------------------------------------------------------------------
 
 
@@ -267,7 +280,8 @@ def test_no_withheld_sum_of_a_random_table_is_determined_or_poorly_protected(see
     rng = random.Random(seed)
     parcels = list(range(1, rng.randint(2, 10) + 1))
     areas = {100 + i: rng.sample(parcels, rng.randint(1, len(parcels))) for i in range(rng.randint(0, 2))}
-    structure = Structure(parcels=parcels, areas=areas)
+    insiders = [rng.sample(parcels, rng.randint(1, max(1, len(parcels) // 3))) for _ in range(rng.randint(0, 2))]
+    structure = Structure(parcels=parcels, areas=areas, insiders=insiders)
     parts = {
         p: (rng.choice([0, rng.randint(1, 500)]), rng.randint(1, 900), rng.choice([1, 2, 3, 5, 20])) for p in parcels
     }
@@ -290,6 +304,10 @@ def test_no_withheld_sum_of_a_random_table_is_determined_or_poorly_protected(see
         published = Structure(parcels=parcels, areas={a: m for a, m in areas.items() if a not in hidden_areas})
         assert not determined(published, hidden), (seed, code, column, hidden)
         primary = {int(p) for p in theirs.loc[theirs["withheld"].isin([FEW, DOMINANT]), "parcel"].dropna()}
+        for known in map(set, insiders):  # a manager reads their own parcels' records
+            given_away = determined(published, hidden - known) & (primary - known)
+            # Unless the manager knows every parcel that is left to withhold.
+            assert not given_away or set(parcels) - known <= hidden, (seed, code, column, known)
         amounts = {int(r.parcel): getattr(r, column) for r in mine.itertuples() if not pd.isna(r.parcel)}
         for p in primary & hidden:
             others = sum(amounts[q] for q in hidden if q != p)
