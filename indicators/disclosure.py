@@ -260,6 +260,10 @@ class _Year:
             *((("area", a), tuple(("parcel", p) for p in members)) for a, members in structure.areas.items()),
         ]
         self.quarters = sorted({q for q, _code, _scope in self.reason}, reverse=True)
+        self.ratios = sorted({code for _q, code, _s in self.reason if len(_quantities(code)) == 2})
+        self.withheld_count: dict[Scope, int] = defaultdict(int)  # scope → its withheld cells in the year
+        for (_q, _code, scope), reason in self.reason.items():
+            self.withheld_count[scope] += bool(reason)
         # What each reader knows besides the published figures: nothing, or a manager's own parcels.
         known = {frozenset(("parcel", p) for p in group) for group in structure.insiders if group}
         self.views: list[frozenset[Scope]] = [frozenset(), *sorted(known, key=sorted)]
@@ -296,6 +300,7 @@ class _Year:
         if key not in self.reason or self.reason[key]:
             return False
         self.reason[key] = DERIVABLE
+        self.withheld_count[key[2]] += 1
         return True
 
     # -- sums that add up ----------------------------------------------------------------
@@ -329,9 +334,7 @@ class _Year:
         moves it far enough is withheld too (none: left as it is).
         """
         changed = False
-        for code in {c for _q, c, _s in self.reason}:
-            if len(_quantities(code)) < 2:
-                continue
+        for code in self.ratios:
             for total, members in self.relations:
                 group = [m for m in members if self.reason.get((quarter, code, m))]
                 if not group or not self._shown(quarter, _quantities(code)[0], total):
@@ -460,7 +463,7 @@ class _Year:
         return max(candidates, key=lambda m: (abs(self._amount(quarter, column, m)), -self.order.get(m, 0)))
 
     def _withheld_count(self, scope: Scope) -> int:
-        return sum(1 for (_q, _code, s), reason in self.reason.items() if s == scope and reason)
+        return self.withheld_count[scope]
 
 
 def _need(amount: float, rules: Rules, others: float) -> float:
@@ -472,27 +475,26 @@ def _need(amount: float, rules: Rules, others: float) -> float:
 
 
 def _determined(relations: Sequence[Relation], unknown: set[Scope]) -> list[Scope]:
-    """Return the unknown sums the relations (total = Σ parts) determine exactly, whatever the others are."""
+    """Return the unknown sums the relations (total = Σ parts) determine exactly, whatever the others are.
+
+    Relations that share no unknown sum determine only their lone unknowns;
+    otherwise a sum is determined when its unit vector lies in the relations'
+    row space (its column of the null space is zero).
+    """
+    groups = [{s for s in (total, *members) if s in unknown} for total, members in relations]
+    groups = [g for g in groups if g]
+    if sum(len(g) for g in groups) == len(set().union(*groups)):  # no unknown in two relations
+        return sorted((next(iter(g)) for g in groups if len(g) == 1), key=repr)
     names = sorted(unknown, key=repr)
     column = {s: i for i, s in enumerate(names)}
-    rows = []
-    for total, members in relations:
-        row = np.zeros(len(names))
+    matrix = np.zeros((len(relations), len(names)))
+    for i, (total, members) in enumerate(relations):
         if total in column:
-            row[column[total]] = 1.0
+            matrix[i, column[total]] = 1.0
         for m in members:
             if m in column:
-                row[column[m]] -= 1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
-        return []
-    matrix = np.array(rows)
-    rank = np.linalg.matrix_rank(matrix)
-    found = []
-    for scope, i in column.items():
-        unit = np.zeros((1, len(names)))
-        unit[0, i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            found.append(scope)
-    return found
+                matrix[i, column[m]] -= 1.0
+    _u, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9).sum())
+    null = vt[rank:]
+    return [s for s, i in column.items() if not null.size or np.all(np.abs(null[:, i]) < 1e-9)]
