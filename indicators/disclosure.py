@@ -176,7 +176,8 @@ def disclose(cells: pd.DataFrame, *, structure: Structure, rules: Rules = Rules(
     out["withheld"] = primary(out, rules) if len(out) else pd.Series(dtype=object)
     settled: dict[object, str] = {}
     for _year, rows in out.groupby("year", sort=True):
-        settled.update(_Year(rows, structure=structure, rules=rules).settle())
+        if rows["withheld"].astype(bool).any():  # nothing withheld, nothing to protect
+            settled.update(_Year(rows, structure=structure, rules=rules).settle())
     if settled:
         out["withheld"] = pd.Series(settled, dtype=object).reindex(out.index).fillna("")
     return out
