@@ -8,21 +8,32 @@ every trace has an explicit name. The figures render the same in the browser
 
 One house template (`HOUSE_TEMPLATE`) gives every figure its font, colours and
 margins; status colours are the Okabe–Ito colours of static/css/site.css and
-always come with the status word (bar text, heatmap cell text, hover).
+always come with the status word (bar text, heatmap cell text, hover). Every text
+drawn on a colour takes the text colour of `text_colour_on` (at least 4.5:1, WCAG
+AA); unit titles are horizontal, above the axis; counts get whole-number ticks.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 
 from parkplan.formatting import fmt_number
 from parkplan.numbers import is_missing
 
-from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for
+from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for, status_word
+
+# The trace types the figures use in the browser: the partial plotly.js bundle
+# (scripts/plotly/index.js) registers exactly these, and the app checks it does.
+BROWSER_TRACE_TYPES = ("scatter", "bar", "heatmap")
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 INK = "#1d2733"
+LIGHT_TEXT = "#ffffff"
+DARK_TEXT = "#111111"
+AA_CONTRAST = 4.5
 MUTED = "#5b6775"
 GRID = "#e6eaf0"
 LINE = "#c3ccd6"
@@ -65,6 +76,64 @@ HOUSE_TEMPLATE: dict = {
         "separators": ".,",
     }
 }
+
+
+def relative_luminance(colour: str) -> float:
+    """Return the WCAG relative luminance of a colour written #rrggbb."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """Return the WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(fill: str) -> str:
+    """Return the text colour for words on `fill`: white where it reaches 4.5:1, else near-black."""
+    if contrast_ratio(LIGHT_TEXT, fill) >= AA_CONTRAST:
+        return LIGHT_TEXT
+    return DARK_TEXT
+
+
+def count_step(largest: float | None) -> int:
+    """Return the tick step of a count axis up to `largest`: a whole 1, 2 or 5 × 10ⁿ, at most about six ticks."""
+    top = 0.0 if is_missing(largest) else max(float(largest), 0.0)
+    step = 1
+    while top / step > 6:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 …
+            step = int(step * factor)
+            if top / step <= 6:
+                break
+    return step
+
+
+def count_axis(values: Sequence[float | None]) -> dict:
+    """Return the axis settings of a count: ticks on whole numbers from zero (never 0.5 家)."""
+    present = [float(v) for v in values if not is_missing(v)]
+    return {"tickmode": "linear", "tick0": 0, "dtick": count_step(max(present, default=0)), "rangemode": "tozero"}
+
+
+def unit_title(unit: str) -> list[dict]:
+    """Return the unit of the y axis as a horizontal title above the axis (a rotated one is hard to read in Chinese)."""
+    if not unit:
+        return []
+    return [
+        {
+            "text": unit,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 1,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "yshift": 6,
+            "showarrow": False,
+            "font": {"size": 12, "color": MUTED},
+        }
+    ]
 
 
 def house_layout(**overrides) -> dict:
@@ -183,32 +252,81 @@ def _on_projection(projection: tuple[float, float], *, year: int, target_year: i
 # --- figures ------------------------------------------------------------------
 
 
-def sparkline(years: Sequence[int], values: Sequence[float | None], *, name: str, unit: str = "", decimals: int = 2):
-    """Return a small trend line (no axes) for an indicator card.
+def sparkline(
+    years: Sequence[int],
+    values: Sequence[float | None],
+    *,
+    name: str,
+    unit: str = "",
+    decimals: int = 2,
+    path: Mapping[int, float | None] | None = None,
+    target: tuple[int, float] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> dict:
+    """Return a small trend line (no axes) for an indicator card, with the planned path to the target.
 
-    In: years and their values (None: a gap). One trace named `name`.
+    In: years and their values (None: a gap), one trace named `name`; `path`
+    year → the value on the straight path from the base to the target (the
+    rows' "expected" of `trend_rows`), drawn dashed; `target` (year, value), a
+    star; `labels` names those two traces (keys expected, target).
+    Out: the actual line, then the path and the target when there are any.
     """
+    labels = labels or {}
+    number = _d3_format(decimals)
     points = [(y, v) for y, v in zip(years, values, strict=True) if not is_missing(v)]
     xs = [y for y, _ in points]
     ys = [v for _, v in points]
-    trace = {
-        "type": "scatter",
-        "mode": "lines+markers",
-        "name": name,
-        "x": xs,
-        "y": ys,
-        "line": {"color": SERIES["actual"], "width": 2},
-        "marker": {"size": [4] * max(len(xs) - 1, 0) + [7] if xs else [], "color": SERIES["actual"]},
-        "hovertemplate": f"%{{x}}: %{{y:{_d3_format(decimals)}}} {unit}<extra></extra>",
-    }
+    data = []
+    planned = sorted((y, v) for y, v in (path or {}).items() if not is_missing(v))
+    if len(planned) >= 2:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": labels.get("expected", ""),
+                "x": [y for y, _ in planned],
+                "y": [v for _, v in planned],
+                "line": {"color": SERIES["path"], "width": 1.5, "dash": "dash"},
+                "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>",
+            }
+        )
+    if target is not None and not is_missing(target[1]):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": labels.get("target", ""),
+                "x": [target[0]],
+                "y": [target[1]],
+                "marker": {"size": 9, "symbol": "star", "color": SERIES["target"]},
+                "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>",
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": xs,
+            "y": ys,
+            "line": {"color": SERIES["actual"], "width": 2},
+            "marker": {"size": [4] * max(len(xs) - 1, 0) + [7] if xs else [], "color": SERIES["actual"]},
+            "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit}<extra></extra>",
+        }
+    )
+    span = [*xs, *(y for y, _ in planned), *([target[0]] if target else [])]
     layout = house_layout(
         height=56,
-        margin={"l": 4, "r": 4, "t": 6, "b": 6},
+        margin={"l": 4, "r": 6, "t": 6, "b": 6},
         showlegend=False,
-        xaxis={"visible": False, "fixedrange": True},
+        xaxis={
+            "visible": False,
+            "fixedrange": True,
+            "range": [min(span) - 0.3, max(span) + 0.3] if span else None,
+        },
         yaxis={"visible": False, "fixedrange": True},
     )
-    return {"data": [trace], "layout": layout, "config": {"staticPlot": True}}
+    return {"data": data, "layout": layout, "config": {"staticPlot": True}}
 
 
 def indicator_trend(
@@ -231,7 +349,8 @@ def indicator_trend(
     Out: up to four traces, each only when it has points, in this order:
     actual values, the straight path, the projection, then the target marker
     (fixed targets) or the benchmark series (provisional years drawn with
-    open markers).
+    open markers). The unit stands horizontally above the y axis; a count
+    (no decimals) has ticks on whole numbers from zero.
     """
     number = _d3_format(decimals)
     hover = f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>"
@@ -246,24 +365,25 @@ def indicator_trend(
         lines.append(_target_trace(rows, name=labels["target"], decimals=decimals, hover=hover))
     data = [trace for trace in lines if trace is not None]
     years = [r["year"] for r in rows]
+    if decimals:
+        yaxis = {"tickformat": number, "rangemode": "tozero" if kind == CUMULATIVE else None}
+    else:
+        yaxis = {"tickformat": ",d", **count_axis([y for trace in data for y in trace["y"]])}
     layout = house_layout(
         height=height,
         showlegend=show_legend,
+        margin={"t": 36},
+        annotations=unit_title(unit),
         xaxis={
             "tickmode": "array",
             "tickvals": years,
             "ticktext": [str(y) for y in years],
             "range": [min(years) - 0.4, max(years) + 0.4] if years else None,
         },
-        # Counts (no decimals) start at zero and never show 5 twice for ticks at 5 and 5.5.
-        yaxis={
-            "title": {"text": unit},
-            "tickformat": number if decimals else ",~f",
-            "rangemode": "tozero" if kind == CUMULATIVE or not decimals else None,
-        },
+        yaxis=yaxis,
     )
     if not show_legend:
-        layout["margin"] = {"l": 48, "r": 12, "t": 12, "b": 28}
+        layout["margin"] = {"l": 48, "r": 12, "t": 30, "b": 28}
     return {"data": data, "layout": layout}
 
 
@@ -350,18 +470,28 @@ def parcel_comparison(
     value, or its share of the park's change as a fraction when `share`),
     gap (the distance to the target; larger is further behind; None when
     there is none), status (a status code or ""), text (the bar's label,
-    with the status word where there is a status). `labels`: value (the bar
-    trace's name), reference (the reference line's name), axis (the x-axis
-    title). `reference`: the value of the vertical reference line (the target
-    or the park's value), None for none.
-    Out: the bar trace, then the reference line when there is one. Bars are
-    ordered by gap (largest on top) or, for shares, smallest share on top.
+    with the status word where there is a status). `labels`: value (the name
+    of the bars without a status), reference (the reference line's name),
+    axis (the x-axis title), statuses (optional: status code → its word; by
+    default the word in the language of `labels["value"]`). `reference`: the
+    value of the vertical reference line (the target or the park's value),
+    None for none.
+    Out: one bar trace per status shown (named by its word, so the legend
+    shows each colour once with its meaning; bars without a status in one
+    trace named labels["value"]), then the reference line when there is one.
+    Bars are ordered by gap (largest on top) or, for shares, smallest share on
+    top; the words inside a bar take the text colour of its fill.
     """
     ordered = _bar_order(rows, share=share)
     names = [r["name"] for r in ordered]
     number = _d3_format(1 if share else decimals)
     suffix = "%" if share else f" {unit}"
-    data = [_bars(ordered, name=labels["value"], share=share, hover=f"%{{x:{number}}}{suffix}")]
+    words = _status_words(labels)
+    data = []
+    for status in _statuses_in(ordered):
+        group = [r for r in ordered if (r.get("status") or "") == status]
+        name = words.get(status, labels["value"]) if status else labels["value"]
+        data.append(_bars(group, name=name, share=share, hover=f"%{{x:{number}}}{suffix}"))
     if reference is not None and names:
         data.append(
             {
@@ -374,19 +504,38 @@ def parcel_comparison(
                 "hovertemplate": f"%{{x:{number}}}{suffix}<extra>%{{fullData.name}}</extra>",
             }
         )
+    xaxis = {"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""}
+    if not share and not decimals:
+        xaxis.update(count_axis([r["value"] for r in ordered] + [reference]), tickformat=",d")
     layout = house_layout(
         height=max(260, 34 * len(names) + 110),
         bargap=0.3,
+        barmode="overlay",
         margin={"l": 12, "r": 24, "t": 12, "b": 40},
-        xaxis={"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""},
-        yaxis={"automargin": True, "type": "category"},
-        legend={"y": -0.22},
+        xaxis=xaxis,
+        yaxis={"automargin": True, "type": "category", "categoryorder": "array", "categoryarray": names},
+        legend={"y": -0.22, "traceorder": "normal"},
     )
     return {"data": data, "layout": layout}
 
 
+def _status_words(labels: Mapping) -> Mapping[str, str]:
+    """Return status code → word: the labels' own, else the words in the language of the labels."""
+    if labels.get("statuses"):
+        return labels["statuses"]
+    language = "en" if str(labels.get("value", "")).isascii() else "zh"
+    return {code: status_word(code, language) for code in STATUS_ORDER}
+
+
+def _statuses_in(rows: Sequence[Mapping]) -> list[str]:
+    """Return the statuses of the rows in the order of the statuses, no status ("") last."""
+    present = {r.get("status") or "" for r in rows}
+    return [s for s in STATUS_ORDER if s in present] + ([""] if "" in present else [])
+
+
 def _bars(ordered: Sequence[Mapping], *, name: str, share: bool, hover: str) -> dict:
-    """Return the bar trace of the parcels, coloured by status; `hover` the hover's template of a bar's value."""
+    """Return a bar trace of parcels, coloured by status; `hover` the hover's template of a bar's value."""
+    colours = [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]
     return {
         "type": "bar",
         "orientation": "h",
@@ -396,8 +545,10 @@ def _bars(ordered: Sequence[Mapping], *, name: str, share: bool, hover: str) -> 
         "text": [r["text"] for r in ordered],
         "textposition": "auto",
         "insidetextanchor": "end",
+        "insidetextfont": {"color": [text_colour_on(c) for c in colours]},
+        "outsidetextfont": {"color": INK},
         "cliponaxis": False,
-        "marker": {"color": [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]},
+        "marker": {"color": colours},
         "hovertemplate": f"%{{y}}: {hover} %{{text}}<extra></extra>",
     }
 
@@ -435,9 +586,10 @@ def status_heatmap(
     share of the park's change, capped, None for none), or None for an empty
     cell. `labels`: status (the status trace's name), score (the other
     trace's name).
-    Out: up to two heatmap traces on one grid: cells with a status in the
-    status colours, then cells without one on a grey-blue scale (a trace with
-    no cells is left out); the words in every cell.
+    Out: up to three heatmap traces on one grid: cells with a status in the
+    status colours (white words on the dark ones, then near-black words on
+    the light ones), then cells without one on a grey-blue scale (a trace
+    with no cells is left out); the words in every cell.
     """
     status_z, score_z, status_text, score_text, hover = [], [], [], [], []
     for row in cells:
@@ -459,10 +611,20 @@ def status_heatmap(
         "hovertemplate": "%{y}<br>%{x} %{customdata}<br>%{text}<extra></extra>",
         "hoverongaps": False,
     }
-    traces = [
-        {**common, "name": labels["status"], "z": status_z, "text": status_text, **_status_style()},
-        {**common, "name": labels["score"], "z": score_z, "text": score_text, **_score_style()},
-    ]
+    # The status cells go on one trace per text colour (Plotly gives a heatmap one text colour
+    # a trace): white words on the dark status colours, near-black on the light ones.
+    traces = []
+    for text_colour in (LIGHT_TEXT, DARK_TEXT):
+        codes = {i for i, status in enumerate(STATUS_ORDER) if text_colour_on(STATUS_COLOURS[status]) == text_colour}
+        z = [[v if v in codes else None for v in row] for row in status_z]
+        words = [
+            [t if v in codes else "" for v, t in zip(zrow, trow, strict=True)]
+            for zrow, trow in zip(status_z, status_text, strict=True)
+        ]
+        style = _status_style()
+        style["textfont"]["color"] = text_colour
+        traces.append({**common, "name": labels["status"], "z": z, "text": words, **style})
+    traces.append({**common, "name": labels["score"], "z": score_z, "text": score_text, **_score_style()})
     # A trace with no cell at all is left out (Plotly would draw nothing for it).
     data = [t for t in traces if any(z is not None for row in t["z"] for z in row)]
     layout = house_layout(
@@ -503,5 +665,156 @@ def _score_style() -> dict:
         "textfont": {"size": 12, "color": INK},
         "zmin": 0,
         "zmax": 1,
-        "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],
+        "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],  # INK stays above 5.7:1 on the whole scale
     }
+
+
+# --- the parcel map -------------------------------------------------------------
+
+NO_DATA_FILL = "#d9dee5"  # a parcel without a status or value, or one withheld
+MAP_EDGE = "#5b6775"
+VALUE_CLASSES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+
+
+def parcel_map(
+    parcels: Sequence[Mapping],
+    *,
+    mode: str,
+    labels: Mapping,
+    unit: str,
+    decimals: int,
+    geographic: bool,
+    height: int = 560,
+) -> dict:
+    """Return the parcels drawn as filled outlines on plain axes, coloured by status or by value.
+
+    In: one mapping per parcel with keys name, rings (outer rings, each a list
+    of (x, y) points, first point repeated at the end; several for a parcel
+    of several blocks), status (a status code or ""), value (the figure, None
+    for none or withheld), text (the words shown for it: the status word or
+    the figure, or why there is none). `mode` "status" (colour by status) or
+    "value" (five equal classes from the smallest to the largest value).
+    `labels`: none (the legend entry of parcels without a colour), statuses
+    (optional, as parcel_comparison's). `geographic`: x, y are longitude and
+    latitude, drawn so a kilometre is as long east as north; else plain units.
+    Out: a filled trace per parcel (hover: its name and words), a text trace
+    with every parcel's name and words at its centre (each in the text colour
+    of its fill), then an empty trace per legend entry (its colour and meaning).
+    """
+    colours, legend = _map_colours(parcels, mode=mode, labels=labels, unit=unit, decimals=decimals)
+    data = [_outline_trace(p, colour) for p, colour in zip(parcels, colours, strict=True)]
+    centres = [_centre(p["rings"]) for p in parcels]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "text",
+            "name": labels.get("names", ""),
+            "x": [c[0] for c in centres],
+            "y": [c[1] for c in centres],
+            "text": [f"{p['name']}<br>{p['text']}" for p in parcels],
+            "customdata": [f"{p['name']}：{p['text']}" for p in parcels],
+            "textfont": {"size": 11, "color": [text_colour_on(c) for c in colours]},
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "showlegend": False,
+        }
+    )
+    data += [_legend_entry(name, colour) for name, colour in legend]
+    ys = [y for p in parcels for ring in p["rings"] for _x, y in ring]
+    ratio = 1 / math.cos(math.radians(sum(ys) / len(ys))) if geographic and ys else 1
+    hidden_axis = {"visible": False, "showgrid": False, "zeroline": False}
+    layout = house_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "traceorder": "normal"},
+        hovermode="closest",
+        xaxis=hidden_axis,
+        yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": ratio},
+    )
+    return {"data": data, "layout": layout}
+
+
+def _map_colours(
+    parcels: Sequence[Mapping], *, mode: str, labels: Mapping, unit: str, decimals: int
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return each parcel's fill and the legend entries (name, colour) in order."""
+    if mode == "status":
+        words = _status_words({"value": labels.get("none", ""), **labels})
+        colours = [STATUS_COLOURS.get(p.get("status") or "", NO_DATA_FILL) for p in parcels]
+        shown = {p.get("status") or "" for p in parcels}
+        legend = [(words[s], STATUS_COLOURS[s]) for s in STATUS_ORDER if s in shown]
+        legend = list(dict.fromkeys(legend))  # achieved early and achieved share a colour but not a word
+    else:
+        values = [float(p["value"]) for p in parcels if not is_missing(p.get("value"))]
+        low, high = (min(values), max(values)) if values else (0.0, 0.0)
+        colours = [
+            NO_DATA_FILL if is_missing(p.get("value")) else VALUE_CLASSES[_value_class(p["value"], low, high)]
+            for p in parcels
+        ]
+        legend = []
+        if values:
+            bounds = [low + (high - low) * i / len(VALUE_CLASSES) for i in range(len(VALUE_CLASSES) + 1)]
+            used = sorted({_value_class(v, low, high) for v in values})
+            for i in used:
+                span = f"{fmt_number(bounds[i], decimals)}–{fmt_number(bounds[i + 1], decimals)} {unit}".strip()
+                legend.append((span, VALUE_CLASSES[i]))
+    if any(c == NO_DATA_FILL for c in colours):
+        legend.append((labels.get("none", ""), NO_DATA_FILL))
+    return colours, legend
+
+
+def _value_class(value: float, low: float, high: float) -> int:
+    """Return the class (0 to 4) of a value among five equal intervals from `low` to `high`."""
+    if high <= low:
+        return len(VALUE_CLASSES) - 1
+    return min(int((float(value) - low) / (high - low) * len(VALUE_CLASSES)), len(VALUE_CLASSES) - 1)
+
+
+def _outline_trace(parcel: Mapping, colour: str) -> dict:
+    """Return a parcel's filled outline: its rings joined with gaps, each filled on its own."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for ring in parcel["rings"]:
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs += [x for x, _y in ring]
+        ys += [y for _x, y in ring]
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": f"{parcel['name']}：{parcel['text']}",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": colour,
+        "line": {"color": MAP_EDGE, "width": 1},
+        "hoveron": "fills",
+        "hoverinfo": "name",
+        "showlegend": False,
+    }
+
+
+def _legend_entry(name: str, colour: str) -> dict:
+    """Return an empty trace that only shows a colour and its meaning in the legend."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [None],
+        "y": [None],
+        "marker": {"symbol": "square", "size": 14, "color": colour, "line": {"color": MAP_EDGE, "width": 1}},
+        "hoverinfo": "skip",
+    }
+
+
+def _centre(rings: Sequence[Sequence[tuple[float, float]]]) -> tuple[float, float]:
+    """Return where a parcel's label goes: the centre of its largest ring's points (the closing point once)."""
+    largest = max(rings, key=lambda ring: abs(_ring_area(ring)))
+    points = list(largest[:-1]) if len(largest) > 1 and tuple(largest[0]) == tuple(largest[-1]) else list(largest)
+    return sum(x for x, _y in points) / len(points), sum(y for _x, y in points) / len(points)
+
+
+def _ring_area(ring: Sequence[tuple[float, float]]) -> float:
+    """Return a ring's signed area (the shoelace formula)."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parcels.models import Parcel, bilingual, tracked
@@ -24,6 +25,7 @@ class Plan(models.Model):
     base_year = models.PositiveSmallIntegerField(_("基期年"))
     park_area_km2 = models.DecimalField(_("园区总面积(平方公里，规划所述)"), max_digits=6, decimal_places=2)
     issuer = models.CharField(_("编制单位"), max_length=100)
+    issuer_en = models.CharField(_("编制单位(英文)"), max_length=200, blank=True)
     source = models.TextField(_("来源"))
 
     class Meta:
@@ -47,6 +49,14 @@ class Plan(models.Model):
     @property
     def short(self) -> str:
         return bilingual(self.short_zh, self.short_en)
+
+    @property
+    def citation(self) -> str:
+        """Return the plan's name with its issuer, in the reader's language (no Chinese issuer in English)."""
+        english = (get_language() or "").startswith("en")
+        if english:
+            return f"{self.name} ({self.issuer_en})" if self.issuer_en else self.name
+        return f"{self.name_zh}（{self.issuer}）"
 
 
 class KeyIndustry(models.Model):
@@ -94,6 +104,8 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("序号"))
     name_zh = models.CharField(_("指标名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200)
+    short_name_zh = models.CharField(_("简称"), max_length=20, blank=True)
+    short_name_en = models.CharField(_("英文简称"), max_length=40, blank=True)
     unit = models.CharField(_("单位"), max_length=20)
     unit_en = models.CharField(_("英文单位"), max_length=40)
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
@@ -109,6 +121,11 @@ class Indicator(models.Model):
     formula_en = models.TextField(_("计算公式(英文)"))
     definition_zh = models.TextField(_("指标说明"))
     definition_en = models.TextField(_("指标说明(英文)"))
+    responsible_unit_zh = models.CharField(_("责任单位"), max_length=100, blank=True)
+    responsible_unit_en = models.CharField(_("责任单位(英文)"), max_length=200, blank=True)
+    responsible_email = models.EmailField(
+        _("责任单位联系邮箱"), blank=True, help_text=_("预警邮件发送至此地址（与联席会议办公室一并）")
+    )
 
     class Meta:
         ordering = ["plan", "order"]
@@ -134,6 +151,15 @@ class Indicator(models.Model):
     def is_count(self) -> bool:
         return self.code in compute.COUNT_INDICATORS
 
+    @property
+    def short_name(self) -> str:
+        """Return the short name for narrow places (heat-map columns), the full name when there is none."""
+        return bilingual(self.short_name_zh, self.short_name_en) or self.name
+
+    @property
+    def responsible_unit(self) -> str:
+        return bilingual(self.responsible_unit_zh, self.responsible_unit_en)
+
 
 @tracked()
 class BaseValue(models.Model):
@@ -144,6 +170,7 @@ class BaseValue(models.Model):
     value = models.DecimalField(_("数值"), max_digits=12, decimal_places=4)
     derived = models.BooleanField(_("推算值"), default=False, help_text=_("由规划中的其他数字推算"))
     source = models.TextField(_("来源"))
+    source_en = models.TextField(_("来源(英文)"), blank=True)
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -163,6 +190,7 @@ class BenchmarkValue(models.Model):
     year = models.PositiveSmallIntegerField(_("年份"))
     value = models.DecimalField(_("基准值"), max_digits=12, decimal_places=4)
     source = models.TextField(_("来源"))
+    source_en = models.TextField(_("来源(英文)"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -213,6 +241,7 @@ class ReviewFigure(models.Model):
     change_en = models.CharField(_("变化(英文)"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("年份"))
     source = models.TextField(_("来源"))
+    source_en = models.TextField(_("来源(英文)"), blank=True)
 
     class Meta:
         ordering = ["plan", "order"]
@@ -390,3 +419,89 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}.{self.format}"
+
+
+class EarlyWarning(models.Model):
+    """An item on the early-warning list (预警): an indicator in a scope whose target is in danger.
+
+    An item enters the list when a recompute's progress shows it (docs/method.md §5) and
+    leaves it when the progress no longer does; each entering and leaving is e-mailed once to
+    the office and the unit responsible (`entered_mailed_at`, `left_mailed_at`).
+    """
+
+    class Reason(models.TextChoices):
+        PROJECTION = "projection", _("按趋势外推，目标年预计不能实现目标")
+        MISSED = "missed", _("目标年未实现目标")
+        BINDING_BEHIND = "binding_behind", _("约束性指标进度滞后")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="warnings")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("预警原因"), max_length=20, choices=Reason.choices)
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    details = models.JSONField(_("依据"), default=dict)
+    entered_at = models.DateTimeField(_("列入时间"))
+    left_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    entered_mailed_at = models.DateTimeField(null=True, blank=True)
+    left_mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-entered_at", "indicator__order", "parcel__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "parcel", "reason"],
+                condition=models.Q(left_at__isnull=True),
+                name="early_warning_one_open_per_item",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["left_at", "entered_at"], name="early_warning_open")]
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.parcel or 'park'} {self.reason}"
+
+
+class SchematicBlock(models.Model):
+    """Where the schematic map (示意图) draws one block of a parcel: a rectangle at its approximate place.
+
+    Positions are the plan's reference data (fixtures/plan-*.json, "schematic"), estimated
+    from the boundary descriptions (四至) on a 0–100 grid, x to the east and y to the north.
+    """
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="+")
+    block = models.PositiveSmallIntegerField(_("区块"), default=1)
+    x = models.FloatField(_("西边界位置"))
+    y = models.FloatField(_("南边界位置"))
+    width = models.FloatField(_("宽度"))
+    height = models.FloatField(_("高度"))
+
+    class Meta:
+        ordering = ["parcel__order", "block"]
+        constraints = [
+            models.UniqueConstraint(fields=["parcel", "block"], name="schematic_block_one_per_block"),
+            models.CheckConstraint(condition=models.Q(width__gt=0, height__gt=0), name="schematic_block_has_size"),
+        ]
+        verbose_name = _("示意图区块位置")
+        verbose_name_plural = _("示意图区块位置")
+
+    def __str__(self) -> str:
+        return f"{self.parcel} #{self.block}"
+
+
+class ParcelOutline(models.Model):
+    """A parcel's outline from the GeoJSON the office uploaded: its polygons' rings in longitude and latitude."""
+
+    parcel = models.OneToOneField(Parcel, on_delete=models.CASCADE, related_name="+")
+    rings = models.JSONField(_("边界坐标"), help_text=_("外环列表，每个外环为[经度, 纬度]点列，首尾相同"))
+    filename = models.CharField(_("文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        ordering = ["parcel__order"]
+        verbose_name = _("地块边界")
+        verbose_name_plural = _("地块边界")
+
+    def __str__(self) -> str:
+        return str(self.parcel)

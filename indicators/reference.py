@@ -10,7 +10,9 @@ The file is one nested JSON document:
     industries        [{kind, order, name_zh, name_en}]
     indicators        [{code, order, name_zh, ..., base_values: [{year, value, derived, source}],
                         benchmark_values: [{year, value, source}]}]
-    review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source}]
+    review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source, source_en}]
+    schematic         [{parcel: parcel code, block, x, y, width, height}]  the schematic map's blocks
+                      (docs/plan-14th.md §6)
 
 Every record is upserted by its natural key. A row whose values already match is not written at
 all: the indicator, base-value and benchmark tables have triggers that record every UPDATE as a
@@ -31,7 +33,7 @@ from django.db import models, transaction
 
 from parcels.models import Boundary, FunctionalArea, Parcel
 
-from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, ReviewFigure
+from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, ReviewFigure, SchematicBlock
 
 MODELS: list[type[models.Model]] = [
     Plan,
@@ -43,8 +45,9 @@ MODELS: list[type[models.Model]] = [
     BaseValue,
     BenchmarkValue,
     ReviewFigure,
+    SchematicBlock,
 ]
-SECTIONS = {"plan", "parcels", "functional_areas", "industries", "indicators", "review_figures"}
+SECTIONS = {"plan", "parcels", "functional_areas", "industries", "indicators", "review_figures", "schematic"}
 
 Counts = dict[str, dict[str, int]]
 
@@ -98,7 +101,18 @@ def load_plan(path: str | Path) -> Counts:
                 loader.upsert(BenchmarkValue, value, key=["indicator", "year"], parent={"indicator": indicator})
         for record in document.get("review_figures", []):
             loader.upsert(ReviewFigure, record, key=["plan", "order"], parent={"plan": plan})
+        _load_schematic(loader, document.get("schematic", []), parcels_by_code, path)
     return loader.counts
+
+
+def _load_schematic(loader: _Loader, records: list[dict], parcels_by_code: dict, path: str | Path) -> None:
+    """Upsert the schematic map's blocks, each found by its parcel's code and block number."""
+    for record in records:
+        code = record.get("parcel")
+        if code not in parcels_by_code:
+            raise ReferenceDataError(f"{path}: schematic block of an unknown parcel {code!r}")
+        fields = {k: v for k, v in record.items() if k != "parcel"}
+        loader.upsert(SchematicBlock, fields, key=["parcel", "block"], parent={"parcel": parcels_by_code[code]})
 
 
 class _Loader:
