@@ -684,7 +684,7 @@ def parcel_map(
     unit: str,
     decimals: int,
     geographic: bool,
-    height: int = 560,
+    height: int = 640,
 ) -> dict:
     """Return the parcels drawn as filled outlines on plain axes, coloured by status or by value.
 
@@ -703,17 +703,21 @@ def parcel_map(
     """
     colours, legend = _map_colours(parcels, mode=mode, labels=labels, unit=unit, decimals=decimals)
     data = [_outline_trace(p, colour) for p, colour in zip(parcels, colours, strict=True)]
-    centres = [_centre(p["rings"]) for p in parcels]
+    labels_at = [
+        (x, y, text, f"{p['name']}：{p['text']}", text_colour_on(colour))
+        for p, colour in zip(parcels, colours, strict=True)
+        for x, y, text in _labels(p)
+    ]
     data.append(
         {
             "type": "scatter",
             "mode": "text",
             "name": labels.get("names", ""),
-            "x": [c[0] for c in centres],
-            "y": [c[1] for c in centres],
-            "text": [f"{p['name']}<br>{p['text']}" for p in parcels],
-            "customdata": [f"{p['name']}：{p['text']}" for p in parcels],
-            "textfont": {"size": 11, "color": [text_colour_on(c) for c in colours]},
+            "x": [x for x, *_rest in labels_at],
+            "y": [y for _x, y, *_rest in labels_at],
+            "text": [text for _x, _y, text, *_rest in labels_at],
+            "customdata": [hover for *_rest, hover, _colour in labels_at],
+            "textfont": {"size": 11, "color": [colour for *_rest, colour in labels_at]},
             "hovertemplate": "%{customdata}<extra></extra>",
             "showlegend": False,
         }
@@ -732,6 +736,34 @@ def parcel_map(
         yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": ratio},
     )
     return {"data": data, "layout": layout}
+
+
+def _labels(parcel: Mapping) -> list[tuple[float, float, str]]:
+    """Return where a parcel's words go: its name and words at its largest block, its name alone at the others."""
+    rings = parcel["rings"]
+    largest = max(range(len(rings)), key=lambda i: abs(_ring_area(rings[i])))
+    name = wrap_label(parcel["name"])
+    return [(*_centre([ring]), f"{name}<br>{parcel['text']}" if i == largest else name) for i, ring in enumerate(rings)]
+
+
+def wrap_label(name: str, width: int = 8) -> str:
+    """Break a parcel's name into lines for a map label: before a bracket, then into lines of equal length up
+    to `width` characters (Chinese), or between words at about twice that (English)."""
+    if name.isascii():
+        lines, line = [], ""
+        for word in name.split():
+            if line and len(line) + 1 + len(word) > 2 * width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        return "<br>".join([*lines, line])
+    head, bracket, tail = name.partition("(")
+    step = math.ceil(len(head) / math.ceil(len(head) / width)) if head else width
+    parts = [head[i : i + step] for i in range(0, len(head), step)]
+    if bracket:
+        parts.append(bracket + tail)
+    return "<br>".join(parts)
 
 
 def _map_colours(

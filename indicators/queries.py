@@ -8,7 +8,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Max
 
-from parcels.models import DataChange, FunctionalArea, Parcel
+from parcels.models import DataChange, FunctionalArea, Parcel, bilingual
 
 from . import compute
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
@@ -267,8 +267,9 @@ def parcels() -> list[Parcel]:
 
 
 def benchmark_sources(indicator: Indicator) -> dict[int, str]:
-    """Return year → source of the indicator's benchmark values."""
-    return dict(indicator.benchmark_values.values_list("year", "source"))
+    """Return year → source of the indicator's benchmark values, in English for an English reader where there is one."""
+    rows = indicator.benchmark_values.values_list("year", "source", "source_en")
+    return {year: bilingual(source, source_en) for year, source, source_en in rows}
 
 
 def review_figures(plan: Plan):

@@ -15,3 +15,11 @@ def recompute_due() -> str:
 def recompute_all() -> str:
     """Recompute every value and all progress from scratch (the periodic safety net)."""
     return str(services.recompute(full=True))
+
+
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=300)
+def refresh_early_warnings() -> str:
+    """Bring the early-warning list up to the latest progress and e-mail its changes (safe to run twice)."""
+    from .early_warnings import services as early_warnings
+
+    return str(early_warnings.refresh_warnings())

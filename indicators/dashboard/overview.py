@@ -1,25 +1,36 @@
-"""The overview: a card per indicator, the status summary, the year-to-date panel and the 13th-FYP review."""
+"""The overview: a card per indicator (who holds it back, the path to the target), the status summary,
+the early warnings, the year-to-date panel and the 13th-FYP review."""
 
 from __future__ import annotations
 
+import pandas as pd
 from django.utils.translation import gettext as _
 
 from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year, language, period_label
 
 from .. import charts, compute, queries
 from ..models import Indicator, Plan
+from . import warnings
+from .holdback import holding_back
 from .periods import Period
 from .results import Results
+from .trends import benchmark_series, plan_years
 from .words import in_language, local_time, status_word, target_text, unit_of
 
 
-def page(plan: Plan, period: Period) -> dict:
-    """Return the overview's cards, status summary, year-to-date panel and 13th-FYP review figures."""
+def page(plan: Plan, period: Period, user) -> dict:
+    """Return the overview's cards, status summary, warnings, year-to-date panel and 13th-FYP review figures."""
     indicators = queries.indicators(plan)
-    progress = queries.progress_frame(plan, scope="park", year=period.year) if period.annual and period.year else None
-    results = Results.of(queries.value_frame(plan, scope="park"), progress)
+    judged = period.judged(plan)
+    results = _results(plan, period, judged)
     years = list(range(plan.base_year, (period.year or plan.base_year) + 1))
-    cards = [_card(indicator, period, results, years) for indicator in indicators]
+    parcels = queries.parcels() if judged else []
+    cards = []
+    for indicator in indicators:
+        card = _card(plan, indicator, period, results, years)
+        if judged:
+            card["held_back_by"] = holding_back(plan, indicator, parcels, results, year=period.year, user=user)
+        cards.append(card)
     counts: dict[str, int] = {}
     if period.judged(plan):
         for card in cards:
@@ -33,15 +44,29 @@ def page(plan: Plan, period: Period) -> dict:
         "ytd_label": period_label(period.year, latest_quarter) if latest_quarter else "",
         "review": _review(plan),
         "base_year": plan.base_year,
+        "warnings": warnings.panel(plan, period, user, results) if judged else None,
     }
 
 
-def _card(indicator: Indicator, period: Period, results: Results, years: list[int]) -> dict:
+def _results(plan: Plan, period: Period, judged: bool) -> Results:
+    """Read the park's values and progress, and in a judged year the parcels' progress and annual values."""
+    values = queries.value_frame(plan, scope="park")
+    progress = queries.progress_frame(plan, scope="park")
+    if judged:
+        parcel_values = queries.value_frame(plan, scope="parcels", quarters=(4,))
+        keep = parcel_values["year"].isin([plan.base_year, period.year])
+        values = pd.concat([values, parcel_values[keep]], ignore_index=True)
+        parcel_progress = queries.progress_frame(plan, scope="parcels", year=period.year)
+        progress = pd.concat([progress, parcel_progress], ignore_index=True)
+    return Results.of(values, progress)
+
+
+def _card(plan: Plan, indicator: Indicator, period: Period, results: Results, years: list[int]) -> dict:
     """Return an indicator's card: its value in the period, target, completion or 同比, status and sparkline."""
     code = indicator.code
     unit = unit_of(indicator)
     value = results.value(code, None, period.year, period.q) or {}
-    p = results.progress_of(code, None, period.year)
+    p = results.progress_of(code, None, period.year) if period.annual else None
     status = (p or {}).get("status", "") if period.annual else ""
     series = [results.figure(code, None, y, 4) for y in years]
     return {
@@ -55,8 +80,40 @@ def _card(indicator: Indicator, period: Period, results: Results, years: list[in
         "status_word": status_word(status),
         "year_on_year": fmt_year_on_year(value.get("value"), value.get("previous"), unit=indicator.unit, decimals=2),
         "computed_at": local_time(value.get("computed_at")),
-        "sparkline": charts.sparkline(years, series, name=indicator.name, unit=unit, decimals=indicator.decimals),
+        "sparkline": _sparkline(plan, indicator, results, years, series),
+        "held_back_by": [],
     }
+
+
+def _sparkline(plan: Plan, indicator: Indicator, results: Results, years: list[int], series: list) -> dict:
+    """Return a card's trend line with the planned path from the base year to the target."""
+    code, unit = indicator.code, unit_of(indicator)
+    park = [results.progress_of(code, None, y) for y in plan_years(plan)]
+    latest = next((row for row in reversed(park) if row), None)
+    base_value = (latest or {}).get("base_value")
+    if base_value is None and indicator.target_kind == compute.CUMULATIVE:
+        base_value = 0.0
+    rows = charts.trend_rows(
+        years=plan_years(plan),
+        actuals={},
+        kind=indicator.target_kind,
+        target=None if indicator.target_value is None else float(indicator.target_value),
+        base_year=plan.base_year,
+        base_value=base_value,
+        benchmark=benchmark_series(latest),
+        target_year=plan.end_year,
+    )
+    end = rows[-1] if rows else {}
+    return charts.sparkline(
+        years,
+        series,
+        name=indicator.name,
+        unit=unit,
+        decimals=indicator.decimals,
+        path={r["year"]: r["expected"] for r in rows},
+        target=(end["year"], end["target"]) if end.get("target") is not None else None,
+        labels={"expected": _("规划路径"), "target": _("目标")},
+    )
 
 
 def _summary(counts: dict[str, int], *, total: int) -> dict:
@@ -102,7 +159,7 @@ def _review(plan: Plan) -> list[dict]:
             "value": in_language(f.value, f.value_en),
             "change": f.change_en if language() == "en" else f.change_zh,
             "year": f.year,
-            "source": f.source,
+            "source": in_language(f.source, f.source_en),
         }
         for f in queries.review_figures(plan)
     ]
