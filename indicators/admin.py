@@ -14,9 +14,11 @@ from . import compute
 from .models import (
     BaseValue,
     BenchmarkValue,
+    EarlyWarning,
     Indicator,
     IndicatorValue,
     KeyIndustry,
+    ParcelOutline,
     ParcelTarget,
     Plan,
     Progress,
@@ -24,6 +26,7 @@ from .models import (
     Report,
     ReportFile,
     ReviewFigure,
+    SchematicBlock,
 )
 
 COUNT_ONLY = _("只有计数类指标（I4 高新技术企业、I5 行业龙头企业、I6 科技上市企业）可以分解到地块。")
@@ -60,7 +63,17 @@ class BenchmarkValueInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "unit", "attribute", "target_kind", "target_text_zh", "target_year", "plan"]
+    list_display = [
+        "code",
+        "name_zh",
+        "unit",
+        "attribute",
+        "target_kind",
+        "target_text_zh",
+        "target_year",
+        "responsible_unit_zh",
+        "plan",
+    ]
     list_display_links = ["code", "name_zh"]
     list_filter = ["plan", "target_kind", "attribute"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -175,6 +188,36 @@ class ReportAdmin(ReadOnlyAdmin):
 class ReportFileAdmin(ReadOnlyAdmin):
     list_display = ["report", "format", "size", "sha256"]
     exclude = ["content"]
+
+
+@admin.register(EarlyWarning)
+class EarlyWarningAdmin(ReadOnlyAdmin):
+    list_display = [
+        "indicator",
+        "parcel",
+        "reason",
+        "year",
+        "entered_at",
+        "left_at",
+        "entered_mailed_at",
+        "left_mailed_at",
+    ]
+    list_filter = ["reason", "indicator", "year"]
+    list_select_related = ["indicator", "parcel"]
+
+
+@admin.register(SchematicBlock)
+class SchematicBlockAdmin(admin.ModelAdmin):
+    list_display = ["parcel", "block", "x", "y", "width", "height"]
+    list_select_related = ["parcel"]
+
+
+@admin.register(ParcelOutline)
+class ParcelOutlineAdmin(ReadOnlyAdmin):
+    """Outlines arrive as a checked GeoJSON upload on the map page, never by hand."""
+
+    list_display = ["parcel", "filename", "uploaded_by", "uploaded_at"]
+    list_select_related = ["parcel", "uploaded_by"]
 
 
 for _tracked in (Indicator, BaseValue, BenchmarkValue, ParcelTarget):

@@ -3,7 +3,6 @@ the early warnings, the year-to-date panel and the 13th-FYP review."""
 
 from __future__ import annotations
 
-import pandas as pd
 from django.utils.translation import gettext as _
 
 from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year, language, period_label
@@ -44,21 +43,22 @@ def page(plan: Plan, period: Period, user) -> dict:
         "ytd_label": period_label(period.year, latest_quarter) if latest_quarter else "",
         "review": _review(plan),
         "base_year": plan.base_year,
-        "warnings": warnings.panel(plan, period, user, results) if judged else None,
+        "warnings": warnings.panel(plan, period, user, results, indicators=indicators, parcels=parcels)
+        if judged
+        else None,
     }
 
 
 def _results(plan: Plan, period: Period, judged: bool) -> Results:
     """Read the park's values and progress, and in a judged year the parcels' progress and annual values."""
-    values = queries.value_frame(plan, scope="park")
-    progress = queries.progress_frame(plan, scope="park")
-    if judged:
-        parcel_values = queries.value_frame(plan, scope="parcels", quarters=(4,))
-        keep = parcel_values["year"].isin([plan.base_year, period.year])
-        values = pd.concat([values, parcel_values[keep]], ignore_index=True)
-        parcel_progress = queries.progress_frame(plan, scope="parcels", year=period.year)
-        progress = pd.concat([progress, parcel_progress], ignore_index=True)
-    return Results.of(values, progress)
+    if not judged:
+        return Results.of(queries.value_frame(plan, scope="park"), queries.progress_frame(plan, scope="park"))
+    values = queries.value_frame(plan)
+    park, year = values["parcel"].isna(), values["year"]
+    parcels_kept = (values["quarter"] == 4) & year.isin([plan.base_year, period.year])
+    progress = queries.progress_frame(plan)
+    keep = progress["parcel"].isna() | (progress["year"] == period.year)
+    return Results.of(values[park | parcels_kept], progress[keep])
 
 
 def _card(plan: Plan, indicator: Indicator, period: Period, results: Results, years: list[int]) -> dict:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from parkplan.formatting import fmt_number
 
-from .. import queries
 from ..early_warnings import queries as warning_queries
 from ..early_warnings import rules
 from ..models import EarlyWarning, Indicator, Plan
@@ -21,24 +20,23 @@ from .words import local_time, status_word, unit_of
 LEFT_SHOWN_DAYS = 180  # the list page shows the items that left the list this recently
 
 
-def panel(plan: Plan, period: Period, user, results: Results) -> dict:
+def panel(plan: Plan, period: Period, user, results: Results, *, indicators: list, parcels: list) -> dict:
     """Return the warnings of the shown year, decided by the rules of the list, for the overview's panel.
 
     `results` holds the year's progress of the park and the parcels and the parcels' annual
     values of the year and the base year. Parcels whose figures the reader may not see are left out.
     """
-    indicators = {i.code: i for i in queries.indicators(plan)}
-    parcels = {p.id: p for p in queries.parcels()}
+    by_code = {i.code: i for i in indicators}
+    by_id = {p.id: p for p in parcels}
     rows = [row for (_code, _parcel, year), row in results.progress.items() if year == period.year]
-    binding = {code for code, i in indicators.items() if i.attribute == Indicator.Attribute.BINDING}
+    binding = {code for code, i in by_code.items() if i.attribute == Indicator.Attribute.BINDING}
     shown = []
     for item in rules.items(rows, binding=binding, end_year=plan.end_year):
         if item.parcel is not None and parcel_hidden(
             results, item.indicator, item.parcel, year=item.year, quarter=4, base_year=plan.base_year, user=user
         ):
             continue
-        parcel = parcels.get(item.parcel)
-        shown.append(_row(indicators[item.indicator], parcel, item.reason, item.year, item.details))
+        shown.append(_row(by_code[item.indicator], by_id.get(item.parcel), item.reason, item.year, item.details))
     shown.sort(key=lambda r: (r["order"], r["reason"], r["parcel_order"]))
     return {"year": period.year, "items": len(shown), "rows": _grouped(shown)}
 

@@ -86,6 +86,7 @@ def test_it_counts_what_the_first_load_creates():
         "BaseValue": 4,
         "BenchmarkValue": 3,
         "ReviewFigure": 10,
+        "SchematicBlock": 11,
     }
 
 
