@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import plotly
 import pytest
 from plotly.offline import get_plotlyjs_version
 
@@ -15,6 +14,7 @@ from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 INDICATORS = [f"I{i}" for i in range(1, 9)]
+ROOT = Path(__file__).resolve().parents[2]
 
 # For each chart on the page: its id, the traces its figure has, whether Plotly
 # marked it drawn, the traces drawn in the SVG, and whether the SVG is there.
@@ -105,9 +105,9 @@ def test_it_switches_to_english_and_back_with_the_charts(page, dashboard):
     assert page.evaluate("document.documentElement.lang") == "en"
     assert "Certified high-tech enterprises" in page.inner_text("h1")
     assert "Behind" in page.inner_text(".headline")
-    # The chart speaks English too: its unit and plotly's own interface.
+    # The chart speaks English too: its unit (a horizontal title above the axis) and plotly's own interface.
     layout = page.evaluate("document.getElementById('fig-trend-plot').layout")
-    assert layout["yaxis"]["title"]["text"] == "enterprises"
+    assert layout["annotations"][0]["text"] == "enterprises"
     assert page.evaluate("document.getElementById('fig-trend-plot')._context.locale") == "en"
     page.click(".langswitch button")
     page.wait_for_load_state("networkidle")
@@ -152,13 +152,16 @@ def test_it_downloads_the_table_behind_a_chart(page, dashboard):
     assert page.problems == []
 
 
-def test_it_serves_the_plotly_js_of_the_installed_package(page, dashboard):
+def test_it_serves_the_partial_plotly_js_bundle(page, dashboard):
     login(page, access.OFFICIAL, PASSWORD)
     open_page(page, "/")
     src = page.get_attribute("script[src*='plotly.min.js']", "src")
     response = page.request.get(page.base_url + src)
     assert response.ok
-    bundled = Path(plotly.__path__[0]) / "package_data" / "plotly.min.js"
+    bundled = ROOT / "static" / "vendor" / "plotly" / "plotly.min.js"
     assert response.body() == bundled.read_bytes()
     assert page.evaluate("Plotly.version") == get_plotlyjs_version()
+    # The trace types the pages draw, and no others of the full bundle's.
+    assert page.evaluate("['scatter', 'bar', 'heatmap'].every(t => Plotly.PlotSchema.get().traces[t])")
+    assert not page.evaluate("Boolean(Plotly.PlotSchema.get().traces.pie)")
     assert page.problems == []

@@ -1,0 +1,214 @@
+"""Accessibility in headless Chromium (issue 16): axe-core on every page for each role (WCAG 2.1 A/AA),
+and the contrast of the words drawn on colour inside the charts' SVG, which axe cannot see."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from indicators import charts, services
+from indicators.early_warnings import services as early_warnings
+from indicators.reports import services as reports
+from parcels import access, demo
+from parcels.models import Enterprise, Parcel
+from parcels.returns import services as returns
+from tests.conftest import login
+from tests.factories import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHARTS_DRAWN = "() => Array.from(document.querySelectorAll('[data-plotly]')).every(d => d.hasAttribute('data-drawn'))"
+
+
+@pytest.fixture
+def site(plan):
+    """Demo data, the early warnings, a submitted return and a queued report; a user of each role."""
+    demo.seed_demo(enterprises=60, seed=3)
+    services.recompute(full=True)
+    early_warnings.refresh_warnings(send=False)
+    parcel = Parcel.objects.get(code="baoshan-industrial")
+    users = {
+        access.OFFICIAL: make_user("official", role=access.OFFICIAL),
+        access.MANAGER: make_user("manager", role=access.MANAGER, parcels=(parcel,)),
+        access.OFFICE: make_user("office", role=access.OFFICE),
+    }
+    submitted, _checked = returns.save_return(
+        parcel=parcel,
+        year=2026,
+        quarter=1,
+        rows=[_row(e) for e in Enterprise.objects.filter(parcel=parcel)[:3]],
+        version=0,
+        user=users[access.MANAGER],
+        submit=True,
+    )
+    report = reports.start_report(year=2024, user=users[access.OFFICE])
+    return {"users": users, "parcel": parcel, "return": submitted, "report": report}
+
+
+def _row(enterprise) -> dict:
+    return {
+        "credit_code": enterprise.credit_code,
+        "enterprise_name": enterprise.name,
+        "revenue": "1000",
+        "industrial_output": "800",
+        "above_scale": "是",
+        "sei_output": "300",
+        "value_added": "200",
+        "rd_expenditure": "50",
+        "tax": "30",
+        "employees": "100",
+        "masters_plus": "10",
+        "foreign_returnee": "2",
+        "invention_patents": "1",
+        "high_tech": "否",
+        "listed_date": "",
+        "explanation": "演示：本季度新填报",
+    }
+
+
+def pages_of(role: str | None, site) -> list[str]:
+    """Every page a role reaches from the menus, and one of each kind of detail page."""
+    if role is None:
+        return ["/accounts/login/"]
+    common = [
+        "/",
+        "/?year=2024",
+        "/?year=2023&quarter=2",
+        "/parcels/",
+        "/parcels/nanda/?year=2024",
+        "/areas/",
+        "/map/",
+        "/map/?mode=value&indicator=I4&year=2022",
+        "/indicators/I1/",
+        "/indicators/I4/?year=2024&quarter=1",
+    ]
+    if role == access.OFFICIAL:
+        return common + [f"/indicators/I{i}/?year=2024" for i in (2, 3, 5, 6, 7, 8)]
+    parcel, pk = site["parcel"], site["return"].pk
+    if role == access.MANAGER:
+        return [
+            *common,
+            "/returns/",
+            f"/returns/{parcel.id}/2026/1/",
+            f"/returns/{parcel.id}/2025/3/",
+            f"/returns/{pk}/history/",
+        ]
+    office = ["/warnings/", "/reports/", f"/reports/{site['report'].pk}/", "/returns/review/", f"/returns/review/{pk}/"]
+    return [*common, *office, "/returns/status/", f"/returns/{pk}/history/"]
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A page whose context lets Playwright add axe-core's script (the site's CSP rightly refuses it)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                     resultTypes: ['violations']}))
+             .violations.map(v => `${v.id} (${v.impact}): `
+                                  + v.nodes.map(n => n.target.join(' ')).slice(0, 4).join(', '))""",
+        WCAG,
+    )
+    return found
+
+
+def open_drawn(page, path: str) -> None:
+    page.goto(page.base_url + path)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(CHARTS_DRAWN, timeout=15_000)
+
+
+@pytest.mark.parametrize("role", [None, access.OFFICIAL, access.MANAGER, access.OFFICE])
+def test_it_passes_axe_on_every_page_for_every_role(axe_page, site, role):
+    if role:
+        login(axe_page, site["users"][role].username, PASSWORD)
+    found = {}
+    for path in pages_of(role, site):
+        open_drawn(axe_page, path)
+        violations = axe_violations(axe_page)
+        if violations:
+            found[path] = violations
+    assert found == {}
+
+
+def test_it_passes_axe_in_english_too(axe_page, site):
+    login(axe_page, "office", PASSWORD)
+    axe_page.click(".langswitch button")
+    axe_page.wait_for_load_state()
+    found = {}
+    for path in ("/?year=2024", "/map/", "/warnings/", "/parcels/", "/indicators/I4/?year=2024"):
+        open_drawn(axe_page, path)
+        assert axe_page.evaluate("document.documentElement.lang") == "en"
+        if violations := axe_violations(axe_page):
+            found[path] = violations
+    assert found == {}
+
+
+# --- the words on colour inside the charts ------------------------------------------------
+
+# The texts of the chart number i: its words, its colour, and its box within the chart.
+CHART_TEXTS = """(i) => { const div = document.querySelectorAll('[data-plotly]')[i], d = div.getBoundingClientRect();
+  return Array.from(div.querySelectorAll('svg.main-svg text'))
+    .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && t.getBoundingClientRect().width > 2)
+    .map(t => { const r = t.getBoundingClientRect();
+                return {text: t.textContent, fill: getComputedStyle(t).fill,
+                        x: r.x - d.x, y: r.y - d.y, w: r.width, h: r.height}; }); }"""
+
+
+def rgb(css: str) -> str:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def background(image: Image.Image, box: dict) -> str:
+    """Return the colour most of a text's box shows: what the words stand on (the glyphs are the few)."""
+    crop = image.crop(
+        (int(box["x"]) + 1, int(box["y"]) + 1, int(box["x"] + box["w"]) - 1, int(box["y"] + box["h"]) - 1)
+    )
+    colour, _n = Counter(crop.convert("RGB").getdata()).most_common(1)[0]
+    return "#{:02x}{:02x}{:02x}".format(*colour)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/parcels/?year=2024",  # the heat map: status words on the status colours
+        "/indicators/I8/?year=2024",  # bars: figures and status words inside the bars
+        "/indicators/I4/?year=2024",  # a count: shares inside bars on grey-blue
+        "/map/?year=2024&indicator=I8",  # the map's labels on the status colours
+        "/map/?year=2024&indicator=I8&mode=value",  # and on the value classes
+    ],
+)
+def test_it_draws_every_chart_word_at_4_5_to_1_at_least(axe_page, site, path):
+    login(axe_page, "office", PASSWORD)
+    open_drawn(axe_page, path)
+    axe_page.mouse.move(0, 0)  # no hover label
+    texts = []
+    for i, chart in enumerate(axe_page.locator("[data-plotly]").all()):
+        chart.scroll_into_view_if_needed()
+        image = Image.open(io.BytesIO(chart.screenshot()))
+        texts += [(text, image) for text in axe_page.evaluate(CHART_TEXTS, i)]
+    assert len(texts) > 10
+    coloured, low = [], []
+    for text, image in texts:
+        ink, ground = rgb(text["fill"]), background(image, text)
+        if ground != "#ffffff":
+            coloured.append(text["text"])
+        ratio = charts.contrast_ratio(ink, ground)
+        if ratio < 4.5:
+            low.append(f"{text['text']!r}: {ink} on {ground} = {ratio:.2f}")
+    assert coloured  # the words on colour were found and measured
+    assert low == [], "\n".join(low)
