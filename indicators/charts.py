@@ -673,6 +673,7 @@ def _score_style() -> dict:
 
 NO_DATA_FILL = "#d9dee5"  # a parcel without a status or value, or one withheld
 MAP_EDGE = "#5b6775"
+LABEL_PLATE = "rgba(255,255,255,0.85)"  # INK on it over the darkest fill still measures above 10:1
 VALUE_CLASSES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 
 
@@ -684,7 +685,7 @@ def parcel_map(
     unit: str,
     decimals: int,
     geographic: bool,
-    height: int = 640,
+    height: int | None = None,
 ) -> dict:
     """Return the parcels drawn as filled outlines on plain axes, coloured by status or by value.
 
@@ -697,31 +698,14 @@ def parcel_map(
     `labels`: none (the legend entry of parcels without a colour), statuses
     (optional, as parcel_comparison's). `geographic`: x, y are longitude and
     latitude, drawn so a kilometre is as long east as north; else plain units.
-    Out: a filled trace per parcel (hover: its name and words), a text trace
-    with every parcel's name and words at its centre (each in the text colour
-    of its fill), then an empty trace per legend entry (its colour and meaning).
+    `height` None: the chart fills its container (the page sets its height).
+    Out: a filled trace per parcel (hover: its name and words), then an empty
+    trace per legend entry (its colour and meaning); each block labelled with
+    the parcel's name (and, on its largest block, its words) on a pale plate,
+    so the words stay readable on any fill and where they run past a small block.
     """
     colours, legend = _map_colours(parcels, mode=mode, labels=labels, unit=unit, decimals=decimals)
     data = [_outline_trace(p, colour) for p, colour in zip(parcels, colours, strict=True)]
-    labels_at = [
-        (x, y, text, f"{p['name']}：{p['text']}", text_colour_on(colour))
-        for p, colour in zip(parcels, colours, strict=True)
-        for x, y, text in _labels(p)
-    ]
-    data.append(
-        {
-            "type": "scatter",
-            "mode": "text",
-            "name": labels.get("names", ""),
-            "x": [x for x, *_rest in labels_at],
-            "y": [y for _x, y, *_rest in labels_at],
-            "text": [text for _x, _y, text, *_rest in labels_at],
-            "customdata": [hover for *_rest, hover, _colour in labels_at],
-            "textfont": {"size": 11, "color": [colour for *_rest, colour in labels_at]},
-            "hovertemplate": "%{customdata}<extra></extra>",
-            "showlegend": False,
-        }
-    )
     data += [_legend_entry(name, colour) for name, colour in legend]
     ys = [y for p in parcels for ring in p["rings"] for _x, y in ring]
     ratio = 1 / math.cos(math.radians(sum(ys) / len(ys))) if geographic and ys else 1
@@ -729,6 +713,7 @@ def parcel_map(
     layout = house_layout(
         height=height,
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        annotations=[_map_label(x, y, text) for p in parcels for x, y, text in _labels(p)],
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "traceorder": "normal"},
         hovermode="closest",
@@ -736,6 +721,20 @@ def parcel_map(
         yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": ratio},
     )
     return {"data": data, "layout": layout}
+
+
+def _map_label(x: float, y: float, text: str) -> dict:
+    return {
+        "x": x,
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "text": text,
+        "showarrow": False,
+        "font": {"size": 11, "color": INK},
+        "bgcolor": LABEL_PLATE,
+        "borderpad": 2,
+    }
 
 
 def _labels(parcel: Mapping) -> list[tuple[float, float, str]]:

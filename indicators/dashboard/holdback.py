@@ -40,7 +40,10 @@ def holding_back(plan: Plan, indicator: Indicator, parcels: list, results: Resul
         elif not p.get("status") and not is_missing(share):
             candidates.append((1, share, parcel, _("占增量%(share)s") % {"share": fmt_percent(share)}))
     candidates.sort(key=lambda c: (c[0], c[1], c[2].order))
-    return [{"name": parcel.name, "code": parcel.code, "why": why} for _k, _v, parcel, why in candidates[:NAMED]]
+    return [
+        {"name": parcel.name, "code": parcel.code, "why": why, "why_text": _("（%(why)s）") % {"why": why}}
+        for _k, _v, parcel, why in candidates[:NAMED]
+    ]
 
 
 def _behind_by(indicator: Indicator, gap: float) -> str:

@@ -180,6 +180,13 @@ def square(x, y, size=1.0):
     return [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
 
 
+def blend(rgba: str, under: str) -> str:
+    """Return the colour of a translucent rgba(...) plate over an #rrggbb fill."""
+    *rgb, alpha = (float(v) for v in rgba[rgba.index("(") + 1 : -1].split(","))
+    base = [int(under.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(alpha * c + (1 - alpha) * b):02x}" for c, b in zip(rgb, base, strict=True))
+
+
 def map_parcels():
     return [
         {
@@ -205,11 +212,17 @@ def test_it_draws_the_map_as_a_filled_outline_per_parcel_with_labels_and_a_legen
     assert [t["fillcolor"] for t in outlines] == ["#d55e00", "#009e73", charts.NO_DATA_FILL]
     assert outlines[0]["x"].count(None) == 1  # two blocks, each filled on its own
     assert outlines[0]["name"] == "宝山工业园区：滞后"  # the hover says the name and the words
-    [labels] = [t for t in figure["data"] if t.get("mode") == "text"]
-    assert labels["text"][0] == "宝山工业园区<br>滞后" and labels["text"][1] == "宝山工业园区"  # each block labelled
-    fills = ["#d55e00", "#d55e00", "#009e73", charts.NO_DATA_FILL]
-    for fill, colour in zip(fills, labels["textfont"]["color"], strict=True):
-        assert charts.contrast_ratio(fill, colour) >= 4.5
+    labels = figure["layout"]["annotations"]
+    assert [a["text"] for a in labels] == [
+        "宝山工业园区<br>滞后",
+        "宝山工业园区",
+        "南大地区<br>快于预期",
+        "机器人产业园<br><3家，不予公开",
+    ]
+    # The words stand on a pale plate: readable on any fill, and where they run past a small block.
+    plate = charts.LABEL_PLATE
+    for fill in [*charts.STATUS_COLOURS.values(), *charts.VALUE_CLASSES, "#ffffff"]:
+        assert charts.contrast_ratio(labels[0]["font"]["color"], blend(plate, fill)) >= 4.5
     legend = [t["name"] for t in figure["data"] if t.get("x") == [None]]
     assert legend == ["快于预期", "滞后", "无数据"]
     assert figure["layout"]["yaxis"]["scaleanchor"] == "x" and figure["layout"]["yaxis"]["scaleratio"] == 1
