@@ -424,7 +424,7 @@ class ReportFile(models.Model):
 class EarlyWarning(models.Model):
     """An item on the early-warning list (预警): an indicator in a scope whose target is in danger.
 
-    An item enters the list when a recompute's progress shows it (docs/method.md §5) and
+    An item enters the list when a recompute's progress shows it (docs/method.md §9) and
     leaves it when the progress no longer does; each entering and leaving is e-mailed once to
     the office and the unit responsible (`entered_mailed_at`, `left_mailed_at`).
     """

@@ -12,7 +12,7 @@ The file is one nested JSON document:
                         benchmark_values: [{year, value, source}]}]
     review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source, source_en}]
     schematic         [{parcel: parcel code, block, x, y, width, height}]  the schematic map's blocks
-                      (docs/plan-14th.md §6)
+                      (docs/plan-14th.md §5)
 
 Every record is upserted by its natural key. A row whose values already match is not written at
 all: the indicator, base-value and benchmark tables have triggers that record every UPDATE as a

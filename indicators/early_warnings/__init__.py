@@ -1,4 +1,4 @@
-"""Early warnings (预警, docs/method.md §5): indicators and parcels whose target is in danger.
+"""Early warnings (预警, docs/method.md §9): indicators and parcels whose target is in danger.
 
 ``rules`` (pure) decides the list from stored progress; ``queries`` reads what the
 list and its e-mails need; ``services.refresh_warnings`` keeps the stored list

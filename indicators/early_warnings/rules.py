@@ -1,6 +1,6 @@
 """Which indicators and parcels are on the early-warning list (预警): pure, from stored progress rows.
 
-docs/method.md §5 (domain brief §8): an item is an indicator in a scope (the park or
+docs/method.md §9 (the domain brief, §8): an item is an indicator in a scope (the park or
 a parcel) in the latest judged year whose straight-line projection misses the
 end-year target (before the end year), which did not achieve it (in the end year),
 or which is binding (约束性) and behind schedule.

@@ -44,7 +44,7 @@ def refresh_warnings(*, now: dt.datetime | None = None, send: bool = True) -> Wa
 
     An item the latest progress shows and the list lacks enters it; an item on the list the
     progress no longer shows leaves it. Each change is e-mailed once to the office and the unit
-    responsible (docs/method.md §5). Safe to run twice, and from two processes at once.
+    responsible (docs/method.md §9). Safe to run twice, and from two processes at once.
     """
     now = now or timezone.now()
     plan = plan_queries.current_plan()
