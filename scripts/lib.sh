@@ -10,7 +10,9 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 mkdir -p "$VAR"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+STARTED="${STARTED:-$(date +%s)}"
+# Each step says what it does and how long the script has run.
+say() { printf '\033[1m==> [%3ss] %s\033[0m\n' "$(($(date +%s) - STARTED))" "$*"; }
 
 # The PostgreSQL cluster must be reachable by the postgres user; a clone under
 # a private home directory (e.g. /root, mode 700) keeps its cluster in /var/tmp.
@@ -40,20 +42,36 @@ ensure_system_packages() {
   fi
 }
 
+# The virtualenv is built by uv from requirements.txt, the lock file (every package
+# pinned, uv itself too): pip only bootstraps that pinned uv, which then syncs the
+# environment to exactly the pins (and removes anything else) in seconds.
 ensure_venv() {
-  local stamp="$VENV/.requirements.sha"
-  local want
-  want="$(cat "$ROOT/requirements.txt" | sha256sum | cut -c1-16)"
+  local stamp="$VENV/.requirements.sha" want uv_pin
+  want="$(sha256sum < "$ROOT/requirements.txt" | cut -c1-16)"
+  if [ -x "$PY" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  uv_pin="$(sed -n 's/^uv==\([^ #]*\).*/\1/p' "$ROOT/requirements.txt")"
+  [ -n "$uv_pin" ] || { echo "requirements.txt must pin uv (uv==X.Y.Z)" >&2; exit 1; }
   if [ ! -x "$PY" ]; then
-    say "Creating the virtualenv"
+    say "Creating the virtualenv in .venv"
     python3 -m venv "$VENV"
   fi
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    say "Installing Python packages"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt" 2>&1 | grep -v -i 'location' || true
-    "$VENV/bin/pip" check >/dev/null
-    echo "$want" > "$stamp"
+  if [ "$("$VENV/bin/uv" --version 2>/dev/null)" != "uv $uv_pin" ]; then
+    say "Installing uv $uv_pin (pinned in requirements.txt)"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "uv==$uv_pin" 2>&1 | grep -v -i 'location' || true
   fi
+  say "Installing the $(grep -c '==' "$ROOT/requirements.txt") pinned Python packages with uv (uv pip sync requirements.txt)"
+  "$VENV/bin/uv" pip sync --python "$PY" "$ROOT/requirements.txt" 2>&1 | grep -v -i 'location' | sed 's/^/    /' || true
+  "$VENV/bin/uv" pip check --python "$PY" >/dev/null
+  echo "$want" > "$stamp"
+}
+
+# Collect (and compress) the static files, saying how many are done as it goes.
+collect_static() {
+  "$PY" manage.py collectstatic --no-input -v2 "$@" | awk '
+    /^(Copying|Post-processed) / { n++; if (n % 200 == 0) { printf "    %d files\n", n; fflush() } }
+    END { printf "    %d files collected and compressed\n", n }'
 }
 
 pg_bin() {
@@ -119,6 +137,6 @@ compile_messages() {
   local po
   for po in "$ROOT"/locale/*/LC_MESSAGES/*.po; do
     [ -f "$po" ] || continue
-    [ "${po%.po}.mo" -nt "$po" ] || msgfmt --check-format -o "${po%.po}.mo" "$po"
+    [ "${po%.po}.mo" -nt "$po" ] || { say "Compiling the translations"; msgfmt --check-format -o "${po%.po}.mo" "$po"; }
   done
 }
