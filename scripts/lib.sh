@@ -10,7 +10,7 @@ VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
 mkdir -p "$VAR"
 
-STARTED="${STARTED:-$(date +%s)}"
+export STARTED="${STARTED:-$(date +%s)}"
 # Each step says what it does and how long the script has run.
 say() { printf '\033[1m==> [%3ss] %s\033[0m\n' "$(($(date +%s) - STARTED))" "$*"; }
 
