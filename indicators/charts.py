@@ -276,32 +276,11 @@ def sparkline(
     points = [(y, v) for y, v in zip(years, values, strict=True) if not is_missing(v)]
     xs = [y for y, _ in points]
     ys = [v for _, v in points]
-    data = []
+    hover = f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>"
     planned = sorted((y, v) for y, v in (path or {}).items() if not is_missing(v))
-    if len(planned) >= 2:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": labels.get("expected", ""),
-                "x": [y for y, _ in planned],
-                "y": [v for _, v in planned],
-                "line": {"color": SERIES["path"], "width": 1.5, "dash": "dash"},
-                "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>",
-            }
-        )
+    data = _planned_path(planned, name=labels.get("expected", ""), hover=hover)
     if target is not None and not is_missing(target[1]):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": labels.get("target", ""),
-                "x": [target[0]],
-                "y": [target[1]],
-                "marker": {"size": 9, "symbol": "star", "color": SERIES["target"]},
-                "hovertemplate": f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>",
-            }
-        )
+        data.append(_target_star(target, name=labels.get("target", ""), hover=hover))
     data.append(
         {
             "type": "scatter",
@@ -327,6 +306,35 @@ def sparkline(
         yaxis={"visible": False, "fixedrange": True},
     )
     return {"data": data, "layout": layout, "config": {"staticPlot": True}}
+
+
+def _planned_path(planned: Sequence[tuple[int, float]], *, name: str, hover: str) -> list[dict]:
+    """Return the dashed straight path from the base to the target, none with fewer than two points."""
+    if len(planned) < 2:
+        return []
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": [y for y, _ in planned],
+            "y": [v for _, v in planned],
+            "line": {"color": SERIES["path"], "width": 1.5, "dash": "dash"},
+            "hovertemplate": hover,
+        }
+    ]
+
+
+def _target_star(target: tuple[int, float], *, name: str, hover: str) -> dict:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [target[0]],
+        "y": [target[1]],
+        "marker": {"size": 9, "symbol": "star", "color": SERIES["target"]},
+        "hovertemplate": hover,
+    }
 
 
 def indicator_trend(
@@ -493,17 +501,7 @@ def parcel_comparison(
         name = words.get(status, labels["value"]) if status else labels["value"]
         data.append(_bars(group, name=name, share=share, hover=f"%{{x:{number}}}{suffix}"))
     if reference is not None and names:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": labels["reference"],
-                "x": [reference, reference],
-                "y": [names[0], names[-1]],
-                "line": {"color": SERIES["reference"], "width": 2, "dash": "dash"},
-                "hovertemplate": f"%{{x:{number}}}{suffix}<extra>%{{fullData.name}}</extra>",
-            }
-        )
+        data.append(_reference_line(reference, names, name=labels["reference"], hover=f"%{{x:{number}}}{suffix}"))
     xaxis = {"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""}
     if not share and not decimals:
         xaxis.update(count_axis([r["value"] for r in ordered] + [reference]), tickformat=",d")
@@ -517,6 +515,19 @@ def parcel_comparison(
         legend={"y": -0.22, "traceorder": "normal"},
     )
     return {"data": data, "layout": layout}
+
+
+def _reference_line(reference: float, names: Sequence[str], *, name: str, hover: str) -> dict:
+    """Return the vertical dashed line of the target (or the park's value) across the bars."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x": [reference, reference],
+        "y": [names[0], names[-1]],
+        "line": {"color": SERIES["reference"], "width": 2, "dash": "dash"},
+        "hovertemplate": f"{hover}<extra>%{{fullData.name}}</extra>",
+    }
 
 
 def _status_words(labels: Mapping) -> Mapping[str, str]:
@@ -611,19 +622,7 @@ def status_heatmap(
         "hovertemplate": "%{y}<br>%{x} %{customdata}<br>%{text}<extra></extra>",
         "hoverongaps": False,
     }
-    # The status cells go on one trace per text colour (Plotly gives a heatmap one text colour
-    # a trace): white words on the dark status colours, near-black on the light ones.
-    traces = []
-    for text_colour in (LIGHT_TEXT, DARK_TEXT):
-        codes = {i for i, status in enumerate(STATUS_ORDER) if text_colour_on(STATUS_COLOURS[status]) == text_colour}
-        z = [[v if v in codes else None for v in row] for row in status_z]
-        words = [
-            [t if v in codes else "" for v, t in zip(zrow, trow, strict=True)]
-            for zrow, trow in zip(status_z, status_text, strict=True)
-        ]
-        style = _status_style()
-        style["textfont"]["color"] = text_colour
-        traces.append({**common, "name": labels["status"], "z": z, "text": words, **style})
+    traces = _status_traces(common, status_z, status_text, name=labels["status"])
     traces.append({**common, "name": labels["score"], "z": score_z, "text": score_text, **_score_style()})
     # A trace with no cell at all is left out (Plotly would draw nothing for it).
     data = [t for t in traces if any(z is not None for row in t["z"] for z in row)]
@@ -635,6 +634,23 @@ def status_heatmap(
         yaxis={"autorange": "reversed", "type": "category", "fixedrange": True, "showgrid": False},
     )
     return {"data": data, "layout": layout}
+
+
+def _status_traces(common: dict, status_z: list[list], status_text: list[list], *, name: str) -> list[dict]:
+    """Return the status cells on one trace per text colour (Plotly gives a heatmap one text colour a
+    trace): white words on the dark status colours, then near-black words on the light ones."""
+    traces = []
+    for text_colour in (LIGHT_TEXT, DARK_TEXT):
+        codes = {i for i, status in enumerate(STATUS_ORDER) if text_colour_on(STATUS_COLOURS[status]) == text_colour}
+        z = [[v if v in codes else None for v in row] for row in status_z]
+        words = [
+            [t if v in codes else "" for v, t in zip(z_row, t_row, strict=True)]
+            for z_row, t_row in zip(status_z, status_text, strict=True)
+        ]
+        style = _status_style()
+        style["textfont"]["color"] = text_colour
+        traces.append({**common, "name": name, "z": z, "text": words, **style})
+    return traces
 
 
 def _heat_cell(cell: Mapping | None) -> tuple[int | None, float | None, str, str]:

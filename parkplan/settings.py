@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from whitenoise.compress import Compressor
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -79,31 +79,13 @@ def _read_feature(feature, number: int, parcels: Mapping[str, str], found: Outli
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         found.fail(_("第%(n)s个要素：类型应为 Feature。") % {"n": number})
         return
-    properties = feature.get("properties") or {}
-    names = [str(properties[k]).strip() for k in NAME_KEYS if isinstance(properties, dict) and properties.get(k)]
-    where = _("第%(n)s个要素") % {"n": number} + (f"（{names[0]}）" if names else "")
-    code = next((parcels[n] for n in names if n in parcels), None)
-    if code is None:
-        found.fail(
-            _("%(where)s：找不到对应的地块，请在 properties 的 code 或 name 中填写地块代码或名称（如 %(example)s）。")
-            % {"where": where, "example": "、".join(sorted(set(parcels.values()))[:3])}
-        )
+    code, where = _parcel_of(feature, number, parcels, found)
+    polygons = _polygons_of(feature, where, found)
+    if code is None or polygons is None:
         return
-    geometry = feature.get("geometry") or {}
-    kind = geometry.get("type") if isinstance(geometry, dict) else None
-    coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
-    if kind not in ("Polygon", "MultiPolygon"):
-        found.fail(
-            _("%(where)s：几何类型应为 Polygon 或 MultiPolygon，实际为“%(kind)s”。")
-            % {"where": where, "kind": _shown(kind)}
-        )
-        return
-    polygons = [coordinates] if kind == "Polygon" else coordinates
-    if not isinstance(polygons, list) or not polygons:
-        found.fail(_("%(where)s：coordinates 应为非空数组。") % {"where": where})
-        return
+    multi = len(polygons) > 1 or (feature.get("geometry") or {}).get("type") == "MultiPolygon"
     for p, polygon in enumerate(polygons, start=1):
-        label = where + (_("第%(p)s个多边形") % {"p": p} if kind == "MultiPolygon" else "")
+        label = where + (_("第%(p)s个多边形") % {"p": p} if multi else "")
         if not isinstance(polygon, list) or not polygon:
             found.fail(_("%(where)s：多边形应为非空的环数组。") % {"where": label})
             continue
@@ -111,6 +93,38 @@ def _read_feature(feature, number: int, parcels: Mapping[str, str], found: Outli
             checked = _ring(ring, _("%(where)s第%(r)s个环") % {"where": label, "r": r}, found)
             if checked is not None and r == 1:
                 found.rings.setdefault(code, []).append(checked)
+
+
+def _parcel_of(feature: dict, number: int, parcels: Mapping[str, str], found: Outlines) -> tuple[str | None, str]:
+    """Return the code of the parcel a feature names (None: no such parcel) and how messages name the feature."""
+    properties = feature.get("properties")
+    properties = properties if isinstance(properties, dict) else {}
+    names = [str(properties[k]).strip() for k in NAME_KEYS if properties.get(k)]
+    where = _("第%(n)s个要素") % {"n": number} + (f"（{names[0]}）" if names else "")
+    code = next((parcels[n] for n in names if n in parcels), None)
+    if code is None:
+        found.fail(
+            _("%(where)s：找不到对应的地块，请在 properties 的 code 或 name 中填写地块代码或名称（如 %(example)s）。")
+            % {"where": where, "example": "、".join(sorted(set(parcels.values()))[:3])}
+        )
+    return code, where
+
+
+def _polygons_of(feature: dict, where: str, found: Outlines) -> list | None:
+    """Return a feature's polygons (a Polygon as a list of one), None when its geometry is not one of those."""
+    geometry = feature.get("geometry")
+    geometry = geometry if isinstance(geometry, dict) else {}
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if kind not in ("Polygon", "MultiPolygon"):
+        found.fail(
+            _("%(where)s：几何类型应为 Polygon 或 MultiPolygon，实际为“%(kind)s”。")
+            % {"where": where, "kind": _shown(kind)}
+        )
+        return None
+    if not isinstance(coordinates, list) or not coordinates:
+        found.fail(_("%(where)s：coordinates 应为非空数组。") % {"where": where})
+        return None
+    return [coordinates] if kind == "Polygon" else coordinates
 
 
 def _ring(ring, where: str, found: Outlines) -> list[list[float]] | None:
