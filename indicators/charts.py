@@ -127,7 +127,7 @@ def unit_title(unit: str) -> list[dict]:
             "yref": "paper",
             "x": 0,
             "y": 1,
-            "xanchor": "right",
+            "xanchor": "left",
             "yanchor": "bottom",
             "yshift": 6,
             "showarrow": False,
@@ -458,6 +458,7 @@ def _target_trace(rows: Sequence[Mapping], *, name: str, decimals: int, hover: s
         "y": [r["target"] for r in chosen],
         "text": [fmt_number(r["target"], decimals) for r in chosen],
         "textposition": "top center",
+        "cliponaxis": False,  # the label above a target at the top of the axis stays whole
         "marker": {"size": 14, "symbol": "star", "color": SERIES["target"]},
         "hovertemplate": hover,
     }

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from parcels.models import DataChange, FunctionalArea, Parcel, bilingual
 
@@ -298,3 +298,24 @@ def data_change_time(version: int) -> dt.datetime | None:
 def indicator_ids(plan: Plan) -> dict[str, int]:
     """Return indicator code → id for the plan's indicators."""
     return dict(plan.indicators.values_list("code", "id"))
+
+
+# --- reads for the overview (issue 16) -------------------------------------------------
+
+
+def overview_frames(plan: Plan, *, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return what a judged year's overview reads, in two queries: every stored value and progress row of the
+    park, the parcels' annual values of `year` and of the base year, and the parcels' progress of `year`.
+
+    Columns as value_frame and progress_frame.
+    """
+    values = IndicatorValue.objects.filter(indicator__plan=plan).filter(
+        Q(parcel__isnull=True) | Q(quarter=4, year__in=[plan.base_year, year])
+    )
+    value_rows = values.values_list("indicator__code", "parcel_id", *VALUE_FRAME_COLUMNS[2:])
+    progress = Progress.objects.filter(indicator__plan=plan).filter(Q(parcel__isnull=True) | Q(year=year))
+    progress_rows = progress.values_list("indicator__code", "parcel_id", *PROGRESS_FRAME_COLUMNS[2:])
+    return (
+        pd.DataFrame(list(value_rows), columns=VALUE_FRAME_COLUMNS, dtype=object),
+        pd.DataFrame(list(progress_rows), columns=PROGRESS_FRAME_COLUMNS, dtype=object),
+    )

@@ -276,7 +276,11 @@ def test_it_shows_lockouts_to_administrators_in_the_admin(office_users, admin_cl
 
 
 def test_it_pins_every_installed_package_in_requirements():
-    """requirements.txt is the lock file: `pip freeze` of the set-up's venv must be exactly its pins."""
+    """requirements.txt is the lock file: `pip freeze` of the set-up's venv must be exactly its pins.
+
+    uv is one of them: scripts/lib.sh bootstraps exactly that uv with pip, and `uv pip sync` installs the
+    rest (and keeps uv), so a uv, or any package, at another version than the pinned one fails here.
+    """
 
     def pins(lines):
         found = {}

@@ -53,12 +53,7 @@ def _results(plan: Plan, period: Period, judged: bool) -> Results:
     """Read the park's values and progress, and in a judged year the parcels' progress and annual values."""
     if not judged:
         return Results.of(queries.value_frame(plan, scope="park"), queries.progress_frame(plan, scope="park"))
-    values = queries.value_frame(plan)
-    park, year = values["parcel"].isna(), values["year"]
-    parcels_kept = (values["quarter"] == 4) & year.isin([plan.base_year, period.year])
-    progress = queries.progress_frame(plan)
-    keep = progress["parcel"].isna() | (progress["year"] == period.year)
-    return Results.of(values[park | parcels_kept], progress[keep])
+    return Results.of(*queries.overview_frames(plan, year=period.year))
 
 
 def _card(plan: Plan, indicator: Indicator, period: Period, results: Results, years: list[int]) -> dict:
