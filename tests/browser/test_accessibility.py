@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -178,7 +177,7 @@ def background(image: Image.Image, box: dict) -> str:
     crop = image.crop(
         (int(box["x"]) + 1, int(box["y"]) + 1, int(box["x"] + box["w"]) - 1, int(box["y"] + box["h"]) - 1)
     )
-    colour, _n = Counter(crop.convert("RGB").getdata()).most_common(1)[0]
+    _n, colour = max(crop.convert("RGB").getcolors(crop.width * crop.height))
     return "#{:02x}{:02x}{:02x}".format(*colour)
 
 
