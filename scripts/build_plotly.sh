@@ -4,11 +4,15 @@
 # installed plotly.py writes figures for. The versions are pinned in scripts/plotly/
 # (package.json and its package-lock.json); indicators/apps.py checks the banner's version
 # against plotly.py's at start-up. Needs node and npm; writes nothing outside the repo but
-# a scratch folder. Usage: scripts/build_plotly.sh
+# the scratch folder /tmp/parkplan-plotly-build. Usage: scripts/build_plotly.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/static/vendor/plotly"
-WORK="$(mktemp -d)"
+# A fixed folder: the bundle names its inlined stylesheet after the file's absolute path, so
+# the same path gives the same bytes on every machine.
+WORK=/tmp/parkplan-plotly-build
+rm -rf "$WORK"
+mkdir -p "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 
 want="$("$ROOT/.venv/bin/python" -c 'from plotly.offline import get_plotlyjs_version as v; print(v())')"
