@@ -710,7 +710,8 @@ def parcel_map(
     of (x, y) points, first point repeated at the end; several for a parcel
     of several blocks), status (a status code or ""), value (the figure, None
     for none or withheld), text (the words shown for it: the status word or
-    the figure, or why there is none). `mode` "status" (colour by status) or
+    the figure, or why there is none), hover (optional: the words on hover, by
+    default text). `mode` "status" (colour by status) or
     "value" (five equal classes from the smallest to the largest value).
     `labels`: none (the legend entry of parcels without a colour), statuses
     (optional, as parcel_comparison's). `geographic`: x, y are longitude and
@@ -831,7 +832,7 @@ def _outline_trace(parcel: Mapping, colour: str) -> dict:
     return {
         "type": "scatter",
         "mode": "lines",
-        "name": f"{parcel['name']}：{parcel['text']}",
+        "name": f"{parcel['name']}：{parcel.get('hover') or parcel['text']}",
         "x": xs,
         "y": ys,
         "fill": "toself",

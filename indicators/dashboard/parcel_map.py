@@ -111,11 +111,13 @@ def _parcel_row(plan: Plan, period: Period, user, indicator: Indicator, results:
     value_text = fmt_number(value, indicator.decimals) + (f" {unit}" if value is not None else "")
     in_words = status_word(status) if status else _("无进度评价")
     text = in_words if mode == "status" else value_text
+    hover = value_text + (f" · {status_word(status)}" if status else "")
     return {
         **row,
         "status": status,
         "value": value,
         "text": text,
         "cell": value_text,
+        "hover": hover,
         "status_word": status_word(status),
     }

@@ -132,6 +132,8 @@ def test_it_colours_by_status_or_by_value(client, demo_data):
     client.force_login(make_user(role=access.OFFICE))
     by_status = figure(client.get("/map/?year=2024&indicator=I8&mode=status").content.decode())
     assert {t["fillcolor"] for t in outlines(by_status)} <= set(charts.STATUS_COLOURS.values())
+    # The hover names the parcel with its value and status.
+    assert all(re.fullmatch(r".+：\d+\.\d\d % · .+", t["name"]) for t in outlines(by_status))
     by_value = figure(client.get("/map/?year=2024&indicator=I8&mode=value").content.decode())
     assert {t["fillcolor"] for t in outlines(by_value)} <= set(charts.VALUE_CLASSES)
     quarter = client.get("/map/?year=2024&quarter=2&indicator=I8&mode=status").content.decode()
