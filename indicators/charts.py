@@ -690,7 +690,7 @@ def _score_style() -> dict:
 
 NO_DATA_FILL = "#d9dee5"  # a parcel without a status or value, or one withheld
 MAP_EDGE = "#5b6775"
-LABEL_PLATE = "rgba(255,255,255,0.85)"  # INK on it over the darkest fill still measures above 10:1
+LABEL_PLATE = "rgba(255,255,255,0.7)"  # INK on it over the darkest fill still measures above 8:1
 VALUE_CLASSES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 
 
