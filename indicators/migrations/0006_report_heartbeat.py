@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_i15_narrative'),
+        ('indicators', '0005_narrative'),
     ]
 
     operations = [
