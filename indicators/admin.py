@@ -123,7 +123,8 @@ class ParcelTargetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(code__in=compute.COUNT_INDICATORS)
+        counts = [indicator.pk for indicator in Indicator.objects.all() if indicator.is_count]
+        self.fields["indicator"].queryset = Indicator.objects.filter(pk__in=counts)
 
     def clean_indicator(self) -> Indicator:
         indicator = self.cleaned_data["indicator"]
@@ -189,7 +190,7 @@ class ReportFileAdmin(ReadOnlyAdmin):
     exclude = ["content"]
 
 
-for _tracked in (Indicator, BaseValue, BenchmarkValue, ParcelTarget):
+for _tracked in (Plan, Indicator, BaseValue, BenchmarkValue, ParcelTarget):
     admin.site.register(_tracked.pgh_event_model, EventAdmin)
 
 

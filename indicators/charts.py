@@ -109,7 +109,7 @@ def trend_rows(
 
     In: the years to show (the plan's base year to its target year); `actuals`,
     year → annual value (None or absent: no value, or a value the reader may
-    not see); `kind` "absolute", "cumulative" or "benchmark"; `target` the
+    not see); `kind` "level", "cumulative" or "benchmark"; `target` the
     fixed target (None for a benchmark target or a scope without one); the base
     year and value the straight path starts from; `benchmark` year → value of
     a benchmark series; `projection` (slope, value in target_year) of the

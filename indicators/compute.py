@@ -3,35 +3,33 @@
 No Django, no Celery: DataFrames and numbers in, DataFrames and dicts out.
 Every number an official reads is made here, so every rule is in one place:
 
-- ``sums_from_records`` turns enterprise records into the sums each formula needs
-  (the database does the same aggregate in SQL, with the same columns);
-- ``values_from_sums`` applies the eight formulas to those sums (``parcel_values``
-  does both for a return's preview);
+- ``sums_from_records`` turns enterprise records into the sums the formulas need
+  (indicators.formulas; the database does the same aggregate in SQL, with the
+  same columns);
+- ``values_from_sums`` applies each indicator's formula to those sums
+  (``parcel_values`` does both for a return's preview);
 - ``judge`` decides the progress of one indicator in one scope and year.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import cast
 
 import pandas as pd
 
 from parkplan.numbers import is_missing
-from parkplan.periods import quarter_end
 
-ABSOLUTE, BENCHMARK, CUMULATIVE = "absolute", "benchmark", "cumulative"
-COUNT_INDICATORS = ("I4", "I5", "I6")
-RATIO_INDICATORS = ("I1", "I2", "I3", "I7", "I8")
+from . import formulas
+
+# Target kinds (docs/method.md §3).
+LEVEL, APPROXIMATELY, BENCHMARK = "level", "approximately", "benchmark"
+CUMULATIVE, GROWTH, CHANGE = "cumulative", "growth", "change"
 
 # Ties are decided as the decimal figures read: a pace of exactly 1.10 computed
 # in binary floating point is 1.0999999999999999, and must still count as 1.10.
 TOLERANCE = 1e-9
-
-# I5: an industry leader has revenue of at least 10亿元 = 100 000 万元.
-LEADER_REVENUE = 100_000
 
 ACHIEVED_EARLY = "achieved_early"
 AHEAD = "ahead"
@@ -65,132 +63,49 @@ def status_word(status: str, language: str = "zh") -> str:
 
 # --- values -----------------------------------------------------------------
 
-# The sums every formula needs, per scope and period. The SQL aggregate in
-# indicators/queries.py produces exactly these columns.
-SUM_COLUMNS = (
-    "records",  # enterprise records in the scope and period
-    "rd_expenditure",
-    "value_added",
-    "invention_patents",
-    "employees",
-    "above_scale_records",
-    "sei_output",  # above-scale enterprises only
-    "industrial_output",  # above-scale enterprises only
-    "foreign_returnee",
-    "masters_plus",
-    "high_tech",  # counts of enterprises
-    "leaders",
-    "listed",
-    # Employees of the enterprises whose numerator of I2, I7, I8 is present (the ratios are pairwise).
-    "employees_with_patents",
-    "employees_with_foreign",
-    "employees_with_masters",
-)
-
 
 @dataclass(frozen=True)
-class Formula:
-    numerator: str
-    denominator: str | None  # None: a count
-    scale: float
-    enterprises: str  # the sum column counting the enterprises behind the value
+class ValueSpec:
+    """What the values need of one indicator: its compiled formula and the park's stated area."""
+
+    key: Hashable  # identifies the indicator in the output (its id; its code for a single plan)
+    compiled: formulas.Compiled
+    park_area_km2: float | None = None  # the plan's stated park area (parcel.area_mu for the park)
 
 
-FORMULAS: dict[str, Formula] = {
-    "I1": Formula("rd_expenditure", "value_added", 100, "records"),
-    "I2": Formula("invention_patents", "employees_with_patents", 10_000, "records"),
-    "I3": Formula("sei_output", "industrial_output", 100, "above_scale_records"),
-    "I4": Formula("high_tech", None, 1, "records"),
-    "I5": Formula("leaders", None, 1, "records"),
-    "I6": Formula("listed", None, 1, "records"),
-    "I7": Formula("foreign_returnee", "employees_with_foreign", 100, "records"),
-    "I8": Formula("masters_plus", "employees_with_masters", 100, "records"),
-}
-
-
-def sums_from_records(records: pd.DataFrame, *, listing_from: dt.date) -> pd.DataFrame:
-    """Sum enterprise records per scope and period.
+def sums_from_records(records: pd.DataFrame, terms: Iterable[formulas.Term]) -> pd.DataFrame:
+    """Sum enterprise records per scope and period: the pandas twin of the recompute's SQL aggregate.
 
     In: one row per enterprise record with columns parcel (parcel id), year,
-    quarter and the statistics fields (numbers, NaN or None where missing;
-    above_scale and high_tech bool or None; listed_date a date or None).
-    Out: one row per (parcel, year, quarter) and one for the park with
-    parcel None, columns parcel, year, quarter and SUM_COLUMNS. The park row is
-    summed from the records, never from the parcel rows.
+    quarter and the data elements by code (numbers, NaN or None where missing;
+    flags bool or None; dates or None). Out: one row per (parcel, year,
+    quarter) and one for the park with parcel None, columns parcel, year,
+    quarter, records and each term's alias. The park row is summed from the
+    records, never from the parcel rows.
 
-    A missing figure (未填写 or 不适用) is no value, never 0: a ratio's sums
-    take an enterprise only where both its numerator and its denominator are
-    present (pairwise), and a count never counts a missing flag
-    (docs/method.md §2).
+    A missing figure (未填写 or 不适用) is no value, never 0: a ratio's sums take
+    an enterprise only where both sides are present (pairwise), and a count
+    never counts a missing flag (docs/method.md §2).
     """
     keys = ["parcel", "year", "quarter"]
+    terms = list(terms)
+    columns = ["records", *(t.alias for t in terms)]
     if records.empty:
-        return pd.DataFrame(columns=[*keys, *SUM_COLUMNS])
-    r = records
-    above = _flag(r["above_scale"])
-    listed_dates = pd.to_datetime(r["listed_date"])
-    ends = pd.to_datetime(
-        [quarter_end(int(y), int(q)) for y, q in zip(r["year"], r["quarter"], strict=True)], format="ISO8601"
-    )
-    number = {name: r[name].astype(float) for name in _NUMBER_COLUMNS}
-    employees = number["employees"]
+        return pd.DataFrame(columns=[*keys, *columns])
     parts = pd.DataFrame(
         {
-            "parcel": r["parcel"],
-            "year": r["year"].astype(int),
-            "quarter": r["quarter"].astype(int),
+            "parcel": records["parcel"],
+            "year": records["year"].astype(int),
+            "quarter": records["quarter"].astype(int),
             "records": 1,
-            **_pair("rd_expenditure", "value_added", number),
-            "invention_patents": _where_both(number["invention_patents"], employees),
-            "employees": employees.fillna(0.0),
-            "above_scale_records": above.astype(int),
-            **_pair("sei_output", "industrial_output", number, only=above),
-            "foreign_returnee": _where_both(number["foreign_returnee"], employees),
-            "masters_plus": _where_both(number["masters_plus"], employees),
-            "high_tech": _flag(r["high_tech"]).astype(int),
-            "leaders": (number["revenue"] >= LEADER_REVENUE).astype(int),
-            "listed": ((listed_dates >= pd.Timestamp(listing_from)) & (listed_dates.values <= ends.values)).astype(int),
-            "employees_with_patents": _where_both(employees, number["invention_patents"]),
-            "employees_with_foreign": _where_both(employees, number["foreign_returnee"]),
-            "employees_with_masters": _where_both(employees, number["masters_plus"]),
         }
     )
-    by_parcel = parts.groupby(keys, as_index=False)[list(SUM_COLUMNS)].sum()
-    park = parts.groupby(["year", "quarter"], as_index=False)[list(SUM_COLUMNS)].sum()
+    for term in terms:
+        parts[term.alias] = formulas.term_parts(term, records)
+    by_parcel = parts.groupby(keys, as_index=False)[columns].sum()
+    park = parts.groupby(["year", "quarter"], as_index=False)[columns].sum()
     park.insert(0, "parcel", None)
     return pd.concat([by_parcel, park], ignore_index=True)
-
-
-_NUMBER_COLUMNS = (
-    "revenue",
-    "industrial_output",
-    "sei_output",
-    "value_added",
-    "rd_expenditure",
-    "employees",
-    "masters_plus",
-    "foreign_returnee",
-    "invention_patents",
-)
-
-
-def _flag(column: pd.Series) -> pd.Series:
-    """Read a flag column: True only where the flag is set (a missing flag is not counted)."""
-    return column.map(lambda v: False if is_missing(v) else bool(v)).astype(bool)
-
-
-def _where_both(values: pd.Series, other: pd.Series, only: pd.Series | None = None) -> pd.Series:
-    """Return ``values`` where both it and ``other`` are present (and ``only`` holds), 0 elsewhere."""
-    keep = values.notna() & other.notna()
-    if only is not None:
-        keep &= only
-    return values.where(keep, 0.0)
-
-
-def _pair(numerator: str, denominator: str, number: Mapping[str, pd.Series], only: pd.Series | None = None) -> dict:
-    """Return a ratio's two sums' parts: each enterprise's figures where both are present (pairwise)."""
-    n, d = number[numerator], number[denominator]
-    return {numerator: _where_both(n, d, only), denominator: _where_both(d, n, only)}
 
 
 # The columns of a computed value, as values_from_sums returns them and IndicatorValue stores them.
@@ -207,43 +122,30 @@ VALUE_COLUMNS = [
 ]
 
 
-def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.DataFrame:
-    """Apply the eight formulas to the sums of every scope and period.
+def values_from_sums(
+    sums: pd.DataFrame,
+    specs: Iterable[ValueSpec],
+    *,
+    parcels: Iterable[int] = (),
+    areas: Mapping[int, float] | None = None,
+) -> pd.DataFrame:
+    """Apply every indicator's formula to the sums of every scope and period.
 
-    In: the frame of ``sums_from_records`` (or the SQL aggregate), and the ids of
-    every parcel: a parcel with no records in a period where the park has data
-    gets counts of 0 and no ratio values.
-    Out: one row per indicator, scope and period, VALUE_COLUMNS: indicator,
-    parcel (None for the park), year, quarter, value, numerator, denominator,
-    enterprises, previous (the value for the same period a year earlier).
-    Value is None where a denominator is zero; denominator None for counts.
+    In: the frame of ``sums_from_records`` (or the SQL aggregate); the ids of
+    every parcel (a parcel with no records in a period where the park has data
+    gets sums of 0: counts of 0 and no ratio values); parcel id → area in km²
+    for formulas per unit of land.
+    Out: one row per indicator, scope and period, VALUE_COLUMNS: indicator
+    (the spec's key), parcel (None for the park), year, quarter, value,
+    numerator, denominator (None for a count or a sum), enterprises, previous
+    (the value for the same period a year earlier). The value is
+    scale × numerator ÷ denominator, None where the denominator is zero.
     """
-    if sums.empty:
+    specs = list(specs)
+    if sums.empty or not specs:
         return pd.DataFrame(columns=VALUE_COLUMNS)
     sums = _fill_missing_parcels(sums, parcels)
-    frames = []
-    for code, f in FORMULAS.items():
-        numerator = sums[f.numerator].astype(float)
-        if f.denominator is None:
-            denominator = pd.Series(float("nan"), index=sums.index)
-            value = numerator
-        else:
-            denominator = sums[f.denominator].astype(float)
-            value = (numerator / denominator.where(denominator != 0)) * f.scale
-        frames.append(
-            pd.DataFrame(
-                {
-                    "indicator": code,
-                    "parcel": sums["parcel"],
-                    "year": sums["year"].astype(int),
-                    "quarter": sums["quarter"].astype(int),
-                    "value": value,
-                    "numerator": numerator,
-                    "denominator": denominator,
-                    "enterprises": sums[f.enterprises].astype(int),
-                }
-            )
-        )
+    frames = [_values_of(spec, sums, areas or {}) for spec in specs]
     values = pd.concat(frames, ignore_index=True)
     values["scope"] = values["parcel"].map(_scope_key)
     before = values[["indicator", "scope", "year", "quarter", "value"]].copy()
@@ -254,25 +156,68 @@ def values_from_sums(sums: pd.DataFrame, *, parcels: Iterable[int] = ()) -> pd.D
     values = values.drop(columns="scope").astype(object)
     values = values.where(values.notna(), None)
     return values[VALUE_COLUMNS].sort_values(
-        ["indicator", "parcel", "year", "quarter"], key=_none_first, ignore_index=True
+        ["indicator", "parcel", "year", "quarter"], key=_sort_key, ignore_index=True
     )
 
 
-def parcel_values(records: pd.DataFrame, *, parcel_id: int, listing_from: dt.date) -> dict[str, float | None]:
-    """Return the eight indicator values of one parcel and period computed from its records (a return's preview).
+def _values_of(spec: ValueSpec, sums: pd.DataFrame, areas: Mapping[int, float]) -> pd.DataFrame:
+    formula = spec.compiled.formula
+    columns = {a: sums[alias].astype(float) for a, alias in spec.compiled.columns.items()}
+    scope = _scope_attributes(formula, sums, areas, spec.park_area_km2)
+    numerator = _series(formulas.evaluate(formula.numerator, columns, scope), sums.index)
+    scale = float(formula.scale)
+    if formula.denominator is None:
+        denominator = pd.Series(float("nan"), index=sums.index)
+        value = numerator * scale if scale != 1 else numerator
+    else:
+        denominator = _series(formulas.evaluate(formula.denominator, columns, scope), sums.index)
+        value = (numerator / denominator.where(denominator != 0)) * scale
+    return pd.DataFrame(
+        {
+            "indicator": [spec.key] * len(sums),
+            "parcel": sums["parcel"],
+            "year": sums["year"].astype(int),
+            "quarter": sums["quarter"].astype(int),
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "enterprises": sums[spec.compiled.enterprises].astype(int),
+        }
+    )
+
+
+def _series(value, index) -> pd.Series:
+    """A formula part as a float Series (a constant part is repeated)."""
+    if isinstance(value, pd.Series):
+        return value.astype(float)
+    return pd.Series(float("nan") if value is None else float(value), index=index)
+
+
+def _scope_attributes(formula, sums: pd.DataFrame, areas: Mapping[int, float], park_area: float | None) -> dict:
+    """The land attributes of each row's scope: the parcel's area, the plan's stated area for the park."""
+    used = formulas.scope_attributes(formula.numerator) | formulas.scope_attributes(formula.denominator)
+    if not used:
+        return {}
+    km2 = sums["parcel"].map(lambda p: park_area if is_missing(p) else areas.get(int(p))).astype(float)
+    return {"parcel.area_km2": km2, "parcel.area_mu": km2 * formulas.MU_PER_KM2}
+
+
+def parcel_values(records: pd.DataFrame, specs: Iterable[ValueSpec], terms, *, parcel_id: int, areas=None) -> dict:
+    """Return the values of one parcel and period computed from its records (a return's preview).
 
     In: the records of one parcel and one period (the columns of
-    ``sums_from_records``). Out: indicator code → value, None where a ratio
-    has no denominator; every code present.
+    ``sums_from_records``). Out: spec key → value, None where a ratio has no
+    denominator; every key present.
     """
-    empty = dict.fromkeys(FORMULAS)
+    specs = list(specs)
+    empty = dict.fromkeys(spec.key for spec in specs)
     if records.empty:
         return empty
-    values = values_from_sums(sums_from_records(records, listing_from=listing_from))
+    values = values_from_sums(sums_from_records(records, terms), specs, areas=areas)
     mine = values[values["parcel"].map(lambda p: p is not None and int(p) == parcel_id)]
     out = dict(empty)
-    for code, value in zip(mine["indicator"], mine["value"], strict=True):
-        out[code] = None if is_missing(value) else float(value)
+    for key, value in zip(mine["indicator"], mine["value"], strict=True):
+        out[key] = None if is_missing(value) else float(value)
     return out
 
 
@@ -280,9 +225,11 @@ def _scope_key(parcel) -> int:
     return -1 if is_missing(parcel) else int(parcel)
 
 
-def _none_first(column: pd.Series) -> pd.Series:
+def _sort_key(column: pd.Series) -> pd.Series:
     if column.name == "parcel":
         return column.map(_scope_key)
+    if column.name == "indicator":
+        return column.map(str)
     return column
 
 
@@ -297,7 +244,7 @@ def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int]) -> pd.Data
     missing = missing.loc[missing["_merge"] == "left_only", ["parcel", "year", "quarter"]]
     if missing.empty:
         return sums
-    for column in SUM_COLUMNS:
+    for column in sums.columns.difference(["parcel", "year", "quarter"]):
         missing[column] = 0
     return pd.concat([sums, missing], ignore_index=True)
 
@@ -334,8 +281,8 @@ class Result:
     status: str
     gap: float | None
     needed_per_year: float | None
-    projected_2025: float | None
-    projected_gap_2025: float | None
+    projected: float | None
+    projected_gap: float | None
     inputs: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -390,7 +337,7 @@ def judge(
 ) -> Result:
     """Judge the progress of one indicator in one scope in `year` (docs/method.md §3).
 
-    kind: ABSOLUTE or CUMULATIVE (with `target`), or BENCHMARK (with the
+    kind: LEVEL or CUMULATIVE (with `target`), or BENCHMARK (with the
     `benchmark` series, year → value). actuals: the annual values by year
     (missing or None where there is none). base_value: the value in the base
     year (the plan's figure or the one computed from the base year's data; 0
@@ -449,8 +396,8 @@ def unjudged(*, year: int, value: float | None, base_year: int, base_value: floa
         status="",
         gap=None,
         needed_per_year=None,
-        projected_2025=None,
-        projected_gap_2025=None,
+        projected=None,
+        projected_gap=None,
         inputs=inputs,
     )
 
@@ -535,7 +482,7 @@ def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan
     if fit is None:
         return
     projected, slope, _ = fit
-    result.projected_2025 = projected
+    result.projected = projected
     result.inputs["projection_slope"] = slope
     if kind == BENCHMARK:
         # Project the distance to the moving benchmark the same way.
@@ -545,10 +492,10 @@ def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan
         distance_fit = least_squares(distances, plan.target_year)
         result.inputs["projection_distances"] = [[x, d] for x, d in distances]
         if distance_fit is not None:
-            result.projected_gap_2025 = distance_fit[0]
+            result.projected_gap = distance_fit[0]
             result.inputs["projected_reaches_benchmark"] = distance_fit[0] <= 0
     else:
-        result.projected_gap_2025 = cast(float, result.target) - projected  # judged, so the target is known
+        result.projected_gap = cast(float, result.target) - projected  # judged, so the target is known
 
 
 def share_of_change(parcel_now: float | None, parcel_base: float | None, park_now, park_base) -> float | None:
@@ -565,12 +512,13 @@ def share_of_change(parcel_now: float | None, parcel_base: float | None, park_no
 class IndicatorSpec:
     """What progress needs to know of an indicator."""
 
-    code: str
+    code: Hashable  # identifies the indicator in the annual values and the output (its id)
     kind: str
     target: float | None = None  # the park target (None for a benchmark target)
     plan_base: float | None = None  # the plan's own base-year figure for the park, if it gives one
     benchmark: Mapping[int, float] = field(default_factory=dict)
     parcel_targets: Mapping[int, float] = field(default_factory=dict)  # parcel id → split target
+    is_count: bool = False  # a count or a sum (its formula divides by nothing): parcels judged on split targets only
 
 
 PROGRESS_COLUMNS = [
@@ -589,8 +537,8 @@ PROGRESS_COLUMNS = [
     "status",
     "gap",
     "needed_per_year",
-    "projected_2025",
-    "projected_gap_2025",
+    "projected",
+    "projected_gap",
     "share_of_change",
     "inputs",
 ]
@@ -674,8 +622,8 @@ class _Scope:
             base, source, target = 0.0, "cumulative", spec.parcel_targets.get(scope)
         else:
             base, source = own.get(plan.base_year), "computed"
-            target = spec.parcel_targets.get(scope) if spec.code in COUNT_INDICATORS else spec.target
-        split = scope != -1 and spec.code in COUNT_INDICATORS
+            target = spec.parcel_targets.get(scope) if spec.is_count else spec.target
+        split = scope != -1 and spec.is_count
         return cls(spec, scope, own, park, base, source, target, split)
 
     def row(self, year: int, *, plan: Plan, thresholds: Thresholds) -> dict:

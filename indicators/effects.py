@@ -8,8 +8,6 @@ the parcel (``dashboard.preview``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 from django.utils.translation import gettext as _
 
@@ -28,32 +26,34 @@ def park_indicator_effects(change: ApprovalChange) -> list[Effect]:
     so there is nothing its approval could move; the parcel's own count of
     enterprises is compared with last quarter's instead (parcels' own check).
     """
-    plan = queries.current_plan()
-    if plan is None:
+    plans = queries.plans_for_year(change.year)
+    if not plans:
         return []
     official = parcel_queries.period_records(change.year, change.quarter)
     mine = official["parcel"] == change.parcel_id
     if not mine.any():
         return []
-    listing_from = dt.date(plan.start_year, 1, 1)
-    before = _park_values(official, listing_from)
-    after = _park_values(pd.concat([official[~mine], change.records], ignore_index=True), listing_from)
+    specs, terms = queries.value_specs(plans)
+    areas = queries.parcel_areas()
+    before = _park_values(official, specs, terms, areas)
+    after = _park_values(pd.concat([official[~mine], change.records], ignore_index=True), specs, terms, areas)
     return [
         Effect(
-            indicator.code,
+            f"{plan.code}:{indicator.code}" if len(plans) > 1 else indicator.code,
             _("园区 %(code)s %(name)s") % {"code": indicator.code, "name": indicator.name},
-            before.get(indicator.code),
-            after.get(indicator.code),
+            before.get(indicator.id),
+            after.get(indicator.id),
             indicator.decimals,
         )
+        for plan in plans
         for indicator in queries.indicators(plan)
     ]
 
 
-def _park_values(records: pd.DataFrame, listing_from: dt.date) -> dict[str, float | None]:
-    """Return the park's value of each indicator computed from one period's records (None where it has none)."""
+def _park_values(records: pd.DataFrame, specs, terms, areas) -> dict[int, float | None]:
+    """Return the park's value of each indicator (by id) computed from one period's records (None where none)."""
     if records.empty:
         return {}
-    values = compute.values_from_sums(compute.sums_from_records(records, listing_from=listing_from))
+    values = compute.values_from_sums(compute.sums_from_records(records, terms), specs, areas=areas)
     park = values[values["parcel"].map(is_missing)]
-    return {code: None if is_missing(v) else float(v) for code, v in zip(park["indicator"], park["value"], strict=True)}
+    return {key: None if is_missing(v) else float(v) for key, v in zip(park["indicator"], park["value"], strict=True)}

@@ -6,13 +6,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parcels.models import NamedInTwoLanguages, Parcel, bilingual, tracked
+from parcels.models import FunctionalArea, NamedInTwoLanguages, Parcel, bilingual, tracked
 
-from . import compute
+from . import compute, formulas
 
 
+@tracked()
 class Plan(NamedInTwoLanguages, models.Model):
-    """A five-year plan: its period, base year and the park area it states."""
+    """A five-year plan: its period, base year, the park area it states and the parcels it covers.
+
+    Several plans live at once (the last plan's final assessment beside the
+    current plan's monitoring): every indicator, target, computed value,
+    progress row and report belongs to one. Parcels and enterprises are shared.
+    """
 
     code = models.SlugField(_("代码"), max_length=20, unique=True)
     name_zh = models.CharField(_("规划名称"), max_length=200)
@@ -25,6 +31,10 @@ class Plan(NamedInTwoLanguages, models.Model):
     park_area_km2 = models.DecimalField(_("园区总面积(平方公里，规划所述)"), max_digits=6, decimal_places=2)
     issuer = models.CharField(_("编制单位"), max_length=100)
     source = models.TextField(_("来源"))
+    parcels = models.ManyToManyField(Parcel, related_name="plans", blank=True, verbose_name=_("覆盖地块"))
+    functional_areas = models.ManyToManyField(
+        FunctionalArea, related_name="plans", blank=True, verbose_name=_("功能区")
+    )
 
     class Meta:
         ordering = ["start_year"]
@@ -43,6 +53,11 @@ class Plan(NamedInTwoLanguages, models.Model):
     @property
     def short(self) -> str:
         return bilingual(self.short_zh, self.short_en)
+
+    @property
+    def years(self) -> range:
+        """The plan's own years, its first to its target year."""
+        return range(self.start_year, self.end_year + 1)
 
 
 class KeyIndustry(NamedInTwoLanguages, models.Model):
@@ -73,9 +88,13 @@ class Indicator(NamedInTwoLanguages, models.Model):
     """One of the plan's indicators with its target."""
 
     class TargetKind(models.TextChoices):
-        ABSOLUTE = compute.ABSOLUTE, _("绝对目标")
+        # docs/method.md §3: every kind reduces to an end-year level and a direction.
+        LEVEL = compute.LEVEL, _("达到水平")
+        APPROXIMATELY = compute.APPROXIMATELY, _("左右")
         BENCHMARK = compute.BENCHMARK, _("对标目标")
         CUMULATIVE = compute.CUMULATIVE, _("累计目标")
+        GROWTH = compute.GROWTH, _("年均增长")
+        CHANGE = compute.CHANGE, _("累计变化")
 
     class Attribute(models.TextChoices):
         EXPECTED = "预期性", _("预期性")
@@ -92,12 +111,15 @@ class Indicator(NamedInTwoLanguages, models.Model):
         "decimals",
         "attribute",
         "target_kind",
+        "lower_is_better",
         "target_value",
+        "tolerance",
         "target_year",
         "target_text_zh",
         "target_text_en",
         "benchmark_name_zh",
         "benchmark_name_en",
+        "formula",
         "formula_zh",
         "formula_en",
         "definition_zh",
@@ -105,7 +127,7 @@ class Indicator(NamedInTwoLanguages, models.Model):
     )
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
-    code = models.CharField(_("编号"), max_length=4)
+    code = models.CharField(_("编号"), max_length=20)
     order = models.PositiveSmallIntegerField(_("序号"))
     name_zh = models.CharField(_("指标名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200)
@@ -113,13 +135,35 @@ class Indicator(NamedInTwoLanguages, models.Model):
     unit_en = models.CharField(_("英文单位"), max_length=40)
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
     attribute = models.CharField(_("属性"), max_length=4, choices=Attribute.choices, default=Attribute.EXPECTED)
-    target_kind = models.CharField(_("目标类型"), max_length=12, choices=TargetKind.choices)
-    target_value = models.DecimalField(_("目标值"), max_digits=12, decimal_places=4, null=True, blank=True)
+    target_kind = models.CharField(_("目标类型"), max_length=16, choices=TargetKind.choices)
+    lower_is_better = models.BooleanField(
+        _("越低越好"), default=False, help_text=_("如单位增加值能耗：不高于目标值、累计下降")
+    )
+    target_value = models.DecimalField(
+        _("目标值"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("年均增长、累计变化填百分数（如年均增长7%填7）；对标目标不填"),
+    )
+    tolerance = models.DecimalField(
+        _("允许偏差"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("“左右”目标的允许偏差（与指标同单位）；不填为目标值的2%"),
+    )
     target_year = models.PositiveSmallIntegerField(_("目标年"))
     target_text_zh = models.CharField(_("目标表述"), max_length=100)
     target_text_en = models.CharField(_("目标表述(英文)"), max_length=200)
     benchmark_name_zh = models.CharField(_("对标基准"), max_length=200, blank=True)
     benchmark_name_en = models.CharField(_("对标基准(英文)"), max_length=300, blank=True)
+    formula = models.TextField(
+        _("计算表达式"),
+        help_text=_("如 100 * sum(rd_expenditure) / sum(value_added)；语法见 docs/method.md §2"),
+    )
     formula_zh = models.TextField(_("计算公式"))
     formula_en = models.TextField(_("计算公式(英文)"))
     definition_zh = models.TextField(_("指标说明"))
@@ -151,7 +195,8 @@ class Indicator(NamedInTwoLanguages, models.Model):
 
     @property
     def is_count(self) -> bool:
-        return self.code in compute.COUNT_INDICATORS
+        """Whether the indicator counts or sums (judged per parcel only with split targets) rather than divides."""
+        return not formulas.parse(self.formula).is_ratio
 
 
 @tracked()
@@ -220,7 +265,7 @@ class ParcelTarget(models.Model):
 
 
 class ReviewFigure(models.Model):
-    """A figure of the 13th-FYP review the plan starts from (docs/plan-14th.md §4)."""
+    """A figure of the previous plan period's review the plan starts from (docs/plan-14th.md §4)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_figures")
     order = models.PositiveSmallIntegerField(_("序号"))
@@ -236,8 +281,8 @@ class ReviewFigure(models.Model):
     class Meta:
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "order"], name="review_figure_order")]
-        verbose_name = _("“十三五”回顾数据")
-        verbose_name_plural = _("“十三五”回顾数据")
+        verbose_name = _("上一规划期回顾数据")
+        verbose_name_plural = _("上一规划期回顾数据")
 
     def __str__(self) -> str:
         return self.label_zh
@@ -294,8 +339,8 @@ class Progress(models.Model):
     status = models.CharField(max_length=20, blank=True)
     gap = models.FloatField(null=True)
     needed_per_year = models.FloatField(null=True)
-    projected_2025 = models.FloatField(null=True)
-    projected_gap_2025 = models.FloatField(null=True)
+    projected = models.FloatField(null=True, help_text="Projected value in the plan's target year")
+    projected_gap = models.FloatField(null=True, help_text="Projected distance to the target in the target year")
     share_of_change = models.FloatField(null=True)
     inputs = models.JSONField(default=dict)
     data_version = models.BigIntegerField()
@@ -353,6 +398,7 @@ class Report(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("规划"))
     year = models.PositiveSmallIntegerField(_("评估年度"))
     kind = models.CharField(_("评估类型"), max_length=10, choices=Kind.choices)
     language = models.CharField(_("语言"), max_length=2, choices=Language.choices, default=Language.ZH)

@@ -3,116 +3,150 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterable
 
 import pandas as pd
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
+from parcels import queries as parcel_queries
 from parcels.models import DataChange, FunctionalArea, Parcel
 
-from . import compute
+from . import compute, formulas
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
 
-# Sums over the statistics records of every parcel and of the park, with exactly
-# the columns of compute.sums_from_records. Every record belongs to one parcel,
-# so the park's sums are the exact (numeric) totals of the parcels' sums of
-# records: the park's ratios are still ratios of its records' sums, never a
-# combination of parcel values. Two plain GROUP BYs run in parallel workers,
-# which GROUPING SETS would not.
+log = logging.getLogger(__name__)
+
+# The recompute's one aggregate: every distinct sum or count of every formula of
+# every plan (indicators.formulas.Terms), per parcel and period, and the park's
+# as the exact (numeric) totals of the parcels' sums of records, so the park's
+# ratios are still ratios of its records' sums, never a combination of parcel
+# values. Two plain GROUP BYs run in parallel workers, which GROUPING SETS would
+# not. The terms' SQL is compiled from the formulas' trees and the element map
+# (indicators.formulas.aggregate_sql), never taken from text a user typed.
 PERIOD_SUMS_SQL = """
 WITH parcel_sums AS (
-    SELECT parcel_id AS parcel, year, quarter,
-           count(*) AS records,
-           -- A missing figure (NULL: 未填写 or 不适用) is no value, not 0: a ratio takes an
-           -- enterprise only where both its numerator and its denominator are present.
-           coalesce(sum(rd_expenditure) FILTER (WHERE value_added IS NOT NULL), 0) AS rd_expenditure,
-           coalesce(sum(value_added) FILTER (WHERE rd_expenditure IS NOT NULL), 0) AS value_added,
-           coalesce(sum(invention_patents) FILTER (WHERE employees IS NOT NULL), 0) AS invention_patents,
-           coalesce(sum(employees), 0) AS employees,
-           count(*) FILTER (WHERE above_scale) AS above_scale_records,
-           coalesce(sum(sei_output) FILTER (WHERE above_scale AND industrial_output IS NOT NULL), 0) AS sei_output,
-           coalesce(sum(industrial_output) FILTER (WHERE above_scale AND sei_output IS NOT NULL), 0)
-               AS industrial_output,
-           coalesce(sum(foreign_returnee) FILTER (WHERE employees IS NOT NULL), 0) AS foreign_returnee,
-           coalesce(sum(masters_plus) FILTER (WHERE employees IS NOT NULL), 0) AS masters_plus,
-           coalesce(sum(employees) FILTER (WHERE invention_patents IS NOT NULL), 0) AS employees_with_patents,
-           coalesce(sum(employees) FILTER (WHERE foreign_returnee IS NOT NULL), 0) AS employees_with_foreign,
-           coalesce(sum(employees) FILTER (WHERE masters_plus IS NOT NULL), 0) AS employees_with_masters,
-           count(*) FILTER (WHERE high_tech) AS high_tech,
-           count(*) FILTER (WHERE revenue >= %(leader_revenue)s) AS leaders,
-           count(*) FILTER (
-               WHERE listed_date >= %(listing_from)s
-                 AND listed_date < make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1)
-           ) AS listed
-    FROM parcels_statistic
+    SELECT parcel_id AS parcel, year, quarter, count(*) AS records{inner}
+    FROM parcels_statistic s
     WHERE %(every_period)s OR (year, quarter) IN %(periods)s
     GROUP BY parcel_id, year, quarter
 )
-SELECT parcel, year, quarter,
-       records::float8 AS records,
-       rd_expenditure::float8 AS rd_expenditure,
-       value_added::float8 AS value_added,
-       invention_patents::float8 AS invention_patents,
-       employees::float8 AS employees,
-       above_scale_records::float8 AS above_scale_records,
-       sei_output::float8 AS sei_output,
-       industrial_output::float8 AS industrial_output,
-       foreign_returnee::float8 AS foreign_returnee,
-       masters_plus::float8 AS masters_plus,
-       high_tech::float8 AS high_tech,
-       leaders::float8 AS leaders,
-       listed::float8 AS listed,
-       employees_with_patents::float8 AS employees_with_patents,
-       employees_with_foreign::float8 AS employees_with_foreign,
-       employees_with_masters::float8 AS employees_with_masters
+SELECT parcel, year, quarter, records::float8 AS records{by_parcel}
 FROM parcel_sums
 UNION ALL
-SELECT NULL, year, quarter,
-       sum(records)::float8,
-       sum(rd_expenditure)::float8,
-       sum(value_added)::float8,
-       sum(invention_patents)::float8,
-       sum(employees)::float8,
-       sum(above_scale_records)::float8,
-       sum(sei_output)::float8,
-       sum(industrial_output)::float8,
-       sum(foreign_returnee)::float8,
-       sum(masters_plus)::float8,
-       sum(high_tech)::float8,
-       sum(leaders)::float8,
-       sum(listed)::float8,
-       sum(employees_with_patents)::float8,
-       sum(employees_with_foreign)::float8,
-       sum(employees_with_masters)::float8
+SELECT NULL, year, quarter, sum(records)::float8{park}
 FROM parcel_sums
 GROUP BY year, quarter
 """
 
 
-def period_sums(*, listing_from: dt.date, periods: set[tuple[int, int]] | None = None) -> pd.DataFrame:
-    """Sum the statistics per scope and period, in the database.
+def period_sums(terms: Iterable[formulas.Term], *, periods: set[tuple[int, int]] | None = None) -> pd.DataFrame:
+    """Sum the statistics per scope and period for every term, in the database, in one query.
 
-    Columns: parcel (int, None for the park), year, quarter (int) and
-    compute.SUM_COLUMNS (floats; the counts are whole). `periods`, (year, quarter)
-    pairs, None for every period.
+    Columns: parcel (int, None for the park), year, quarter (int), records and
+    each term's alias (floats; the counts are whole). `periods`, (year,
+    quarter) pairs, None for every period.
     """
+    terms = list(terms)
+    sql = PERIOD_SUMS_SQL.format(
+        inner="".join(f",\n           {t.sql} AS {t.alias}" for t in terms),
+        by_parcel="".join(f", {t.alias}::float8 AS {t.alias}" for t in terms),
+        park="".join(f", sum({t.alias})::float8" for t in terms),
+    )
     params = {
-        "leader_revenue": compute.LEADER_REVENUE,
-        "listing_from": listing_from,
         "every_period": periods is None,
         "periods": tuple(sorted(periods)) if periods else ((0, 0),),
     }
     with connection.cursor() as cursor:
-        cursor.execute(PERIOD_SUMS_SQL, params)
+        cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
         rows = cursor.fetchall()
-    frame = pd.DataFrame(rows, columns=names).astype(object)
+    frame = pd.DataFrame(rows, columns=["parcel", *names[1:]]).astype(object)
     return frame.where(frame.notna(), None)
 
 
-def current_plan() -> Plan:
-    """Return the plan in force: the latest one loaded."""
-    return Plan.objects.order_by("-start_year").first()
+def element_reads() -> tuple[dict[str, str], dict[str, str]]:
+    """Return how a formula reads each data element: code → SQL on a statistics row ``s``, and code → kind."""
+    elements = parcel_queries.data_elements()
+    reads = {}
+    for element in elements.fields:
+        if element.column:
+            reads[element.name] = f's."{element.column}"'
+        else:
+            reads[element.name] = f"(s.extra->>'{element.name}')::{_SQL_TYPES[element.kind]}"
+    return reads, {element.name: element.kind for element in elements.fields}
+
+
+_SQL_TYPES = {"flow": "numeric", "stock": "numeric", "flag": "boolean", "date": "date"}
+
+
+def sql_context(plan: Plan, reads: dict[str, str]) -> formulas.SqlContext:
+    return formulas.SqlContext(reads, dt.date(plan.start_year, 1, 1), dt.date(plan.end_year, 12, 31))
+
+
+def value_specs(plans: Iterable[Plan]) -> tuple[list[compute.ValueSpec], formulas.Terms]:
+    """Compile every indicator of `plans`: what values_from_sums needs, and the terms of the one aggregate.
+
+    The key of each spec is the indicator's id. An indicator whose formula no
+    longer fits the data elements (checked when it was saved) is left out and
+    logged: it reads 数据不足 until it is corrected.
+    """
+    reads, kinds = element_reads()
+    terms = formulas.Terms()
+    specs = []
+    for plan in plans:
+        context = sql_context(plan, reads)
+        area = float(plan.park_area_km2)
+        for indicator in plan.indicators.all():
+            try:
+                formula = formulas.parse(indicator.formula)
+                formulas.check(formula, kinds)
+            except formulas.FormulaError as exc:
+                log.error("%s %s: %s", plan.code, indicator.code, exc)
+                continue
+            specs.append(compute.ValueSpec(indicator.id, terms.add(formula, context), area))
+    return specs, terms
+
+
+def plans() -> list[Plan]:
+    """Return every plan, the earliest first."""
+    return list(Plan.objects.order_by("start_year", "code"))
+
+
+def plan_in_force(today: dt.date | None = None) -> Plan | None:
+    """Return the plan whose period contains today (else the latest that has begun, else the earliest)."""
+    year = (today or timezone.localdate()).year
+    every = plans()
+    containing = [p for p in every if p.start_year <= year <= p.end_year]
+    begun = [p for p in every if p.start_year <= year]
+    return (containing or begun or every or [None])[-1]
+
+
+def plan_by_code(code: str) -> Plan | None:
+    return Plan.objects.filter(code=code).first()
+
+
+def previous_plan(plan: Plan) -> Plan | None:
+    """Return the plan that ended before `plan` began (its final assessment sits beside this plan's monitoring)."""
+    return Plan.objects.filter(end_year__lt=plan.start_year).order_by("-end_year").first()
+
+
+def plans_for_year(year: int) -> list[Plan]:
+    """Return the plans whose period contains `year` (a return of that year moves their indicators)."""
+    return list(Plan.objects.filter(start_year__lte=year, end_year__gte=year).order_by("start_year"))
+
+
+def parcel_areas() -> dict[int, float]:
+    """Return parcel id → area in km² (for formulas per unit of land)."""
+    return {pk: float(area) for pk, area in Parcel.objects.values_list("id", "area_km2")}
+
+
+def plan_parcel_ids(plan: Plan) -> list[int]:
+    """Return the ids of the parcels a plan covers, in order (every parcel when it lists none)."""
+    covered = list(plan.parcels.order_by("order").values_list("id", flat=True))
+    return covered or parcel_ids()
 
 
 def parcel_ids() -> list[int]:
@@ -120,9 +154,9 @@ def parcel_ids() -> list[int]:
 
 
 def annual_values(plan: Plan) -> pd.DataFrame:
-    """Return the stored annual (quarter 4) values: indicator (code), parcel, year, value."""
+    """Return the stored annual (quarter 4) values: indicator (id), parcel, year, value."""
     rows = IndicatorValue.objects.filter(indicator__plan=plan, quarter=4).values_list(
-        "indicator__code", "parcel_id", "year", "value"
+        "indicator_id", "parcel_id", "year", "value"
     )
     return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value"])
 
@@ -137,15 +171,23 @@ def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
         base = {b.year: float(b.value) for b in indicator.base_values.all()}
         specs.append(
             compute.IndicatorSpec(
-                code=indicator.code,
+                code=indicator.id,
                 kind=indicator.target_kind,
                 target=None if indicator.target_value is None else float(indicator.target_value),
                 plan_base=base.get(plan.base_year),
                 benchmark={b.year: float(b.value) for b in indicator.benchmark_values.all()},
                 parcel_targets={t.parcel_id: float(t.value) for t in indicator.parcel_targets.all()},
+                is_count=_is_count(indicator),
             )
         )
     return specs
+
+
+def _is_count(indicator: Indicator) -> bool:
+    try:
+        return indicator.is_count
+    except formulas.FormulaError:
+        return False
 
 
 def data_version() -> int:
@@ -244,9 +286,9 @@ def park_periods(plan: Plan) -> list[tuple[int, int]]:
     return list(rows)
 
 
-def parcel_period_values(*, parcel_id: int, year: int, quarter: int) -> dict[str, float | None]:
-    """Return a parcel's stored values of a period: indicator code → value (None where there is none)."""
-    rows = IndicatorValue.objects.filter(parcel_id=parcel_id, year=year, quarter=quarter)
+def parcel_period_values(*, plan: Plan, parcel_id: int, year: int, quarter: int) -> dict[str, float | None]:
+    """Return a parcel's stored values of a period under a plan: indicator code → value (None where there is none)."""
+    rows = IndicatorValue.objects.filter(indicator__plan=plan, parcel_id=parcel_id, year=year, quarter=quarter)
     return dict(rows.values_list("indicator__code", "value"))
 
 

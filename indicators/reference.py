@@ -31,6 +31,7 @@ from django.db import models, transaction
 
 from parcels.models import Boundary, FunctionalArea, Parcel
 
+from . import formulas, queries
 from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, ReviewFigure
 
 MODELS: list[type[models.Model]] = [
@@ -76,12 +77,18 @@ def load_plan(path: str | Path) -> Counts:
             for boundary in record.get("boundaries", []):
                 loader.upsert(Boundary, boundary, key=["parcel", "block"], parent={"parcel": parcel})
         parcels_by_code = {parcel.code: parcel for parcel in Parcel.objects.all()}
+        areas = []
         for record in document.get("functional_areas", []):
             try:
                 parcels = [parcels_by_code[code] for code in record.get("parcels", [])]
             except KeyError as exc:
                 raise ReferenceDataError(f"{path}: functional area {record.get('code')}: no parcel {exc}") from None
-            loader.upsert(FunctionalArea, record, key=["code"], nested=["parcels"], m2m={"parcels": parcels})
+            areas.append(
+                loader.upsert(FunctionalArea, record, key=["code"], nested=["parcels"], m2m={"parcels": parcels})
+            )
+        covered = [parcels_by_code[record["code"]] for record in document.get("parcels", [])]
+        if _set_related(plan, {"parcels": covered, "functional_areas": areas}):
+            loader.counts["Plan"]["updated"] += 1
         for record in document.get("industries", []):
             loader.upsert(KeyIndustry, record, key=["plan", "kind", "name_zh"], parent={"plan": plan})
         for record in document.get("indicators", []):
@@ -98,7 +105,20 @@ def load_plan(path: str | Path) -> Counts:
                 loader.upsert(BenchmarkValue, value, key=["indicator", "year"], parent={"indicator": indicator})
         for record in document.get("review_figures", []):
             loader.upsert(ReviewFigure, record, key=["plan", "order"], parent={"plan": plan})
+        check_formulas(plan)
     return loader.counts
+
+
+def check_formulas(plan: Plan) -> None:
+    """Refuse a plan with a formula that does not parse or does not fit the data elements, naming where."""
+    _, kinds = queries.element_reads()
+    for indicator in plan.indicators.order_by("order"):
+        try:
+            formulas.check(formulas.parse(indicator.formula), kinds)
+        except formulas.FormulaError as exc:
+            raise ReferenceDataError(
+                f"规划 {plan.code} 指标 {indicator.code} 的计算表达式“{indicator.formula}”{exc}"
+            ) from None
 
 
 class _Loader:

@@ -78,14 +78,16 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
         version = queries.data_version()
         if not full and state.computed_version >= version and state.computed_at is not None:
             return RecomputeSummary("up_to_date", version=version)
-        plan = queries.current_plan()
-        if plan is None:
+        plans = queries.plans()
+        if not plans:
             return RecomputeSummary("up_to_date", version=version)
 
         periods = None if full or state.computed_at is None else _periods_to_recompute(state.computed_version)
         now = timezone.now()
-        n_values = _recompute_values(plan, periods=periods, version=version, now=now)
-        n_progress = _recompute_progress(plan, version=version, now=now)
+        # Every plan from the same statistics: a late correction to the last plan's final
+        # year moves its final assessment as much as it moves the current plan's base.
+        n_values = _recompute_values(plans, periods=periods, version=version, now=now)
+        n_progress = sum(_recompute_progress(plan, version=version, now=now) for plan in plans)
 
         state.computed_version = version
         state.computed_at = now
@@ -104,10 +106,16 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     return summary
 
 
+# Changes to these tables change which values exist or how they are computed.
+VALUE_TABLES = frozenset({"indicators_indicator", "indicators_plan", "parcels_dataelement"})
+
+
 def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:
     """Return the (year, quarter) periods whose values a change since `since` affects; None for all."""
     periods: set[tuple[int, int]] = set()
     for change in queries.changes_since(since):
+        if change.table in VALUE_TABLES:
+            return None  # a formula, an indicator or a plan's period changed: every value may move
         if change.table != "parcels_statistic":
             continue  # targets, benchmarks and base values move progress only
         if not change.periods:
@@ -119,23 +127,29 @@ def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:
     return periods
 
 
-def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: int, now: dt.datetime) -> int:
+def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: int, now: dt.datetime) -> int:
     if periods is not None and not periods:
         return 0
+    specs, terms = queries.value_specs(plans)
     # The same quarter a year earlier is read too, for 同比.
     read = None if periods is None else periods | {(y - 1, q) for y, q in periods}
-    sums = queries.period_sums(listing_from=dt.date(plan.start_year, 1, 1), periods=read)
-    values = compute.values_from_sums(sums, parcels=queries.parcel_ids())
-    stale = IndicatorValue.objects.filter(indicator__plan=plan)
+    sums = queries.period_sums(terms, periods=read)
+    values = compute.values_from_sums(sums, specs, parcels=queries.parcel_ids(), areas=queries.parcel_areas())
+    # A plan keeps the values of its own years, from its base year to its target year.
+    years = {i.id: (p.base_year, p.end_year) for p in plans for i in p.indicators.all()}
+    keep = [
+        indicator in years and years[indicator][0] <= year <= years[indicator][1]
+        for indicator, year in zip(values["indicator"], values["year"], strict=True)
+    ]
+    stale = IndicatorValue.objects.all()
     if periods is not None:
-        keep = [(y, q) in periods for y, q in zip(values["year"], values["quarter"], strict=True)]
-        values = values[keep]
+        keep = [k and (y, q) in periods for k, y, q in zip(keep, values["year"], values["quarter"], strict=True)]
         stale = stale.filter(Q.create([Q(year=y, quarter=q) for y, q in periods], connector=Q.OR))
+    values = values[keep]
     stale.delete()
-    indicator_ids = queries.indicator_ids(plan)
     rows = [
         IndicatorValue(
-            indicator_id=indicator_ids[code],
+            indicator_id=indicator,
             parcel_id=_parcel_id(parcel),
             year=year,
             quarter=quarter,
@@ -147,10 +161,9 @@ def _recompute_values(plan, *, periods: set[tuple[int, int]] | None, version: in
             data_version=version,
             computed_at=now,
         )
-        for code, parcel, year, quarter, value, numerator, denominator, enterprises, previous in values.itertuples(
+        for indicator, parcel, year, quarter, value, numerator, denominator, enterprises, previous in values.itertuples(
             index=False
         )
-        if code in indicator_ids
     ]
     IndicatorValue.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
@@ -163,21 +176,20 @@ def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
     table = compute.progress_table(
         annual,
         queries.indicator_specs(plan),
-        parcels=queries.parcel_ids(),
+        parcels=queries.plan_parcel_ids(plan),
         years=years,
         plan=compute.Plan(base_year=plan.base_year, target_year=plan.end_year),
         thresholds=thresholds(),
     )
     Progress.objects.filter(indicator__plan=plan).delete()
-    indicator_ids = queries.indicator_ids(plan)
     rows = []
     for record in table.to_dict("records"):
-        code = record.pop("indicator")
+        indicator = record.pop("indicator")
         parcel = _parcel_id(record.pop("parcel"))
         record = {k: _plain(v) for k, v in record.items()}
         rows.append(
             Progress(
-                indicator_id=indicator_ids[code],
+                indicator_id=indicator,
                 parcel_id=parcel,
                 data_version=version,
                 computed_at=now,

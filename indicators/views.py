@@ -30,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _plan_or_404():
-    plan = queries.current_plan()
+    plan = queries.plan_in_force()
     if plan is None:
         raise Http404(_("尚未载入规划"))
     return plan

@@ -9,7 +9,7 @@ def site(request):
     if not request.user.is_authenticated:
         return {}
     return {
-        "plan": queries.current_plan(),
+        "plan": queries.plan_in_force(),
         "recompute": queries.recompute_state(),
         "demo_data": Statistic.objects.filter(source=Statistic.Source.DEMO).exists(),
         "is_office": access.is_office(request.user),

@@ -222,8 +222,8 @@ class ProgressSerializer(_ConfidentialMixin, serializers.ModelSerializer):
         "pace",
         "gap",
         "needed_per_year",
-        "projected_2025",
-        "projected_gap_2025",
+        "projected",
+        "projected_gap",
         "share_of_change",
         "inputs",
     )
@@ -243,8 +243,8 @@ class ProgressSerializer(_ConfidentialMixin, serializers.ModelSerializer):
     pace = _figure()
     gap = _figure()
     needed_per_year = _figure()
-    projected_2025 = _figure()
-    projected_gap_2025 = _figure()
+    projected = _figure()
+    projected_gap = _figure()
     share_of_change = _figure()
     inputs = serializers.JSONField(
         read_only=True,

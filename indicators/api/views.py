@@ -35,7 +35,7 @@ class PlanView(RetrieveAPIView):
     serializer_class = serializers.PlanSerializer
 
     def get_object(self) -> Plan:
-        plan = indicator_queries.current_plan()
+        plan = indicator_queries.plan_in_force()
         if plan is None:
             raise Http404
         return plan
@@ -78,7 +78,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
     def get_queryset(self):
-        return queries.indicators(indicator_queries.current_plan())
+        return queries.indicators(indicator_queries.plan_in_force())
 
 
 # --- computed values and progress -----------------------------------------------
@@ -117,7 +117,7 @@ class IndicatorValueViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mi
     def get_queryset(self):
         filters = _filters(self.request)
         quarter = int_param(self.request, "quarter", low=1, high=4)
-        return queries.indicator_values(indicator_queries.current_plan(), **filters, quarter=quarter)
+        return queries.indicator_values(indicator_queries.plan_in_force(), **filters, quarter=quarter)
 
 
 @extend_schema_view(
@@ -133,7 +133,7 @@ class ProgressViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mixins.L
     serializer_class = serializers.ProgressSerializer
 
     def get_queryset(self):
-        return queries.progress(indicator_queries.current_plan(), **_filters(self.request))
+        return queries.progress(indicator_queries.plan_in_force(), **_filters(self.request))
 
 
 # --- assessment reports (the office only, as on the report pages) ----------------

@@ -18,7 +18,7 @@ def progress_reason(progress, *, unit: str, decimals: int, benchmark_name: str =
 
     In: an object with the attributes of indicators.models.Progress (year,
     status, value, target, base_year, base_value, pace, provisional,
-    benchmark_year, projected_2025, projected_gap_2025, inputs); the unit and
+    benchmark_year, projected, projected_gap, inputs); the unit and
     decimals of the indicator; the benchmark's name for a benchmark target.
     Out: one or a few sentences in the active language.
     """
@@ -133,9 +133,9 @@ def _judgement(progress, words: _Words) -> str:
 
 def _outlook(progress, words: _Words) -> str:
     """Say where the trend since the base year leads by 2025, before the target year."""
-    if progress.projected_2025 is None or progress.status in (compute.ACHIEVED, compute.NOT_ACHIEVED):
+    if progress.projected is None or progress.status in (compute.ACHIEVED, compute.NOT_ACHIEVED):
         return ""
-    gap = progress.projected_gap_2025
+    gap = progress.projected_gap
     if gap is not None and gap <= 0:
         outlook = _("预计可以实现目标")
     elif gap is not None:
@@ -144,7 +144,7 @@ def _outlook(progress, words: _Words) -> str:
         outlook = ""
     return _("按%(base_year)s年以来的趋势线性外推，2025年预计为%(value)s %(unit)s，%(outlook)s。") % {
         "base_year": progress.base_year,
-        "value": words.n(progress.projected_2025),
+        "value": words.n(progress.projected),
         "unit": words.unit,
         "outlook": outlook,
     }

@@ -18,6 +18,6 @@ def benchmark_series(progress: dict | None) -> dict[int, float]:
 
 def projection(progress: dict | None) -> tuple[float, float] | None:
     """Return the (slope, value in the target year) of a progress row's projection; None without one."""
-    if not progress or progress.get("projected_2025") is None:
+    if not progress or progress.get("projected") is None:
         return None
-    return progress["inputs"].get("projection_slope"), progress["projected_2025"]
+    return progress["inputs"].get("projection_slope"), progress["projected"]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from parkplan.formatting import fmt_number
 
-from ..compute import COUNT_INDICATORS
 from . import sentences as say
 from . import tables
 from .tables import cell, head, num_cell
@@ -213,7 +212,7 @@ def _pace_words(reading: Reading, indicator: Mapping) -> str:
     status = row.get("status")
     if status not in ("ahead", "on_track", "behind") or row.get("pace") is None:
         return ""
-    d = 0 if indicator["code"] in COUNT_INDICATORS else indicator["decimals"]
+    d = 0 if indicator.get("is_count", False) else indicator["decimals"]
     unit, language = reading.unit(indicator), reading.language
     then = say.value_text(inputs.get("base_distance"), unit=unit, decimals=d, language=language)
     now = say.value_text(inputs.get("distance"), unit=unit, decimals=d, language=language)
@@ -438,7 +437,7 @@ def _cross_rows(reading: Reading, code: str, entries: Mapping[str, Mapping]) -> 
             value_row.append(cell("*", None))
             status_row.append(cell("*"))
             continue
-        d = 0 if i["code"] in COUNT_INDICATORS else i["decimals"]
+        d = 0 if i.get("is_count", False) else i["decimals"]
         value_row.append(num_cell((entry or {}).get("value"), d))
         status_row.append(cell(say.status_word((entry or {}).get("status") or "", reading.language)))
     return value_row, status_row

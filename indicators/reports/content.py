@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..compute import COUNT_INDICATORS
 from . import appendix, tables
 from . import sentences as say
 from .changes import short_time
@@ -470,7 +469,7 @@ def measure(reading: Reading, indicator: Mapping) -> say.Measure:
         name=reading.name(indicator),
         unit=reading.unit(indicator),
         decimals=indicator["decimals"],
-        is_count=indicator["code"] in COUNT_INDICATORS,
+        is_count=indicator.get("is_count", False),
         kind=indicator["target_kind"],
         value=row.get("value"),
         target=row.get("target"),
@@ -491,8 +490,8 @@ def indicator_blocks(reading: Reading, indicator: Mapping, n: int, comment: str 
     facts = say.indicator_sentence(m, reading.language)
     projection = say.projection_sentence(
         m,
-        projected=row.get("projected_2025"),
-        projected_gap=row.get("projected_gap_2025"),
+        projected=row.get("projected"),
+        projected_gap=row.get("projected_gap"),
         base_year=reading.plan["base_year"],
         language=reading.language,
     )
@@ -553,11 +552,11 @@ def parcels_sentence(reading: Reading, indicator: Mapping) -> str:
     facts, hidden = parcel_facts(reading, indicator)
     judged = any(f.status for f in facts) or any(p["status"] for p in indicator["parcels"])
     base_year, language = reading.plan["base_year"], reading.language
-    if indicator["code"] in COUNT_INDICATORS and not judged:
+    if indicator.get("is_count", False) and not judged:
         return say.unsplit_parcels_sentence(
             facts, unit=reading.unit(indicator), base_year=base_year, hidden=hidden, language=language
         )
-    split = indicator["code"] in COUNT_INDICATORS
+    split = indicator.get("is_count", False)
     return say.judged_parcels_sentence(facts, split=split, base_year=base_year, hidden=hidden, language=language)
 
 
@@ -575,7 +574,7 @@ PARCEL_COLUMNS = {
 
 def parcel_table(reading: Reading, indicator: Mapping) -> dict:
     """Lay out the parcels of an indicator: the columns that apply to it, none that would be empty."""
-    count = indicator["code"] in COUNT_INDICATORS
+    count = indicator.get("is_count", False)
     judged = any(p["status"] for p in indicator["parcels"])
     keys = ["parcel", "value", "base", "change"]
     if judged:

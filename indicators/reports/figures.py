@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .. import charts, compute
+from .. import charts
 from . import sentences as say
 from .content import confidential
 from .tables import excel_format
@@ -45,7 +45,6 @@ PARCEL_LABELS = {
         "park": "Park value",
     },
 }
-COUNTS = compute.COUNT_INDICATORS
 
 
 def _lang(language: str) -> str:
@@ -66,8 +65,8 @@ def trend_rows(indicator: Mapping, snapshot: Mapping) -> list[dict]:
     inputs = indicator.get("inputs") or {}
     projection = None
     measured = year >= plan["end_year"]  # the target year is measured, not projected
-    if not measured and current.get("projected_2025") is not None and inputs.get("projection_slope") is not None:
-        projection = (inputs["projection_slope"], current["projected_2025"])
+    if not measured and current.get("projected") is not None and inputs.get("projection_slope") is not None:
+        projection = (inputs["projection_slope"], current["projected"])
     return charts.trend_rows(
         years=list(range(plan["base_year"], plan["end_year"] + 1)),
         actuals={y: v for y, v in actuals.items() if y <= year},
@@ -86,7 +85,7 @@ def parcel_rows(indicator: Mapping, snapshot: Mapping, language: str) -> tuple[l
     names = {p["code"]: (p["name_en"] if _lang(language) == "en" else p["name_zh"]) for p in snapshot["parcels"]}
     rows = []
     judged = any(p["status"] for p in indicator["parcels"])
-    share = indicator["code"] in COUNTS and not judged
+    share = indicator.get("is_count", False) and not judged
     for p in indicator["parcels"]:
         if confidential(p):
             continue  # not disclosed
@@ -136,7 +135,7 @@ def indicator_figures(snapshot: Mapping, language: str = "zh") -> dict[str, dict
         if share:
             labels["value"] = labels["share"]
             reference = None
-        elif indicator["code"] in COUNTS:
+        elif indicator.get("is_count", False):
             reference = None
         else:
             reference = current.get("target")
@@ -164,7 +163,7 @@ def chart_tables(snapshot: Mapping, language: str = "zh") -> list[dict]:
     )
     out = []
     for indicator in snapshot["indicators"]:
-        fmt = excel_format(0 if indicator["code"] in COUNTS else indicator["decimals"])
+        fmt = excel_format(0 if indicator.get("is_count", False) else indicator["decimals"])
         rows = [
             [r["year"], r["actual"], r["expected"], r["target"], r["benchmark_year"], r["projected"]]
             for r in trend_rows(indicator, snapshot)

@@ -38,7 +38,7 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
     their choices, and the comments (indicator code → text). The previous
     report of the same year and kind is linked so the new one can say what changed.
     """
-    plan = indicator_queries.current_plan()
+    plan = indicator_queries.plan_in_force()
     if plan is None:
         raise ValidationError(_("尚未载入规划，无法生成评估报告。"))
     _check_year(plan, year)

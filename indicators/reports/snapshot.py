@@ -15,7 +15,7 @@ Contract (schema 2), every key a string, lists in a fixed order:
   formula_zh/en, definition_zh/en, responsible_unit, base_values: [{year, value, derived, source}],
   benchmarks: [{year, value, source}], base_actual (computed park value of the base year),
   park: [{year, value, target, expected, completion, pace, status, gap,
-  needed_per_year, projected_2025, projected_gap_2025, benchmark_year,
+  needed_per_year, projected, projected_gap, benchmark_year,
   provisional, base_value}] from the plan's first year to `year`,
   inputs (the park's Progress.inputs for `year`),
   parcels: [{code, value, base_value, target, completion, status, gap,
@@ -91,7 +91,7 @@ def _when(value) -> str | None:
 
 def build_snapshot(*, year: int, plan=None) -> dict:
     """Read the stored results for `year` and freeze them into a canonical dict (see the module contract)."""
-    plan = plan or indicator_queries.current_plan()
+    plan = plan or indicator_queries.plan_in_force()
     if plan is None:
         raise ValueError("no plan is loaded")
     state = indicator_queries.recompute_state()
@@ -132,6 +132,7 @@ def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year:
     current = stored.progress.get((indicator.id, None, year))
     return {
         **{name: _plain(getattr(indicator, name)) for name in INDICATOR_FIELDS},
+        "is_count": indicator.is_count,
         "base_values": [
             {"year": b.year, "value": float(b.value), "derived": b.derived, "source": b.source}
             for b in sorted(indicator.base_values.all(), key=lambda b: b.year)

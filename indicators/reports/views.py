@@ -53,7 +53,7 @@ def report_list(request):
     """List the latest reports; start a new one from the form."""
     if not is_office(request.user):
         raise PermissionDenied
-    plan = indicator_queries.current_plan()
+    plan = indicator_queries.plan_in_force()
     indicators = queries.plan_indicators(plan)
     form, error = pages.default_form(plan), ""
     if request.method == "POST":

@@ -153,8 +153,8 @@ def _park_numbers(text: str, row: Mapping, snapshot: Mapping, code: str) -> list
             need = gap / (end - year)
             derived.append(math.ceil(need - 1e-9) if decimals == 0 else need)
     current = next((r for r in indicator["park"] if r["year"] == year), {})
-    if year < end and current.get("projected_2025") is not None:
-        derived.append(current["projected_2025"])
+    if year < end and current.get("projected") is not None:
+        derived.append(current["projected"])
     out = []
     text = text.replace(row["name"], "")  # a name or a unit may hold digits (营收10亿以上…, per 10,000 employees)
     if row["unit"] != "%":

@@ -43,7 +43,7 @@ def test_it_draws_the_straight_path_from_the_base_to_the_target():
     rows = charts.trend_rows(
         years=YEARS,
         actuals={2020: 327.0, 2021: 410.0, 2022: 500.0},
-        kind="absolute",
+        kind="level",
         target=800.0,
         base_year=2020,
         base_value=327.0,
@@ -98,7 +98,7 @@ def test_it_starts_a_cumulative_count_at_zero():
 @pytest.mark.parametrize(
     ("kind", "benchmark", "names"),
     [
-        ("absolute", None, ["实际值", "规划路径", "趋势外推", "2025年目标"]),
+        ("level", None, ["实际值", "规划路径", "趋势外推", "2025年目标"]),
         ("benchmark", {2020: 40.0, 2024: 43.6}, ["实际值", "规划路径", "趋势外推", "对标基准"]),
         ("benchmark", {}, ["实际值"]),
     ],
@@ -108,7 +108,7 @@ def test_it_names_every_trend_trace_and_draws_only_what_has_points(kind, benchma
         years=YEARS,
         actuals={2020: 35.0, 2021: 36.0, 2022: 37.5},
         kind=kind,
-        target=40.0 if kind == "absolute" else None,
+        target=40.0 if kind == "level" else None,
         base_year=2020,
         base_value=35.0,
         benchmark=benchmark,

@@ -16,7 +16,7 @@ import pytest
 
 from indicators import compute
 from indicators.compute import (
-    ABSOLUTE,
+    LEVEL,
     BENCHMARK,
     CUMULATIVE,
     IndicatorSpec,
@@ -467,7 +467,7 @@ def test_it_gives_no_previous_value_where_last_year_had_no_value():
     ],
 )
 def test_it_judges_an_absolute_target(year, value, status, pace):
-    result = judge(year=year, kind=ABSOLUTE, actuals={year: value}, base_value=50, base_source="computed", target=100)
+    result = judge(year=year, kind=LEVEL, actuals={year: value}, base_value=50, base_source="computed", target=100)
     assert result.status == status
     assert result.pace == approx(pace)
 
@@ -484,7 +484,7 @@ def test_it_judges_an_absolute_target(year, value, status, pace):
     ],
 )
 def test_it_judges_a_target_already_met_in_the_base_year(year, value, status):
-    result = judge(year=year, kind=ABSOLUTE, actuals={year: value}, base_value=120, base_source="computed", target=100)
+    result = judge(year=year, kind=LEVEL, actuals={year: value}, base_value=120, base_source="computed", target=100)
     assert result.status == status
     assert result.pace is None
     assert result.inputs["base_distance"] == approx(-20)
@@ -565,7 +565,7 @@ def test_it_picks_the_benchmark_value_for_a_year(series, year, expected):
 )
 def test_it_says_insufficient_data_when_a_value_is_missing(actuals, base_value, target, missing):
     result = judge(
-        year=2023, kind=ABSOLUTE, actuals=actuals, base_value=base_value, base_source="computed", target=target
+        year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target
     )
     assert result.status == compute.INSUFFICIENT_DATA
     assert result.inputs["missing"] == missing
@@ -597,11 +597,11 @@ def test_it_judges_a_cumulative_target(year, value, expected, status, completion
     ("kind", "year", "value", "base", "target", "benchmark", "expected", "completion", "gap", "needed"),
     [
         # absolute: E = base + (T − base)·s
-        pytest.param(ABSOLUTE, 2022, 72, 50, 100, None, 70.0, 0.72, 28.0, 28 / 3, id="absolute-2022"),
-        pytest.param(ABSOLUTE, 2024, 120, 50, 100, None, 90.0, 1.2, -20.0, 0.0, id="absolute-2024-exceeded"),
-        pytest.param(ABSOLUTE, 2025, 99.5, 50, 100, None, 100.0, 0.995, 0.5, None, id="absolute-2025"),
+        pytest.param(LEVEL, 2022, 72, 50, 100, None, 70.0, 0.72, 28.0, 28 / 3, id="level-2022"),
+        pytest.param(LEVEL, 2024, 120, 50, 100, None, 90.0, 1.2, -20.0, 0.0, id="level-2024-exceeded"),
+        pytest.param(LEVEL, 2025, 99.5, 50, 100, None, 100.0, 0.995, 0.5, None, id="level-2025"),
         # I4 from the plan's base: 327 + (800 − 327)·0.6 = 610.8
-        pytest.param(ABSOLUTE, 2023, 600, 327, 800, None, 610.8, 0.75, 200.0, 100.0, id="I4-2023"),
+        pytest.param(LEVEL, 2023, 600, 327, 800, None, 610.8, 0.75, 200.0, 100.0, id="I4-2023"),
         # benchmark: E = target(y) − d0·(1 − s) = 43.9 − 10·0.4 = 39.9
         pytest.param(BENCHMARK, 2023, 38, 30, None, SHANGHAI_SEI, 39.9, 38 / 43.9, 5.9, 5.9 / 2, id="benchmark-2023"),
         # benchmark from provisional 2020 value: 40 − 10·0.8 = 32
@@ -660,11 +660,11 @@ def test_it_reports_expected_value_completion_gap_and_yearly_need(
     ],
 )
 def test_it_projects_2025_by_least_squares_for_a_fixed_target(year, actuals, points, projected, slope):
-    result = judge(year=year, kind=ABSOLUTE, actuals=actuals, base_value=50, base_source="computed", target=100)
+    result = judge(year=year, kind=LEVEL, actuals=actuals, base_value=50, base_source="computed", target=100)
     assert result.inputs["projection_points"] == points
-    assert result.projected_2025 == approx(projected)
+    assert result.projected == approx(projected)
     assert result.inputs["projection_slope"] == approx(slope)
-    assert result.projected_gap_2025 == approx(100 - projected)
+    assert result.projected_gap == approx(100 - projected)
 
 
 @pytest.mark.parametrize(
@@ -710,10 +710,10 @@ def test_it_projects_the_distance_to_a_benchmark(year, actuals, projected, dista
     result = judge(
         year=year, kind=BENCHMARK, actuals=actuals, base_value=30, base_source="computed", benchmark=SHANGHAI_SEI
     )
-    assert result.projected_2025 == approx(projected)
+    assert result.projected == approx(projected)
     assert [x for x, _ in result.inputs["projection_distances"]] == [x for x, _ in distances]
     assert [d for _, d in result.inputs["projection_distances"]] == [approx(d) for _, d in distances]
-    assert result.projected_gap_2025 == approx(projected_gap)
+    assert result.projected_gap == approx(projected_gap)
     assert result.inputs["projected_reaches_benchmark"] is reaches
 
 
@@ -731,7 +731,7 @@ def test_it_projects_the_distance_to_a_benchmark(year, actuals, projected, dista
 def test_it_uses_and_stores_the_thresholds(thresholds, value, status):
     result = judge(
         year=2022,
-        kind=ABSOLUTE,
+        kind=LEVEL,
         actuals={2022: value},
         base_value=50,
         base_source="plan",
@@ -744,7 +744,7 @@ def test_it_uses_and_stores_the_thresholds(thresholds, value, status):
 
 def test_its_inputs_explain_an_absolute_result():
     result = judge(
-        year=2022, kind=ABSOLUTE, actuals={2021: 400, 2022: 500}, base_value=327, base_source="plan", target=800
+        year=2022, kind=LEVEL, actuals={2021: 400, 2022: 500}, base_value=327, base_source="plan", target=800
     )
     inputs = result.inputs
     assert inputs["base_value"] == 327
@@ -808,7 +808,7 @@ I4_ANNUAL = annual_frame(
 
 def test_it_judges_the_park_from_the_plans_base_figure():
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", ABSOLUTE, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
     )
     park = progress_row(table, "I4", None, 2022)
     # d0 = 800 − 327 = 473, d = 300, p = 173/473, R = p/0.4 = 0.914… → 基本符合预期
@@ -821,7 +821,7 @@ def test_it_judges_the_park_from_the_plans_base_figure():
 
 
 def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
-    table = progress_table(I4_ANNUAL, [IndicatorSpec("I4", ABSOLUTE, target=800)], parcels=[1, 2], years=[2022])
+    table = progress_table(I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800)], parcels=[1, 2], years=[2022])
     park = progress_row(table, "I4", None, 2022)
     # d0 = 500, d = 300, p = 0.4, R = 1.0
     assert park["base_value"] == 300
@@ -838,7 +838,7 @@ def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
 )
 def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parcel, share):
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", ABSOLUTE, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
     )
     row = progress_row(table, "I4", parcel, 2022)
     assert row["status"] == ""
@@ -858,7 +858,7 @@ def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parc
     ],
 )
 def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, status, pace):
-    spec = IndicatorSpec("I4", ABSOLUTE, target=800, plan_base=327, parcel_targets={1: 500, 2: 300})
+    spec = IndicatorSpec("I4", LEVEL, target=800, plan_base=327, parcel_targets={1: 500, 2: 300})
     row = progress_row(progress_table(I4_ANNUAL, [spec], parcels=[1, 2], years=[2022]), "I4", parcel, 2022)
     assert row["target"] == approx(target)
     assert row["base_value"] == (200 if parcel == 1 else 100)
@@ -868,7 +868,7 @@ def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, statu
 
 def test_it_gives_no_share_when_the_park_did_not_change():
     annual = annual_frame([("I5", None, 2020, 4), ("I5", None, 2022, 4), ("I5", 1, 2020, 1), ("I5", 1, 2022, 2)])
-    table = progress_table(annual, [IndicatorSpec("I5", ABSOLUTE, target=30)], parcels=[1], years=[2022])
+    table = progress_table(annual, [IndicatorSpec("I5", LEVEL, target=30)], parcels=[1], years=[2022])
     row = progress_row(table, "I5", 1, 2022)
     assert row["status"] == ""
     assert row["share_of_change"] is None
@@ -916,7 +916,7 @@ I8_ANNUAL = annual_frame(
     ],
 )
 def test_it_judges_a_ratio_parcel_against_the_park_target_from_its_own_base(parcel, base, expected, status, pace):
-    table = progress_table(I8_ANNUAL, [IndicatorSpec("I8", ABSOLUTE, target=6)], parcels=[1, 2, 3], years=[2022])
+    table = progress_table(I8_ANNUAL, [IndicatorSpec("I8", LEVEL, target=6)], parcels=[1, 2, 3], years=[2022])
     row = progress_row(table, "I8", parcel, 2022)
     assert row["target"] == approx(6.0)
     assert row["base_value"] == approx(base)

@@ -77,8 +77,8 @@ def progress(status: str, **fields) -> SimpleNamespace:
         "pace": None,
         "provisional": False,
         "benchmark_year": None,
-        "projected_2025": None,
-        "projected_gap_2025": None,
+        "projected": None,
+        "projected_gap": None,
         "inputs": {"base_source": "plan"},
     }
     return SimpleNamespace(**{**row, **fields})
@@ -104,7 +104,7 @@ def test_it_explains_a_pace_from_the_stored_inputs():
         "elapsed_share": 0.6,
         "thresholds": {"ahead": 1.1, "on_track": 0.9},
     }
-    text = reason(progress(BEHIND, pace=0.5556, inputs=inputs, projected_2025=75.0, projected_gap_2025=25.0))
+    text = reason(progress(BEHIND, pace=0.5556, inputs=inputs, projected=75.0, projected_gap=25.0))
     assert text.startswith(
         "2023年实际值为60.00 件/万人，目标值为100.00 件/万人；基期（2020年，规划所载数值）为40.00 件/万人。"
     )
@@ -170,8 +170,8 @@ def test_it_takes_every_list_of_value_and_progress_columns_from_compute():
         "status",
         "gap",
         "needed_per_year",
-        "projected_2025",
-        "projected_gap_2025",
+        "projected",
+        "projected_gap",
     ]
 
 

@@ -14,7 +14,7 @@ def approx(value: float) -> object:
 def test_it_works_the_absolute_example():
     result = compute.judge(
         year=2023,
-        kind=compute.ABSOLUTE,
+        kind=compute.LEVEL,
         actuals={2020: 327, 2021: 420, 2022: 510, 2023: 600},
         base_value=327,
         base_source="plan",
@@ -28,7 +28,7 @@ def test_it_works_the_absolute_example():
     assert result.completion == approx(0.75)
     assert result.needed_per_year == approx(100)
     assert result.inputs["projection_slope"] == approx(90.9)
-    assert (result.projected_2025, result.projected_gap_2025) == (approx(782.4), approx(17.6))
+    assert (result.projected, result.projected_gap) == (approx(782.4), approx(17.6))
 
 
 def test_it_works_the_cumulative_example():
@@ -45,7 +45,7 @@ def test_it_works_the_cumulative_example():
     assert result.pace == approx(0.75)
     assert result.status == compute.BEHIND
     assert (result.expected, result.needed_per_year) == (approx(4), approx(2))
-    assert (result.projected_2025, result.projected_gap_2025) == (approx(3.7), approx(1.3))
+    assert (result.projected, result.projected_gap) == (approx(3.7), approx(1.3))
 
 
 BENCHMARK = {2020: 40, 2023: 43.9, 2024: 43.6}
@@ -68,7 +68,7 @@ def test_it_works_the_benchmark_example():
     assert result.status == compute.BEHIND
     distances = [d for _, d in result.inputs["projection_distances"]]
     assert distances == [approx(4.0), approx(2.5), approx(1.8), approx(3.8), approx(2.6)]
-    assert result.projected_gap_2025 == approx(2.49)
+    assert result.projected_gap == approx(2.49)
     assert result.inputs["projected_reaches_benchmark"] is False
 
 

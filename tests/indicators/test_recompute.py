@@ -244,7 +244,7 @@ def test_it_writes_the_progress_columns_and_status_words(imported):
     assert header == [
         "indicator", "parcel", "year", "value", "target", "target_kind", "benchmark_year", "provisional",
         "base_year", "base_value", "expected", "completion", "pace", "status", "gap", "needed_per_year",
-        "projected_2025", "projected_gap_2025",
+        "projected", "projected_gap",
     ]  # fmt: skip
     words = {r["status"] for r in csv.DictReader(io.StringIO(text))}
     assert words <= {"提前实现", "快于预期", "基本符合预期", "滞后", "已实现", "未实现", "基准缺失", "数据不足"}

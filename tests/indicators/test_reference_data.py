@@ -142,11 +142,12 @@ def test_it_loads_a_later_plan_from_its_own_file(plan, tmp_path):
                 "unit": "家",
                 "unit_en": "enterprises",
                 "decimals": 0,
-                "target_kind": "absolute",
+                "target_kind": "level",
                 "target_value": 1000,
                 "target_year": 2030,
                 "target_text_zh": "1000",
                 "target_text_en": "1000",
+                "formula": "count(high_tech)",
                 "formula_zh": "f",
                 "formula_en": "f",
                 "definition_zh": "d",
@@ -317,13 +318,13 @@ def test_it_lists_the_seven_key_and_three_shanghai_lead_industries(plan):
 
 INDICATORS = [
     ("I1", "企业研发经费支出占增加值比重", "%", 2, "benchmark", None, "不低于张江高新区整体水平"),
-    ("I2", "万人当年新增发明专利授权数", "件/万人", 2, "absolute", "100", "100"),
+    ("I2", "万人当年新增发明专利授权数", "件/万人", 2, "level", "100", "100"),
     ("I3", "战略性新兴产业制造业产值占规模以上工业产值的比重", "%", 2, "benchmark", None, "达到全市平均水平"),
-    ("I4", "经认定的高新技术企业", "家", 0, "absolute", "800", "800"),
-    ("I5", "营收10亿以上的行业龙头企业", "家", 0, "absolute", "30", "30"),
+    ("I4", "经认定的高新技术企业", "家", 0, "level", "800", "800"),
+    ("I5", "营收10亿以上的行业龙头企业", "家", 0, "level", "30", "30"),
     ("I6", "五年累计新增科技上市企业", "家", 0, "cumulative", "5", "5"),
-    ("I7", "企业外籍常驻人员和留学归国人员占比", "%", 2, "absolute", "1.5", "1.5"),
-    ("I8", "硕士以上从业人员占比", "%", 2, "absolute", "6", "6"),
+    ("I7", "企业外籍常驻人员和留学归国人员占比", "%", 2, "level", "1.5", "1.5"),
+    ("I8", "硕士以上从业人员占比", "%", 2, "level", "6", "6"),
 ]
 
 

@@ -17,7 +17,7 @@ def measure(**fields) -> Measure:
         "unit": "家",
         "decimals": 0,
         "is_count": True,
-        "kind": "absolute",
+        "kind": "level",
         "value": 611.0,
         "target": 800.0,
         "completion": 611 / 800,

@@ -27,7 +27,7 @@ class CsvExportCommand(BaseCommand):
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
 
     def handle(self, *args, **options):
-        plan = queries.current_plan()
+        plan = queries.plan_in_force()
         if plan is None:
             raise CommandError("尚未载入规划，请先运行 load_plan")
         with output(self, options["output"]) as out:

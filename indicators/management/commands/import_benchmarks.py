@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
-        plan = queries.current_plan()
+        plan = queries.plan_in_force()
         if plan is None:
             raise CommandError("尚未载入规划，请先运行 load_plan")
         codes = set(plan.indicators.filter(target_kind=compute.BENCHMARK).values_list("code", flat=True))
