@@ -514,6 +514,7 @@ class SqlContext:
     elements: Mapping[str, str]  # element code → SQL reading it from a statistics row (trusted, not user text)
     plan_start: dt.date
     plan_end: dt.date
+    kinds: Mapping[str, str] = field(default_factory=dict)  # element code → kind (for reading records in pandas)
 
 
 # The last day of a row's period (its quarter end), from the row's year and quarter.
@@ -675,8 +676,8 @@ def _row(node: Node | None, records: pd.DataFrame, context: SqlContext):
         return pd.Series(float(node.value), index=records.index)
     if isinstance(node, Element):
         column = records[node.code]
-        if column.map(lambda v: isinstance(v, dt.date)).any():
-            return pd.to_datetime(column)
+        if context.kinds.get(node.code) == "date":
+            return pd.to_datetime(column, errors="coerce")
         return pd.to_numeric(column.map(lambda v: None if v is None else float(v)), errors="coerce")
     if isinstance(node, Attribute):
         if node.name == "period.end":

@@ -82,8 +82,8 @@ def element_reads() -> tuple[dict[str, str], dict[str, str]]:
 _SQL_TYPES = {"flow": "numeric", "stock": "numeric", "flag": "boolean", "date": "date"}
 
 
-def sql_context(plan: Plan, reads: dict[str, str]) -> formulas.SqlContext:
-    return formulas.SqlContext(reads, dt.date(plan.start_year, 1, 1), dt.date(plan.end_year, 12, 31))
+def sql_context(plan: Plan, reads: dict[str, str], kinds: dict[str, str]) -> formulas.SqlContext:
+    return formulas.SqlContext(reads, dt.date(plan.start_year, 1, 1), dt.date(plan.end_year, 12, 31), kinds)
 
 
 def value_specs(plans: Iterable[Plan]) -> tuple[list[compute.ValueSpec], formulas.Terms]:
@@ -97,7 +97,7 @@ def value_specs(plans: Iterable[Plan]) -> tuple[list[compute.ValueSpec], formula
     terms = formulas.Terms()
     specs = []
     for plan in plans:
-        context = sql_context(plan, reads)
+        context = sql_context(plan, reads, kinds)
         area = float(plan.park_area_km2)
         for indicator in plan.indicators.all():
             try:

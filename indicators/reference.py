@@ -1,6 +1,7 @@
 """Load a plan's reference data (fixtures/plan-*.json) into the database.
 
-The file is one nested JSON document:
+The file is one nested JSON document, checked against docs/plan.schema.json
+before anything is written:
 
     plan              {code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year,
                        park_area_km2, issuer, source}
@@ -8,31 +9,37 @@ The file is one nested JSON document:
     functional_areas  [{code, order, kind, name_zh, name_en, parcels: [parcel code], lead_industries_zh,
                         lead_industries_en, note, note_en}]
     industries        [{kind, order, name_zh, name_en}]
-    indicators        [{code, order, name_zh, ..., base_values: [{year, value, derived, source}],
+    indicators        [{code, order, name_zh, ..., formula, target_kind, target_value, ...,
+                        base_values: [{year, value, derived, source}],
                         benchmark_values: [{year, value, source}]}]
     review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source}]
 
 Every record is upserted by its natural key. A row whose values already match is not written at
 all: the indicator, base-value and benchmark tables have triggers that record every UPDATE as a
 data change needing a recompute. Rows the file does not mention (e.g. benchmark values staff
-entered for other years) are left alone.
+entered for other years) are left alone. Every formula is checked against the data elements:
+a wrong one refuses the whole file, naming the plan, the indicator and the position.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+import pghistory
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from parcels.models import Boundary, FunctionalArea, Parcel
 
 from . import formulas, queries
-from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, ReviewFigure
+from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, Report, ReviewFigure
 
 MODELS: list[type[models.Model]] = [
     Plan,
@@ -45,7 +52,6 @@ MODELS: list[type[models.Model]] = [
     BenchmarkValue,
     ReviewFigure,
 ]
-SECTIONS = {"plan", "parcels", "functional_areas", "industries", "indicators", "review_figures"}
 
 Counts = dict[str, dict[str, int]]
 
@@ -54,58 +60,115 @@ class ReferenceDataError(ValueError):
     """A reference file that does not fit the models."""
 
 
+# The plan file's schema (documented in the README): every file is checked against it first.
+SCHEMA_FILE = Path(settings.BASE_DIR) / "docs" / "plan.schema.json"
+
+
 def read_plan_file(path: str | Path) -> dict[str, Any]:
-    """Read a plan file, with every decimal number as a Decimal."""
+    """Read a plan file, with every decimal number as a Decimal, and check it against the schema.
+
+    Raise ReferenceDataError listing every place the file breaks the schema, by
+    its path inside the file (e.g. ``indicators[2].target_kind``).
+    """
     with open(path, encoding="utf-8") as f:
         document = json.load(f, parse_float=Decimal)
-    if not isinstance(document, dict) or "plan" not in document:
-        raise ReferenceDataError(f"{path}: expected a JSON object with a 'plan' section")
-    unknown = set(document) - SECTIONS
-    if unknown:
-        raise ReferenceDataError(f"{path}: unknown sections {sorted(unknown)}")
+    errors = schema_errors(document)
+    if errors:
+        raise ReferenceDataError("规划文件不符合格式要求：\n" + "\n".join(errors))
     return document
 
 
-def load_plan(path: str | Path) -> Counts:
-    """Upsert one plan file's reference data; return created/updated/unchanged counts per model name."""
+def schema_errors(document: Any) -> list[str]:
+    """Return each schema error of a plan document as "path: message", in the file's order."""
+    validator = jsonschema.Draft202012Validator(_schema(), format_checker=jsonschema.FormatChecker())
+    found = sorted(validator.iter_errors(_as_json(document)), key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{_json_path(error.absolute_path)}: {error.message}" for error in found]
+
+
+@functools.cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def _as_json(value: Any) -> Any:
+    """The document with its Decimals as numbers, as the schema reads them."""
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _json_path(path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(文件)"
+
+
+class RevisionRequired(ReferenceDataError):
+    """A change to a plan that already has reports, made without --revise and a reason."""
+
+
+def load_plan(path: str | Path, *, revise: bool = False, reason: str = "", user=None) -> Counts:
+    """Upsert one plan file's reference data; return created/updated/unchanged counts per model name.
+
+    Idempotent: loading the same file again writes nothing. A plan with
+    reports (frozen assessments cite it) changes only as a revision, with a
+    reason recorded in the plan's history (pghistory context).
+    """
     document = read_plan_file(path)
+    code = document["plan"]["code"]
+    frozen = Report.objects.filter(plan__code=code).exists()
+    if revise and not reason.strip():
+        raise ReferenceDataError("修订规划须说明原因（--reason）")
+    with transaction.atomic(), pghistory.context(source="load_plan", reason=reason or None, user=user):
+        counts = _load(document, path)
+        changed = any(c["created"] or c["updated"] for c in counts.values())
+        if changed and frozen and not revise:
+            raise RevisionRequired(
+                f'规划 {code} 已有评估报告，修改须以修订方式进行：load_plan FILE --revise --reason "原因"'
+            )
+    return counts
+
+
+def _load(document: dict[str, Any], path: str | Path) -> Counts:
     loader = _Loader()
-    with transaction.atomic():
-        plan = loader.upsert(Plan, document["plan"], key=["code"])
-        for record in document.get("parcels", []):
-            parcel = loader.upsert(Parcel, record, key=["code"], nested=["boundaries"])
-            for boundary in record.get("boundaries", []):
-                loader.upsert(Boundary, boundary, key=["parcel", "block"], parent={"parcel": parcel})
-        parcels_by_code = {parcel.code: parcel for parcel in Parcel.objects.all()}
-        areas = []
-        for record in document.get("functional_areas", []):
-            try:
-                parcels = [parcels_by_code[code] for code in record.get("parcels", [])]
-            except KeyError as exc:
-                raise ReferenceDataError(f"{path}: functional area {record.get('code')}: no parcel {exc}") from None
-            areas.append(
-                loader.upsert(FunctionalArea, record, key=["code"], nested=["parcels"], m2m={"parcels": parcels})
-            )
-        covered = [parcels_by_code[record["code"]] for record in document.get("parcels", [])]
-        if _set_related(plan, {"parcels": covered, "functional_areas": areas}):
-            loader.counts["Plan"]["updated"] += 1
-        for record in document.get("industries", []):
-            loader.upsert(KeyIndustry, record, key=["plan", "kind", "name_zh"], parent={"plan": plan})
-        for record in document.get("indicators", []):
-            indicator = loader.upsert(
-                Indicator,
-                record,
-                key=["plan", "code"],
-                parent={"plan": plan},
-                nested=["base_values", "benchmark_values"],
-            )
-            for value in record.get("base_values", []):
-                loader.upsert(BaseValue, value, key=["indicator", "year"], parent={"indicator": indicator})
-            for value in record.get("benchmark_values", []):
-                loader.upsert(BenchmarkValue, value, key=["indicator", "year"], parent={"indicator": indicator})
-        for record in document.get("review_figures", []):
-            loader.upsert(ReviewFigure, record, key=["plan", "order"], parent={"plan": plan})
-        check_formulas(plan)
+    plan = loader.upsert(Plan, document["plan"], key=["code"])
+    for record in document.get("parcels", []):
+        parcel = loader.upsert(Parcel, record, key=["code"], nested=["boundaries"])
+        for boundary in record.get("boundaries", []):
+            loader.upsert(Boundary, boundary, key=["parcel", "block"], parent={"parcel": parcel})
+    parcels_by_code = {parcel.code: parcel for parcel in Parcel.objects.all()}
+    areas = []
+    for record in document.get("functional_areas", []):
+        try:
+            parcels = [parcels_by_code[code] for code in record.get("parcels", [])]
+        except KeyError as exc:
+            raise ReferenceDataError(f"{path}: functional area {record.get('code')}: no parcel {exc}") from None
+        areas.append(loader.upsert(FunctionalArea, record, key=["code"], nested=["parcels"], m2m={"parcels": parcels}))
+    covered = [parcels_by_code[record["code"]] for record in document.get("parcels", [])]
+    if _set_related(plan, {"parcels": covered, "functional_areas": areas}):
+        loader.counts["Plan"]["updated"] += 1
+    for record in document.get("industries", []):
+        loader.upsert(KeyIndustry, record, key=["plan", "kind", "name_zh"], parent={"plan": plan})
+    for record in document.get("indicators", []):
+        indicator = loader.upsert(
+            Indicator,
+            record,
+            key=["plan", "code"],
+            parent={"plan": plan},
+            nested=["base_values", "benchmark_values"],
+        )
+        for value in record.get("base_values", []):
+            loader.upsert(BaseValue, value, key=["indicator", "year"], parent={"indicator": indicator})
+        for value in record.get("benchmark_values", []):
+            loader.upsert(BenchmarkValue, value, key=["indicator", "year"], parent={"indicator": indicator})
+    for record in document.get("review_figures", []):
+        loader.upsert(ReviewFigure, record, key=["plan", "order"], parent={"plan": plan})
+    check_formulas(plan)
     return loader.counts
 
 

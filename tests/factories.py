@@ -89,3 +89,22 @@ FILLED = {
 def filled_row(enterprise: Enterprise, **values) -> dict:
     """Return a return row of the enterprise with every required figure filled (a submission asks for all)."""
     return {"credit_code": enterprise.credit_code, "enterprise_name": enterprise.name, **FILLED, **values}
+
+
+def make_plan(code: str = "test-plan", *, start_year: int = 2021, end_year: int = 2025, **fields):
+    """A plan with no indicators (what a report row or a page needs to belong to)."""
+    from indicators.models import Plan
+
+    defaults = {
+        "name_zh": f"测试规划{code}",
+        "name_en": f"Test plan {code}",
+        "short_zh": "测试规划",
+        "short_en": "Test plan",
+        "base_year": start_year - 1,
+        "park_area_km2": 30.63,
+        "issuer": "测试",
+        "source": "测试",
+    }
+    return Plan.objects.get_or_create(
+        code=code, defaults={"start_year": start_year, "end_year": end_year, **defaults, **fields}
+    )[0]

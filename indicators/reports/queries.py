@@ -61,10 +61,10 @@ def plan_indicators(plan: Plan | None) -> list[Indicator]:
     return list(Indicator.objects.filter(plan=plan)) if plan else []
 
 
-def previous_report(*, year: int, kind: str) -> Report | None:
-    """Return the latest report of the same year and kind that did not fail: the one a new report compares with."""
+def previous_report(*, plan, year: int, kind: str) -> Report | None:
+    """Return the plan's latest report of this year and kind that did not fail: the one a new report compares with."""
     return (
-        Report.objects.filter(year=year, kind=kind)
+        Report.objects.filter(plan=plan, year=year, kind=kind)
         .exclude(state=Report.State.FAILED)
         .order_by("-created_at", "-id")
         .first()

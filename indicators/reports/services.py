@@ -51,6 +51,7 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
     with transaction.atomic():
         snapshot = build_snapshot(year=year, plan=plan)
         return Report.objects.create(
+            plan=plan,
             year=year,
             kind=kind,
             language=language,
@@ -58,7 +59,7 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
             snapshot=snapshot,
             snapshot_sha256=snapshot_hash(snapshot),
             data_version=snapshot["data_version"],
-            previous=queries.previous_report(year=year, kind=kind),
+            previous=queries.previous_report(plan=plan, year=year, kind=kind),
             created_by=user,
             created_at=timezone.now().replace(microsecond=0),
         )

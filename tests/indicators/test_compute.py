@@ -16,9 +16,9 @@ import pytest
 
 from indicators import compute
 from indicators.compute import (
-    LEVEL,
     BENCHMARK,
     CUMULATIVE,
+    LEVEL,
     IndicatorSpec,
     Thresholds,
     benchmark_for,
@@ -27,9 +27,9 @@ from indicators.compute import (
     progress_table,
     share_of_change,
     status_word,
-    sums_from_records,
-    values_from_sums,
 )
+
+from . import plan14
 
 REL = 1e-12
 LISTING_FROM = date(2021, 1, 1)
@@ -72,8 +72,7 @@ def record(parcel: int, year: int = 2021, quarter: int = 4, **fields) -> dict:
 
 def values_of(rows: list[dict], parcels=()) -> pd.DataFrame:
     records = pd.DataFrame(rows, columns=RECORD_COLUMNS)
-    sums = sums_from_records(records, listing_from=LISTING_FROM)
-    return values_from_sums(sums, parcels=list(parcels))
+    return plan14.values(records, parcels=parcels)
 
 
 def row_of(values: pd.DataFrame, indicator: str, parcel: int | None, year: int = 2021, quarter: int = 4) -> dict:
@@ -564,9 +563,7 @@ def test_it_picks_the_benchmark_value_for_a_year(series, year, expected):
     ],
 )
 def test_it_says_insufficient_data_when_a_value_is_missing(actuals, base_value, target, missing):
-    result = judge(
-        year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target
-    )
+    result = judge(year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target)
     assert result.status == compute.INSUFFICIENT_DATA
     assert result.inputs["missing"] == missing
     assert status_word(result.status) == "数据不足"
@@ -808,7 +805,7 @@ I4_ANNUAL = annual_frame(
 
 def test_it_judges_the_park_from_the_plans_base_figure():
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)], parcels=[1, 2], years=[2022]
     )
     park = progress_row(table, "I4", None, 2022)
     # d0 = 800 − 327 = 473, d = 300, p = 173/473, R = p/0.4 = 0.914… → 基本符合预期
@@ -821,7 +818,9 @@ def test_it_judges_the_park_from_the_plans_base_figure():
 
 
 def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
-    table = progress_table(I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800)], parcels=[1, 2], years=[2022])
+    table = progress_table(
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, is_count=True)], parcels=[1, 2], years=[2022]
+    )
     park = progress_row(table, "I4", None, 2022)
     # d0 = 500, d = 300, p = 0.4, R = 1.0
     assert park["base_value"] == 300
@@ -838,7 +837,7 @@ def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
 )
 def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parcel, share):
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)], parcels=[1, 2], years=[2022]
     )
     row = progress_row(table, "I4", parcel, 2022)
     assert row["status"] == ""
@@ -858,7 +857,7 @@ def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parc
     ],
 )
 def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, status, pace):
-    spec = IndicatorSpec("I4", LEVEL, target=800, plan_base=327, parcel_targets={1: 500, 2: 300})
+    spec = IndicatorSpec("I4", LEVEL, target=800, plan_base=327, parcel_targets={1: 500, 2: 300}, is_count=True)
     row = progress_row(progress_table(I4_ANNUAL, [spec], parcels=[1, 2], years=[2022]), "I4", parcel, 2022)
     assert row["target"] == approx(target)
     assert row["base_value"] == (200 if parcel == 1 else 100)
@@ -868,7 +867,7 @@ def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, statu
 
 def test_it_gives_no_share_when_the_park_did_not_change():
     annual = annual_frame([("I5", None, 2020, 4), ("I5", None, 2022, 4), ("I5", 1, 2020, 1), ("I5", 1, 2022, 2)])
-    table = progress_table(annual, [IndicatorSpec("I5", LEVEL, target=30)], parcels=[1], years=[2022])
+    table = progress_table(annual, [IndicatorSpec("I5", LEVEL, target=30, is_count=True)], parcels=[1], years=[2022])
     row = progress_row(table, "I5", 1, 2022)
     assert row["status"] == ""
     assert row["share_of_change"] is None
@@ -876,7 +875,9 @@ def test_it_gives_no_share_when_the_park_did_not_change():
 
 def test_it_gives_a_cumulative_parcel_its_share_of_the_new_listings():
     annual = annual_frame([("I6", None, 2022, 4), ("I6", 1, 2022, 3), ("I6", 2, 2022, 1)])
-    table = progress_table(annual, [IndicatorSpec("I6", CUMULATIVE, target=5)], parcels=[1, 2], years=[2022])
+    table = progress_table(
+        annual, [IndicatorSpec("I6", CUMULATIVE, target=5, is_count=True)], parcels=[1, 2], years=[2022]
+    )
     park = progress_row(table, "I6", None, 2022)
     assert park["base_value"] == 0
     assert park["expected"] == approx(2.0)  # 5 · 0.4

@@ -16,7 +16,8 @@ from indicators.compute import ACHIEVED, AHEAD, BEHIND, BENCHMARK_MISSING, INSUF
 from indicators.dashboard import reasons
 from indicators.dashboard.periods import Period
 from indicators.dashboard.tables import HIDDEN, Column, Table, sort_key
-from tests.indicators.test_compute import FORMULA_RECORDS, LISTING_FROM, RECORD_COLUMNS, imported_modules
+from tests.indicators import plan14
+from tests.indicators.test_compute import FORMULA_RECORDS, RECORD_COLUMNS, imported_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = SimpleNamespace(base_year=2020, end_year=2025)
@@ -187,7 +188,7 @@ def test_it_inserts_and_leaves_out_progress_columns():
 
 def test_it_previews_a_parcels_values_from_its_records_alone():
     records = pd.DataFrame(FORMULA_RECORDS, columns=RECORD_COLUMNS)
-    values = compute.parcel_values(records, parcel_id=1, listing_from=LISTING_FROM)
+    values = compute.parcel_values(records, plan14.SPECS, plan14.TERMS, parcel_id=1)
     assert values["I2"] == pytest.approx(80.0) and values["I8"] == pytest.approx(8.0) and values["I4"] == 2.0
-    empty = compute.parcel_values(records.iloc[0:0], parcel_id=1, listing_from=LISTING_FROM)
-    assert empty == dict.fromkeys(compute.FORMULAS)
+    empty = compute.parcel_values(records.iloc[0:0], plan14.SPECS, plan14.TERMS, parcel_id=1)
+    assert empty == dict.fromkeys(plan14.CODES)

@@ -1,6 +1,6 @@
 """A missing figure (未填写 or 不适用) is no value, never 0: ratios pairwise, counts without missing flags.
 
-The pure formulas (compute.sums_from_records) and their SQL twin (queries.PERIOD_SUMS_SQL) agree.
+The pure sums (compute.sums_from_records) and their SQL twin (queries.period_sums) agree.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import compute, queries
+from indicators import compute, formulas, queries
 from parcels.demo import seed_demo
 from tests.factories import make_enterprise, make_parcel, make_statistic
+
+from . import plan14
 
 LISTING_FROM = date(2021, 1, 1)
 NAN = float("nan")
@@ -43,7 +45,7 @@ def records(*rows: dict) -> pd.DataFrame:
 
 
 def park_values(frame: pd.DataFrame) -> dict[str, float | None]:
-    values = compute.values_from_sums(compute.sums_from_records(frame, listing_from=LISTING_FROM))
+    values = plan14.values(frame)
     park = values[values["parcel"].isna()]
     return dict(zip(park["indicator"], park["value"], strict=True))
 
@@ -85,13 +87,16 @@ def test_it_has_no_value_where_every_pair_is_missing():
 def test_a_complete_record_sums_as_before(plan):
     """Without missing figures the pairwise sums are the plain sums: every existing figure stays as it was."""
     seed_demo(enterprises=60, seed=7)
-    frame = compute.sums_from_records(_demo_records(), listing_from=LISTING_FROM)
-    for paired, plain in [
-        ("employees_with_patents", "employees"),
-        ("employees_with_foreign", "employees"),
-        ("employees_with_masters", "employees"),
-    ]:
-        assert frame[paired].tolist() == frame[plain].tolist()
+    records = _demo_records()
+    context = formulas.SqlContext(plan14.READS, LISTING_FROM, date(2025, 12, 31), plan14.KINDS)
+    for text in ("10000 * sum(invention_patents) / sum(employees)", "100 * sum(foreign_returnee) / sum(employees)"):
+        terms = formulas.Terms()
+        compiled = terms.add(formulas.parse(text), context)
+        sums = compute.sums_from_records(records, terms)
+        parcels = sums[sums["parcel"].notna()].sort_values(["parcel", "year", "quarter"])
+        paired = parcels[compiled.columns[compiled.formula.denominator]].astype(float).tolist()
+        plain = records.groupby(["parcel", "year", "quarter"])["employees"].sum().astype(float).tolist()
+        assert paired == plain
 
 
 def _demo_records() -> pd.DataFrame:
@@ -120,7 +125,7 @@ def test_the_sql_aggregate_leaves_missing_figures_out_as_the_formulas_do():
         values.update({"employees": 100, "masters_plus": 10, "foreign_returnee": 2, "invention_patents": 1})
         make_statistic(enterprise=make_enterprise(parcel=parcel), year=2025, quarter=4, **{**values, **gaps})
 
-    by_sql = queries.period_sums(listing_from=LISTING_FROM, periods={(2025, 4)})
+    by_sql = queries.period_sums(plan14.TERMS, periods={(2025, 4)})
     frame = records(
         *[
             {k: (NAN if v is None and k not in ("above_scale", "high_tech") else v) for k, v in g.items()}
@@ -128,11 +133,15 @@ def test_the_sql_aggregate_leaves_missing_figures_out_as_the_formulas_do():
         ]
     )
     frame["parcel"] = parcel.id
-    by_formulas = compute.sums_from_records(frame, listing_from=LISTING_FROM)
+    by_formulas = compute.sums_from_records(frame, plan14.TERMS)
 
-    columns = list(compute.SUM_COLUMNS)
+    columns = ["records", *(term.alias for term in plan14.TERMS)]
     sql_park = by_sql[by_sql["parcel"].isna()][columns].astype(float).iloc[0]
     formula_park = by_formulas[by_formulas["parcel"].isna()][columns].astype(float).iloc[0]
     assert sql_park.to_dict() == pytest.approx(formula_park.to_dict())
-    assert sql_park["employees_with_patents"] == 400  # not the one without employees, nor the one without patents
-    assert sql_park["high_tech"] == 5 and sql_park["above_scale_records"] == 5
+    i2 = next(spec.compiled for spec in plan14.SPECS if spec.key == "I2")
+    employees_with_patents = i2.columns[i2.formula.aggregates[-1]]
+    assert sql_park[employees_with_patents] == 400  # not the one without employees, nor the one without patents
+    i4 = next(spec.compiled for spec in plan14.SPECS if spec.key == "I4")
+    i3 = next(spec.compiled for spec in plan14.SPECS if spec.key == "I3")
+    assert sql_park[i4.columns[i4.formula.aggregates[0]]] == 5 and sql_park[i3.enterprises] == 5

@@ -12,17 +12,18 @@ from django.db import connection
 from django.utils import timezone
 
 from indicators import services as indicator_services
-from indicators.models import Report, ReportFile
+from indicators.models import Plan, Report, ReportFile
 from indicators.reports import services
 from parcels import demo
 from parcels.access import MANAGER, OFFICE
-from tests.factories import make_user
+from tests.factories import make_plan, make_user
 from tests.services import Redis, start_worker, stop, wait_for
 
 
 def running(**fields) -> Report:
     now = timezone.now()
     defaults = {
+        "plan": Plan.objects.first() or make_plan(),
         "year": 2024,
         "kind": Report.Kind.ANNUAL,
         "snapshot": {},

@@ -20,13 +20,13 @@ from PIL import Image
 
 from indicators import exports
 from indicators import services as indicator_services
-from indicators.models import BenchmarkValue, Indicator, Progress, Report, ReportFile
+from indicators.models import BenchmarkValue, Indicator, Plan, Progress, Report, ReportFile
 from indicators.reports import files, queries, services, snapshot
 from indicators.reports.sentences import status_word
 from parcels import demo
 from parcels.access import OFFICE, OFFICIAL
 from parcels.models import Statistic
-from tests.factories import make_user
+from tests.factories import make_plan, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -496,6 +496,7 @@ def test_it_starts_a_report_from_the_page_and_reports_its_progress(data, office,
 def stored_report(user) -> Report:
     """A finished report with its three files, made directly (the list page reads only these rows)."""
     report = Report.objects.create(
+        plan=Plan.objects.first() or make_plan(),
         year=2023,
         kind=Report.Kind.ANNUAL,
         snapshot={},
