@@ -23,9 +23,7 @@ KINDS = {f.name: f.kind for f in statfields.FIELDS}
 def compile_plan(path: Path = PLAN_FILE) -> tuple[list[compute.ValueSpec], formulas.Terms]:
     document = json.loads(path.read_text(encoding="utf-8"))
     plan = document["plan"]
-    context = formulas.SqlContext(
-        READS, dt.date(plan["start_year"], 1, 1), dt.date(plan["end_year"], 12, 31), KINDS
-    )
+    context = formulas.SqlContext(READS, dt.date(plan["start_year"], 1, 1), dt.date(plan["end_year"], 12, 31), KINDS)
     terms = formulas.Terms()
     specs = []
     for indicator in document["indicators"]:

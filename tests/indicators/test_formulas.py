@@ -67,7 +67,7 @@ EXAMPLES = [
         False,
         1,
         [
-            "count(*) FILTER (WHERE (s.\"listed_date\" >= date '2021-01-01' AND s.\"listed_date\" <= "
+            'count(*) FILTER (WHERE (s."listed_date" >= date \'2021-01-01\' AND s."listed_date" <= '
             "(make_date(year + quarter / 4, quarter * 3 %% 12 + 1, 1) - 1)))"
         ],
         "count(*)",
