@@ -66,7 +66,7 @@ def test_it_refuses_a_formula_over_an_element_that_does_not_exist(tmp_path):
     document = fourteenth()
     document["indicators"][0]["formula"] = "100 * sum(rd_spending) / sum(value_added)"
 
-    with pytest.raises(ReferenceDataError, match="指标 I1.*没有统计指标项“rd_spending”"):
+    with pytest.raises(ReferenceDataError, match=r"指标 I1.*没有统计指标项“rd_spending”"):
         load_plan(write(tmp_path, document))
 
 
