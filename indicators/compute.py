@@ -122,29 +122,39 @@ VALUE_COLUMNS = [
 ]
 
 
+# A stored value also says which parcels' returns its period lacks (docs/method.md §7a).
+MISSING = "missing_parcels"
+
+
 def values_from_sums(
     sums: pd.DataFrame,
     specs: Iterable[ValueSpec],
     *,
     parcels: Iterable[int] = (),
     areas: Mapping[int, float] | None = None,
+    first_reported: Mapping[int, int] | None = None,
 ) -> pd.DataFrame:
     """Apply every indicator's formula to the sums of every scope and period.
 
     In: the frame of ``sums_from_records`` (or the SQL aggregate); the ids of
-    every parcel (a parcel with no records in a period where the park has data
-    gets sums of 0: counts of 0 and no ratio values); parcel id → area in km²
-    for formulas per unit of land.
+    every parcel; parcel id → area in km² for formulas per unit of land;
+    parcel id → its first period with records (year × 10 + quarter).
+    A parcel with no records in a period where the park has data has not
+    reported (未报送) when it had records before: no value at all, and the
+    park's value of the period lists it (不完整, docs/method.md §7a). A parcel
+    that never had records gets sums of 0: counts of 0 and no ratio values.
     Out: one row per indicator, scope and period, VALUE_COLUMNS: indicator
     (the spec's key), parcel (None for the park), year, quarter, value,
     numerator, denominator (None for a count or a sum), enterprises, previous
-    (the value for the same period a year earlier). The value is
-    scale × numerator ÷ denominator, None where the denominator is zero.
+    (the value for the same period a year earlier); and MISSING, the ids of
+    the parcels whose returns the row's period lacks (the park's row lists
+    them all; a parcel's row itself). The value is scale × numerator ÷
+    denominator, None where the denominator is zero.
     """
     specs = list(specs)
     if sums.empty or not specs:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
-    sums = _fill_missing_parcels(sums, parcels)
+        return pd.DataFrame(columns=[*VALUE_COLUMNS, MISSING])
+    sums = _fill_missing_parcels(sums, parcels, first_reported or {})
     frames = [_values_of(spec, sums, areas or {}) for spec in specs]
     values = pd.concat(frames, ignore_index=True)
     values["scope"] = values["parcel"].map(_scope_key)
@@ -155,7 +165,7 @@ def values_from_sums(
     )
     values = values.drop(columns="scope").astype(object)
     values = values.where(values.notna(), None)
-    return values[VALUE_COLUMNS].sort_values(
+    return values[[*VALUE_COLUMNS, MISSING]].sort_values(
         ["indicator", "parcel", "year", "quarter"], key=_sort_key, ignore_index=True
     )
 
@@ -181,7 +191,8 @@ def _values_of(spec: ValueSpec, sums: pd.DataFrame, areas: Mapping[int, float]) 
             "value": value,
             "numerator": numerator,
             "denominator": denominator,
-            "enterprises": sums[spec.compiled.enterprises].astype(int),
+            "enterprises": sums[spec.compiled.enterprises].fillna(0).astype(int),
+            MISSING: sums[MISSING],
         }
     )
 
@@ -233,7 +244,10 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column
 
 
-def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int]) -> pd.DataFrame:
+def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int], first: Mapping[int, int]) -> pd.DataFrame:
+    """Add the parcels absent from a period the park has data for: 未报送 (no sums) or empty (sums of 0)."""
+    sums = sums.copy()
+    sums[MISSING] = [[] for _ in range(len(sums))]
     parcels = list(parcels)
     if not parcels:
         return sums
@@ -244,8 +258,16 @@ def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int]) -> pd.Data
     missing = missing.loc[missing["_merge"] == "left_only", ["parcel", "year", "quarter"]]
     if missing.empty:
         return sums
-    for column in sums.columns.difference(["parcel", "year", "quarter"]):
-        missing[column] = 0
+    code = missing["year"] * 10 + missing["quarter"]
+    unreported = [first.get(int(p), code) < code for p, code in zip(missing["parcel"], code, strict=True)]
+    for column in sums.columns.difference(["parcel", "year", "quarter", MISSING]):
+        missing[column] = [float("nan") if u else 0 for u in unreported]
+    missing[MISSING] = [[int(p)] if u else [] for p, u in zip(missing["parcel"], unreported, strict=True)]
+    lacking = missing.loc[unreported].groupby(["year", "quarter"])["parcel"].agg(lambda ps: sorted(int(p) for p in ps))
+    sums[MISSING] = [
+        lacking.get((int(y), int(q)), []) if is_missing(p) else []
+        for p, y, q in zip(sums["parcel"], sums["year"], sums["quarter"], strict=True)
+    ]
     return pd.concat([sums, missing], ignore_index=True)
 
 

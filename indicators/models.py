@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -304,6 +305,12 @@ class IndicatorValue(models.Model):
     denominator = models.FloatField(null=True)
     enterprises = models.PositiveIntegerField()
     previous = models.FloatField(null=True, help_text="Value for the same period of the previous year")
+    missing_parcels = ArrayField(
+        models.PositiveIntegerField(),
+        default=list,
+        blank=True,
+        help_text="Parcels whose returns the period lacks (未报送): the park's value is incomplete (不完整)",
+    )
     data_version = models.BigIntegerField()
     computed_at = models.DateTimeField()
 

@@ -67,6 +67,13 @@ def period_sums(terms: Iterable[formulas.Term], *, periods: set[tuple[int, int]]
     return frame.where(frame.notna(), None)
 
 
+def first_reported() -> dict[int, int]:
+    """Return parcel id → its first period with statistics (year × 10 + quarter)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT parcel_id, min(year * 10 + quarter) FROM parcels_statistic GROUP BY parcel_id")
+        return dict(cursor.fetchall())
+
+
 def element_reads() -> tuple[dict[str, str], dict[str, str]]:
     """Return how a formula reads each data element: code → SQL on a statistics row ``s``, and code → kind."""
     elements = parcel_queries.data_elements()

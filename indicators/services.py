@@ -134,7 +134,13 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
     # The same quarter a year earlier is read too, for 同比.
     read = None if periods is None else periods | {(y - 1, q) for y, q in periods}
     sums = queries.period_sums(terms, periods=read)
-    values = compute.values_from_sums(sums, specs, parcels=queries.parcel_ids(), areas=queries.parcel_areas())
+    values = compute.values_from_sums(
+        sums,
+        specs,
+        parcels=queries.parcel_ids(),
+        areas=queries.parcel_areas(),
+        first_reported=queries.first_reported(),
+    )
     # A plan keeps the values of its own years, from its base year to its target year.
     years = {i.id: (p.base_year, p.end_year) for p in plans for i in p.indicators.all()}
     keep = [
@@ -158,12 +164,22 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
             denominator=denominator,
             enterprises=enterprises,
             previous=previous,
+            missing_parcels=missing,
             data_version=version,
             computed_at=now,
         )
-        for indicator, parcel, year, quarter, value, numerator, denominator, enterprises, previous in values.itertuples(
-            index=False
-        )
+        for (
+            indicator,
+            parcel,
+            year,
+            quarter,
+            value,
+            numerator,
+            denominator,
+            enterprises,
+            previous,
+            missing,
+        ) in values.itertuples(index=False)
     ]
     IndicatorValue.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

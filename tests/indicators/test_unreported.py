@@ -1,0 +1,64 @@
+"""A missing return is not zero (docs/method.md §7a): 未报送 for the parcel, 不完整 for the park."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators import compute
+
+from . import plan14
+from .test_compute import RECORD_COLUMNS
+
+
+def record(parcel: int, year: int, quarter: int = 4) -> tuple:
+    values = dict.fromkeys(RECORD_COLUMNS)
+    values.update(
+        parcel=parcel,
+        year=year,
+        quarter=quarter,
+        revenue=200_000.0,
+        value_added=100.0,
+        rd_expenditure=5.0,
+        employees=10,
+        high_tech=True,
+    )
+    return tuple(values[c] for c in RECORD_COLUMNS)
+
+
+# Parcel 1 reported in 2021 and not in 2022; parcel 2 every year; parcel 3 never.
+RECORDS = pd.DataFrame([record(1, 2021), record(2, 2021), record(2, 2022)], columns=RECORD_COLUMNS)
+FIRST = {1: 20214, 2: 20214}
+
+
+def values():
+    sums = compute.sums_from_records(RECORDS, plan14.TERMS)
+    return compute.values_from_sums(sums, plan14.SPECS, parcels=[1, 2, 3], first_reported=FIRST)
+
+
+def row(frame, indicator, parcel, year):
+    scope = frame["parcel"].map(lambda p: -1 if pd.isna(p) else int(p))
+    wanted = -1 if parcel is None else parcel
+    return frame[(frame["indicator"] == indicator) & (scope == wanted) & (frame["year"] == year)].iloc[0]
+
+
+@pytest.mark.parametrize("indicator", ["I1", "I4", "I5"])
+def test_a_parcel_that_stopped_reporting_has_no_value_not_zero(indicator):
+    gone = row(values(), indicator, 1, 2022)
+
+    assert gone["value"] is None and gone["numerator"] is None
+    assert gone[compute.MISSING] == [1]
+
+
+def test_a_parcel_that_never_had_enterprises_counts_zero():
+    empty = row(values(), "I4", 3, 2022)
+
+    assert empty["value"] == 0 and empty[compute.MISSING] == []
+
+
+def test_the_parks_value_of_a_period_with_a_missing_return_names_the_parcel():
+    frame = values()
+
+    assert row(frame, "I4", None, 2022)[compute.MISSING] == [1]
+    assert row(frame, "I4", None, 2022)["value"] == 1  # what was reported: parcel 2's one enterprise
+    assert row(frame, "I4", None, 2021)[compute.MISSING] == []
