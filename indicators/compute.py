@@ -108,6 +108,38 @@ def sums_from_records(records: pd.DataFrame, terms: Iterable[formulas.Term]) -> 
     return pd.concat([by_parcel, park], ignore_index=True)
 
 
+def add_carried_counts(sums: pd.DataFrame, terms: Iterable[formulas.Term], records: pd.DataFrame) -> pd.DataFrame:
+    """Set each carried count's column: every enterprise that met its condition in a period of the plan
+    up to the row's period, counted at the parcel of its latest such record (docs/method.md §7a).
+
+    An enterprise that stops reporting, or moves away, still counts where it
+    was: a cumulative count never falls for the wrong reason. records: the
+    records meeting any carried condition, columns enterprise, parcel, year,
+    quarter and one bool per term's alias.
+    """
+    sums = sums.copy()
+    periods = sums[["year", "quarter"]].drop_duplicates()
+    codes = records["year"].astype(int) * 10 + records["quarter"].astype(int) if not records.empty else None
+    for term in terms:
+        counts: dict[tuple, int] = {}
+        start = term.context.plan_start.year * 10 + 1
+        for year, quarter in periods.itertuples(index=False):
+            end = int(year) * 10 + int(quarter)
+            if codes is None:
+                continue
+            met = (records[term.alias].astype(bool)) & (codes >= start) & (codes <= end)
+            latest = records[met].assign(code=codes[met].to_numpy())
+            latest = latest.sort_values("code").drop_duplicates("enterprise", keep="last")
+            for parcel, n in latest.groupby("parcel").size().items():
+                counts[(int(parcel), int(year), int(quarter))] = int(n)
+            counts[(-1, int(year), int(quarter))] = len(latest)
+        sums[term.alias] = [
+            float(counts.get((_scope_key(p), int(y), int(q)), 0))
+            for p, y, q in zip(sums["parcel"], sums["year"], sums["quarter"], strict=True)
+        ]
+    return sums
+
+
 # The columns of a computed value, as values_from_sums returns them and IndicatorValue stores them.
 VALUE_COLUMNS = [
     "indicator",

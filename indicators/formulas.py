@@ -595,6 +595,15 @@ class Term:
     aggregate: Aggregate | None  # None: count the records matching `condition`
     condition: Node | None
     context: SqlContext
+    # A count carried over the plan (docs/method.md §7a): every enterprise that met the condition in
+    # any period of the plan up to the period end, at the parcel of its latest such record.
+    carried: bool = False
+
+    @property
+    def condition_sql(self) -> str:
+        """The SQL of the condition a carried count counts (true for every record when there is none)."""
+        node = self.aggregate.condition if self.aggregate is not None else self.condition
+        return "true" if node is None else _sql(node, self.context)
 
 
 @dataclass(frozen=True)
@@ -615,15 +624,21 @@ class Terms:
     def __init__(self) -> None:
         self.by_sql: dict[str, Term] = {}
 
-    def add(self, formula: Formula, context: SqlContext) -> Compiled:
-        columns = {a: self._term(aggregate_sql(a, context), a, None, context) for a in formula.aggregates}
+    def add(self, formula: Formula, context: SqlContext, *, cumulative: bool = False) -> Compiled:
+        """Add a formula's terms; `cumulative`: its target counts over the plan, so its counts are carried."""
+        carried = cumulative and not formula.is_ratio
+        columns = {
+            a: self._term(aggregate_sql(a, context), a, None, context, carried and a.function == "count")
+            for a in formula.aggregates
+        }
         enterprises = self._term(enterprises_sql(formula, context), None, formula.common_condition, context)
         return Compiled(formula, columns, enterprises)
 
-    def _term(self, sql: str, aggregate: Aggregate | None, condition: Node | None, context: SqlContext) -> str:
-        if sql not in self.by_sql:
-            self.by_sql[sql] = Term(f"t{len(self.by_sql)}", sql, aggregate, condition, context)
-        return self.by_sql[sql].alias
+    def _term(self, sql, aggregate: Aggregate | None, condition: Node | None, context, carried=False) -> str:
+        key = f"carried {context.plan_start} {sql}" if carried else sql
+        if key not in self.by_sql:
+            self.by_sql[key] = Term(f"t{len(self.by_sql)}", sql, aggregate, condition, context, carried)
+        return self.by_sql[key].alias
 
     def __iter__(self):
         return iter(self.by_sql.values())

@@ -49,7 +49,8 @@ def period_sums(terms: Iterable[formulas.Term], *, periods: set[tuple[int, int]]
     each term's alias (floats; the counts are whole). `periods`, (year,
     quarter) pairs, None for every period.
     """
-    terms = list(terms)
+    every = list(terms)
+    terms = [t for t in every if not t.carried]
     sql = PERIOD_SUMS_SQL.format(
         inner="".join(f",\n           {t.sql} AS {t.alias}" for t in terms),
         by_parcel="".join(f", {t.alias}::float8 AS {t.alias}" for t in terms),
@@ -64,7 +65,33 @@ def period_sums(terms: Iterable[formulas.Term], *, periods: set[tuple[int, int]]
         names = [c.name for c in cursor.description]
         rows = cursor.fetchall()
     frame = pd.DataFrame(rows, columns=["parcel", *names[1:]]).astype(object)
-    return frame.where(frame.notna(), None)
+    frame = frame.where(frame.notna(), None)
+    carried = [t for t in every if t.carried]
+    if not carried:
+        return frame
+    if frame.empty:
+        return frame.assign(**{t.alias: [] for t in carried})
+    return compute.add_carried_counts(frame, carried, _carried_records(carried))
+
+
+# The records a carried count may count: those meeting any carried condition within the plans' periods.
+CARRIED_SQL = """
+SELECT enterprise_id AS enterprise, parcel_id AS parcel, year, quarter{conditions}
+FROM parcels_statistic s
+WHERE year >= %(first_year)s AND ({any_condition})
+"""
+
+
+def _carried_records(terms: list[formulas.Term]) -> pd.DataFrame:
+    """Return the records meeting a carried count's condition: enterprise, parcel, year, quarter, one bool per term."""
+    sql = CARRIED_SQL.format(
+        conditions="".join(f", {t.condition_sql} AS {t.alias}" for t in terms),
+        any_condition=" OR ".join(t.condition_sql for t in terms),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"first_year": min(t.context.plan_start.year for t in terms)})
+        names = [c.name for c in cursor.description]
+        return pd.DataFrame(cursor.fetchall(), columns=names)
 
 
 def first_reported() -> dict[int, int]:
@@ -113,7 +140,8 @@ def value_specs(plans: Iterable[Plan]) -> tuple[list[compute.ValueSpec], formula
             except formulas.FormulaError as exc:
                 log.error("%s %s: %s", plan.code, indicator.code, exc)
                 continue
-            specs.append(compute.ValueSpec(indicator.id, terms.add(formula, context), area))
+            cumulative = indicator.target_kind == Indicator.TargetKind.CUMULATIVE
+            specs.append(compute.ValueSpec(indicator.id, terms.add(formula, context, cumulative=cumulative), area))
     return specs, terms
 
 

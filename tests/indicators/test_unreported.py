@@ -62,3 +62,31 @@ def test_the_parks_value_of_a_period_with_a_missing_return_names_the_parcel():
     assert row(frame, "I4", None, 2022)[compute.MISSING] == [1]
     assert row(frame, "I4", None, 2022)["value"] == 1  # what was reported: parcel 2's one enterprise
     assert row(frame, "I4", None, 2021)[compute.MISSING] == []
+
+
+@pytest.mark.django_db
+def test_a_cumulative_count_keeps_an_enterprise_that_stopped_reporting_at_its_last_parcel(plan):
+    import datetime as dt
+
+    from indicators.models import IndicatorValue
+    from indicators.services import recompute
+    from parcels.models import Parcel
+    from tests.factories import make_enterprise, make_statistic
+
+    first, second = Parcel.objects.order_by("order")[:2]
+    listed = make_enterprise(parcel=first)
+    make_statistic(enterprise=listed, year=2022, quarter=4, listed_date=dt.date(2022, 6, 1))
+    make_statistic(enterprise=listed, parcel=second, year=2023, quarter=4, listed_date=dt.date(2022, 6, 1))
+    other = make_enterprise(parcel=second)
+    for year in (2022, 2023, 2024):  # keeps the periods' park values alive after the listed one stops reporting
+        make_statistic(enterprise=other, year=year, quarter=4)
+
+    recompute(full=True)
+
+    def i6(parcel, year):
+        return IndicatorValue.objects.get(indicator__code="I6", parcel=parcel, year=year, quarter=4).value
+
+    assert (i6(None, 2022), i6(first, 2022), i6(second, 2022)) == (1, 1, 0)
+    # Moved: counted where it is now; the parcel it left has no 2023 return at all (未报送, no value).
+    assert (i6(None, 2023), i6(first, 2023), i6(second, 2023)) == (1, None, 1)
+    assert (i6(None, 2024), i6(second, 2024)) == (1, 1)  # stopped reporting: still counted at its last parcel
