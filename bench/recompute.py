@@ -1,10 +1,13 @@
-"""Benchmark the indicator recompute on one million enterprise-period records.
+"""Benchmark the indicator recompute on one million enterprise-period records carrying 20 data elements.
 
-Makes a scratch database beside DATABASE_URL's (dropped first), loads the plan,
-generates 50 000 enterprises × 5 years × 4 quarters, then times, in the same
-run: (a) a full recompute of all values and progress, (b) a plain SQL GROUP BY
-summing the same fields over the same table, (c) the recompute after one
-parcel's quarter changes. Prints medians, their ratio and peak memory.
+Makes a scratch database beside DATABASE_URL's (dropped first), loads the 14th
+plan and a second plan (2026–2030) whose six more indicators read seven data
+elements added as data (stored in the records' ``extra`` JSON, as the office
+adds them), generates 50 000 enterprises × 5 years × 4 quarters, then times, in
+the same run: (a) a full recompute of every plan's values and progress, (b) a
+plain SQL GROUP BY parcel, year, quarter summing the same twenty elements over
+the same table, (c) the recompute after one parcel's quarter changes. Prints
+medians, their ratio and peak memory.
 
 Run: scripts/bench   (or: DATABASE_URL=... .venv/bin/python bench/recompute.py)
 """
@@ -27,15 +30,40 @@ PLAIN_GROUP_BY = """
 SELECT parcel_id, year, quarter, count(*),
        sum(revenue), sum(industrial_output), sum(sei_output), sum(value_added), sum(rd_expenditure),
        sum(tax), sum(employees), sum(masters_plus), sum(foreign_returnee), sum(invention_patents),
-       count(*) FILTER (WHERE high_tech), count(*) FILTER (WHERE above_scale), count(listed_date)
+       count(*) FILTER (WHERE high_tech), count(*) FILTER (WHERE above_scale), count(listed_date),
+       sum((extra->>'tech_contracts')::numeric), sum((extra->>'high_value_patents')::numeric),
+       count(*) FILTER (WHERE (extra->>'specialised')::boolean), sum((extra->>'energy_tce')::numeric),
+       sum((extra->>'export_value')::numeric), sum((extra->>'new_product_sales')::numeric),
+       count(*) FILTER (WHERE (extra->>'green_factory')::boolean)
 FROM parcels_statistic GROUP BY parcel_id, year, quarter
 """
+
+# The seven elements added as data: (code, label, unit, kind, decimals).
+ADDED_ELEMENTS = [
+    ("tech_contracts", "技术合同成交额", "万元", "flow", 2),
+    ("high_value_patents", "高价值发明专利拥有量", "件", "stock", 0),
+    ("specialised", "是否专精特新企业", "", "flag", 0),
+    ("energy_tce", "综合能源消费量", "吨标准煤", "flow", 2),
+    ("export_value", "出口交货值", "万元", "flow", 2),
+    ("new_product_sales", "新产品销售收入", "万元", "flow", 2),
+    ("green_factory", "是否绿色工厂", "", "flag", 0),
+]
+
+# The second plan's indicators over the added elements (docs/method.md §2), besides the 14th plan's eight.
+LATER_INDICATORS = [
+    ("N1", "growth", 7, "sum(rd_expenditure)"),
+    ("N2", "level", 60, "10000 * sum(high_value_patents) / sum(employees)"),
+    ("N3", "level", 500000, "sum(tech_contracts)"),
+    ("N4", "cumulative", 200, "count(specialised)"),
+    ("N5", "level", 300, "sum(tax) / parcel.area_mu"),
+    ("N6", "change", 13.5, "sum(energy_tce) / sum(value_added)"),
+]
 
 GENERATE = """
 INSERT INTO parcels_statistic (
     enterprise_id, parcel_id, year, quarter, revenue, industrial_output, above_scale, sei_output,
     value_added, rd_expenditure, tax, employees, masters_plus, foreign_returnee, invention_patents,
-    high_tech, listed_date, source, recorded_at)
+    high_tech, listed_date, extra, source, recorded_at)
 SELECT e.id, e.parcel_id, y, q,
        round((random() * 20000 * q)::numeric, 2) AS revenue,
        round((o * q)::numeric, 2),
@@ -47,6 +75,14 @@ SELECT e.id, e.parcel_id, y, q,
        emp, floor(emp * random() * 0.1), floor(emp * random() * 0.02), floor(random() * 3 * q),
        random() < 0.15,
        CASE WHEN random() < 0.0005 THEN date '2021-01-01' + (random() * 1800)::int END,
+       jsonb_build_object(
+           'tech_contracts', round((random() * 500 * q)::numeric, 2)::text,
+           'high_value_patents', floor(random() * 5)::text,
+           'specialised', random() < 0.05,
+           'energy_tce', round((random() * 2000 * q)::numeric, 2)::text,
+           'export_value', round((random() * 3000 * q)::numeric, 2)::text,
+           'new_product_sales', round((random() * 4000 * q)::numeric, 2)::text,
+           'green_factory', random() < 0.02),
        'cli', now()
 FROM parcels_enterprise e
 CROSS JOIN generate_series(%(first)s, %(last)s) AS y
@@ -85,7 +121,7 @@ def generate(enterprises: int, years: int) -> None:
             batch_size=10_000,
         )
         cur.execute("SELECT setseed(0.42)")
-        cur.execute(GENERATE, {"first": 2026 - years, "last": 2025})
+        cur.execute(GENERATE, {"first": 2027 - years, "last": 2026})
         RecomputeState.objects.update_or_create(id=1, defaults={"computed_at": None})
     with connection.cursor() as cur:
         cur.execute("ANALYZE parcels_statistic")
@@ -121,14 +157,61 @@ def create_database(base_url: str, name: str, *, keep: bool) -> None:
     admin.close()
 
 
+def add_later_plan() -> None:
+    """Add the seven elements and a 2026–2030 plan: the 14th plan's indicators and six over the new elements."""
+    import json
+    import tempfile
+
+    from indicators.reference import load_plan
+    from parcels.models import DataElement
+
+    for order, (code, label, unit, kind, decimals) in enumerate(ADDED_ELEMENTS, start=100):
+        DataElement.objects.get_or_create(
+            code=code,
+            defaults={
+                "label_zh": label,
+                "label_en": code,
+                "unit": unit,
+                "kind": kind,
+                "decimals": decimals,
+                "order": order,
+                "may_not_apply": True,
+                "required": False,
+            },
+        )
+    document = json.loads((ROOT / "fixtures" / "plan-14th.json").read_text(encoding="utf-8"))
+    document["plan"].update(code="bench-2030", start_year=2026, end_year=2030, base_year=2025)
+    first = document["indicators"][0]
+    for indicator in document["indicators"]:
+        indicator.update(target_year=2030, base_values=[])
+    for order, (code, kind, target, formula) in enumerate(LATER_INDICATORS, start=20):
+        document["indicators"].append(
+            {
+                **first,
+                "code": code,
+                "order": order,
+                "target_kind": kind,
+                "target_value": target,
+                "formula": formula,
+                "benchmark_values": [],
+                "base_values": [],
+                "lower_is_better": kind == "change",
+            }
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(document, f, ensure_ascii=False)
+    load_plan(f.name)
+
+
 def load_records(enterprises: int, years: int) -> None:
-    """Migrate, load the plan and generate the records unless they are there."""
+    """Migrate, load both plans and generate the records unless they are there."""
     from django.core.management import call_command
 
     from parcels.models import Statistic
 
     call_command("migrate", verbosity=0)
     call_command("load_plan", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    add_later_plan()
     if Statistic.objects.count() != enterprises * years * 4:
         started = time.perf_counter()
         generate(enterprises, years)
@@ -196,7 +279,14 @@ def main() -> None:
     def runs(times):
         return ", ".join(f"{t:.2f}" for t in times)
 
+    from indicators.models import Indicator, Plan
+    from parcels.models import DataElement
+
     print(f"records                       {Statistic.objects.count():,}")
+    print(
+        f"plans / indicators / elements {Plan.objects.count()} / {Indicator.objects.count()} / "
+        f"{DataElement.objects.count()}"
+    )
     print(f"full recompute (median of {args.repeat})   {full:.3f} s   runs {runs(full_all)}")
     print(f"plain GROUP BY (median of {args.repeat})   {group_by:.3f} s   runs {runs(group_all)}")
     print(f"ratio recompute / GROUP BY    {full / group_by:.2f}")
