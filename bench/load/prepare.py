@@ -52,7 +52,7 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label for _key, label in statfields.COLUMNS])
+    writer.writerow([label for _key, label in statfields.BUILT_IN.columns])
 
     def cell(name: str, value: object) -> str:
         if value is None:
@@ -67,7 +67,7 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
         values = official[code]
         name = names.get(code) or code
         writer.writerow(
-            [code, name, parcel.code, year, quarter, *(cell(f.name, values.get(f.name)) for f in statfields.FIELDS)]
+            [code, name, parcel.code, year, quarter, *(cell(f.name, values.get(f.name)) for f in statfields.BUILT_IN.fields)]
         )
     size = len(buffer.getvalue().encode("utf-8"))
     i = 0
@@ -94,7 +94,7 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
         line = io.StringIO()
         csv.writer(line, lineterminator="\r\n").writerow(
             [code, f"上海宝山园负载测试企业有限公司（{salt:02d}-{i:05d}）", parcel.code, year, quarter]
-            + [values[f.name] for f in statfields.FIELDS]
+            + [values[f.name] for f in statfields.BUILT_IN.fields]
         )
         buffer.write(line.getvalue())
         size += len(line.getvalue().encode("utf-8"))
