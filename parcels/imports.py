@@ -439,7 +439,7 @@ def _statistic_row(
         parcel_id=parsed["parcel"],
         year=parsed["year"],
         quarter=parsed["quarter"],
-        values={name: parsed[name] for name in in_use.names},
+        values={name: parsed[name] for name in in_use.names if name in parsed},  # a column missing: refused
         not_applicable=frozenset(not_applicable),
         explanation=parsed.get("explanation"),
     )

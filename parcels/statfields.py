@@ -245,19 +245,22 @@ class Elements:
 
     def __init__(self, fields: Iterable[StatField]):
         self.fields: tuple[StatField, ...] = tuple(fields)
-        self.names = tuple(f.name for f in self.fields)
+        self.names = self._names(lambda f: True)
         self.by_name: dict[str, StatField] = {f.name: f for f in self.fields}
-        self.number_fields = tuple(f.name for f in self.fields if f.is_number)
-        self.flow_fields = tuple(f.name for f in self.fields if f.kind == FLOW)
-        self.flag_fields = tuple(f.name for f in self.fields if f.kind == FLAG)
-        self.date_fields = tuple(f.name for f in self.fields if f.kind == DATE)
-        self.required_fields = tuple(f.name for f in self.fields if f.required)
-        self.not_applicable_fields = tuple(f.name for f in self.fields if f.may_not_apply)
-        self.carried_fields = tuple(f.name for f in self.fields if f.carried)
+        self.number_fields = self._names(lambda f: f.is_number)
+        self.flow_fields = self._names(lambda f: f.kind == FLOW)
+        self.flag_fields = self._names(lambda f: f.kind == FLAG)
+        self.date_fields = self._names(lambda f: f.kind == DATE)
+        self.required_fields = self._names(lambda f: f.required)
+        self.not_applicable_fields = self._names(lambda f: f.may_not_apply)
+        self.carried_fields = self._names(lambda f: f.carried)
         self.extra_fields = tuple(f for f in self.fields if not f.column)
         self.columns: tuple[tuple[str, str], ...] = tuple((k, zh) for k, zh, _en in KEY_COLUMNS) + tuple(
             (f.name, f.label) for f in self.fields
         )
+
+    def _names(self, keep: Callable[[StatField], bool]) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if keep(f))
 
     def __iter__(self) -> Iterator[StatField]:
         return iter(self.fields)
@@ -362,6 +365,24 @@ def from_json(field: StatField, value: Any) -> Any:
     if field.decimals == 0 and number == number.to_integral_value():
         return int(number)
     return number
+
+
+_SQL_TYPES = {FLOW: "numeric", STOCK: "numeric", FLAG: "boolean", DATE: "date"}
+
+
+def sql_value(field: StatField, table: str = "s") -> str:
+    """Return the SQL expression of an element's figure in a row of ``table`` (an alias of parcels_statistic or
+    parcels_returnrow): its column, or ``(table.extra->>'code')::numeric`` (boolean, date) for an added one.
+
+    Safe to interpolate: a column is a model field's name and a code matches CODE_PATTERN (checked again here).
+    """
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
+        raise ValueError(f"not a table alias: {table!r}")
+    if field.column:
+        return f'{table}."{field.column}"'
+    if not re.fullmatch(CODE_PATTERN, field.name):
+        raise ValueError(f"not an element code: {field.name!r}")
+    return f"({table}.extra->>'{field.name}')::{_SQL_TYPES[field.kind]}"
 
 
 # --- reading a cell ---------------------------------------------------------------------------

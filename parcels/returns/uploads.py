@@ -745,6 +745,44 @@ def format_value(
     return show(name, value, elements.by_name.get(name) if elements is not None else None)
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """How the preview shows rows: parcels by name, values as the return's pages show them."""
+
+    parcel_names: Mapping[int, str]
+    elements: statfields.Elements
+
+    def ident(self, row: StatisticRow) -> dict[str, object]:
+        return {
+            "row": row.row,
+            "credit_code": row.credit_code,
+            "enterprise_name": row.enterprise_name,
+            "year": row.year,
+            "quarter": row.quarter,
+            "parcel": self.parcel_names.get(row.parcel_id, str(row.parcel_id)),
+        }
+
+    def value(self, name: str, value: object) -> str:
+        return format_value(name, value, parcel_names=self.parcel_names, elements=self.elements)
+
+    def new_row(self, row: StatisticRow) -> dict[str, object]:
+        marked = _marked(row.values, row.not_applicable)
+        return {**self.ident(row), "values": [self.value(name, marked.get(name)) for name in self.elements.names]}
+
+    def changed_row(self, row: StatisticRow, changes: Sequence[FieldChange]) -> dict[str, object]:
+        return {
+            **self.ident(row),
+            "changes": [
+                {
+                    "label": field_label(change.field, self.elements),
+                    "old": self.value(change.field, change.old),
+                    "new": self.value(change.field, change.new),
+                }
+                for change in changes
+            ],
+        }
+
+
 def preview_context(
     preview: Preview,
     errors: Sequence[RowError] = (),
@@ -757,49 +795,13 @@ def preview_context(
     ``parcel_names`` maps parcel ids to the names to show; ``elements`` are
     the quarter's (the new rows' columns).
     """
-
-    def ident(row: StatisticRow) -> dict[str, object]:
-        return {
-            "row": row.row,
-            "credit_code": row.credit_code,
-            "enterprise_name": row.enterprise_name,
-            "year": row.year,
-            "quarter": row.quarter,
-            "parcel": parcel_names.get(row.parcel_id, str(row.parcel_id)),
-        }
-
-    def shown(name: str, value: object) -> str:
-        return format_value(name, value, parcel_names=parcel_names, elements=elements)
-
-    def row_values(row: StatisticRow) -> list[str]:
-        marked = _marked(row.values, row.not_applicable)
-        return [shown(name, marked.get(name)) for name in elements.names]
-
+    shown = _Shown(parcel_names, elements)
     return {
         "counts": preview.counts,
         "field_labels": [field_label(name, elements) for name in elements.names],
-        "new_rows": [
-            {
-                **ident(row),
-                "values": row_values(row),
-            }
-            for row in preview.new
-        ],
-        "changed_rows": [
-            {
-                **ident(row),
-                "changes": [
-                    {
-                        "label": field_label(change.field, elements),
-                        "old": shown(change.field, change.old),
-                        "new": shown(change.field, change.new),
-                    }
-                    for change in changes
-                ],
-            }
-            for row, changes in preview.changed
-        ],
-        "unchanged_rows": [ident(row) for row in preview.unchanged],
+        "new_rows": [shown.new_row(row) for row in preview.new],
+        "changed_rows": [shown.changed_row(row, changes) for row, changes in preview.changed],
+        "unchanged_rows": [shown.ident(row) for row in preview.unchanged],
         "removed_rows": [
             {
                 "credit_code": row["credit_code"],

@@ -43,7 +43,7 @@ def workbook(parcel, rows, *, bad_revenue=False) -> bytes:
             elif f.kind == statfields.DATE:
                 value = value.isoformat() if value else ""
             else:
-                value = float(value) if f.money else int(value)
+                value = float(value) if f.decimals else int(value)
             values.append(value)
         if bad_revenue and i == 0:
             values[0] = "一千万"
