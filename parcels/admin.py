@@ -227,25 +227,23 @@ class DataElementAdmin(admin.ModelAdmin):
     """The office adds, edits and retires data elements here; the next return form and template have them."""
 
     form = DataElementForm
-    list_display = [
-        "order",
-        "code",
-        "label_zh",
-        "unit",
-        "kind",
-        "decimals",
-        "min_value",
-        "max_value",
-        "may_not_apply",
-        "required",
-        "first_period",
-        "last_period",
-        "column",
-    ]
+    list_display = ["order", "code", "label_zh", "unit", "kind", "decimals", "allowed", "required", "periods", "column"]
     list_display_links = ["code", "label_zh"]
     list_filter = ["kind", "required", "may_not_apply"]
     search_fields = ["code", "label_zh", "label_en"]
     readonly_fields = ["column"]
+
+    @admin.display(description=_("允许范围"))
+    def allowed(self, element: DataElement) -> str:
+        if element.kind not in statfields.NUMBER_KINDS:
+            return "—"
+        low, high = element.min_value, element.max_value
+        shown = [statfields.show_bound(b) if b is not None else "" for b in (low, high)]
+        return "—" if low is None and high is None else f"{shown[0]} ~ {shown[1]}"
+
+    @admin.display(description=_("填报期别"))
+    def periods(self, element: DataElement) -> str:
+        return f"{element.first_period or ''} ~ {element.last_period or ''}"
 
     def save_model(self, request, obj: DataElement, form, change: bool) -> None:
         try:
