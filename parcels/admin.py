@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from parkplan.admin import EventAdmin, ReadOnlyAdmin
 
-from . import services, statfields
+from . import queries, services, statfields
 from .models import (
     Boundary,
     DataChange,
+    DataElement,
     Enterprise,
     FunctionalArea,
     ImportBatch,
@@ -79,8 +80,25 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     search_fields = ["filename", "sha256"]
 
 
+def element_form_field(element: statfields.StatField) -> forms.Field:
+    """Return the form field of an added data element: 是/否, a date, or a number with its places and range."""
+    options = {"required": False, "label": element.heading, "help_text": element.help}
+    if element.kind == statfields.FLAG:
+        return forms.NullBooleanField(**options)
+    if element.kind == statfields.DATE:
+        return forms.DateField(**options)
+    bounds = {"min_value": element.min_value, "max_value": element.max_value}
+    if element.decimals == 0:
+        return forms.IntegerField(**options, **bounds)
+    return forms.DecimalField(**options, **bounds, decimal_places=element.decimals, max_digits=14 + element.decimals)
+
+
 class StatisticForm(forms.ModelForm):
-    """Refuse an edit of a locked parcel-quarter with the message that says who approved it and when."""
+    """A statistic's figures, the added elements' too; refuse an edit of a locked parcel-quarter with the message
+    that says who approved it and when."""
+
+    # The data elements stored in ``extra``, each a form field of its own (``StatisticAdmin.get_form``).
+    added: tuple[statfields.StatField, ...] = ()
 
     class Meta:
         model = Statistic
@@ -89,11 +107,19 @@ class StatisticForm(forms.ModelForm):
             "parcel",
             "year",
             "quarter",
-            *(f.name for f in statfields.FIELDS),
+            *(f.column for f in statfields.BUILT_IN),
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for element in self.added:
+            self.initial.setdefault(element.name, statfields.figure(self.instance, element))
 
     def clean(self):
         cleaned = super().clean()
+        for element in self.added:
+            if element.name in cleaned:
+                statfields.set_figure(self.instance, element, cleaned[element.name])
         periods = set()
         if self.instance.pk:
             periods.add((self.instance.parcel_id, self.instance.year, self.instance.quarter))
@@ -110,12 +136,33 @@ class StatisticForm(forms.ModelForm):
 @admin.register(Statistic)
 class StatisticAdmin(admin.ModelAdmin):
     form = StatisticForm
-    list_display = ["enterprise", "parcel", "year", "quarter", "revenue", "employees", "high_tech", "source"]
+    list_display = [
+        "enterprise",
+        "parcel",
+        "year",
+        "quarter",
+        "revenue",
+        "employees",
+        "high_tech",
+        "added_figures",
+        "source",
+    ]
     list_filter = ["year", "quarter", "parcel", "source"]
     list_select_related = ["enterprise", "parcel"]
     search_fields = ["enterprise__credit_code", "enterprise__name"]
     raw_id_fields = ["enterprise"]
     readonly_fields = ["source", "batch", "recorded_by", "recorded_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form with a field per data element added after the thirteen (read afresh for every request)."""
+        added = queries.data_elements().extra_fields
+        fields = {element.name: element_form_field(element) for element in added}
+        kwargs["form"] = type("StatisticForm", (self.form,), {**fields, "added": added})
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description=_("其他指标项"))
+    def added_figures(self, statistic: Statistic) -> str:
+        return "；".join(f"{code}: {value}" for code, value in sorted((statistic.extra or {}).items())) or "—"
 
     def save_model(self, request, obj: Statistic, form, change: bool) -> None:
         # The service checks the lock again inside its transaction.
@@ -134,6 +181,90 @@ class StatisticAdmin(admin.ModelAdmin):
             services.delete_statistics(statistics=list(queryset), user=request.user, source=Statistic.Source.ADMIN)
         except services.LockedPeriod as locked:
             self.message_user(request, str(locked), messages.ERROR)
+
+
+class DataElementForm(forms.ModelForm):
+    """A data element: the code and the kind of one with data never change (a clear message says why)."""
+
+    class Meta:
+        model = DataElement
+        fields = [
+            "code",
+            "label_zh",
+            "label_en",
+            "unit",
+            "unit_en",
+            "kind",
+            "decimals",
+            "min_value",
+            "max_value",
+            "may_not_apply",
+            "required",
+            "help_zh",
+            "help_en",
+            "order",
+            "first_period",
+            "last_period",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            edited = DataElement(
+                pk=self.instance.pk,
+                code=cleaned.get("code", self.instance.code),
+                kind=cleaned.get("kind", self.instance.kind),
+                decimals=cleaned.get("decimals", self.instance.decimals),
+            )
+            problem = queries.element_change_problem(edited)
+            if problem:
+                raise ValidationError(problem)
+        return cleaned
+
+
+@admin.register(DataElement)
+class DataElementAdmin(admin.ModelAdmin):
+    """The office adds, edits and retires data elements here; the next return form and template have them."""
+
+    form = DataElementForm
+    list_display = ["order", "code", "label_zh", "unit", "kind", "decimals", "allowed", "required", "periods", "column"]
+    list_display_links = ["code", "label_zh"]
+    list_filter = ["kind", "required", "may_not_apply"]
+    search_fields = ["code", "label_zh", "label_en"]
+    readonly_fields = ["column"]
+
+    @admin.display(description=_("允许范围"))
+    def allowed(self, element: DataElement) -> str:
+        if element.kind not in statfields.NUMBER_KINDS:
+            return "—"
+        low, high = element.min_value, element.max_value
+        shown = [statfields.show_bound(b) if b is not None else "" for b in (low, high)]
+        return "—" if low is None and high is None else f"{shown[0]} ~ {shown[1]}"
+
+    @admin.display(description=_("填报期别"))
+    def periods(self, element: DataElement) -> str:
+        return f"{element.first_period or ''} ~ {element.last_period or ''}"
+
+    def save_model(self, request, obj: DataElement, form, change: bool) -> None:
+        try:
+            services.save_data_element(element=obj, user=request.user)
+        except services.ElementInUse as refused:  # changed by someone else since the form was checked
+            self.message_user(request, str(refused), messages.ERROR)
+
+    def has_delete_permission(self, request, obj: DataElement | None = None) -> bool:
+        if obj is not None and queries.element_delete_problem(obj):
+            return False  # retire it instead: its data and history stay
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj: DataElement) -> None:
+        self.delete_queryset(request, DataElement.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        try:
+            for element in queryset:
+                services.delete_data_element(element=element, user=request.user)
+        except services.ElementInUse as refused:
+            self.message_user(request, str(refused), messages.ERROR)
 
 
 @admin.register(ParcelManager)
@@ -180,5 +311,5 @@ class PendingUploadAdmin(ReadOnlyAdmin):
     exclude = ["rows"]
 
 
-for _tracked in (Enterprise, Statistic, ParcelManager, ParcelReturn, ReturnRow):
+for _tracked in (Enterprise, Statistic, ParcelManager, ParcelReturn, ReturnRow, DataElement):
     admin.site.register(_tracked.pgh_event_model, EventAdmin)

@@ -4,10 +4,16 @@ Every queryset goes through parcels.access: a manager reads and writes the
 enterprises and statistics of their own parcels only, the office everything,
 an official none (officials read the aggregates in indicators.api). Another
 parcel's object answers 404; lists never hold another parcel's rows.
+
+The figures of statistics and return rows are generated from the data elements
+(``queries.data_elements``, read per request): one field per element, named by
+its code, typed by its kind and decimals, in the schema as in the answers. A
+retired element stays in both: its data stay readable.
 """
 
 from __future__ import annotations
 
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -24,7 +30,6 @@ from .models import Enterprise, ParcelReturn, ReturnRow, Statistic
 from .returns import queries as returns_queries
 from .returns import services, validation
 
-STAT_NAMES = [f.name for f in statfields.FIELDS]
 RETURN_SOURCE_API = ParcelReturn.Source.API
 
 
@@ -58,27 +63,106 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
         return queries.filter_enterprises(access.enterprises_for(self.request.user), parcel=parcel)
 
 
+# --- the figures: one field per data element ----------------------------------------
+
+
+class FigureField(serializers.Field):
+    """One data element's figure of a statistic or a return row (its column or ``extra``); None where missing."""
+
+    def __init__(self, element: statfields.StatField, **kwargs):
+        self.element = element
+        kwargs.setdefault("help_text", f"{element.label} / {element.label_en_unit}")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        figure = statfields.figure(value, self.element)
+        if figure is None or isinstance(figure, bool):
+            return figure
+        if self.element.kind == statfields.DATE:
+            return figure.isoformat()
+        return self.shown(figure)
+
+    def shown(self, figure):
+        return figure
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "nullable": True, "pattern": r"^-?\d+(\.\d+)?$"})
+class DecimalFigureField(FigureField):
+    """A number with decimals, as a decimal string (as DRF writes decimals): 1234.50."""
+
+    def shown(self, figure):
+        return format(figure, "f")
+
+
+@extend_schema_field({"type": "integer", "nullable": True})
+class WholeFigureField(FigureField):
+    """A whole number."""
+
+    def shown(self, figure):
+        return int(figure)
+
+
+@extend_schema_field({"type": "boolean", "nullable": True})
+class FlagFigureField(FigureField):
+    """是/否 as true/false."""
+
+
+@extend_schema_field({"type": "string", "format": "date", "nullable": True})
+class DateFigureField(FigureField):
+    """A date as YYYY-MM-DD."""
+
+
+def figure_fields(elements: statfields.Elements) -> dict[str, FigureField]:
+    """Return a read-only field per element, named by its code, typed by its kind and decimals."""
+    fields: dict[str, FigureField] = {}
+    for element in elements:
+        if element.kind == statfields.FLAG:
+            fields[element.name] = FlagFigureField(element)
+        elif element.kind == statfields.DATE:
+            fields[element.name] = DateFigureField(element)
+        elif element.decimals:
+            fields[element.name] = DecimalFigureField(element)
+        else:
+            fields[element.name] = WholeFigureField(element)
+    return fields
+
+
+def api_elements() -> statfields.Elements:
+    """Return every data element for the serializers; the built-in thirteen where there is no database to read
+    (the deploy check generates the schema without one)."""
+    try:
+        return queries.data_elements()
+    except DatabaseError:
+        return statfields.BUILT_IN
+
+
+class WithFigures:
+    """A serializer whose figures are the data elements' (every element, retired ones too), after ``figures_after``."""
+
+    figures_after = ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        out = {}
+        for name, field in fields.items():
+            out[name] = field
+            if name == self.figures_after:
+                out.update(figure_fields(api_elements()))
+        return out
+
+
 # --- statistics -----------------------------------------------------------------
 
 
-class StatisticSerializer(serializers.ModelSerializer):
+class StatisticSerializer(WithFigures, serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="credit_code", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     parcel = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    figures_after = "quarter"
 
     class Meta:
         model = Statistic
-        fields = [
-            "id",
-            "enterprise",
-            "enterprise_name",
-            "parcel",
-            "year",
-            "quarter",
-            *(f.name for f in statfields.FIELDS),
-            "source",
-            "recorded_at",
-        ]
+        fields = ["id", "enterprise", "enterprise_name", "parcel", "year", "quarter", "source", "recorded_at"]
 
 
 @extend_schema_view(
@@ -111,19 +195,13 @@ class StatisticViewSet(viewsets.ReadOnlyModelViewSet):
 # --- quarterly returns: the same services as the web forms --------------------------
 
 
-class ReturnRowSerializer(serializers.ModelSerializer):
+class ReturnRowSerializer(WithFigures, serializers.ModelSerializer):
+    figures_after = "moved_out"
+
     class Meta:
         model = ReturnRow
-        # A null figure is 未填写 unless its field is in not_applicable (不适用).
-        fields = [
-            "position",
-            "credit_code",
-            "enterprise_name",
-            "moved_out",
-            *STAT_NAMES,
-            "explanation",
-            "not_applicable",
-        ]
+        # A null figure is 未填写 unless its element is in not_applicable (不适用).
+        fields = ["position", "credit_code", "enterprise_name", "moved_out", "explanation", "not_applicable"]
 
 
 class ParcelReturnSerializer(serializers.ModelSerializer):
@@ -196,7 +274,7 @@ class ReturnRowInputSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        for f in statfields.FIELDS:
+        for f in api_elements():
             fields[f.name] = CellField(required=False, allow_null=True, help_text=f.label)
         return fields
 
@@ -278,7 +356,7 @@ def _findings(findings) -> list[dict]:
             "credit_code": f.credit_code,
             "enterprise_name": f.enterprise_name,
             "field": f.field,
-            "label": validation.LABELS.get(f.field, f.field),
+            "label": f.label,
             "value": f.value,
             "rule": f.rule,
             "severity": f.severity,

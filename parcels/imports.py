@@ -1,9 +1,16 @@
 """Read a statistics file (the template of docs/method.md §1–§2) into checked rows.
 
 The CLI command and the web upload both call ``read_statistics_file``; it
-reads the database only through ``parcel_lookup`` when no mapping of parcels
-is passed in. Nothing here writes: ``services.upsert_statistics`` does.
-Messages are Chinese msgids translated through parkplan.text.
+reads the database only through ``parcel_lookup`` and ``queries.data_elements``
+when no parcels or elements are passed in. Nothing here writes:
+``services.upsert_statistics`` does. Messages are Chinese msgids translated
+through parkplan.text.
+
+The columns are the identity columns and the data elements (parcels.statfields).
+A row carries the elements in use in its own quarter: the header must have the
+column of every element in use in some quarter of the file, a column of an
+element not collected in a row's quarter must be blank there, and any other
+column (备注 and the like, a retired element of an old file) is ignored.
 """
 
 from __future__ import annotations
@@ -33,7 +40,14 @@ NAME_MAX_LENGTH = 200
 EXPLANATION_MAX_LENGTH = 2000
 # Columns a file may have beside the template's: read when present.
 OPTIONAL_COLUMNS: tuple[tuple[str, str], ...] = (("explanation", "情况说明"),)
-LABELS = dict(statfields.COLUMNS) | dict(OPTIONAL_COLUMNS)  # column key -> Chinese header
+# Column key -> Chinese header of the columns that are not data elements.
+LABELS = {key: zh for key, zh, _en in statfields.KEY_COLUMNS} | dict(OPTIONAL_COLUMNS)
+
+
+def column_labels(elements: statfields.Elements) -> dict[str, str]:
+    """Return every column's Chinese header by key: the identity columns, the elements, 情况说明."""
+    return dict(elements.columns) | dict(OPTIONAL_COLUMNS)
+
 
 Value = Decimal | int | bool | date | None
 
@@ -42,9 +56,10 @@ Value = Decimal | int | bool | date | None
 class StatisticRow:
     """One checked row: an enterprise's return for one period.
 
-    ``values`` holds the thirteen statfields by name: money as Decimal (2 places),
-    counts as int, flags as bool, listed_date as date; None where the cell is
-    blank (未填写) or says 不适用 (then the field is in ``not_applicable``).
+    ``values`` holds the data elements in use in the row's quarter by code:
+    numbers as Decimal (the element's places) or int (none), flags as bool,
+    dates as date; None where the cell is blank (未填写) or says 不适用 (then
+    the element is in ``not_applicable``).
     """
 
     row: int
@@ -104,12 +119,14 @@ def read_statistics_file(
     filename: str | None = None,
     *,
     parcels: Mapping[str, int] | None = None,
+    elements: statfields.Elements | None = None,
 ) -> ParseResult:
     """Read an .xlsx or .csv statistics file and check every row.
 
     ``source`` is a path or a binary file object; ``filename`` (default: the
     path's name) decides the format. ``parcels`` maps parcel codes and Chinese
-    names to ids (default: ``parcel_lookup()``).
+    names to ids (default: ``parcel_lookup()``); ``elements`` are the data
+    elements (default: all of them, ``queries.data_elements()``).
     """
     name = filename or getattr(source, "name", None) or str(source)
     suffix = Path(str(name)).suffix.lower()
@@ -124,7 +141,11 @@ def read_statistics_file(
             raise UnreadableFile(_("只能导入 .xlsx 或 .csv 文件"))
     except UnreadableFile as exc:
         return ParseResult(errors=[RowError(0, "", "", str(exc))])
-    return parse_table(table, parcel_lookup() if parcels is None else parcels)
+    return parse_table(
+        table,
+        parcel_lookup() if parcels is None else parcels,
+        queries.data_elements() if elements is None else elements,
+    )
 
 
 def _xlsx_rows(source: str | Path | BinaryIO) -> list[tuple[object, ...]]:
@@ -163,16 +184,15 @@ def _parse_name(value: object) -> str:
     return name
 
 
-# Every column but the parcel, which needs the lookup passed to parse_table.
+# The identity columns but the parcel, which needs the lookup passed to parse_table.
 PARSERS: dict[str, Callable[[object], object]] = {
     "credit_code": numbers.parse_credit_code,
     "enterprise_name": _parse_name,
     "year": numbers.parse_year,
     "quarter": numbers.parse_quarter,
-    **statfields.PARSERS,
 }
 
-# (smaller, larger): the database refuses a row where smaller > larger.
+# (smaller, larger): the database refuses a row where smaller > larger (both in use).
 WITHIN = (
     ("sei_output", "industrial_output"),
     ("masters_plus", "employees"),
@@ -209,8 +229,12 @@ def _once_per_value(parse: Callable[[object], object]) -> Callable[[object], obj
     return parse_once
 
 
-def _header_columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowError]]:
-    wanted = {fold_header(label): key for key, label in (*statfields.COLUMNS, *OPTIONAL_COLUMNS)}
+def _header_columns(header: Sequence[object], elements: statfields.Elements) -> tuple[dict[str, int], list[RowError]]:
+    """Return the column of each key the header has, and an error for each repeated or missing identity column.
+
+    With such an error the rows are not read; the elements still collected whose columns are missing are named too.
+    """
+    wanted = {fold_header(label): key for key, label in (*elements.columns, *OPTIONAL_COLUMNS)}
     columns: dict[str, int] = {}
     errors = []
     for index, cell in enumerate(header):
@@ -220,41 +244,61 @@ def _header_columns(header: Sequence[object]) -> tuple[dict[str, int], list[RowE
         if key in columns:
             errors.append(RowError(1, _show(cell), "", _("列重复")))
         columns.setdefault(key, index)
-    for key, label in statfields.COLUMNS:
+    for key, label, _en in statfields.KEY_COLUMNS:
         if key not in columns:
             errors.append(RowError(1, label, "", _("表头缺少此列")))
+    if any(error.message for error in errors):
+        # The rows cannot be read, so the quarters they need are unknown: name every element not retired.
+        errors += [
+            RowError(1, f.label, "", _("表头缺少此列"))
+            for f in elements
+            if f.last_period is None and f.name not in columns
+        ]
     return columns, errors
 
 
-def parse_table(table: Iterable[Sequence[object]], parcels: Mapping[str, int]) -> ParseResult:
+def _missing_elements(
+    columns: Mapping[str, int], elements: statfields.Elements, periods: Iterable[tuple[int, int]]
+) -> list[RowError]:
+    """Return an error for each element in use in a quarter of the file whose column the header lacks."""
+    needed = {f.name for year, quarter in periods for f in elements if f.in_use(year, quarter)}
+    return [RowError(1, f.label, "", _("表头缺少此列")) for f in elements if f.name in needed and f.name not in columns]
+
+
+def parse_table(
+    table: Iterable[Sequence[object]], parcels: Mapping[str, int], elements: statfields.Elements
+) -> ParseResult:
     """Check the rows of a sheet whose first row is the header; see ``read_statistics_file``."""
     rows = iter(table)
     header = next(rows, None)
     if header is None or all(numbers.is_blank(cell) for cell in header):
         return ParseResult(errors=[RowError(1, "", "", _("文件是空的，第1行应为表头"))])
-    columns, errors = _header_columns(header)
+    columns, errors = _header_columns(header, elements)
     if errors:
         return ParseResult(errors=errors)
-    parsers = _table_parsers(parcels)
+    reader = _RowReader(_table_parsers(parcels, elements), elements)
     result = ParseResult()
     first_row_of: dict[tuple[str, int, int], int] = {}
     for row_number, cells in enumerate(rows, start=2):
         if all(numbers.is_blank(cell) for cell in cells):
             continue
         raw = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
-        parsed, not_applicable, row_errors = _parse_row(row_number, raw, parsers)
-        row_errors += _within_errors(row_number, raw, parsed)
+        parsed, not_applicable, row_errors = reader.parse_row(row_number, raw)
+        row_errors += _within_errors(row_number, raw, parsed, reader.labels)
         row_errors += _duplicate_errors(row_number, raw, parsed, first_row_of)
         if row_errors:
             result.errors.extend(row_errors)
         else:
-            result.rows.append(_statistic_row(row_number, parsed, not_applicable))
+            result.rows.append(_statistic_row(row_number, parsed, not_applicable, reader.in_use(parsed)))
+    missing = _missing_elements(columns, elements, reader.periods)
+    if missing:
+        return ParseResult(errors=missing)
     if not result.rows and not result.errors:
         result.errors.append(RowError(2, "", "", _("文件中没有数据行")))
     return result
 
 
-def _table_parsers(parcels: Mapping[str, int]) -> dict[str, Callable[[object], object]]:
+def _table_parsers(parcels: Mapping[str, int], elements: statfields.Elements) -> dict[str, Callable[[object], object]]:
     """Return the parser of every column, in column order, for one table whose parcels are ``parcels``."""
     parcel_ids = {fold_key(name): parcel_id for name, parcel_id in parcels.items()}
 
@@ -267,9 +311,9 @@ def _table_parsers(parcels: Mapping[str, int]) -> dict[str, Callable[[object], o
         return parcel_id
 
     parsers: dict[str, Callable[[object], object]] = {}
-    for key, _label in statfields.COLUMNS:
-        if key in statfields.BY_NAME:  # (value, says 不适用)
-            parsers[key] = _once_per_value(functools.partial(statfields.read_cell, statfields.BY_NAME[key]))
+    for key, _label in elements.columns:
+        if key in elements:  # (value, says 不适用)
+            parsers[key] = _once_per_value(functools.partial(statfields.read_cell, elements.by_name[key]))
         else:
             parse = PARSERS.get(key, parse_parcel)
             parsers[key] = parse if key in UNIQUE_COLUMNS else _once_per_value(parse)
@@ -284,40 +328,83 @@ def _parse_explanation(value: object) -> str:
     return text
 
 
-def _parse_row(
-    row_number: int, raw: Mapping[str, object], parsers: Mapping[str, Callable[[object], object]]
-) -> tuple[dict[str, object], set[str], list[RowError]]:
-    """Return the row's readable values by column key, the fields that say 不适用, and each unreadable cell's error.
+class _RowReader:
+    """Reads the rows of one table: each row's identity first, then the elements in use in its quarter."""
 
-    Columns the file lacks (the optional 情况说明) are left out of the values.
-    """
-    parsed: dict[str, object] = {}
-    not_applicable: set[str] = set()
-    errors: list[RowError] = []
-    for key, parse in parsers.items():
+    def __init__(self, parsers: Mapping[str, Callable[[object], object]], elements: statfields.Elements):
+        self.parsers, self.elements = parsers, elements
+        self.labels = column_labels(elements)
+        self.periods: set[tuple[int, int]] = set()
+        self._in_use: dict[tuple[int, int], statfields.Elements] = {}
+
+    def in_use(self, parsed: Mapping[str, object]) -> statfields.Elements:
+        """Return the elements in use in a parsed row's quarter (all of them while its period is unreadable)."""
+        year, quarter = parsed.get("year"), parsed.get("quarter")
+        if not isinstance(year, int) or not isinstance(quarter, int):
+            return self.elements
+        found = self._in_use.get((year, quarter))
+        if found is None:
+            found = self._in_use[(year, quarter)] = self.elements.in_use(year, quarter)
+            self.periods.add((year, quarter))
+        return found
+
+    def parse_row(
+        self, row_number: int, raw: Mapping[str, object]
+    ) -> tuple[dict[str, object], set[str], list[RowError]]:
+        """Return the row's readable values by column key, the elements that say 不适用, and each bad cell's error.
+
+        Columns the file lacks (the optional 情况说明) are left out of the
+        values, and so are the elements not collected in the row's quarter
+        (their cells must be blank).
+        """
+        parsed: dict[str, object] = {}
+        not_applicable: set[str] = set()
+        errors: list[RowError] = []
+        for key in ("credit_code", "enterprise_name", "parcel", "year", "quarter"):
+            self._read(row_number, raw, key, parsed, errors)
+        in_use = self.in_use(parsed)
+        for key in self.elements.names:
+            if key not in raw:
+                continue
+            if key not in in_use:
+                if not numbers.is_blank(raw[key]):
+                    errors.append(RowError(row_number, self.labels[key], _show(raw[key]), _not_collected(parsed)))
+                continue
+            if self._read(row_number, raw, key, parsed, errors):
+                parsed[key], says_not_applicable = parsed[key]
+                if says_not_applicable:
+                    not_applicable.add(key)
+        self._read(row_number, raw, "explanation", parsed, errors)
+        return parsed, not_applicable, errors
+
+    def _read(
+        self, row_number: int, raw: Mapping[str, object], key: str, parsed: dict[str, object], errors: list[RowError]
+    ) -> bool:
+        """Parse one cell into ``parsed`` (or its error into ``errors``); tell whether it was read."""
         if key not in raw:
-            continue
+            return False
         try:
-            value = parse(raw[key])
+            parsed[key] = self.parsers[key](raw[key])
         except numbers.BadValue as exc:
-            errors.append(RowError(row_number, LABELS[key], _show(raw[key]), str(exc)))
-            continue
-        if key in statfields.BY_NAME:
-            value, says_not_applicable = value
-            if says_not_applicable:
-                not_applicable.add(key)
-        parsed[key] = value
-    return parsed, not_applicable, errors
+            errors.append(RowError(row_number, self.labels[key], _show(raw[key]), str(exc)))
+            return False
+        return True
 
 
-def _within_errors(row_number: int, raw: Mapping[str, object], parsed: Mapping[str, object]) -> list[RowError]:
+def _not_collected(parsed: Mapping[str, object]) -> str:
+    return _("%(year)s年第%(quarter)s季度不填报此项，请留空") % {"year": parsed["year"], "quarter": parsed["quarter"]}
+
+
+def _within_errors(
+    row_number: int, raw: Mapping[str, object], parsed: Mapping[str, object], labels: Mapping[str, str]
+) -> list[RowError]:
     """Return an error for each part larger than its whole (the database would refuse the row)."""
     return [
         RowError(
             row_number,
-            LABELS[smaller],
+            labels[smaller],
             _show(raw[smaller]),
-            _("不能大于「%(label)s」（%(value)s）") % {"label": _(LABELS[larger]), "value": _show(raw[larger])},
+            _("不能大于「%(label)s」（%(value)s）") % {"label": _(labels[larger]), "value": _show(raw[larger])},
         )
         for smaller, larger in WITHIN
         if parsed.get(smaller) is not None
@@ -342,7 +429,9 @@ def _duplicate_errors(
     return [RowError(row_number, LABELS["credit_code"], _show(raw["credit_code"]), message)]
 
 
-def _statistic_row(row_number: int, parsed: Mapping[str, object], not_applicable: set[str]) -> StatisticRow:
+def _statistic_row(
+    row_number: int, parsed: Mapping[str, object], not_applicable: set[str], in_use: statfields.Elements
+) -> StatisticRow:
     return StatisticRow(
         row=row_number,
         credit_code=parsed["credit_code"],
@@ -350,20 +439,24 @@ def _statistic_row(row_number: int, parsed: Mapping[str, object], not_applicable
         parcel_id=parsed["parcel"],
         year=parsed["year"],
         quarter=parsed["quarter"],
-        values={f.name: parsed[f.name] for f in statfields.FIELDS},
+        values={name: parsed[name] for name in in_use.names if name in parsed},  # a column missing: refused
         not_applicable=frozenset(not_applicable),
         explanation=parsed.get("explanation"),
     )
 
 
-def blanks_as_zero(rows: Sequence[StatisticRow]) -> list[StatisticRow]:
-    """Return the rows with every blank number read as 0 and every blank flag as 否 (not 不适用, not the date).
+def blanks_as_zero(rows: Sequence[StatisticRow], elements: statfields.Elements) -> list[StatisticRow]:
+    """Return the rows with every blank number read as 0 and every blank flag as 否 (not 不适用, not a date).
 
     For files from sources where a blank cell means zero (``import_statistics
     --blank-as-zero``); by default a blank cell is 未填写 and stays without a value.
     """
-    zero = {name: (Decimal("0.00") if name in statfields.MONEY_FIELDS else 0) for name in statfields.NUMBER_FIELDS}
-    zero |= dict.fromkeys(statfields.FLAG_FIELDS, False)
+    zero: dict[str, object] = {
+        f.name: Decimal(0).quantize(Decimal(1).scaleb(-f.decimals)) if f.decimals else 0
+        for f in elements
+        if f.is_number
+    }
+    zero |= dict.fromkeys(elements.flag_fields, False)
     out = []
     for row in rows:
         values = {

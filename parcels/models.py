@@ -9,6 +9,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -33,8 +34,8 @@ def tracked():
     )
 
 
-# Every number of a return is ≥ 0 (statistics and the rows of returns alike).
-NON_NEGATIVE = Q(**{f"{name}__gte": 0 for name in statfields.NUMBER_FIELDS})
+# Every number of the built-in elements is ≥ 0 (statistics and the rows of returns alike).
+NON_NEGATIVE = Q(**{f"{name}__gte": 0 for name in statfields.BUILT_IN.number_fields})
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -183,6 +184,127 @@ class ImportBatch(models.Model):
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+def validate_element_code(value: str) -> None:
+    message = statfields.code_problem(value)
+    if message:
+        raise ValidationError(message)
+
+
+def validate_period_code(value: int | None) -> None:
+    if value is not None and statfields.period_problem(value):
+        raise ValidationError(statfields.period_problem(value))
+
+
+@tracked()
+class DataElement(models.Model):
+    """A data element (统计指标项) of the enterprise returns: what the form, the template, the import and the API ask.
+
+    The thirteen built-in elements name the Statistic / ReturnRow ``column``
+    that stores them; an element added later has none and is stored in their
+    ``extra`` JSON under its ``code`` (parcels.statfields). Retiring an element
+    sets ``last_period``: its data and history stay.
+    """
+
+    class Kind(models.TextChoices):
+        FLOW = statfields.FLOW, _("流量（年初至今累计）")
+        STOCK = statfields.STOCK, _("存量（期末数）")
+        FLAG = statfields.FLAG, _("是/否")
+        DATE = statfields.DATE, _("日期")
+
+    code = models.CharField(
+        _("代码"),
+        max_length=40,
+        unique=True,
+        validators=[validate_element_code],
+        help_text=_("公式中使用的名称：小写英文字母、数字和下划线，以字母开头，如 rd_expenditure"),
+    )
+    label_zh = models.CharField(_("名称"), max_length=60)
+    label_en = models.CharField(_("英文名称"), max_length=120)
+    unit = models.CharField(_("单位"), max_length=20, blank=True, help_text=_("如 万元、人、件；是否类和日期类留空"))
+    unit_en = models.CharField(_("英文单位"), max_length=40, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    decimals = models.PositiveSmallIntegerField(
+        _("小数位数"), default=0, validators=[MaxValueValidator(statfields.MAX_DECIMALS)]
+    )
+    min_value = models.DecimalField(
+        _("最小值"), max_digits=20, decimal_places=4, null=True, blank=True, default=0, help_text=_("留空为不限")
+    )
+    max_value = models.DecimalField(
+        _("最大值"), max_digits=20, decimal_places=4, null=True, blank=True, help_text=_("留空为不限")
+    )
+    may_not_apply = models.BooleanField(_("可填“不适用”"), default=False)
+    required = models.BooleanField(_("提交前必填"), default=True)
+    help_zh = models.TextField(_("填写说明"), blank=True)
+    help_en = models.TextField(_("英文填写说明"), blank=True)
+    order = models.PositiveSmallIntegerField(_("序号"), default=100)
+    first_period = models.PositiveIntegerField(
+        _("启用期别"),
+        null=True,
+        blank=True,
+        validators=[validate_period_code],
+        help_text=_("年份×10+季度，如 20271 为2027年第1季度；留空为一直使用"),
+    )
+    last_period = models.PositiveIntegerField(
+        _("停用期别"),
+        null=True,
+        blank=True,
+        validators=[validate_period_code],
+        help_text=_("最后一个填报的季度（年份×10+季度）；留空为仍在使用。停用后数据和修改历史均保留"),
+    )
+    column = models.CharField(
+        _("存储列"),
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text=_("内置的十三项存于各自的列，新增项存于 extra"),
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("统计指标项")
+        verbose_name_plural = _("统计指标项")
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=statfields.CODE_PATTERN), name="data_element_code_format"),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=statfields.MAX_DECIMALS), name="data_element_decimals_0_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=models.F("max_value")),
+                name="data_element_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_period__isnull=True)
+                | Q(last_period__isnull=True)
+                | Q(first_period__lte=models.F("last_period")),
+                name="data_element_periods_ordered",
+            ),
+            models.UniqueConstraint(fields=["column"], condition=~Q(column=""), name="data_element_one_per_column"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_zh} ({self.code})"
+
+    @property
+    def label(self) -> str:
+        return bilingual(self.label_zh, self.label_en)
+
+    def clean(self) -> None:
+        problems = {}
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            problems["max_value"] = _("最大值不能小于最小值")
+        if self.first_period and self.last_period and self.first_period > self.last_period:
+            problems["last_period"] = _("停用期别不能早于启用期别")
+        if self.kind in (statfields.FLAG, statfields.DATE) and self.decimals:
+            problems["decimals"] = _("是否类和日期类没有小数位")
+        number = self.kind in statfields.NUMBER_KINDS
+        if self.column and number and (self.min_value is None or self.min_value < 0):
+            problems["min_value"] = _("内置项的数值不能为负（数据库约束），最小值应不小于0")
+        if problems:
+            raise ValidationError(problems)
+
+
 # A figure may be missing (None): 未填写, or 不适用 (statfields). Official statistics keep
 # their defaults of 0 and 否 for code that builds them field by field (the demo, tests);
 # a return's rows have none: a blank cell stays blank.
@@ -228,6 +350,8 @@ class Statistic(models.Model):
     invention_patents = _count(_("发明专利授权数(件)"))
     high_tech = _flag(_("是否经认定的高新技术企业"))
     listed_date = models.DateField(_("科技上市日期"), null=True, blank=True)
+    # The elements added after the thirteen, by code (parcels.statfields.set_figure).
+    extra = models.JSONField(_("其他指标项"), default=dict, blank=True)
 
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="statistics")
@@ -419,6 +543,7 @@ class ReturnRow(models.Model):
     invention_patents = _count(_("发明专利授权数(件)"), None)
     high_tech = _flag(_("是否经认定的高新技术企业"), None)
     listed_date = models.DateField(_("科技上市日期"), null=True, blank=True)
+    extra = models.JSONField(_("其他指标项"), default=dict, blank=True)
     # The fields this row says 不适用 (their values are None); a None elsewhere is 未填写.
     not_applicable = ArrayField(
         models.CharField(max_length=40), verbose_name=_("不适用的项目"), default=list, blank=True

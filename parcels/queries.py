@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db.models import F, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from . import statfields
-from .models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
+from .models import DataElement, Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
 from .returns import validation
 
-VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
 CHUNK = 2000  # keys per IN (...) lookup and rows per bulk statement
 
 
@@ -32,15 +32,99 @@ def parcel_keys() -> list[tuple[int, str, str]]:
     return list(Parcel.objects.values_list("id", "code", "name_zh"))
 
 
+# --- the data elements -------------------------------------------------------------
+
+
+def data_elements(year: int | None = None, quarter: int | None = None) -> statfields.Elements:
+    """Return the data elements (统计指标项) in their order, read from the database on each call.
+
+    With a quarter, only those in use in it. One small read: an element the
+    office adds in the admin is in the very next request's form, template and
+    import, with no restart.
+    """
+    elements = statfields.Elements(stat_field(element) for element in DataElement.objects.order_by("order", "id"))
+    return elements if year is None or quarter is None else elements.in_use(year, quarter)
+
+
+def stat_field(element: DataElement) -> statfields.StatField:
+    """Return a stored data element as the pure modules describe it."""
+    return statfields.StatField(
+        name=element.code,
+        label_zh=element.label_zh,
+        label_en=element.label_en,
+        kind=element.kind,
+        unit=element.unit,
+        unit_en=element.unit_en,
+        decimals=element.decimals,
+        min_value=element.min_value,
+        max_value=element.max_value,
+        may_not_apply=element.may_not_apply,
+        required=element.required,
+        help_zh=element.help_zh,
+        help_en=element.help_en,
+        column=element.column,
+        first_period=element.first_period,
+        last_period=element.last_period,
+    )
+
+
+def element_has_data(element: DataElement) -> bool:
+    """Tell whether any statistic or return row holds a figure (or 不适用) of the element."""
+    if element.column:
+        stored = ~Q(**{element.column: None})
+        return Statistic.objects.filter(stored).exists() or ReturnRow.objects.filter(stored).exists()
+    code = element.code
+    return (
+        Statistic.objects.filter(extra__has_key=code).exists()
+        or ReturnRow.objects.filter(Q(extra__has_key=code) | Q(not_applicable__contains=[code])).exists()
+    )
+
+
+def element_change_problem(element: DataElement) -> str:
+    """Say why an edited data element may not be saved as it is (empty when it may).
+
+    The code and the kind of an element with data never change (formulas and
+    stored figures name it by its code, and its figures are of its kind); a
+    built-in element's column also fixes its decimals.
+    """
+    stored = DataElement.objects.filter(pk=element.pk).first() if element.pk else None
+    if stored is None:
+        return ""
+    label = stored.label_zh
+    if stored.column and (element.decimals, element.kind, element.code) != (stored.decimals, stored.kind, stored.code):
+        return _("“%(label)s”是内置项，数据存于固定的数据库列，代码、类型和小数位数不能修改。") % {"label": label}
+    if (element.code, element.kind) != (stored.code, stored.kind) and element_has_data(stored):
+        return _(
+            "“%(label)s”已有填报数据，代码和类型不能修改（公式和已存的数据都按代码和类型读取）；"
+            "如需改变，请新增一项，并为本项填写停用期别。"
+        ) % {"label": label}
+    return ""
+
+
+def element_delete_problem(element: DataElement) -> str:
+    """Say why a data element may not be deleted (empty when it may): a built-in one, or one with data."""
+    if element.column or element_has_data(element):
+        return _("“%(label)s”已有数据（或为内置项），不能删除；如不再填报，请填写停用期别，数据和修改历史将保留。") % {
+            "label": element.label_zh
+        }
+    return ""
+
+
 # --- official statistics -----------------------------------------------------------
 
 
-def period_values(parcel_id: int, year: int, quarter: int) -> dict[str, dict[str, object]]:
-    """Return the official statistics of a parcel's period: credit code → the thirteen typed values."""
+def period_values(
+    parcel_id: int, year: int, quarter: int, elements: statfields.Elements | None = None
+) -> dict[str, dict[str, object]]:
+    """Return the official statistics of a parcel's period: credit code → typed values by element code.
+
+    Every element by default (None where a statistic has no figure of it), or ``elements``.
+    """
+    elements = data_elements() if elements is None else elements
     rows = Statistic.objects.filter(parcel_id=parcel_id, year=year, quarter=quarter).values(
-        "enterprise__credit_code", *VALUE_FIELDS
+        "enterprise__credit_code", *elements.stored_columns
     )
-    return {row.pop("enterprise__credit_code"): row for row in rows}
+    return {row["enterprise__credit_code"]: elements.read(row) for row in rows}
 
 
 def earlier_parcels(codes: Iterable[str], year: int, quarter: int) -> dict[str, int]:
@@ -63,20 +147,21 @@ def enterprise_parcels(codes: Iterable[str]) -> dict[str, int | None]:
 def stored_statistics(keys: Iterable[tuple[str, int, int] | object]) -> dict[tuple[str, int, int], dict[str, object]]:
     """Return the stored statistics of the given keys (credit code, year, quarter), or of rows with a ``key``.
 
-    Each maps to ``parcel_id`` and the thirteen typed statfields; keys not stored are absent.
+    Each maps to ``parcel_id`` and every element's typed figure by code; keys not stored are absent.
     """
+    elements = data_elements()
     wanted = {k if isinstance(k, tuple) else k.key for k in keys}
     out: dict[tuple[str, int, int], dict[str, object]] = {}
     codes = sorted({code for code, _year, _quarter in wanted})
     years = sorted({year for _code, year, _quarter in wanted})
     for chunk in chunks(codes):
         rows = Statistic.objects.filter(enterprise__credit_code__in=chunk, year__in=years).values(
-            "enterprise__credit_code", "year", "quarter", "parcel_id", *VALUE_FIELDS
+            "enterprise__credit_code", "year", "quarter", "parcel_id", *elements.stored_columns
         )
         for row in rows:
-            key = (row.pop("enterprise__credit_code"), row.pop("year"), row.pop("quarter"))
+            key = (row["enterprise__credit_code"], row["year"], row["quarter"])
             if key in wanted:
-                out[key] = row
+                out[key] = {"parcel_id": row["parcel_id"], **elements.read(row)}
     return out
 
 
@@ -154,50 +239,60 @@ def latest_periods(enterprise_ids: Sequence[int]) -> dict[int, int]:
 # --- a return's rows: what the returns workflow and the indicators' preview read ----------
 
 
-def return_rows(parcel_return: ParcelReturn) -> list[dict[str, object]]:
+RETURN_ROW_KEYS = ("credit_code", "enterprise_name", "moved_out", "explanation", "not_applicable")
+
+
+def return_rows(parcel_return: ParcelReturn, elements: statfields.Elements | None = None) -> list[dict[str, object]]:
     """Return the rows of a saved return as dicts.
 
-    Keys: credit_code, enterprise_name, moved_out, the thirteen values (None
-    where blank or 不适用), explanation, not_applicable (the fields that say 不适用).
+    Keys: credit_code, enterprise_name, moved_out, every element's typed value
+    by code (or those of ``elements``; None where blank or 不适用),
+    explanation, not_applicable (the elements that say 不适用).
     """
-    names = ["credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "explanation", "not_applicable"]
-    return list(ReturnRow.objects.filter(parcel_return=parcel_return).order_by("position").values(*names))
+    elements = data_elements() if elements is None else elements
+    rows = ReturnRow.objects.filter(parcel_return=parcel_return).order_by("position")
+    return [
+        {**{k: row[k] for k in RETURN_ROW_KEYS[:3]}, **elements.read(row), **{k: row[k] for k in RETURN_ROW_KEYS[3:]}}
+        for row in rows.values(*RETURN_ROW_KEYS, *elements.stored_columns)
+    ]
 
 
 def validation_context(parcel_id: int, year: int, quarter: int, codes: Iterable[str]) -> validation.Context:
-    """Return what the checks of a return compare with: the parcel's previous quarter and last year."""
+    """Return what the checks of a return compare with: the elements in use, the previous quarter and last year."""
+    elements = data_elements()
     return validation.Context(
         parcel_id=parcel_id,
         year=year,
         quarter=quarter,
-        previous_quarter=period_values(parcel_id, year, quarter - 1) if quarter > 1 else {},
-        last_year=period_values(parcel_id, year - 1, quarter),
+        previous_quarter=period_values(parcel_id, year, quarter - 1, elements) if quarter > 1 else {},
+        last_year=period_values(parcel_id, year - 1, quarter, elements),
         enterprise_parcels=enterprise_parcels(codes),
+        elements=elements.in_use(year, quarter),
     )
 
 
 def rows_frame(parcel_id: int, year: int, quarter: int, rows: Iterable[validation.CheckedRow]) -> pd.DataFrame:
     """Return the active rows of a return as enterprise records.
 
-    Columns: parcel (int), year, quarter (int) and the thirteen statfields
-    (numbers as float, NaN where missing; flags bool or None; listed_date date
-    or None): the input of ``indicators.compute.sums_from_records``, which
-    leaves a missing figure out rather than reading it as 0. A row nobody has
-    filled yet is not a record.
+    Columns: parcel (int), year, quarter (int) and every data element by code
+    (numbers as float, NaN where missing or not collected that quarter; flags
+    bool or None; dates date or None): the input of
+    ``indicators.compute.sums_from_records``, which leaves a missing figure
+    out rather than reading it as 0. A row nobody has filled yet is not a record.
     """
     records = [
         {"parcel": parcel_id, "year": year, "quarter": quarter, **row.values}
         for row in rows
         if not row.moved_out and row.touched
     ]
-    return _records_frame(records)
+    return _records_frame(records, data_elements())
 
 
-def _records_frame(records: list[dict[str, object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(records, columns=["parcel", "year", "quarter", *VALUE_FIELDS])
-    for name in statfields.NUMBER_FIELDS:
+def _records_frame(records: list[dict[str, object]], elements: statfields.Elements) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=["parcel", "year", "quarter", *elements.names])
+    for name in elements.number_fields:
         frame[name] = frame[name].astype(float)
-    for name in statfields.FLAG_FIELDS:
+    for name in (*elements.flag_fields, *elements.date_fields):
         frame[name] = frame[name].astype(object)
     return frame
 
@@ -207,8 +302,10 @@ def period_records(year: int, quarter: int) -> pd.DataFrame:
 
     What the park's indicators of the period are computed from (an approval's effect compares them).
     """
-    rows = Statistic.objects.filter(year=year, quarter=quarter).values("parcel_id", *VALUE_FIELDS)
-    return _records_frame([{"parcel": row.pop("parcel_id"), "year": year, "quarter": quarter, **row} for row in rows])
+    elements = data_elements()
+    rows = Statistic.objects.filter(year=year, quarter=quarter).values("parcel_id", *elements.stored_columns)
+    records = [{"parcel": row["parcel_id"], "year": year, "quarter": quarter, **elements.read(row)} for row in rows]
+    return _records_frame(records, elements)
 
 
 def return_records(parcel_return: ParcelReturn) -> pd.DataFrame:
@@ -231,15 +328,16 @@ def history_rows(entries: list[dict[str, object]]) -> list[dict[str, object]]:
     """Return ``render_events`` entries as the history pages show them, newest first.
 
     Adds ``who`` (the username, or —) and ``changes`` ({field label, before, after},
-    blanks as —) to each entry.
+    blanks as —) to each entry. A data element is named by its header, retired ones too.
     """
     user_ids = {entry["context"].get("user") for entry in entries} - {None}
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    labels = validation.LABELS | {f.name: f.heading for f in data_elements()}
     for entry in entries:
         entry["who"] = names.get(entry["context"].get("user"), "—")
         entry["changes"] = [
             {
-                "field": validation.LABELS.get(name.removesuffix("_id"), name.removesuffix("_id")),
+                "field": labels.get(name.removesuffix("_id"), name.removesuffix("_id")),
                 "before": "—" if before in (None, "") else before,
                 "after": "—" if after in (None, "") else after,
             }
@@ -280,6 +378,8 @@ def render_events(entries) -> list[dict[str, object]]:
             for f in event._meta.concrete_fields
             if not f.name.startswith("pgh_") and f.attname not in ("recorded_at", "updated_at", "created_at")
         }
+        # The added elements' figures are told apart, each under its code, like the built-in columns.
+        data.update(data.pop("extra", None) or {})
         key = (label, event.pgh_obj_id)
         before = previous.get(key)
         if event.pgh_label == "update" and before is not None:

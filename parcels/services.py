@@ -20,10 +20,8 @@ from django.utils.translation import gettext as _
 
 from . import queries, statfields
 from .imports import StatisticRow
-from .models import Enterprise, ImportBatch, Parcel, ParcelManager, ParcelReturn, Statistic
+from .models import DataElement, Enterprise, ImportBatch, Parcel, ParcelManager, ParcelReturn, Statistic
 from .queries import CHUNK, chunks
-
-COMPARED_FIELDS = ("parcel_id", *(f.name for f in statfields.FIELDS))
 
 
 @dataclass(frozen=True)
@@ -64,8 +62,12 @@ def upsert_statistics(
     an enterprise's name and current parcel follow its latest period in the
     file unless the database already holds a later period of it. Written rows
     get ``source``, the new ImportBatch and ``user``. The rows must have unique
-    keys (``read_statistics_file`` ensures it). With ``dry_run`` only the
-    counts are computed and nothing is written (``batch`` is None).
+    keys (``read_statistics_file`` ensures it). A row's ``values`` name the
+    data elements it carries (those in use in its period): each is compared
+    and written through ``statfields.figure`` / ``set_figure`` (its column, or
+    ``extra``); an element a row does not carry keeps its stored figure. With
+    ``dry_run`` only the counts are computed and nothing is written
+    (``batch`` is None).
 
     A parcel-quarter whose return the office approved is locked: rows that
     would write into it (or move a row out of it) raise LockedPeriod, unless
@@ -76,8 +78,9 @@ def upsert_statistics(
     codes = sorted({row.credit_code for row in rows})
     years = sorted({row.year for row in rows})
     with transaction.atomic(), pghistory.context(source=source, user=user.pk if user else None):
+        elements = queries.data_elements()
         enterprises = queries.enterprises_by_code(codes)
-        plan = _plan_upsert(rows, queries.statistics_by_key(enterprises, years))
+        plan = _plan_upsert(rows, queries.statistics_by_key(enterprises, years), elements)
         latest_stored = queries.latest_periods([e.id for e in enterprises.values()])
         if source not in AUTHORITATIVE:
             check_unlocked(plan.touched, approving=approving)
@@ -87,7 +90,7 @@ def upsert_statistics(
         now = timezone.now()
         batch = _record_batch(plan, source=source, user=user, filename=filename, sha256=sha256)
         _save_enterprises(rows, enterprises, latest_stored, now)
-        _create_statistics(plan.create, enterprises, source=source, batch=batch, user=user)
+        _create_statistics(plan.create, enterprises, elements, source=source, batch=batch, user=user)
         attribution = {
             "source": source,
             "batch": batch.pk,
@@ -126,8 +129,13 @@ class _UpsertPlan:
     unchanged: int = 0
 
 
-def _plan_upsert(rows: Sequence[StatisticRow], existing: Mapping[tuple[str, int, int], Statistic]) -> _UpsertPlan:
-    """Sort the rows into new and revised statistics; the revised ones take their new values in memory."""
+def _plan_upsert(
+    rows: Sequence[StatisticRow], existing: Mapping[tuple[str, int, int], Statistic], elements: statfields.Elements
+) -> _UpsertPlan:
+    """Sort the rows into new and revised statistics; the revised ones take their new values in memory.
+
+    ``changed_fields`` collects the model fields to write: an element's column, or ``extra``.
+    """
     # The periods the rows would write into, including where a revised row moves out of
     # (taken before the revised statistics take their new parcel).
     touched = {(row.parcel_id, row.year, row.quarter) for row in rows}
@@ -138,11 +146,14 @@ def _plan_upsert(rows: Sequence[StatisticRow], existing: Mapping[tuple[str, int,
         if stat is None:
             plan.create.append(row)
             continue
-        new_values = {"parcel_id": row.parcel_id, **row.values}
-        changed = [name for name in COMPARED_FIELDS if getattr(stat, name) != new_values[name]]
+        changed = {"parcel_id"} if stat.parcel_id != row.parcel_id else set()
+        stat.parcel_id = row.parcel_id
+        for name, value in row.values.items():
+            element = elements.by_name[name]
+            if statfields.figure(stat, element) != value:
+                statfields.set_figure(stat, element, value)
+                changed.add(element.column or "extra")
         if changed:
-            for name in changed:
-                setattr(stat, name, new_values[name])
             plan.changed_fields.update(changed)
             plan.update.append(stat)
     plan.unchanged = len(rows) - len(plan.create) - len(plan.update)
@@ -152,27 +163,30 @@ def _plan_upsert(rows: Sequence[StatisticRow], existing: Mapping[tuple[str, int,
 def _create_statistics(
     rows: Sequence[StatisticRow],
     enterprises: Mapping[str, Enterprise],
+    elements: statfields.Elements,
     *,
     source: str,
     batch: ImportBatch,
     user: AbstractBaseUser | None,
 ) -> None:
-    Statistic.objects.bulk_create(
-        [
-            Statistic(
-                enterprise=enterprises[row.credit_code],
-                parcel_id=row.parcel_id,
-                year=row.year,
-                quarter=row.quarter,
-                source=source,
-                batch=batch,
-                recorded_by=user,
-                **row.values,
-            )
-            for row in rows
-        ],
-        batch_size=CHUNK,
-    )
+    """Create the new statistics; a built-in element a row does not carry (not in use then) has no figure."""
+    nothing = dict.fromkeys(f.column for f in statfields.BUILT_IN)
+    stats = []
+    for row in rows:
+        stat = Statistic(
+            enterprise=enterprises[row.credit_code],
+            parcel_id=row.parcel_id,
+            year=row.year,
+            quarter=row.quarter,
+            source=source,
+            batch=batch,
+            recorded_by=user,
+            **nothing,
+        )
+        for name, value in row.values.items():
+            statfields.set_figure(stat, elements.by_name[name], value)
+        stats.append(stat)
+    Statistic.objects.bulk_create(stats, batch_size=CHUNK)
 
 
 def _update_statistics(stats: Sequence[Statistic], names: Sequence[str], same_for_all: dict[str, object]) -> None:
@@ -306,6 +320,71 @@ def delete_statistics(*, statistics: Iterable[Statistic], user: AbstractBaseUser
         check_unlocked(set(rows.values_list("parcel_id", "year", "quarter")))
         deleted, _detail = rows.delete()
     return deleted
+
+
+# --- data elements -------------------------------------------------------------
+
+
+class ElementInUse(Exception):
+    """A change to a data element that its data forbid (its code or kind, its deletion); the message is for the user."""
+
+
+def save_data_element(*, element: DataElement, user: AbstractBaseUser | None) -> DataElement:
+    """Save a data element the office added or edited (the admin), recorded in the history.
+
+    Refused (ElementInUse) when it changes the code or the kind of an element
+    that holds data, or what a built-in element's column stores. Retiring is
+    setting ``last_period``: the data and the history stay.
+    """
+    with transaction.atomic(), pghistory.context(source="admin", user=user.pk if user else None):
+        if element.pk:
+            DataElement.objects.select_for_update().filter(pk=element.pk).first()
+        problem = queries.element_change_problem(element)
+        if problem:
+            raise ElementInUse(problem)
+        element.save()
+    return element
+
+
+def delete_data_element(*, element: DataElement, user: AbstractBaseUser | None) -> None:
+    """Delete a data element nobody has filled in; one with data (or a built-in one) can only be retired."""
+    with transaction.atomic(), pghistory.context(source="admin", user=user.pk if user else None):
+        problem = queries.element_delete_problem(element)
+        if problem:
+            raise ElementInUse(problem)
+        element.delete()
+
+
+def ensure_built_in_elements(data_element_model: type[DataElement] = DataElement, using: str = "default") -> int:
+    """Create the thirteen built-in elements when there are no elements at all; return how many were created.
+
+    The data migration creates them; this restores them after the whole
+    database was emptied (``flush``), as Django restores content types.
+    """
+    manager = data_element_model._default_manager.using(using)
+    if manager.exists():
+        return 0
+    manager.bulk_create(
+        [
+            data_element_model(
+                code=f.name,
+                label_zh=f.label_zh,
+                label_en=f.label_en,
+                unit=f.unit,
+                unit_en=f.unit_en,
+                kind=f.kind,
+                decimals=f.decimals,
+                min_value=f.min_value,
+                max_value=f.max_value,
+                may_not_apply=f.may_not_apply,
+                required=f.required,
+                order=order,
+                column=f.column,
+            )
+            for order, f in enumerate(statfields.BUILT_IN, start=1)
+        ]
+    )
+    return len(statfields.BUILT_IN)
 
 
 # --- assignments ---------------------------------------------------------------

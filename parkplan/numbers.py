@@ -86,8 +86,8 @@ def _float_to_decimal(value: float) -> Decimal:
     return Decimal(repr(round(value, 10))).normalize()
 
 
-def parse_number(value: object) -> Decimal:
-    """Return a non-negative number; blank is 0."""
+def parse_number(value: object, *, signed: bool = False) -> Decimal:
+    """Return a non-negative number (of either sign with ``signed``); blank is 0."""
     if is_blank(value):
         return Decimal(0)
     if isinstance(value, (bool, datetime, date)):
@@ -115,30 +115,42 @@ def parse_number(value: object) -> Decimal:
         number = Decimal(body)
         if negative and number:
             number = -number
-    if number < 0:
+    if number < 0 and not signed:
         raise BadValue(_("不能为负数"))
     return number
 
 
+def parse_decimal(value: object, decimals: int, *, signed: bool = False) -> Decimal | int:
+    """Return a number with at most ``decimals`` places: an int for 0 places, else a Decimal with exactly that many.
+
+    Blank is 0; more places than allowed is an error, never a silent rounding.
+    Negative numbers only where ``signed``.
+    """
+    number = parse_number(value, signed=signed)
+    if decimals == 0:
+        if abs(number) > COUNT_LIMIT:
+            raise BadValue(_("数值过大"))
+        if number != number.to_integral_value():
+            raise BadValue(_("应为整数"))
+        return int(number)
+    if abs(number) >= MONEY_LIMIT:
+        raise BadValue(_("数值过大"))
+    rounded = number.quantize(Decimal(1).scaleb(-decimals))
+    if rounded != number:
+        if decimals == 2:
+            raise BadValue(_("最多保留两位小数"))
+        raise BadValue(_("最多保留%(n)s位小数") % {"n": decimals})
+    return rounded
+
+
 def parse_money(value: object) -> Decimal:
     """Return an amount in 万元 with two decimals; blank is 0, more than two decimals is an error."""
-    number = parse_number(value)
-    if number >= MONEY_LIMIT:
-        raise BadValue(_("数值过大"))
-    cents = number.quantize(Decimal("0.01"))
-    if cents != number:
-        raise BadValue(_("最多保留两位小数"))
-    return cents
+    return Decimal(parse_decimal(value, 2))
 
 
 def parse_count(value: object) -> int:
     """Return a whole, non-negative count; blank is 0."""
-    number = parse_number(value)
-    if number > COUNT_LIMIT:
-        raise BadValue(_("数值过大"))
-    if number != number.to_integral_value():
-        raise BadValue(_("应为整数"))
-    return int(number)
+    return int(parse_decimal(value, 0))
 
 
 def parse_flag(value: object) -> bool:

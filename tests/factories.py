@@ -8,7 +8,7 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from parcels.models import Enterprise, Parcel, ParcelManager, Statistic
+from parcels.models import DataElement, Enterprise, Parcel, ParcelManager, Statistic
 from parkplan import creditcode
 
 _serial = count(1)
@@ -66,6 +66,23 @@ def make_statistic(
     return Statistic.objects.create(
         enterprise=enterprise, parcel=parcel or enterprise.parcel, year=year, quarter=quarter, **fields
     )
+
+
+def make_element(code: str | None = None, **fields) -> DataElement:
+    """Return a saved data element stored in ``extra`` (added after the thirteen): by default 万元, 2 places, ≥ 0."""
+    n = next(_serial)
+    defaults = {
+        "label_zh": f"测试指标{n}",
+        "label_en": f"Test element {n}",
+        "unit": "万元",
+        "unit_en": "10k CNY",
+        "kind": DataElement.Kind.FLOW,
+        "decimals": 2,
+        "min_value": Decimal(0),
+        "required": False,
+        "order": 200 + n,
+    }
+    return DataElement.objects.create(code=code or f"test_element_{n}", **{**defaults, **fields})
 
 
 # Every required figure of a return row (parcels.statfields), as a manager types them.

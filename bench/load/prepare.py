@@ -13,9 +13,10 @@ server and not a race the test itself made up:
   (parcel, year, quarter). Twenty managers of one parcel do race for that
   parcel's enterprise rows in the database, as at a real quarter end.
 - 20 uploaders: the parcels' 2020 Q3 and Q4 returns (10 × 2), each with its
-  own ~1 MB CSV in the import template: the parcel's enterprises with the
-  period's official figures, then generated enterprises (valid credit codes,
-  plausible figures) until the file reaches the size.
+  own ~1 MB CSV in the import template of that quarter's data elements
+  (``parcels.queries.data_elements``, added elements included): the parcel's
+  enterprises with the period's official figures, then generated enterprises
+  (valid credit codes, plausible figures) until the file reaches the size.
 - 50 officials (group official) read the dashboard.
 
 Every return of these periods is deleted first (with its rows; the history
@@ -47,12 +48,13 @@ UPLOAD_BYTES = 1024 * 1024
 
 def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> bytes:
     """Return a CSV in the import template for one parcel-quarter, grown to ``target_bytes`` with valid rows."""
-    from parcels import queries, statfields
+    from parcels import queries
     from parkplan import creditcode
 
+    elements = queries.data_elements(year, quarter)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([label for _key, label in statfields.COLUMNS])
+    writer.writerow([label for _key, label in elements.columns])
 
     def cell(name: str, value: object) -> str:
         if value is None:
@@ -61,14 +63,12 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
             return "是" if value else "否"
         return str(value)
 
-    official = queries.period_values(parcel.id, year, quarter)
+    official = queries.period_values(parcel.id, year, quarter, elements)
     names = dict(parcel.enterprises.values_list("credit_code", "name"))
     for code in sorted(official):
         values = official[code]
         name = names.get(code) or code
-        writer.writerow(
-            [code, name, parcel.code, year, quarter, *(cell(f.name, values.get(f.name)) for f in statfields.FIELDS)]
-        )
+        writer.writerow([code, name, parcel.code, year, quarter, *(cell(f.name, values.get(f.name)) for f in elements)])
     size = len(buffer.getvalue().encode("utf-8"))
     i = 0
     while size < target_bytes:
@@ -94,11 +94,25 @@ def _csv_rows(parcel, year: int, quarter: int, target_bytes: int, salt: int) -> 
         line = io.StringIO()
         csv.writer(line, lineterminator="\r\n").writerow(
             [code, f"上海宝山园负载测试企业有限公司（{salt:02d}-{i:05d}）", parcel.code, year, quarter]
-            + [values[f.name] for f in statfields.FIELDS]
+            + [values[f.name] if f.name in values else _generated(f, i) for f in elements]
         )
         buffer.write(line.getvalue())
         size += len(line.getvalue().encode("utf-8"))
     return buffer.getvalue().encode("utf-8")
+
+
+def _generated(element, i: int) -> str:
+    """A plausible cell of an added data element for the i-th generated enterprise: within its range and places."""
+    from decimal import Decimal
+
+    if element.kind == "flag":
+        return "是" if i % 2 else "否"
+    if element.kind == "date":
+        return ""
+    low = element.min_value if element.min_value is not None else Decimal(0)
+    high = element.max_value if element.max_value is not None else low + 1000
+    value = low + (high - low) * Decimal(i % 97) / 97
+    return str(value.quantize(Decimal(1).scaleb(-element.decimals)))
 
 
 def prepare(out: Path, *, managers: int, uploaders: int, officials: int) -> dict:

@@ -22,37 +22,43 @@ def field_changes(
     before: Mapping[str, object] | None,
     after: Mapping[str, object],
     *,
+    elements: statfields.Elements,
     compare: Callable[[object], object] = _as_is,
-    show_after: Callable[[str, object], str] = show,
+    show_after: Callable[[str, object, statfields.StatField], str] = show,
     after_not_applicable: Iterable[str] = (),
 ) -> list[dict[str, str]]:
-    """Return the statfields whose values differ, each as {label, before, after} in reading format.
+    """Return the data elements whose values differ, each as {label, before, after} in reading format.
 
-    ``before`` None (an enterprise new to the data) lists every field.
-    ``compare`` maps a value to what is compared (default: the value as it
-    is); values are shown with ``show``, the new ones with ``show_after``
-    (不适用 for the fields in ``after_not_applicable``).
+    ``elements``: those compared (the quarter's). ``before`` None (an
+    enterprise new to the data) lists every element. ``compare`` maps a
+    value to what is compared (default: the value as it is); values are shown
+    with ``show``, the new ones with ``show_after`` (不适用 for the elements in
+    ``after_not_applicable``). The label is the element's header in the user's language.
     """
     fields = []
     marked = set(after_not_applicable)
-    for f in statfields.FIELDS:
+    for f in elements:
         old = None if before is None else before.get(f.name)
         new = after.get(f.name)
         if before is None or compare(old) != compare(new):
-            shown = statfields.NOT_APPLICABLE if f.name in marked else show_after(f.name, new)
-            fields.append({"label": f.label, "before": show(f.name, old), "after": shown})
+            shown = statfields.NOT_APPLICABLE if f.name in marked else show_after(f.name, new, f)
+            fields.append({"label": f.heading, "before": show(f.name, old, f), "after": shown})
     return fields
 
 
 def review_changes(
-    rows: Iterable[validation.CheckedRow], official: Mapping[str, Mapping[str, object]]
+    rows: Iterable[validation.CheckedRow],
+    official: Mapping[str, Mapping[str, object]],
+    *,
+    elements: statfields.Elements,
 ) -> list[dict[str, object]]:
     """Return what each checked row of a return changes on the official data of its period.
 
-    ``official`` maps credit codes to typed values (``queries.period_values``).
-    Each change: ``row``, ``kind`` (new, changed or moved_out) and ``fields``
-    (``field_changes``); rows the same as the official data are left out. A
-    row that says 不适用 matches an official figure without a value.
+    ``official`` maps credit codes to typed values (``queries.period_values``);
+    ``elements`` are those in use in the period. Each change: ``row``,
+    ``kind`` (new, changed or moved_out) and ``fields`` (``field_changes``);
+    rows the same as the official data are left out. A row that says 不适用
+    matches an official figure without a value.
     """
     changes = []
     for row in rows:
@@ -60,7 +66,7 @@ def review_changes(
             changes.append({"row": row, "kind": "moved_out", "fields": []})
             continue
         before = official.get(row.credit_code)
-        fields = field_changes(before, row.values, after_not_applicable=row.not_applicable)
+        fields = field_changes(before, row.values, elements=elements, after_not_applicable=row.not_applicable)
         if before is None:
             changes.append({"row": row, "kind": "new", "fields": fields})
         elif fields:
@@ -73,6 +79,8 @@ def change_counts(
     official: Mapping[str, Mapping[str, object]],
     earlier_parcels: Mapping[str, int],
     parcel_id: int,
+    *,
+    elements: statfields.Elements,
 ) -> dict[str, int]:
     """Count what a return changes on the official data of its parcel-quarter, enterprise by enterprise.
 
@@ -84,7 +92,7 @@ def change_counts(
     """
     counts = dict.fromkeys(("added", "changed", "removed", "moved_in", "moved_out", "unchanged"), 0)
     seen = set()
-    for change in review_changes(rows, official):
+    for change in review_changes(rows, official, elements=elements):
         seen.add(change["row"].credit_code)
         kind = change["kind"]
         if kind == "new" and earlier_parcels.get(change["row"].credit_code, parcel_id) != parcel_id:
@@ -96,7 +104,7 @@ def change_counts(
     return counts
 
 
-def _typed(name: str, value: object) -> str:
+def _typed(name: str, value: object, field: statfields.StatField | None = None) -> str:
     return input_value(value) or "—"
 
 
@@ -106,13 +114,17 @@ def _marked(row: Mapping[str, object]) -> dict[str, object]:
 
 
 def conflict_changes(
-    posted: Iterable[Mapping[str, object]], current: Iterable[Mapping[str, object]]
+    posted: Iterable[Mapping[str, object]],
+    current: Iterable[Mapping[str, object]],
+    *,
+    elements: statfields.Elements,
 ) -> list[dict[str, str]]:
     """Return where the rows a user posted differ from the return's rows stored now.
 
-    Both are rows as forms and ``return_rows`` give them; values are compared
-    as the inputs show them (不适用 included). Each difference: ``enterprise``,
-    ``label``, ``before`` (stored now) and ``after`` (as typed).
+    Both are rows as forms and ``return_rows`` give them; the values of
+    ``elements`` (the quarter's) are compared as the inputs show them (不适用
+    included). Each difference: ``enterprise``, ``label``, ``before`` (stored
+    now) and ``after`` (as typed).
     """
     mine = {str(row["credit_code"]).upper(): row for row in posted}
     differences = []
@@ -120,6 +132,6 @@ def conflict_changes(
         typed = mine.get(theirs["credit_code"])
         if typed is None:
             continue
-        for change in field_changes(_marked(theirs), typed, compare=input_value, show_after=_typed):
+        for change in field_changes(_marked(theirs), typed, elements=elements, compare=input_value, show_after=_typed):
             differences.append({"enterprise": theirs["enterprise_name"], **change})
     return differences

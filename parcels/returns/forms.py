@@ -8,16 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from .. import statfields
 from ..models import PendingUpload
 
-VALUE_FIELDS = tuple(f.name for f in statfields.FIELDS)
 MAX_ROWS = 5000
 
 
-def rows_from_post(data) -> list[dict[str, object]]:
-    """Read the rows of a return from a POST: ``r-<i>-<field>`` for i < ``rows``, plus the added enterprise.
+def rows_from_post(data, elements: statfields.Elements) -> list[dict[str, object]]:
+    """Read the rows of a return from a POST: ``r-<i>-<code>`` for i < ``rows``, plus the added enterprise.
 
-    Values stay raw text: parcels.returns.validation reads and checks them (a
-    blank is 未填写; 不适用 where a field may not apply). A flag is posted as
-    是, 否, 不适用 or blank from its drop-down.
+    ``elements`` are the quarter's (the form's columns). Values stay raw text:
+    parcels.returns.validation reads and checks them (a blank is 未填写;
+    不适用 where an element may not apply). A flag is posted as 是, 否, 不适用
+    or blank from its drop-down.
     """
     try:
         count = min(int(data.get("rows", "0")), MAX_ROWS)
@@ -35,8 +35,8 @@ def rows_from_post(data) -> list[dict[str, object]]:
             "moved_out": data.get(prefix + "moved_out") == "1",
             "explanation": data.get(prefix + "explanation", ""),
         }
-        for f in statfields.FIELDS:
-            row[f.name] = data.get(prefix + f.name, "")
+        for name in elements.names:
+            row[name] = data.get(prefix + name, "")
         rows.append(row)
     new_code = (data.get("new-credit_code") or "").strip()
     if new_code:
@@ -46,7 +46,7 @@ def rows_from_post(data) -> list[dict[str, object]]:
                 "enterprise_name": data.get("new-enterprise_name", ""),
                 "moved_out": False,
                 "explanation": "",
-                **{name: "" for name in VALUE_FIELDS},
+                **dict.fromkeys(elements.names, ""),
             }
         )
     return rows

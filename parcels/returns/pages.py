@@ -20,7 +20,7 @@ from parkplan.formatting import fmt_number
 from parkplan.periods import previous_period, quarter_end
 from parkplan.tables import RowError
 
-from .. import access, statfields
+from .. import access
 from .. import queries as parcel_queries
 from ..imports import StatisticRow
 from ..models import Parcel, ParcelReturn, PendingUpload
@@ -70,7 +70,8 @@ def return_page(
         findings = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=rows).findings
     last_period = previous_period(year, quarter)
     editable = imported is None and _editable(user, parcel, parcel_return)
-    previous = parcel_queries.period_values(parcel.id, *last_period)
+    elements = parcel_queries.data_elements(year, quarter)
+    previous = parcel_queries.period_values(parcel.id, *last_period, elements)
     return {
         "nav": "returns",
         "parcel": parcel,
@@ -83,8 +84,8 @@ def return_page(
         "imported": imported,
         "version": parcel_return.version if parcel_return else 0,
         "deadline": queries.deadline(year, quarter),
-        "fields": statfields.FIELDS,
-        "table_rows": table.render_rows(rows, findings, previous, editable=editable),
+        "fields": elements.fields,
+        "table_rows": table.render_rows(rows, findings, previous, elements=elements, editable=editable),
         "row_count": len(rows),
         "errors": [f for f in findings if f.severity == validation.ERROR],
         "warnings": [f for f in findings if f.severity == validation.WARNING],
@@ -132,7 +133,10 @@ def review_page(
     checked = queries.check_rows(
         parcel=parcel_return.parcel, year=parcel_return.year, quarter=parcel_return.quarter, rows=rows
     )
-    official = parcel_queries.period_values(parcel_return.parcel_id, parcel_return.year, parcel_return.quarter)
+    elements = parcel_queries.data_elements(parcel_return.year, parcel_return.quarter)
+    official = parcel_queries.period_values(
+        parcel_return.parcel_id, parcel_return.year, parcel_return.quarter, elements
+    )
     explanations = {row.position: row.explanation for row in checked.rows}
     removed = sorted(set(official) - {row.credit_code for row in checked.rows})
     pending = parcel_return.state == ParcelReturn.State.SUBMITTED
@@ -141,7 +145,7 @@ def review_page(
         "parcel_return": parcel_return,
         "rows": len(checked.rows),
         "counts": queries.approval_summary(parcel_return, checked.rows),
-        "changes": diff.review_changes(checked.rows, official),
+        "changes": diff.review_changes(checked.rows, official, elements=elements),
         "removed": queries.enterprise_names(removed),
         "effects": _effects(parcel_return, checked) if pending else [],
         "limit_percent": f"{services.confirm_limit():.0%}",
@@ -276,7 +280,8 @@ def upload_preview(
     checked = queries.check_rows(parcel=parcel, year=year, quarter=quarter, rows=plan.rows)
     errors = [*file_errors, *_finding_errors(checked.errors, plan.rows, file_rows)]
     stale = pending is not None and version != pending.base_version
-    ctx = uploads.preview_context(plan.preview, errors, parcel_names={parcel.id: parcel.name})
+    elements = parcel_queries.data_elements(year, quarter)
+    ctx = uploads.preview_context(plan.preview, errors, parcel_names={parcel.id: parcel.name}, elements=elements)
     return {
         **ctx,
         "nav": "returns",
@@ -323,7 +328,7 @@ def pending_upload_page(pending: PendingUpload) -> dict[str, object]:
         pending.quarter,
         filename=pending.filename,
         mode=pending.mode,
-        file_rows=uploads.rows_from_pending(pending.rows),
+        file_rows=uploads.rows_from_pending(pending.rows, parcel_queries.data_elements()),
         pending=pending,
     )
 
@@ -342,6 +347,7 @@ def upload_saved_message(filename: str, saved: services.UploadSaved) -> str:
 def return_template(parcel: Parcel, year: int, quarter: int) -> bytes:
     """Return the return's template (.xlsx): its expected enterprises, current values and last period's beside."""
     last = previous_period(year, quarter)
+    elements = parcel_queries.data_elements(year, quarter)
     out = io.BytesIO()
     template_xlsx.write_return_template(
         out,
@@ -350,7 +356,8 @@ def return_template(parcel: Parcel, year: int, quarter: int) -> bytes:
         year=year,
         quarter=quarter,
         rows=queries.template_rows(parcel, year, quarter),
-        previous=parcel_queries.period_values(parcel.id, *last),
+        previous=parcel_queries.period_values(parcel.id, *last, elements),
         previous_label=_("%(year)s年第%(quarter)s季度") % {"year": last[0], "quarter": last[1]},
+        elements=elements,
     )
     return out.getvalue()

@@ -16,6 +16,10 @@ score and its reasons out. Four parts, each 0–100:
 - consistency: the share of enterprises whose figures keep the cross-field
   rules (R&D ≤ revenue, 硕士以上 ≤ 从业人员 …).
 
+The required cells are those of the data elements in use in the quarter
+(``QualityInput.elements``); the outlier and cross-field rules name built-in
+elements and apply while those are in use.
+
 The score is their weighted mean (WEIGHTS, renormalised over the parts that
 apply), rounded to a whole number. The rules and their thresholds are here,
 with their table-driven tests in tests/parcels/returns/test_quality.py.
@@ -59,7 +63,8 @@ class QualityInput:
     """What a return's score is computed from.
 
     ``rows``: the return's rows (credit_code, enterprise_name, moved_out, the
-    thirteen typed values, None where missing, not_applicable). ``expected``:
+    elements' typed values by code, None where missing, not_applicable).
+    ``elements``: the data elements in use in the quarter. ``expected``:
     credit code → name of the enterprises expected (last quarter's list).
     ``history``: credit code → {(year, quarter): typed values} of the
     enterprise's earlier official figures. ``submitted``: the day first
@@ -78,6 +83,7 @@ class QualityInput:
     imported: bool = False
     # Amounts worked out from ``history``, kept across the scores of one run (they share the history).
     memo: dict[tuple[str, str], Mapping[Period, float]] = field(default_factory=dict, compare=False)
+    elements: statfields.Elements = field(kw_only=True)
 
 
 @dataclass
@@ -92,13 +98,13 @@ class Score:
 def score_return(q: QualityInput) -> Score:
     """Score one return (see the module docstring)."""
     rows = [row for row in q.rows if not row.get("moved_out")]
-    filled = [row for row in rows if _touched(row)]
+    filled = [row for row in rows if _touched(row, q.elements)]
     reasons: list[str] = []
     parts = {
         "completeness": _completeness(q, rows, reasons),
         "timeliness": None if q.imported else _timeliness(q, reasons),
         "outliers": _outliers(q, filled, reasons) if filled else None,
-        "consistency": _consistency(filled, reasons) if filled else None,
+        "consistency": _consistency(filled, reasons, q.elements) if filled else None,
     }
     weighted = [(WEIGHTS[name], value) for name, value in parts.items() if value is not None]
     weight = sum(w for w, _value in weighted)
@@ -106,8 +112,8 @@ def score_return(q: QualityInput) -> Score:
     return Score(total, parts, reasons)
 
 
-def _touched(row: Mapping[str, Any]) -> bool:
-    return bool(row.get("not_applicable")) or any(row.get(f.name) is not None for f in statfields.FIELDS)
+def _touched(row: Mapping[str, Any], elements: statfields.Elements) -> bool:
+    return bool(row.get("not_applicable")) or any(row.get(name) is not None for name in elements.names)
 
 
 def _names(names: Sequence[str]) -> str:
@@ -117,16 +123,17 @@ def _names(names: Sequence[str]) -> str:
 
 def _completeness(q: QualityInput, rows: Sequence[Mapping[str, Any]], reasons: list[str]) -> float:
     """Half the expected enterprises reported (moved out counts as accounted for), half the required cells filled."""
-    accounted = {str(row["credit_code"]) for row in q.rows if row.get("moved_out") or _touched(row)}
+    accounted = {str(row["credit_code"]) for row in q.rows if row.get("moved_out") or _touched(row, q.elements)}
     missing = [name for code, name in q.expected.items() if code not in accounted]
     reported = 1 - len(missing) / len(q.expected) if q.expected else 1.0
     if missing:
         reasons.append(_("%(n)s 家应报企业未报送：%(names)s") % {"n": len(missing), "names": _names(missing)})
-    cells = len(rows) * len(statfields.REQUIRED_FIELDS)
+    required = q.elements.required_fields
+    cells = len(rows) * len(required)
     blank = sum(
         1
         for row in rows
-        for name in statfields.REQUIRED_FIELDS
+        for name in required
         if row.get(name) is None and name not in (row.get("not_applicable") or ())
     )
     if blank:
@@ -180,7 +187,7 @@ def _earlier(period: Period, count: int) -> list[Period]:
     return out
 
 
-FLOWS = frozenset(statfields.FLOW_FIELDS)
+FLOWS = frozenset(f.name for f in statfields.BUILT_IN if f.kind == statfields.FLOW)
 
 
 def _amount(name: str, values: Mapping[Period, Values], period: Period) -> float | None:
@@ -216,6 +223,8 @@ def _row_outliers(q: QualityInput, row: Mapping[str, Any], earlier: Sequence[Per
     now_and_before = {period: row, earlier[0]: history.get(earlier[0], {})}
     found = []
     for name, meaningful in OUTLIER_FIELDS.items():
+        if name not in q.elements:
+            continue
         amounts = _history_amounts(q, code, name)
         past = [amounts[p] for p in earlier if p in amounts]
         current = _amount(name, now_and_before, period) if len(past) >= MIN_HISTORY else None
@@ -239,7 +248,7 @@ def _far(value: float, history: Sequence[float], meaningful: float) -> bool:
 def _outlier_words(found: Sequence[tuple[str, str]]) -> str:
     words = []
     for name, what in found:
-        label = _(statfields.BY_NAME[name].label)
+        label = statfields.BUILT_IN.by_name[name].heading
         if what.startswith("z "):
             z, n = what[2:].split(" / ")
             words.append(
@@ -274,30 +283,35 @@ NOT_ABOVE = (
 )
 
 
-def rule_breaks(row: Mapping[str, Any]) -> list[str]:
-    """Return the cross-field rules a row's figures break (missing figures break none)."""
+def rule_breaks(row: Mapping[str, Any], elements: statfields.Elements = statfields.BUILT_IN) -> list[str]:
+    """Return the cross-field rules a row's figures break (missing figures, or elements not in use, break none)."""
     found = []
+    by_name = elements.by_name
     for smaller, larger in NOT_ABOVE:
         a, b = row.get(smaller), row.get(larger)
-        if a is not None and b is not None and a > b:
+        if elements.has(smaller, larger) and a is not None and b is not None and a > b:
             found.append(
                 _("「%(a)s」（%(x)s）大于「%(b)s」（%(y)s）")
                 % {
-                    "a": _(statfields.BY_NAME[smaller].label),
-                    "x": fmt_number(float(a), 2 if statfields.BY_NAME[smaller].money else 0),
-                    "b": _(statfields.BY_NAME[larger].label),
-                    "y": fmt_number(float(b), 2 if statfields.BY_NAME[larger].money else 0),
+                    "a": by_name[smaller].heading,
+                    "x": fmt_number(float(a), by_name[smaller].decimals),
+                    "b": by_name[larger].heading,
+                    "y": fmt_number(float(b), by_name[larger].decimals),
                 }
             )
-    if row.get("above_scale") and row.get("industrial_output") == 0:
+    if (
+        elements.has("above_scale", "industrial_output")
+        and row.get("above_scale")
+        and row.get("industrial_output") == 0
+    ):
         found.append(_("规模以上工业企业的工业总产值为0"))
     return found
 
 
-def _consistency(rows: Sequence[Mapping[str, Any]], reasons: list[str]) -> float:
+def _consistency(rows: Sequence[Mapping[str, Any]], reasons: list[str], elements: statfields.Elements) -> float:
     broken = 0
     for row in rows:
-        found = rule_breaks(row)
+        found = rule_breaks(row, elements)
         if found:
             broken += 1
             reasons.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -27,7 +28,6 @@ from ..models import (
     ReturnRow,
     Statistic,
 )
-from ..queries import VALUE_FIELDS
 from . import diff, quality, validation
 
 
@@ -66,10 +66,12 @@ def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, obje
     """Return the rows of a new return: every enterprise registered in the parcel, with the official figures of
     the period where there are some (a revision), otherwise blank (未填写).
 
-    An official figure without a value reads as 不适用 where the field may not
-    apply, and as blank elsewhere.
+    The rows hold the data elements in use in the quarter. An official figure
+    without a value reads as 不适用 where the element may not apply, and as
+    blank elsewhere.
     """
-    official = parcel_queries.period_values(parcel.id, year, quarter)
+    elements = parcel_queries.data_elements(year, quarter)
+    official = parcel_queries.period_values(parcel.id, year, quarter, elements)
     rows = []
     enterprises = {e.credit_code: e.name for e in Enterprise.objects.filter(parcel=parcel)}
     # Enterprises with official figures here that have since moved elsewhere still belong to this period.
@@ -82,10 +84,10 @@ def initial_rows(parcel: Parcel, year: int, quarter: int) -> list[dict[str, obje
                 "credit_code": code,
                 "enterprise_name": enterprises[code],
                 "moved_out": False,
-                **{name: (values or {}).get(name) for name in parcel_queries.VALUE_FIELDS},
+                **{name: (values or {}).get(name) for name in elements.names},
                 "explanation": "",
                 "not_applicable": [
-                    name for name in statfields.NOT_APPLICABLE_FIELDS if values is not None and values[name] is None
+                    name for name in elements.not_applicable_fields if values is not None and values[name] is None
                 ],
             }
         )
@@ -122,9 +124,10 @@ def official_enterprises(parcel_id: int, year: int, quarter: int) -> int:
 def approval_summary(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> dict[str, int]:
     """Count what approving the checked rows changes on the official data (``diff.change_counts``)."""
     year, quarter = parcel_return.year, parcel_return.quarter
-    official = parcel_queries.period_values(parcel_return.parcel_id, year, quarter)
+    elements = parcel_queries.data_elements(year, quarter)
+    official = parcel_queries.period_values(parcel_return.parcel_id, year, quarter, elements)
     earlier = parcel_queries.earlier_parcels([row.credit_code for row in rows], year, quarter)
-    return diff.change_counts(rows, official, earlier, parcel_return.parcel_id)
+    return diff.change_counts(rows, official, earlier, parcel_return.parcel_id, elements=elements)
 
 
 def base_rows(parcel: Parcel, year: int, quarter: int) -> tuple[int, list[dict[str, object]]]:
@@ -413,19 +416,21 @@ def _score_keys(cells: set[Cell], today: dt.date) -> dict[Cell, str]:
         (r["parcel_id"], r["year"], r["quarter"]): r["version"]
         for r in ParcelReturn.objects.filter(year__in=years).values("parcel_id", "year", "quarter", "version")
     }
-    # The reasons are words: a score is cached per language too.
-    prefix = f"return-quality:{get_language() or 'zh'}:{version}:{today}"
+    # The reasons are words: a score is cached per language too, and per set of elements (what is required).
+    elements = zlib.crc32(repr(parcel_queries.data_elements().fields).encode())
+    prefix = f"return-quality:{get_language() or 'zh'}:{version}:{elements}:{today}"
     return {cell: f"{prefix}:{':'.join(map(str, cell))}:{returns.get(cell, 0)}" for cell in cells}
 
 
 def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:
     parcel_ids = sorted({p for p, _y, _q in cells})
     periods = sorted({(y, q) for _p, y, q in cells})
-    rows, returns = _quality_rows(parcel_ids, periods, cells)
+    elements = parcel_queries.data_elements()
+    rows, returns = _quality_rows(parcel_ids, periods, cells, elements)
     if not rows:
         return {}
     expected = _expected(parcel_ids, periods)
-    history = _history({str(r["credit_code"]) for cell in rows.values() for r in cell}, periods)
+    history = _history({str(r["credit_code"]) for cell in rows.values() for r in cell}, periods, elements)
     scores = {}
     memo: dict = {}
     for cell, cell_rows in rows.items():
@@ -444,13 +449,14 @@ def _score_cells(cells: set[Cell], today: dt.date) -> dict[Cell, quality.Score]:
                 submitted=timezone.localtime(submitted).date() if submitted else None,
                 imported=imported,
                 memo=memo,
+                elements=elements.in_use(cell[1], cell[2]),
             )
         )
     return scores
 
 
 def _quality_rows(
-    parcel_ids: list[int], periods: Sequence[tuple[int, int]], wanted: set[Cell]
+    parcel_ids: list[int], periods: Sequence[tuple[int, int]], wanted: set[Cell], elements: statfields.Elements
 ) -> tuple[dict[Cell, list[dict]], dict[Cell, ParcelReturn]]:
     """Return the rows of each wanted cell: its return's, or (imported) its official data; and the returns."""
     years = sorted({y for y, _q in periods})
@@ -461,19 +467,26 @@ def _quality_rows(
     }
     by_return = {r.pk: cell for cell, r in returns.items()}
     rows: dict[Cell, list[dict]] = {}
-    names = ["parcel_return_id", "credit_code", "enterprise_name", "moved_out", *VALUE_FIELDS, "not_applicable"]
-    for row in ReturnRow.objects.filter(parcel_return_id__in=list(by_return)).values(*names):
-        rows.setdefault(by_return[row.pop("parcel_return_id")], []).append(row)
+    names = ["parcel_return_id", "credit_code", "enterprise_name", "moved_out", "not_applicable"]
+    for row in ReturnRow.objects.filter(parcel_return_id__in=list(by_return)).values(*names, *elements.stored_columns):
+        cell = by_return[row["parcel_return_id"]]
+        rows.setdefault(cell, []).append({**{n: row[n] for n in names[1:]}, **elements.read(row)})
     official = Statistic.objects.filter(parcel_id__in=parcel_ids, year__in=years).values(
-        "parcel_id", "year", "quarter", "enterprise__credit_code", "enterprise__name", *VALUE_FIELDS
+        "parcel_id", "year", "quarter", "enterprise__credit_code", "enterprise__name", *elements.stored_columns
     )
     for row in official:
-        cell = (row.pop("parcel_id"), row.pop("year"), row.pop("quarter"))
+        cell = (row["parcel_id"], row["year"], row["quarter"])
         if cell in wanted and cell not in returns:
-            code, name = row.pop("enterprise__credit_code"), row.pop("enterprise__name")
-            marked = [n for n in statfields.NOT_APPLICABLE_FIELDS if row[n] is None]
+            values = elements.read(row)
+            in_use = elements.in_use(cell[1], cell[2]).not_applicable_fields
+            marked = [n for n in in_use if values[n] is None]
             rows.setdefault(cell, []).append(
-                {"credit_code": code, "enterprise_name": name, **row, "not_applicable": marked}
+                {
+                    "credit_code": row["enterprise__credit_code"],
+                    "enterprise_name": row["enterprise__name"],
+                    **values,
+                    "not_applicable": marked,
+                }
             )
     return rows, returns
 
@@ -493,20 +506,21 @@ def _expected(parcel_ids: list[int], periods: Sequence[tuple[int, int]]) -> dict
     return expected
 
 
-def _history(codes: set[str], periods: Sequence[tuple[int, int]]) -> dict[str, dict[tuple[int, int], dict]]:
+def _history(
+    codes: set[str], periods: Sequence[tuple[int, int]], elements: statfields.Elements
+) -> dict[str, dict[tuple[int, int], dict]]:
     """Return the official figures of the enterprises over the quarters a score looks back on, by code and period."""
     first = min(periods)[0] - (quality.HISTORY_QUARTERS // 4 + 1)
     last = max(periods)[0]
     history: dict[str, dict[tuple[int, int], dict]] = {}
-    numbers = statfields.NUMBER_FIELDS
+    numbers = set(elements.number_fields)
     for chunk in parcel_queries.chunks(sorted(codes)):
         rows = Statistic.objects.filter(enterprise__credit_code__in=chunk, year__gte=first, year__lte=last).values(
-            "enterprise__credit_code", "year", "quarter", *VALUE_FIELDS
+            "enterprise__credit_code", "year", "quarter", *elements.stored_columns
         )
         for row in rows:
-            code = row.pop("enterprise__credit_code")
-            period = (row.pop("year"), row.pop("quarter"))
-            history.setdefault(code, {})[period] = {
-                k: float(v) if k in numbers and v is not None else v for k, v in row.items()
+            period = (row["year"], row["quarter"])
+            history.setdefault(row["enterprise__credit_code"], {})[period] = {
+                k: float(v) if k in numbers and v is not None else v for k, v in elements.read(row).items()
             }
     return history

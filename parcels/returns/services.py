@@ -88,7 +88,16 @@ STATISTIC_SOURCE = {
     ParcelReturn.Source.API: Statistic.Source.API,
 }
 
-ROW_FIELDS = ("enterprise_name", "moved_out", *(f.name for f in statfields.FIELDS), "explanation", "not_applicable")
+# The fields of a return's row a save writes: its identity, every built-in element's column, the added
+# elements' ``extra``, the explanation and the 不适用 marks.
+ROW_FIELDS = (
+    "enterprise_name",
+    "moved_out",
+    *(f.column for f in statfields.BUILT_IN),
+    "extra",
+    "explanation",
+    "not_applicable",
+)
 
 
 # --- saving and submitting -------------------------------------------------------------
@@ -108,8 +117,8 @@ def save_return(
 ) -> tuple[ParcelReturn, validation.Checked]:
     """Save a parcel's return for a quarter as a draft, or submit it for review.
 
-    ``rows`` map credit_code, enterprise_name, moved_out, the thirteen
-    statfields (raw text or typed) and explanation. ``version`` is the version
+    ``rows`` map credit_code, enterprise_name, moved_out, the data elements
+    in use in the quarter by code (raw text or typed) and explanation. ``version`` is the version
     the user loaded (0 for a return not yet started): if the return has moved
     on since, ReturnConflict is raised and nothing is written. A hard-rule
     error raises ReturnInvalid; so does an unexplained warning when
@@ -125,7 +134,7 @@ def save_return(
         if parcel_return is None:
             parcel_return = _create_return(parcel, year, quarter, user=user, source=source)
         pghistory.context(parcel_return=parcel_return.pk)
-        _write_rows(parcel_return, checked.rows)
+        _write_rows(parcel_return, checked.rows, parcel_queries.data_elements())
         _record_save(parcel_return, user=user, source=source, upload_name=upload_name, submit=submit)
     return parcel_return, checked
 
@@ -203,26 +212,33 @@ def _record_save(
     parcel_return.save()
 
 
-def _row_values(row: validation.CheckedRow) -> dict[str, object]:
-    """Return what a row stores: its figures (none for an enterprise moved out), 不适用 marks, explanation."""
-    values = {f.name: None if row.moved_out else row.values.get(f.name) for f in statfields.FIELDS}
-    return {
-        "enterprise_name": row.enterprise_name,
-        "moved_out": row.moved_out,
-        **values,
-        "explanation": row.explanation,
-        "not_applicable": [] if row.moved_out else sorted(row.not_applicable),
-    }
+def _row_values(row: validation.CheckedRow, elements: statfields.Elements) -> dict[str, object]:
+    """Return what a row stores, by model field: its figures (none for an enterprise moved out, none of an element
+    not in use), 不适用 marks, explanation."""
+    stored = ReturnRow(
+        enterprise_name=row.enterprise_name,
+        moved_out=row.moved_out,
+        explanation=row.explanation,
+        not_applicable=[] if row.moved_out else sorted(row.not_applicable),
+    )
+    for element in elements:
+        statfields.set_figure(stored, element, None if row.moved_out else row.values.get(element.name))
+    return {name: getattr(stored, name) for name in ROW_FIELDS}
 
 
-def _write_rows(parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow]) -> None:
-    """Bring the stored rows in line with ``rows``: only changed rows are written, so the history shows edits."""
+def _write_rows(
+    parcel_return: ParcelReturn, rows: Sequence[validation.CheckedRow], elements: statfields.Elements
+) -> None:
+    """Bring the stored rows in line with ``rows``: only changed rows are written, so the history shows edits.
+
+    ``elements``: every data element (a row stores none of those not in use in its quarter).
+    """
     stored = {row.credit_code: row for row in ReturnRow.objects.filter(parcel_return=parcel_return)}
     wanted = {row.credit_code for row in rows}
     ReturnRow.objects.filter(parcel_return=parcel_return).exclude(credit_code__in=wanted).delete()
     create, update = [], []
     for row in rows:
-        values = {"position": row.position, **_row_values(row)}
+        values = {"position": row.position, **_row_values(row, elements)}
         current = stored.get(row.credit_code)
         if current is None:
             create.append(ReturnRow(parcel_return=parcel_return, credit_code=row.credit_code, **values))
@@ -283,7 +299,7 @@ def open_imported_period(
             comment=_("已开放修订：%(reason)s") % {"reason": reason},
         )
         pghistory.context(parcel_return=parcel_return.pk)
-        _write_rows(parcel_return, checked.rows)
+        _write_rows(parcel_return, checked.rows, parcel_queries.data_elements())
     return parcel_return
 
 
@@ -355,7 +371,11 @@ def confirm_upload(*, pending: PendingUpload, user: AbstractBaseUser, confirm_re
                 _("预览之后报表已被修改（现为版本 %(v)s），为免覆盖较新的数据，请重新上传文件。") % {"v": version}
             )
         plan = uploads.plan_upload(
-            base, uploads.rows_from_pending(kept.rows), mode=kept.mode, parcel_id=parcel.id, period=(year, quarter)
+            base,
+            uploads.rows_from_pending(kept.rows, parcel_queries.data_elements()),
+            mode=kept.mode,
+            parcel_id=parcel.id,
+            period=(year, quarter),
         )
         if plan.preview.removed and not confirm_removals:
             raise ReturnError(

@@ -1,10 +1,10 @@
 """The body of the return table, rendered in one pass.
 
-A large parcel's return has hundreds of rows of thirteen inputs; the template
-engine spent most of the page's time on them, so the rows are built here as
-strings, every interpolated value escaped (html.escape: & < > " and ').
-Column constants (kind, money, header label) live on the header cells, not on
-each input.
+A large parcel's return has hundreds of rows of an input per data element;
+the template engine spent most of the page's time on them, so the rows are
+built here as strings, every interpolated value escaped (html.escape: & < > "
+and '). Column constants (kind, decimals, range, header label) live on the
+header cells, not on each input.
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ from . import validation
 _CODE = "CODE"
 
 
-def show(name: str, value: object) -> str:
-    """Format a stored value for reading: 1,234.50 for money, 1,234 for counts, 是/否, dates."""
+def show(name: str, value: object, field: statfields.StatField | None = None) -> str:
+    """Format a stored value for reading: 1,234.50 for an element with two decimals, 1,234 for counts, 是/否, dates.
+
+    ``field`` is the element (its decimals); without it a Decimal is shown as it is.
+    """
     if is_blank(value):
         return "—"
     if isinstance(value, str):  # already words (不适用, or a cell as typed)
@@ -39,8 +42,8 @@ def show(name: str, value: object) -> str:
         return _("是") if value else _("否")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if name in statfields.MONEY_FIELDS:
-        return fmt_number(value, 2)
+    if field is not None and field.is_number:
+        return fmt_number(value, field.decimals)
     if isinstance(value, int):
         return fmt_number(value, 0)
     return str(value)
@@ -80,16 +83,16 @@ def _history_link():
     return lambda code: head + quote(code, safe=safe) + tail
 
 
-def render_rows(rows, findings, previous, *, editable: bool) -> SafeString:
-    """Render the <tr> rows of the return table.
+def render_rows(rows, findings, previous, *, elements: statfields.Elements, editable: bool) -> SafeString:
+    """Render the <tr> rows of the return table: a cell per element of ``elements`` (those in use in the quarter).
 
-    rows: the return's rows (dicts keyed by statfields names plus credit_code,
+    rows: the return's rows (dicts keyed by element codes plus credit_code,
     enterprise_name, explanation, moved_out); findings: validation.Finding
-    list (row is the 1-based position); previous: {credit_code: {field: value}}
-    of last period. Inputs are named r-<i>-<field> (i 0-based) and labelled by
-    the column header (id c-<field>) and the row's enterprise name (id n-<i>).
+    list (row is the 1-based position); previous: {credit_code: {code: value}}
+    of last period. Inputs are named r-<i>-<code> (i 0-based) and labelled by
+    the column header (id c-<code>) and the row's enterprise name (id n-<i>).
     """
-    table = _table(findings, editable=editable)
+    table = _table(findings, elements, editable=editable)
     html = "".join(_row(table, i, row, previous) for i, row in enumerate(rows))
     return mark_safe(html)  # noqa: S308 - every interpolated value above is escaped  # nosec B308 B703
 
@@ -106,9 +109,10 @@ class _Table:
     moved_label: str
     history_url: Callable[[str], str]
     flag_options: Mapping[str, Mapping[str, str]]  # flag field → its value → the <option>s with it selected
+    elements: statfields.Elements
 
 
-def _table(findings, *, editable: bool) -> _Table:
+def _table(findings, elements: statfields.Elements, *, editable: bool) -> _Table:
     by_cell: dict[tuple[int, str], list[validation.Finding]] = {}
     warned_rows: set[int] = set()
     for finding in findings:
@@ -123,7 +127,8 @@ def _table(findings, *, editable: bool) -> _Table:
         history_title=escape(_("修改历史")),
         moved_label=escape(_("已迁出本地块")),
         history_url=_history_link(),
-        flag_options={f.name: _flag_options(f) for f in statfields.FIELDS if f.kind == statfields.FLAG},
+        flag_options={f.name: _flag_options(f) for f in elements if f.kind == statfields.FLAG},
+        elements=elements,
     )
 
 
@@ -146,7 +151,7 @@ def _row(table: _Table, i: int, row, previous) -> str:
     code = str(row.get("credit_code") or "")
     before = previous.get(code, {})
     parts = [_head_cell(table, i, position, code, str(row.get("enterprise_name") or ""), bool(row.get("moved_out")))]
-    for f in statfields.FIELDS:
+    for f in table.elements:
         parts.append(_value_cell(table, i, f, cell_value(row, f.name), before, table.by_cell.get((position, f.name))))
     parts.append(_tail_cells(table, i, position, str(row.get("explanation") or ""), bool(row.get("moved_out"))))
     return "".join(parts)
@@ -193,7 +198,7 @@ def _value_cell(table: _Table, i: int, f: statfields.StatField, value: str, befo
         )
     if before:
         parts.append(
-            f'<small class="prev" title="{table.prev_title}">{escape(show(f.name, before.get(f.name)))}</small>'
+            f'<small class="prev" title="{table.prev_title}">{escape(show(f.name, before.get(f.name), f))}</small>'
         )
     if cell_findings:
         parts.append(_messages(cell_findings))

@@ -1,8 +1,12 @@
-"""Write the empty statistics import template (docs/method.md §1–§2) as an .xlsx workbook."""
+"""Write the statistics import template (docs/method.md §1–§2) as an .xlsx workbook.
+
+Its columns, their rules in the 填写说明 sheet and Excel's own checks are
+generated from the data elements passed in (``parcels.queries.data_elements``):
+an element the office adds is in the next template.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -60,29 +64,46 @@ GENERAL_NOTES = (
 )
 
 
-def _unit(label: str) -> str:
-    match = re.search(r"\(([^()]+)\)$", label)
-    return match.group(1) if match else ""
-
-
 def _width(text: str) -> float:
     # CJK characters take two character widths in Excel.
     return sum(2 if ord(c) > 0x2E7F else 1 for c in text) + 2
 
 
+def _number_rule(stat_field: statfields.StatField) -> str:
+    """Say what a number may be: its unit and places, and its range."""
+    if stat_field.decimals:
+        places = "两" if stat_field.decimals == 2 else str(stat_field.decimals)
+        rule = f"{stat_field.unit}，最多{places}位小数" if stat_field.unit else f"最多{places}位小数"
+    else:
+        rule = "整数"
+    rule += "；为零填0，留空为未填写"
+    low, high = stat_field.min_value, stat_field.max_value
+    if low == 0 and high is None:
+        rule += "；不能为负数"
+    elif low is not None and high is not None:
+        rule += f"；应在{statfields.show_bound(low)}至{statfields.show_bound(high)}之间"
+    elif low is not None:
+        rule += f"；不能小于{statfields.show_bound(low)}"
+    elif high is not None:
+        rule += f"；不能大于{statfields.show_bound(high)}"
+    return rule
+
+
 def _rules(stat_field: statfields.StatField) -> str:
     if stat_field.kind == statfields.FLAG:
-        return "填“是”或“否”" + ("，不适用时填“不适用”" if stat_field.may_not_apply else "") + "；留空为未填写"
-    if stat_field.kind == statfields.DATE:
-        return "如2021-03-05；未上市留空"
-    rule = "万元，最多两位小数" if stat_field.money else "整数"
-    rule += "；为零填0，留空为未填写；不能为负数"
-    if stat_field.may_not_apply:
-        rule += "；不适用时填“不适用”"
+        rule = "填“是”或“否”" + ("，不适用时填“不适用”" if stat_field.may_not_apply else "") + "；留空为未填写"
+    elif stat_field.kind == statfields.DATE:
+        rule = "如2021-03-05；未上市留空" if stat_field.name == "listed_date" else "如2021-03-05；留空为未填写"
+    else:
+        rule = _number_rule(stat_field)
+        if stat_field.may_not_apply:
+            rule += "；不适用时填“不适用”"
     if stat_field.name == "sei_output":
         rule += "；不能大于工业总产值"
     if stat_field.name in ("masters_plus", "foreign_returnee"):
         rule += "；不能多于从业人员期末人数"
+    if stat_field.help_zh:
+        rule += f"。{stat_field.help_zh}"
     return rule
 
 
@@ -93,29 +114,31 @@ def _validation(sheet, column: int, **options) -> None:
     sheet.add_data_validation(validation)
 
 
-def write_statistics_template(out: str | Path | BinaryIO, *, parcel_names: Sequence[str]) -> None:
-    """Write the empty template: a data sheet, an instructions sheet and a hidden list of parcels."""
-    _template_workbook(parcel_names).save(out)
+def write_statistics_template(
+    out: str | Path | BinaryIO, *, parcel_names: Sequence[str], elements: statfields.Elements
+) -> None:
+    """Write the empty template of ``elements``: a data sheet, an instructions sheet and a hidden list of parcels."""
+    _template_workbook(parcel_names, elements).save(out)
 
 
-def _template_workbook(parcel_names: Sequence[str]) -> Workbook:
+def _template_workbook(parcel_names: Sequence[str], elements: statfields.Elements) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
-    column_of = _write_header(sheet)
+    column_of = _write_header(sheet, elements)
     parcels = workbook.create_sheet(PARCEL_SHEET)
     for row, name in enumerate(parcel_names, start=1):
         parcels.cell(row=row, column=1, value=name)
     parcels.sheet_state = "hidden"
-    _add_validations(sheet, column_of, parcel_count=len(parcel_names))
-    _write_guide(workbook.create_sheet(GUIDE_SHEET, index=1))
+    _add_validations(sheet, column_of, elements, parcel_count=len(parcel_names))
+    _write_guide(workbook.create_sheet(GUIDE_SHEET, index=1), elements)
     return workbook
 
 
-def _write_header(sheet) -> dict[str, int]:
+def _write_header(sheet, elements: statfields.Elements) -> dict[str, int]:
     """Write the header row, column widths and formats of the data sheet; return each column key's column."""
     column_of = {}
-    for index, (key, label) in enumerate(statfields.COLUMNS, start=1):
+    for index, (key, label) in enumerate(elements.columns, start=1):
         column_of[key] = index
         cell = sheet.cell(row=1, column=index, value=label)
         cell.font = Font(bold=True)
@@ -128,12 +151,12 @@ def _write_header(sheet) -> dict[str, int]:
 
     code_letter = get_column_letter(column_of["credit_code"])
     sheet.column_dimensions[code_letter].number_format = "@"
-    date_letter = get_column_letter(column_of["listed_date"])
-    sheet.column_dimensions[date_letter].number_format = "yyyy-mm-dd"
+    for name in elements.date_fields:
+        sheet.column_dimensions[get_column_letter(column_of[name])].number_format = "yyyy-mm-dd"
     return column_of
 
 
-def _add_validations(sheet, column_of: Mapping[str, int], *, parcel_count: int) -> None:
+def _add_validations(sheet, column_of: Mapping[str, int], elements: statfields.Elements, *, parcel_count: int) -> None:
     """Let Excel check each column as it is typed: the parcels' drop-down, years, quarters, flags, numbers."""
     if parcel_count:
         _validation(
@@ -155,29 +178,49 @@ def _add_validations(sheet, column_of: Mapping[str, int], *, parcel_count: int) 
     _validation(
         sheet, column_of["quarter"], type="whole", operator="between", formula1="1", formula2="4", error="季度应为1–4"
     )
-    for name in statfields.FLAG_FIELDS:
-        words = "是,否,不适用" if statfields.BY_NAME[name].may_not_apply else "是,否"
+    for name in elements.flag_fields:
+        words = "是,否,不适用" if elements.by_name[name].may_not_apply else "是,否"
         _validation(
             sheet, column_of[name], type="list", formula1=f'"{words}"', error=f"请填“{words.replace(',', '”或“')}”"
         )
-    for name in statfields.NUMBER_FIELDS:
-        _number_validation(sheet, statfields.BY_NAME[name], column_of[name])
+    for name in elements.number_fields:
+        _number_validation(sheet, elements.by_name[name], column_of[name])
+
+
+def _range_words(stat_field: statfields.StatField, unit: str) -> str:
+    low, high = stat_field.min_value, stat_field.max_value
+    if low is not None and high is not None:
+        return f"应为{statfields.show_bound(low)}至{statfields.show_bound(high)}之间的{unit}"
+    if low is not None:
+        return f"应为不小于{statfields.show_bound(low)}的{unit}"
+    if high is not None:
+        return f"应为不大于{statfields.show_bound(high)}的{unit}"
+    return f"应为{unit}"
 
 
 def _number_validation(sheet, stat_field: statfields.StatField, column: int) -> None:
-    """Let Excel refuse a negative or (for counts) fractional number, and text other than 不适用 where allowed."""
-    unit = "数字（万元）" if stat_field.money else "整数"
-    if not stat_field.may_not_apply:
-        kind = "decimal" if stat_field.money else "whole"
-        _validation(sheet, column, type=kind, operator="greaterThanOrEqual", formula1="0", error=f"应为不小于0的{unit}")
-        return
+    """Let Excel refuse a number out of range or (for counts) fractional, and text other than 不适用 where allowed."""
+    whole = stat_field.decimals == 0
+    unit = "整数" if whole else (f"数字（{stat_field.unit}）" if stat_field.unit else "数字")
+    low, high = stat_field.min_value, stat_field.max_value
     cell = f"{get_column_letter(column)}2"
-    number = f"AND(ISNUMBER({cell}),{cell}>=0" + ("" if stat_field.money else f",{cell}=INT({cell})") + ")"
-    formula = f'OR({number},{cell}="不适用",{cell}="N/A")'
-    _validation(sheet, column, type="custom", formula1=formula, error=f"应为不小于0的{unit}，或“不适用”")
+    tests = [f"ISNUMBER({cell})"]
+    tests += [f"{cell}>={statfields.show_bound(low)}"] if low is not None else []
+    tests += [f"{cell}<={statfields.show_bound(high)}"] if high is not None else []
+    tests += [f"{cell}=INT({cell})"] if whole else []
+    error = _range_words(stat_field, unit)
+    if stat_field.may_not_apply:
+        formula = f'OR(AND({",".join(tests)}),{cell}="不适用",{cell}="N/A")'
+        _validation(sheet, column, type="custom", formula1=formula, error=f"{error}，或“不适用”")
+    elif low is not None and high is None:
+        kind = "whole" if whole else "decimal"
+        bound = statfields.show_bound(low)
+        _validation(sheet, column, type=kind, operator="greaterThanOrEqual", formula1=bound, error=error)
+    else:
+        _validation(sheet, column, type="custom", formula1=f"AND({','.join(tests)})", error=error)
 
 
-def _write_guide(guide) -> None:
+def _write_guide(guide, elements: statfields.Elements) -> None:
     guide.append(["填写说明"])
     guide["A1"].font = Font(bold=True, size=14)
     for number, note in enumerate(GENERAL_NOTES, start=1):
@@ -191,8 +234,8 @@ def _write_guide(guide) -> None:
     for key, label, _ in statfields.KEY_COLUMNS:
         unit, kind, rule = KEY_RULES[key]
         guide.append([label, unit, kind, rule])
-    for stat_field in statfields.FIELDS:
-        guide.append([stat_field.label, _unit(stat_field.label), KIND_NAMES[stat_field.kind], _rules(stat_field)])
+    for stat_field in elements:
+        guide.append([stat_field.label, stat_field.unit, KIND_NAMES[stat_field.kind], _rules(stat_field)])
     for letter, width in zip("ABCD", (34, 8, 14, 90), strict=True):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=header_row + 1):
@@ -224,6 +267,7 @@ def write_return_template(
     rows: Sequence[Mapping[str, object]],
     previous: Mapping[str, Mapping[str, object]],
     previous_label: str,
+    elements: statfields.Elements,
 ) -> None:
     """Write a return's template: a row per expected enterprise with the return's values and last period's beside.
 
@@ -232,12 +276,13 @@ def write_return_template(
     return's initial rows, plus the expected enterprises it lacks): values,
     ``not_applicable`` and ``explanation``; ``previous`` maps credit codes to
     last period's official values (read-only reference columns, ignored on
-    upload, headed by ``previous_label``). Uploaded back unchanged, it reads as
-    the same rows: no new, changed or removed enterprise.
+    upload, headed by ``previous_label``); ``elements`` those in use in the
+    quarter. Uploaded back unchanged, it reads as the same rows: no new,
+    changed or removed enterprise.
     """
-    workbook = _template_workbook(parcel_names)
+    workbook = _template_workbook(parcel_names, elements)
     sheet = workbook[DATA_SHEET]
-    column_of = _extend_header(sheet, previous_label)
+    column_of = _extend_header(sheet, previous_label, elements)
     for number, row in enumerate(rows, start=2):
         code = sheet.cell(row=number, column=column_of["credit_code"], value=str(row["credit_code"]))
         code.number_format = "@"
@@ -247,7 +292,7 @@ def write_return_template(
         sheet.cell(row=number, column=column_of["year"], value=year)
         sheet.cell(row=number, column=column_of["quarter"], value=quarter)
         marked = set(row.get("not_applicable") or ())
-        for f in statfields.FIELDS:
+        for f in elements:
             value = statfields.NOT_APPLICABLE if f.name in marked else row.get(f.name)
             _write_value(sheet.cell(row=number, column=column_of[f.name]), f, value)
             before = previous.get(str(row["credit_code"]), {})
@@ -263,12 +308,12 @@ def write_return_template(
     workbook.save(out)
 
 
-def _extend_header(sheet, previous_label: str) -> dict[str, int]:
+def _extend_header(sheet, previous_label: str, elements: statfields.Elements) -> dict[str, int]:
     """Add the 情况说明 column and the reference columns to the header; return each column key's column."""
-    column_of = {key: index for index, (key, _) in enumerate(statfields.COLUMNS, start=1)}
+    column_of = {key: index for index, (key, _) in enumerate(elements.columns, start=1)}
     extra = [("explanation", EXPLANATION_LABEL, 30)]
-    extra += [(f"previous_{f.name}", reference_label(f.label), 14) for f in statfields.FIELDS]
-    for offset, (key, label, width) in enumerate(extra, start=len(statfields.COLUMNS) + 1):
+    extra += [(f"previous_{f.name}", reference_label(f.label), 14) for f in elements]
+    for offset, (key, label, width) in enumerate(extra, start=len(elements.columns) + 1):
         column_of[key] = offset
         cell = sheet.cell(row=1, column=offset, value=label)
         cell.font = Font(bold=True, color="595959" if key != "explanation" else None)
@@ -276,10 +321,11 @@ def _extend_header(sheet, previous_label: str) -> dict[str, int]:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(offset)].width = width
     sheet.row_dimensions[1].height = 48
-    first = get_column_letter(column_of["previous_" + statfields.FIELDS[0].name])
-    sheet.cell(row=1, column=column_of["previous_" + statfields.FIELDS[0].name]).comment = Comment(
-        f"{first}列起为{previous_label}的正式数据，仅供参考，上传时不读取。", "统计数据模板"
-    )
+    if elements.names:
+        first = column_of["previous_" + elements.names[0]]
+        sheet.cell(row=1, column=first).comment = Comment(
+            f"{get_column_letter(first)}列起为{previous_label}的正式数据，仅供参考，上传时不读取。", "统计数据模板"
+        )
     return column_of
 
 
@@ -294,5 +340,5 @@ def _write_value(cell, stat_field: statfields.StatField, value: object) -> None:
     cell.value = value
     if isinstance(value, date):
         cell.number_format = "yyyy-mm-dd"
-    elif stat_field.money and isinstance(value, float):
-        cell.number_format = "#,##0.00"
+    elif stat_field.decimals and isinstance(value, float):
+        cell.number_format = "#,##0." + "0" * stat_field.decimals

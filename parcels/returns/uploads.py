@@ -53,13 +53,14 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from parkplan import numbers
 
-from .. import statfields
+from .. import queries, statfields
 from ..imports import (
     DATA_SHEET,
     LABELS,
     ParseResult,
     RowError,
     StatisticRow,
+    column_labels,
     fold_header,
     read_csv_table,
     read_statistics_file,
@@ -292,9 +293,8 @@ def _check_workbook(archive: zipfile.ZipFile, names: Mapping[str, str]) -> None:
 # --- formulas ------------------------------------------------------------------------------------
 
 _FORMULA_TAIL = re.compile(r"[A-Za-z(*/^+\-]")
-WANTED_HEADERS = {fold_header(label): key for key, label in statfields.COLUMNS}
 # A name may well start with "+" or "-"; every other column holds a code, a number, a flag or a date.
-FORMULA_TEXT_COLUMNS = frozenset(key for key, _ in statfields.COLUMNS if key != "enterprise_name")
+FORMULA_TEXT_FREE = frozenset({"enterprise_name"})
 
 
 def looks_like_formula(text: str) -> bool:
@@ -307,27 +307,29 @@ def looks_like_formula(text: str) -> bool:
     return folded[0] in "+-" and bool(_FORMULA_TAIL.search(folded[1:]))
 
 
-def _columns_of(header: Sequence[object]) -> dict[int, str]:
+def _columns_of(header: Sequence[object], elements: statfields.Elements) -> dict[int, str]:
     """Map column indexes (0-based) of a header row to template column keys; the first of duplicates wins."""
+    wanted = {fold_header(label): key for key, label in elements.columns}
     columns: dict[int, str] = {}
     for index, cell in enumerate(header):
-        key = WANTED_HEADERS.get(fold_header(cell))
+        key = wanted.get(fold_header(cell))
         if key is not None and key not in columns.values():
             columns[index] = key
     return columns
 
 
-def formula_errors(data: bytes, kind: UploadKind) -> list[RowError]:
+def formula_errors(data: bytes, kind: UploadKind, elements: statfields.Elements) -> list[RowError]:
     """Return an error for each formula cell and each formula stored as text in the template's columns.
 
-    ``data`` must have passed ``check_upload``. Rows are Excel's (header = 1);
-    the value shown is the formula as written.
+    ``data`` must have passed ``check_upload``; ``elements`` are the data
+    elements whose columns count. Rows are Excel's (header = 1); the value
+    shown is the formula as written.
     """
     if kind == "csv":
         table: Iterable[Sequence[tuple[object, str]]] = (
             [(cell, "s") for cell in row] for row in read_csv_table(io.BytesIO(data))
         )
-        return _scan_formulas(table)
+        return _scan_formulas(table, elements)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # the reader reports an unreadable file itself
@@ -335,17 +337,19 @@ def formula_errors(data: bytes, kind: UploadKind) -> list[RowError]:
     try:
         sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
         sheet.reset_dimensions()
-        return _scan_formulas([(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows(min_row=1))
+        rows = ([(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows(min_row=1))
+        return _scan_formulas(rows, elements)
     finally:
         workbook.close()
 
 
-def _scan_formulas(table: Iterable[Sequence[tuple[object, str]]]) -> list[RowError]:
+def _scan_formulas(table: Iterable[Sequence[tuple[object, str]]], elements: statfields.Elements) -> list[RowError]:
     rows = iter(table)
     header = next(rows, None)
     if header is None:
         return []
-    columns = _columns_of([value for value, _ in header])
+    columns = _columns_of([value for value, _ in header], elements)
+    labels = column_labels(elements)
     errors = []
     for row_number, cells in enumerate(rows, start=2):
         for index, key in columns.items():
@@ -353,9 +357,9 @@ def _scan_formulas(table: Iterable[Sequence[tuple[object, str]]]) -> list[RowErr
                 continue
             value, data_type = cells[index]
             if data_type == "f":
-                errors.append(RowError(row_number, LABELS[key], str(value), FORMULA_MESSAGE))
-            elif isinstance(value, str) and key in FORMULA_TEXT_COLUMNS and looks_like_formula(value):
-                errors.append(RowError(row_number, LABELS[key], value.strip(), FORMULA_TEXT_MESSAGE))
+                errors.append(RowError(row_number, labels[key], str(value), FORMULA_MESSAGE))
+            elif isinstance(value, str) and key not in FORMULA_TEXT_FREE and looks_like_formula(value):
+                errors.append(RowError(row_number, labels[key], value.strip(), FORMULA_TEXT_MESSAGE))
     return errors
 
 
@@ -366,7 +370,8 @@ def read_return_upload(
     name: str, upload: bytes | BinaryIO, *, parcel: Parcel, year: int, quarter: int
 ) -> CheckedUpload:
     """Read an upload for one parcel's return: ``read_upload`` with rows of other parcels or periods as errors."""
-    checked = read_upload(name, upload, parcels={parcel.code: parcel.id, parcel.name_zh: parcel.id})
+    parcels = {parcel.code: parcel.id, parcel.name_zh: parcel.id}
+    checked = read_upload(name, upload, parcels=parcels, elements=queries.data_elements())
     checked.result.errors += period_errors(checked.result.rows, year=year, quarter=quarter)
     return checked
 
@@ -409,31 +414,32 @@ def read_upload(
     upload: bytes | BinaryIO,
     *,
     parcels: Mapping[str, int] | None = None,
+    elements: statfields.Elements | None = None,
     max_bytes: int | None = None,
 ) -> CheckedUpload:
     """Check an upload, read its rows, and add the formula errors; raise UploadRejected before parsing.
 
-    ``parcels`` is passed to ``read_statistics_file`` (default: every parcel).
-    A formula error replaces the parse error of the same cell; a row with any
-    error is left out of ``result.rows``, and then nothing may be written.
+    ``parcels`` is passed to ``read_statistics_file`` (default: every parcel),
+    and so are ``elements`` (default: every data element). A formula error
+    replaces the parse error of the same cell; a row with any error is left
+    out of ``result.rows``, and then nothing may be written.
     """
+    elements = queries.data_elements() if elements is None else elements
     kind = check_upload(name, upload, max_bytes=max_bytes)
     data = upload_bytes(upload, max_bytes=max_bytes)
-    result = read_statistics_file(io.BytesIO(data), f"upload.{kind}", parcels=parcels)
-    findings = formula_errors(data, kind)
+    result = read_statistics_file(io.BytesIO(data), f"upload.{kind}", parcels=parcels, elements=elements)
+    findings = formula_errors(data, kind, elements)
     if findings:
-        result = merge_errors(result, findings)
+        result = merge_errors(result, findings, elements)
     return CheckedUpload(kind, data, result)
 
 
-_COLUMN_ORDER = {label: index for index, (_, label) in enumerate(statfields.COLUMNS)}
-
-
-def merge_errors(result: ParseResult, findings: Sequence[RowError]) -> ParseResult:
+def merge_errors(result: ParseResult, findings: Sequence[RowError], elements: statfields.Elements) -> ParseResult:
     """Return the result with ``findings`` replacing the errors of the same cells, rows with errors dropped."""
+    order = {label: index for index, (_, label) in enumerate(elements.columns)}
     cells = {(error.row, error.column) for error in findings}
     errors = [error for error in result.errors if (error.row, error.column) not in cells] + list(findings)
-    errors.sort(key=lambda error: (error.row, _COLUMN_ORDER.get(error.column, -1)))
+    errors.sort(key=lambda error: (error.row, order.get(error.column, -1)))
     bad_rows = {error.row for error in errors}
     return ParseResult(rows=[row for row in result.rows if row.row not in bad_rows], errors=errors)
 
@@ -518,7 +524,6 @@ def _write_error_list(workbook, sheet, listed: Sequence[tuple[RowError, str]]) -
 
 # --- preview ---------------------------------------------------------------------------------------
 
-PREVIEW_FIELDS = ("parcel_id", *(f.name for f in statfields.FIELDS))
 Key = tuple[str, int, int]
 MERGE, REPLACE = "merge", "replace"
 
@@ -569,11 +574,11 @@ def preview_changes(rows: Iterable[StatisticRow], stored: Mapping[Key, Mapping[s
     """Sort checked rows into new, changed (with each field's old and new value) and unchanged.
 
     ``stored`` maps (credit code, year, quarter) to the stored ``parcel_id``
-    and thirteen statfields (``queries.stored_statistics``), and for a
+    and the elements' figures (``queries.stored_statistics``), and for a
     return's rows also ``not_applicable``, ``moved_out`` and ``explanation``
-    (compared when the file has a 情况说明 column). Fields are compared as
-    ``services.upsert_statistics`` compares them, so the counts agree with its
-    dry run.
+    (compared when the file has a 情况说明 column). The parcel and the
+    elements a row carries are compared as ``services.upsert_statistics``
+    compares them, so the counts agree with its dry run.
     """
     preview = Preview()
     for row in rows:
@@ -592,9 +597,7 @@ def preview_changes(rows: Iterable[StatisticRow], stored: Mapping[Key, Mapping[s
 def _row_changes(row: StatisticRow, old: Mapping[str, object]) -> list[FieldChange]:
     before = _marked(old, old.get("not_applicable") or ())
     after = _marked({"parcel_id": row.parcel_id, **row.values}, row.not_applicable)
-    changes = [
-        FieldChange(name, before.get(name), after[name]) for name in PREVIEW_FIELDS if before.get(name) != after[name]
-    ]
+    changes = [FieldChange(name, before.get(name), value) for name, value in after.items() if before.get(name) != value]
     if old.get("moved_out"):
         changes.append(FieldChange("moved_out", True, False))
     if row.explanation is not None and "explanation" in old and (old["explanation"] or "") != row.explanation:
@@ -663,9 +666,9 @@ def _row_has_figures(row: StatisticRow) -> bool:
     return bool(row.not_applicable) or any(value is not None for value in row.values.values())
 
 
-def has_figures(row: Mapping[str, object]) -> bool:
-    """Tell whether a return's row holds any figure (a value or 不适用)."""
-    return bool(row.get("not_applicable")) or any(row.get(f.name) is not None for f in statfields.FIELDS)
+def has_figures(row: Mapping[str, object], elements: statfields.Elements) -> bool:
+    """Tell whether a return's row holds any figure of the elements (a value or 不适用)."""
+    return bool(row.get("not_applicable")) or any(row.get(name) is not None for name in elements.names)
 
 
 # --- keeping an upload between its preview and its confirmation --------------------------------
@@ -695,14 +698,17 @@ def _json_value(value: object) -> object:
     return str(value) if not isinstance(value, date) else value.isoformat()
 
 
-def rows_from_pending(data: Iterable[Mapping[str, object]]) -> list[StatisticRow]:
-    """Return the checked rows a PendingUpload keeps (``pending_rows``' inverse), typed again."""
+def rows_from_pending(data: Iterable[Mapping[str, object]], elements: statfields.Elements) -> list[StatisticRow]:
+    """Return the checked rows a PendingUpload keeps (``pending_rows``' inverse), typed again by ``elements``.
+
+    An element deleted since the preview is left out.
+    """
     rows = []
     for item in data:
         values = {}
-        for f in statfields.FIELDS:
-            value = item["values"].get(f.name)
-            values[f.name] = value if value is None else statfields.PARSERS[f.name](value)
+        for name, value in item["values"].items():
+            if name in elements:
+                values[name] = value if value is None else statfields.cell_parser(elements.by_name[name])(value)
         rows.append(
             StatisticRow(
                 row=int(item["row"]),
@@ -719,8 +725,10 @@ def rows_from_pending(data: Iterable[Mapping[str, object]]) -> list[StatisticRow
     return rows
 
 
-def field_label(name: str) -> str:
-    """Return a field's column label in the user's language (the model's verbose name)."""
+def field_label(name: str, elements: statfields.Elements) -> str:
+    """Return a column's label in the user's language: an element's header, else the model's verbose name."""
+    if name in elements:
+        return elements.by_name[name].heading
     if name in ("parcel_id", "parcel"):
         return str(Statistic._meta.get_field("parcel").verbose_name)
     if name in ("moved_out", "explanation"):
@@ -728,65 +736,77 @@ def field_label(name: str) -> str:
     return str(Statistic._meta.get_field(name).verbose_name)
 
 
-def format_value(name: str, value: object, *, parcel_names: Mapping[int, str]) -> str:
+def format_value(
+    name: str, value: object, *, parcel_names: Mapping[int, str], elements: statfields.Elements | None = None
+) -> str:
     """Format a field's value for the preview: the parcel's name, else as the return's pages show values."""
     if name in ("parcel_id", "parcel"):
         return parcel_names.get(value, str(value)) if value is not None else "—"
-    return show(name, value)
+    return show(name, value, elements.by_name.get(name) if elements is not None else None)
 
 
-def preview_context(
-    preview: Preview, errors: Sequence[RowError] = (), *, parcel_names: Mapping[int, str]
-) -> dict[str, object]:
-    """Return the context of ``parcels/upload_preview.html``: counts, formatted rows and changes, errors.
+@dataclass(frozen=True)
+class _Shown:
+    """How the preview shows rows: parcels by name, values as the return's pages show them."""
 
-    ``parcel_names`` maps parcel ids to the names to show.
-    """
+    parcel_names: Mapping[int, str]
+    elements: statfields.Elements
 
-    def ident(row: StatisticRow) -> dict[str, object]:
+    def ident(self, row: StatisticRow) -> dict[str, object]:
         return {
             "row": row.row,
             "credit_code": row.credit_code,
             "enterprise_name": row.enterprise_name,
             "year": row.year,
             "quarter": row.quarter,
-            "parcel": parcel_names.get(row.parcel_id, str(row.parcel_id)),
+            "parcel": self.parcel_names.get(row.parcel_id, str(row.parcel_id)),
         }
 
-    fields = [f.name for f in statfields.FIELDS]
+    def value(self, name: str, value: object) -> str:
+        return format_value(name, value, parcel_names=self.parcel_names, elements=self.elements)
+
+    def new_row(self, row: StatisticRow) -> dict[str, object]:
+        marked = _marked(row.values, row.not_applicable)
+        return {**self.ident(row), "values": [self.value(name, marked.get(name)) for name in self.elements.names]}
+
+    def changed_row(self, row: StatisticRow, changes: Sequence[FieldChange]) -> dict[str, object]:
+        return {
+            **self.ident(row),
+            "changes": [
+                {
+                    "label": field_label(change.field, self.elements),
+                    "old": self.value(change.field, change.old),
+                    "new": self.value(change.field, change.new),
+                }
+                for change in changes
+            ],
+        }
+
+
+def preview_context(
+    preview: Preview,
+    errors: Sequence[RowError] = (),
+    *,
+    parcel_names: Mapping[int, str],
+    elements: statfields.Elements,
+) -> dict[str, object]:
+    """Return the context of ``parcels/upload_preview.html``: counts, formatted rows and changes, errors.
+
+    ``parcel_names`` maps parcel ids to the names to show; ``elements`` are
+    the quarter's (the new rows' columns).
+    """
+    shown = _Shown(parcel_names, elements)
     return {
         "counts": preview.counts,
-        "field_labels": [field_label(name) for name in fields],
-        "new_rows": [
-            {
-                **ident(row),
-                "values": [
-                    format_value(name, value, parcel_names=parcel_names)
-                    for name, value in _marked(row.values, row.not_applicable).items()
-                ],
-            }
-            for row in preview.new
-        ],
-        "changed_rows": [
-            {
-                **ident(row),
-                "changes": [
-                    {
-                        "label": field_label(change.field),
-                        "old": format_value(change.field, change.old, parcel_names=parcel_names),
-                        "new": format_value(change.field, change.new, parcel_names=parcel_names),
-                    }
-                    for change in changes
-                ],
-            }
-            for row, changes in preview.changed
-        ],
-        "unchanged_rows": [ident(row) for row in preview.unchanged],
+        "field_labels": [field_label(name, elements) for name in elements.names],
+        "new_rows": [shown.new_row(row) for row in preview.new],
+        "changed_rows": [shown.changed_row(row, changes) for row, changes in preview.changed],
+        "unchanged_rows": [shown.ident(row) for row in preview.unchanged],
         "removed_rows": [
             {
                 "credit_code": row["credit_code"],
                 "enterprise_name": row["enterprise_name"],
-                "has_figures": has_figures(row),
+                "has_figures": has_figures(row, elements),
             }
             for row in preview.removed
         ],

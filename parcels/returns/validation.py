@@ -5,11 +5,16 @@ Pure Python, no Django: rows in, findings out. A finding of severity
 draft be saved but needs a written explanation on its row before the return
 can be submitted.
 
-Hard rules: numbers readable and non-negative; 硕士以上 and 外籍和留学归国 at
-most 从业人员; 战新产值 at most 工业总产值; year-to-date flows never below the
-previous quarter of the same year; a valid credit code (check character); the
-enterprise not registered in another parcel; one row per enterprise; 不适用
-only where a field may not apply.
+The rows hold the data elements in use in the return's quarter
+(``Context.elements``, parcels.statfields): their list, kinds, decimals and
+ranges come from there. Hard rules: numbers readable, with no more decimals
+than the element allows and within its range (non-negative for the thirteen
+built-in elements); 硕士以上 and 外籍和留学归国 at most 从业人员; 战新产值 at
+most 工业总产值; year-to-date flows never below the previous quarter of the
+same year; a valid credit code (check character); the enterprise not
+registered in another parcel; one row per enterprise; 不适用 only where an
+element may not apply. A rule naming two elements applies only while both
+are in use.
 
 A blank cell is 未填写 (None), not 0, and no rule compares it: a blank
 从业人员 is never reported through 硕士以上's rule. A row nobody has touched yet
@@ -27,7 +32,7 @@ Messages are Chinese msgids translated through parkplan.text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +43,8 @@ from .. import statfields
 
 ERROR, WARNING = "error", "warning"
 
-LABELS = {f.name: f.label for f in statfields.FIELDS} | {
+# The headers of the columns that are not data elements (Chinese msgids).
+LABELS = {
     "credit_code": "统一社会信用代码",
     "enterprise_name": "企业名称",
     "explanation": "情况说明",
@@ -52,13 +58,9 @@ WITHIN = (
 )
 
 YOY_SHARE = Decimal("0.5")
-# The smallest change on last year worth a question: 500万元, 50 people, 5 patents.
-MEANINGFUL = {name: Decimal(500) for name in statfields.MONEY_FIELDS} | {
-    "employees": Decimal(50),
-    "masters_plus": Decimal(50),
-    "foreign_returnee": Decimal(50),
-    "invention_patents": Decimal(5),
-}
+# The smallest change on last year worth a question, by the element's unit: 500万元, 50 people,
+# 5 patents; any change beyond half for other units.
+MEANINGFUL = {"万元": Decimal(500), "人": Decimal(50), "件": Decimal(5)}
 
 # A typed figure: Decimal (money), int (counts), bool (flags), date, or None where
 # unreadable. The rules compare figures of the same field, so Any, not a union.
@@ -77,10 +79,18 @@ class Finding:
     rule: str
     severity: str
     message: str
+    header: str = ""  # a data element's Chinese column header (the file's), empty for the other columns
+    heading: str = ""  # the same in the language active when the return was checked
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.field, self.field)
+        """The column's Chinese header, as the template and the uploaded file have it."""
+        return self.header or LABELS.get(self.field, self.field)
+
+    @property
+    def shown_label(self) -> str:
+        """The column's header in the user's language."""
+        return self.heading or _(self.label)
 
     def __str__(self) -> str:
         who = _("第%(row)s行") % {"row": self.row}
@@ -91,7 +101,7 @@ class Finding:
         value = _("值“%(value)s”") % {"value": self.value} if self.value != "" else ""
         return _("%(who)s「%(label)s」%(value)s：%(message)s") % {
             "who": who,
-            "label": _(self.label),
+            "label": self.shown_label,
             "value": value,
             "message": self.message,
         }
@@ -101,6 +111,7 @@ class Finding:
 class Context:
     """What the checks compare a return with.
 
+    ``elements``: the data elements in use in the quarter (the row's figures);
     ``previous_quarter``: credit code → typed values of the previous quarter of
     the same year (empty for quarter 1); ``last_year``: credit code → typed
     values of the same quarter a year earlier; ``enterprise_parcels``: credit
@@ -113,6 +124,7 @@ class Context:
     previous_quarter: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
     last_year: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
     enterprise_parcels: Mapping[str, int | None] = field(default_factory=dict)
+    elements: statfields.Elements = field(kw_only=True)
 
 
 @dataclass
@@ -172,9 +184,9 @@ def _finding(row: CheckedRow, name: str, value: object, rule: str, severity: str
 def check_return(rows: Sequence[Mapping[str, object]], context: Context, *, complete: bool = False) -> Checked:
     """Read and check the rows of one parcel's return for one quarter.
 
-    Each row maps credit_code, enterprise_name, the thirteen statfields (raw
+    Each row maps credit_code, enterprise_name, the elements in use (raw
     text or typed values), explanation, moved_out and optionally
-    not_applicable (field names whose None means 不适用). A moved-out row is
+    not_applicable (element codes whose None means 不适用). A moved-out row is
     only checked for its code: its figures are not part of the return. An
     untouched row's figures are not checked; ``complete`` (a submission) adds
     a 未填写 error for every required cell left blank.
@@ -194,22 +206,30 @@ def check_return(rows: Sequence[Mapping[str, object]], context: Context, *, comp
         checked.append(row)
         findings += _identity_findings(row, raw, seen, context)
         if not row.moved_out:
-            findings += _read_values(row, raw)
+            findings += _read_values(row, raw, context.elements)
             if row.touched:
                 findings += _value_rules(row, context)
             if complete:
-                findings += _blank_findings(row)
-    return Checked(checked, findings)
+                findings += _blank_findings(row, context.elements)
+    return Checked(checked, [_labelled(f, context.elements) for f in findings])
 
 
-def _blank_findings(row: CheckedRow) -> list[Finding]:
+def _labelled(finding: Finding, elements: statfields.Elements) -> Finding:
+    """Name a finding's column as the template does (an element's header, in Chinese and in the user's language)."""
+    element = elements.by_name.get(finding.field)
+    if element is None:
+        return finding
+    return replace(finding, header=element.label, heading=element.heading)
+
+
+def _blank_findings(row: CheckedRow, elements: statfields.Elements) -> list[Finding]:
     """Return a 未填写 error for each required cell left blank (one for the row when none is filled)."""
     if not row.touched:
         message = _("本行各项均未填写；如该企业已不在本地块，请勾选“迁出”")
         return [_finding(row, "", "", "row_not_filled", ERROR, message)]
     return [
         _finding(row, name, "", "not_filled", ERROR, _("未填写"))
-        for name in statfields.REQUIRED_FIELDS
+        for name in elements.required_fields
         if row.values.get(name) is None and name not in row.not_applicable and name not in row.unreadable
     ]
 
@@ -237,12 +257,12 @@ def _identity_findings(
     return out
 
 
-def _read_values(row: CheckedRow, raw: Mapping[str, object]) -> list[Finding]:
-    """Parse the thirteen values into ``row.values`` (None: blank, 不适用 or unreadable); a finding per bad cell."""
+def _read_values(row: CheckedRow, raw: Mapping[str, object], elements: statfields.Elements) -> list[Finding]:
+    """Parse the elements' values into ``row.values`` (None: blank, 不适用 or unreadable); a finding per bad cell."""
     out = []
     negative = _("不能为负数")
     marked: Any = raw.get("not_applicable") or ()  # stored rows say 不适用 apart from their values
-    for stat_field in statfields.FIELDS:
+    for stat_field in elements:
         value = raw.get(stat_field.name)
         if stat_field.name in marked and stat_field.may_not_apply and numbers.is_blank(value):
             row.values[stat_field.name] = None
@@ -253,12 +273,16 @@ def _read_values(row: CheckedRow, raw: Mapping[str, object]) -> list[Finding]:
         except numbers.BadValue as exc:
             row.values[stat_field.name] = None
             row.unreadable.add(stat_field.name)
-            rule = "non_negative" if str(exc) == negative else "number_format"
+            rule = "non_negative" if str(exc) == negative else _bad_value_rule(exc)
             out.append(_finding(row, stat_field.name, value, rule, ERROR, str(exc)))
             continue
         if says_not_applicable:
             row.not_applicable.add(stat_field.name)
     return out
+
+
+def _bad_value_rule(exc: Exception) -> str:
+    return "range" if isinstance(exc, statfields.OutOfRange) else "number_format"
 
 
 def _value_finding(row: CheckedRow, name: str, rule: str, severity: str, message: str) -> Finding:
@@ -267,17 +291,20 @@ def _value_finding(row: CheckedRow, name: str, rule: str, severity: str, message
 
 def _within(row: CheckedRow, context: Context) -> list[Finding]:
     """Hard: a part never exceeds its whole (masters and returnees within employees, SEI within output)."""
-    v = row.values
+    v, by_name = row.values, context.elements.by_name
     return [
         _value_finding(
             row,
             smaller,
             rule,
             ERROR,
-            _("不能大于「%(label)s」（%(value)s）") % {"label": _(LABELS[larger]), "value": _show(v[larger])},
+            _("不能大于「%(label)s」（%(value)s）") % {"label": by_name[larger].heading, "value": _show(v[larger])},
         )
         for smaller, larger, rule in WITHIN
-        if v.get(smaller) is not None and v.get(larger) is not None and v[smaller] > v[larger]
+        if context.elements.has(smaller, larger)
+        and v.get(smaller) is not None
+        and v.get(larger) is not None
+        and v[smaller] > v[larger]
     ]
 
 
@@ -287,7 +314,7 @@ def _year_to_date(row: CheckedRow, context: Context) -> list[Finding]:
     if context.quarter <= 1 or not before:
         return []
     out = []
-    for name in statfields.FLOW_FIELDS:
+    for name in context.elements.flow_fields:
         new, old = row.values.get(name), before.get(name)
         if new is not None and old is not None and new < old:
             message = _("为1–%(months)s月累计数，不能小于第%(previous)s季度的累计数（%(old)s）") % {
@@ -305,12 +332,13 @@ def _year_on_year(row: CheckedRow, context: Context) -> list[Finding]:
     if not last:
         return []
     out = []
-    for name in statfields.NUMBER_FIELDS:
+    for name in context.elements.number_fields:
         new, old = row.values.get(name), last.get(name)
         if new is None or old is None:
             continue
         change = Decimal(new) - Decimal(old)
-        if abs(change) >= MEANINGFUL[name] and abs(change) > YOY_SHARE * Decimal(old):
+        meaningful = MEANINGFUL.get(context.elements.by_name[name].unit, Decimal(0))
+        if abs(change) >= meaningful and abs(change) > YOY_SHARE * abs(Decimal(old)):
             share = "" if not old else _("（%(change)s%%）") % {"change": f"{change / Decimal(old) * 100:+.0f}"}
             message = _("与上年同期（%(old)s）相比变化超过50%%%(share)s，请在情况说明中说明原因") % {
                 "old": _show(old),
@@ -322,6 +350,8 @@ def _year_on_year(row: CheckedRow, context: Context) -> list[Finding]:
 
 def _rd_above_revenue(row: CheckedRow, context: Context) -> list[Finding]:
     """Soft: R&D expenditure above revenue."""
+    if not context.elements.has("rd_expenditure", "revenue"):
+        return []
     rd, revenue = row.values.get("rd_expenditure"), row.values.get("revenue")
     if rd is None or revenue is None or rd <= revenue:
         return []
@@ -331,6 +361,8 @@ def _rd_above_revenue(row: CheckedRow, context: Context) -> list[Finding]:
 
 def _above_scale_without_output(row: CheckedRow, context: Context) -> list[Finding]:
     """Soft: an above-scale industrial enterprise with no industrial output."""
+    if not context.elements.has("above_scale", "industrial_output"):
+        return []
     if not (row.values.get("above_scale") and row.values.get("industrial_output") == 0):
         return []
     message = _("规模以上工业企业的工业总产值为0，请说明原因")

@@ -59,7 +59,8 @@ def return_edit(request, parcel_id: int, year: int, quarter: int):
     parcel = _parcel(request, parcel_id, year, quarter, writing=request.method == "POST")
     if request.method == "GET":
         return _return_page(request, parcel, year, quarter)
-    rows = forms.rows_from_post(request.POST)
+    elements = parcel_queries.data_elements(year, quarter)
+    rows = forms.rows_from_post(request.POST, elements)
     submit = request.POST.get("action") == "submit"
     version = forms.posted_version(request.POST)
     try:
@@ -68,7 +69,7 @@ def return_edit(request, parcel_id: int, year: int, quarter: int):
         )
     except services.ReturnConflict as conflict:
         messages.error(request, str(conflict))
-        differences = diff.conflict_changes(rows, parcel_queries.return_rows(conflict.current))
+        differences = diff.conflict_changes(rows, parcel_queries.return_rows(conflict.current), elements=elements)
         shown = {"parcel_return": conflict.current, "differences": differences}
         return _return_page(request, parcel, year, quarter, status=409, **shown)
     except services.ReturnInvalid as invalid:

@@ -3,12 +3,17 @@
 (function () {
   "use strict";
   var form = document.getElementById("return-form");
-  // Each column's constants (kind, money, 不适用 allowed) are on its header cell, not on every input.
-  var money = {};
+  // Each column's constants (decimals, range, 不适用 allowed) are on its header cell, not on every input.
+  var decimals = {};
+  var low = {};
+  var high = {};
   var mayNotApply = {};
   document.querySelectorAll(".return-table thead th[data-field]").forEach(function (th) {
-    money[th.dataset.field] = th.dataset.money;
-    mayNotApply[th.dataset.field] = th.dataset.na === "1";
+    var field = th.dataset.field;
+    decimals[field] = parseInt(th.dataset.decimals || "0", 10);
+    low[field] = th.dataset.min === undefined ? null : parseFloat(th.dataset.min);
+    high[field] = th.dataset.max === undefined ? null : parseFloat(th.dataset.max);
+    mayNotApply[field] = th.dataset.na === "1";
   });
 
   function folded(input) {
@@ -35,10 +40,17 @@
     var value = number(input);
     if (value === null) return "";
     if (isNaN(value)) return "不是有效的数字";
-    if (value < 0) return "不能为负数";
-    var isMoney = money[input.dataset.field];
-    if (isMoney === "0" && Math.floor(value) !== value) return "应为整数";
-    if (isMoney === "1" && /\.\d{3,}$/.test(input.value.trim())) return "最多保留两位小数";
+    var field = input.dataset.field;
+    var min = low[field] === undefined ? 0 : low[field];
+    if (min === 0 && value < 0) return "不能为负数";
+    if (min !== null && value < min) return "不能小于" + min;
+    if (high[field] !== null && high[field] !== undefined && value > high[field]) return "不能大于" + high[field];
+    var places = decimals[field] || 0;
+    var fraction = folded(input).split(".")[1] || "";
+    if (places === 0 && Math.floor(value) !== value) return "应为整数";
+    if (places > 0 && fraction.replace(/0+$/, "").length > places) {
+      return places === 2 ? "最多保留两位小数" : "最多保留" + places + "位小数";
+    }
     var row = input.closest("tr");
     var get = function (name) {
       var other = row.querySelector('input[data-field="' + name + '"]');

@@ -33,17 +33,17 @@ def workbook(parcel, rows, *, bad_revenue=False) -> bytes:
     """An import-template file of the return's rows; optionally one revenue that is not a number."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append([label for _, label in statfields.COLUMNS])
+    sheet.append([label for _, label in statfields.BUILT_IN.columns])
     for i, r in enumerate(rows):
         values = []
-        for f in statfields.FIELDS:
+        for f in statfields.BUILT_IN.fields:
             value = r[f.name]
             if f.kind == statfields.FLAG:
                 value = "是" if value else "否"
             elif f.kind == statfields.DATE:
                 value = value.isoformat() if value else ""
             else:
-                value = float(value) if f.money else int(value)
+                value = float(value) if f.decimals else int(value)
             values.append(value)
         if bad_revenue and i == 0:
             values[0] = "一千万"

@@ -22,7 +22,7 @@ from tests.factories import make_user
 
 PASSWORD = "Pw-for-tests-2025"
 YEAR, QUARTER = 2025, 4
-FIELDS = [f.name for f in statfields.FIELDS]
+FIELDS = [f.name for f in statfields.BUILT_IN.fields]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,10 +46,10 @@ def two_row_file(parcel, stats) -> bytes:
     """Two of the parcel's enterprises, their tax revised by 1 万元, in the import template."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append([label for _, label in statfields.COLUMNS])
+    sheet.append([label for _, label in statfields.BUILT_IN.columns])
     for stat in stats:
         values = []
-        for f in statfields.FIELDS:
+        for f in statfields.BUILT_IN.fields:
             value = getattr(stat, f.name)
             if f.name == "tax":
                 value += 1

@@ -23,7 +23,7 @@ def write_csv(path, rows, parcel_codes):
     """Write statistics rows in the import template (Chinese headers), as a real office would."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
-        w.writerow([zh for _, zh in statfields.COLUMNS])
+        w.writerow([zh for _, zh in statfields.BUILT_IN.columns])
         for r in rows:
             w.writerow(
                 [
@@ -38,7 +38,7 @@ def write_csv(path, rows, parcel_codes):
                         else (r[f.name].isoformat() if r[f.name] else "")
                         if f.kind == statfields.DATE
                         else r[f.name]
-                        for f in statfields.FIELDS
+                        for f in statfields.BUILT_IN.fields
                     ],
                 ]
             )

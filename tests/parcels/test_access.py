@@ -77,7 +77,7 @@ def xlsx_upload():
     from parcels import statfields
 
     book = openpyxl.Workbook()
-    book.active.append([label for _, label in statfields.COLUMNS])
+    book.active.append([label for _, label in statfields.BUILT_IN.columns])
     data = io.BytesIO()
     book.save(data)
     return SimpleUploadedFile("b.xlsx", data.getvalue())

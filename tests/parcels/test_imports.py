@@ -26,7 +26,7 @@ HEADER = [
     "季度",
     *(
         label.replace("(", "（").replace(")", "）") if i % 2 else label
-        for i, (_, label) in enumerate(statfields.COLUMNS[5:])
+        for i, (_, label) in enumerate(statfields.BUILT_IN.columns[5:])
     ),
     "备注",
 ]
@@ -179,7 +179,7 @@ def import_error(path):
     return str(caught.value)
 
 
-STORED_FIELDS = ["parcel_id", *(f.name for f in statfields.FIELDS)]
+STORED_FIELDS = ["parcel_id", *(f.name for f in statfields.BUILT_IN.fields)]
 
 
 def stored():
@@ -395,7 +395,7 @@ def test_it_rejects_files_it_cannot_read(tmp_path, parcels):
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     (tmp_path / "empty.csv").write_bytes(b"")
-    (tmp_path / "header.csv").write_text(",".join(label for _, label in statfields.COLUMNS), encoding="utf-8")
+    (tmp_path / "header.csv").write_text(",".join(label for _, label in statfields.BUILT_IN.columns), encoding="utf-8")
 
     assert "另存为 .xlsx" in import_error(tmp_path / "old.xls")
     assert "无法读取该Excel文件" in import_error(tmp_path / "broken.xlsx")
@@ -432,7 +432,7 @@ def test_it_moves_an_enterprise_only_when_the_file_is_not_older_than_the_databas
         return [code, "新名称", "宝山城市工业园区", year, quarter]
 
     table = [
-        [label for _, label in statfields.COLUMNS],
+        [label for _, label in statfields.BUILT_IN.columns],
         row(older.credit_code, 2022, 1),
         row(newer.credit_code, 2022, 1),
         row(newer.credit_code, 2021, 4),
@@ -465,7 +465,10 @@ def test_it_upserts_thousands_of_rows_in_a_few_queries(tmp_path, parcels, django
 
 @pytest.mark.django_db(False)
 def test_it_reads_a_file_without_the_database():
-    table = [[label for _, label in statfields.COLUMNS], ["91350100M000100Y43", "某公司", "P1", "2021", "Q3", "1,000"]]
+    table = [
+        [label for _, label in statfields.BUILT_IN.columns],
+        ["91350100M000100Y43", "某公司", "P1", "2021", "Q3", "1,000"],
+    ]
 
     parsed = read_statistics_file(io.BytesIO(csv_bytes(table)), "x.csv", parcels={"p1": 7})
 
@@ -482,14 +485,14 @@ def test_it_reads_a_file_without_the_database():
 
 @pytest.mark.django_db(False)
 def test_it_reads_not_applicable_where_a_field_may_not_apply_and_refuses_it_elsewhere():
-    header = [label for _, label in statfields.COLUMNS]
+    header = [label for _, label in statfields.BUILT_IN.columns]
     cells = dict.fromkeys(header, "")
     cells.update({"统一社会信用代码": "91350100M000100Y43", "企业名称": "某公司", "所在地块": "P1", "年份": "2021"})
     cells.update({"季度": "4", "营业收入(万元)": "0", "工业总产值(万元)": "不适用", "增加值(万元)": " ｎ／ａ "})
     cells.update({"科技上市日期": "不适用", "税收(万元)": "0"})
     refused = {**cells, "季度": "3", "从业人员期末人数(人)": "N/A"}
 
-    parsed = parse_table([header, list(cells.values()), list(refused.values())], {"p1": 1})
+    parsed = parse_table([header, list(cells.values()), list(refused.values())], {"p1": 1}, statfields.BUILT_IN)
 
     (row,) = parsed.rows
     assert row.not_applicable == {"industrial_output", "value_added"}
@@ -509,9 +512,9 @@ def csv_bytes(table):
 
 @pytest.mark.django_db(False)
 def test_it_matches_headers_after_folding_and_refuses_a_column_given_twice():
-    folded = [f" {label.replace('(', '（').replace(')', '）')}\n" for _, label in statfields.COLUMNS]
+    folded = [f" {label.replace('(', '（').replace(')', '）')}\n" for _, label in statfields.BUILT_IN.columns]
     row = ["91350100M000100Y43", "某公司", "P1", "2021", "4"]
 
-    assert parse_table([folded, row], {"P1": 1}).ok
-    parsed = parse_table([[*folded, "营业收入 (万元)"], row], {"P1": 1})
+    assert parse_table([folded, row], {"P1": 1}, statfields.BUILT_IN).ok
+    parsed = parse_table([[*folded, "营业收入 (万元)"], row], {"P1": 1}, statfields.BUILT_IN)
     assert [str(error) for error in parsed.errors] == ["第1行 「营业收入 (万元)」：列重复"]

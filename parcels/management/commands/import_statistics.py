@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parcels import queries
 from parcels.imports import blanks_as_zero, read_statistics_file
 from parcels.models import ImportBatch
 from parcels.services import upsert_statistics
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             lines = [f"导入失败：{path.name} 中有 {len(parsed.errors)} 处错误，未写入任何数据。"]
             lines += [str(error) for error in parsed.errors]
             raise CommandError("\n".join(lines))
-        rows = blanks_as_zero(parsed.rows) if blank_as_zero else parsed.rows
+        rows = blanks_as_zero(parsed.rows, queries.data_elements()) if blank_as_zero else parsed.rows
         result = upsert_statistics(
             rows=rows,
             source=ImportBatch.Source.CLI,

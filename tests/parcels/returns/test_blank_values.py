@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from parcels import access
+from parcels import access, statfields
 from parcels.models import ParcelReturn, Statistic
 from parcels.returns import services as return_services
 from parcels.returns.validation import Context, check_return
@@ -26,7 +26,7 @@ def full(**values) -> dict:
 
 
 WITHIN = "masters_within_employees"
-CONTEXT = Context(parcel_id=1, year=YEAR, quarter=QUARTER, enterprise_parcels={CODE: 1})
+CONTEXT = Context(parcel_id=1, year=YEAR, quarter=QUARTER, enterprise_parcels={CODE: 1}, elements=statfields.BUILT_IN)
 LAST_YEAR = {CODE: {"revenue": Decimal(900), "employees": 95, "tax": Decimal(28)}}
 
 
@@ -51,7 +51,14 @@ def test_it_reads_blank_as_not_filled_and_checks_only_what_someone_typed(case, v
 
 
 def test_an_untouched_return_with_last_years_figures_has_no_findings():
-    context = Context(parcel_id=1, year=YEAR, quarter=QUARTER, last_year=LAST_YEAR, enterprise_parcels={CODE: 1})
+    context = Context(
+        parcel_id=1,
+        year=YEAR,
+        quarter=QUARTER,
+        last_year=LAST_YEAR,
+        enterprise_parcels={CODE: 1},
+        elements=statfields.BUILT_IN,
+    )
     assert check_return([row()], context).findings == []  # not "值“0.00” … -100%"
 
 

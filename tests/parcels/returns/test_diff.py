@@ -31,7 +31,9 @@ def checked(code=CODE, *, moved_out=False, **values):
 
 
 def test_it_lists_only_the_fields_that_differ_in_reading_format():
-    changes = field_changes(OFFICIAL, {**OFFICIAL, "revenue": Decimal("1234.50"), "high_tech": True})
+    changes = field_changes(
+        OFFICIAL, {**OFFICIAL, "revenue": Decimal("1234.50"), "high_tech": True}, elements=statfields.BUILT_IN
+    )
     assert changes == [
         {"label": "营业收入(万元)", "before": "1,000.00", "after": "1,234.50"},
         {"label": "是否经认定的高新技术企业", "before": "否", "after": "是"},
@@ -39,8 +41,8 @@ def test_it_lists_only_the_fields_that_differ_in_reading_format():
 
 
 def test_it_lists_every_field_of_an_enterprise_new_to_the_data():
-    changes = field_changes(None, OFFICIAL)
-    assert [c["label"] for c in changes] == [f.label for f in statfields.FIELDS]
+    changes = field_changes(None, OFFICIAL, elements=statfields.BUILT_IN)
+    assert [c["label"] for c in changes] == [f.label for f in statfields.BUILT_IN.fields]
     assert {c["before"] for c in changes} == {"—"}
     assert changes[7] == {"label": "从业人员期末人数(人)", "before": "—", "after": "1,200"}
 
@@ -48,10 +50,10 @@ def test_it_lists_every_field_of_an_enterprise_new_to_the_data():
 def test_it_sorts_a_returns_rows_into_new_changed_and_moved_out_and_leaves_the_same_out():
     other = "91310113MA1GL1234X"
     rows = [checked(), checked(tax=Decimal("31.00")), checked(other), checked(moved_out=True)]
-    changes = review_changes(rows, {CODE: OFFICIAL})
+    changes = review_changes(rows, {CODE: OFFICIAL}, elements=statfields.BUILT_IN)
     assert [(c["kind"], len(c["fields"])) for c in changes] == [
         ("changed", 1),
-        ("new", len(statfields.FIELDS)),
+        ("new", len(statfields.BUILT_IN.fields)),
         ("moved_out", 0),
     ]
     assert changes[0]["fields"] == [{"label": "税收(万元)", "before": "30.00", "after": "31.00"}]
@@ -63,7 +65,7 @@ def test_it_compares_a_conflict_as_typed_and_shows_the_stored_value_beside_it():
         {"credit_code": CODE.lower(), "revenue": "3000", "employees": "1200", "above_scale": "是", "tax": "30.00"},
         {"credit_code": "91310113MA1GL1234X", "revenue": "1"},  # not stored: no conflict to show
     ]
-    differences = conflict_changes(posted, stored)
+    differences = conflict_changes(posted, stored, elements=statfields.BUILT_IN)
     shown = {d["label"]: (d["before"], d["after"]) for d in differences}
     assert all(d["enterprise"] == "甲公司" for d in differences)
     assert shown["营业收入(万元)"] == ("1,000.00", "3000")

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from parcels import statfields
 from parcels.returns import quality
 from parcels.returns.quality import QualityInput, modified_z, rule_breaks, score_return
 
@@ -60,6 +61,7 @@ def given(rows, *, expected=None, history=None, submitted=DEADLINE, today=DEADLI
         today=today,
         submitted=submitted,
         imported=imported,
+        elements=statfields.BUILT_IN,
     )
 
 

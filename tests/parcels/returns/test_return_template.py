@@ -67,7 +67,9 @@ def test_it_prefills_the_expected_enterprises_the_values_and_last_periods_beside
     assert rows[e[1].credit_code]["工业总产值(万元)"] == "不适用" and rows[e[1].credit_code]["营业收入(万元)"] == 0
     assert rows[e[2].credit_code]["税收(万元)"] is None  # blank stays blank, never 0
     assert all(
-        value is None for key, value in rows[e[5].credit_code].items() if key in dict(statfields.COLUMNS[5:]).values()
+        value is None
+        for key, value in rows[e[5].credit_code].items()
+        if key in dict(statfields.BUILT_IN.columns[5:]).values()
     )
 
 
@@ -81,7 +83,7 @@ def test_it_reads_the_template_back_as_the_returns_rows_value_for_value(client, 
             assert not any(v is not None for v in row.values.values())  # the expected enterprise, blank
             continue
         mine = stored[row.credit_code]
-        assert row.values == {f.name: mine[f.name] for f in statfields.FIELDS}
+        assert row.values == {f.name: mine[f.name] for f in statfields.BUILT_IN.fields}
         assert sorted(row.not_applicable) == sorted(mine["not_applicable"])
         assert row.explanation == mine["explanation"]
         assert row.enterprise_name == mine["enterprise_name"]
@@ -126,6 +128,6 @@ def test_it_writes_a_new_returns_template_from_the_parcels_enterprises(client, d
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content))[DATA_SHEET]
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(codes) == sorted(e.credit_code for e in parcel.enterprises.all())
-    rows = list(sheet.iter_rows(min_row=2, max_col=len(statfields.COLUMNS), values_only=True))
+    rows = list(sheet.iter_rows(min_row=2, max_col=len(statfields.BUILT_IN.columns), values_only=True))
     assert {row[4] for row in rows} == {3}
     assert all(value is None for row in rows for value in row[5:])  # a new quarter: nothing filled yet

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parcels import access, queries, services
+from parcels import access, queries, services, statfields
 from parcels.imports import StatisticRow
 from parcels.models import ImportBatch, ParcelReturn, Statistic
 from parcels.returns import services as return_services
@@ -139,7 +139,7 @@ def test_it_writes_the_approved_rows_into_the_official_data_and_locks_the_quarte
     # Every write path into the locked quarter is refused, naming who approved it.
     with pytest.raises(services.LockedPeriod, match="o 于"):
         save(setup, [row(e1)], version=ret.version)
-    values = {f: getattr(stats.get(enterprise=e1), f) for f in services.COMPARED_FIELDS if f != "parcel_id"}
+    values = {f.name: getattr(stats.get(enterprise=e1), f.name) for f in statfields.BUILT_IN}
     upload_row = StatisticRow(1, e1.credit_code, e1.name, setup["a"].id, 2024, 3, {**values, "revenue": Decimal(1)})
     with pytest.raises(services.LockedPeriod, match="审核通过并锁定"):
         services.upsert_statistics(rows=[upload_row], source=ImportBatch.Source.UPLOAD, user=setup["manager"])

@@ -23,7 +23,9 @@ def test_it_escapes_everything_a_user_typed():
     rows = [
         {"credit_code": CODE, "enterprise_name": hostile, "revenue": hostile, "explanation": "</textarea>" + hostile}
     ]
-    html = render_rows(rows, [finding("revenue", validation.ERROR, message=hostile)], {}, editable=True)
+    html = render_rows(
+        rows, [finding("revenue", validation.ERROR, message=hostile)], {}, elements=statfields.BUILT_IN, editable=True
+    )
     assert "<script>" not in html and html.count("</textarea>") == 1
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
     assert html.count("&lt;script&gt;") == 5  # hidden name, shown name, revenue, explanation, message
@@ -31,17 +33,19 @@ def test_it_escapes_everything_a_user_typed():
 
 def test_it_names_every_input_as_the_form_posts_it_and_labels_it_by_column_and_enterprise():
     rows = [{"credit_code": CODE, "enterprise_name": "甲公司", "revenue": Decimal("12.5"), "above_scale": True}]
-    html = render_rows(rows, [], {CODE: {"revenue": Decimal(10), "above_scale": False}}, editable=True)
+    html = render_rows(
+        rows, [], {CODE: {"revenue": Decimal(10), "above_scale": False}}, elements=statfields.BUILT_IN, editable=True
+    )
     names = re.findall(r'name="(r-0-[a-z_]+)"', html)
     assert names == [
         "r-0-credit_code",
         "r-0-enterprise_name",
-        *(f"r-0-{f.name}" for f in statfields.FIELDS),
+        *(f"r-0-{f.name}" for f in statfields.BUILT_IN.fields),
         "r-0-explanation",
         "r-0-moved_out",
     ]
     assert 'id="n-0">甲公司<' in html
-    for f in statfields.FIELDS:
+    for f in statfields.BUILT_IN.fields:
         assert f'aria-labelledby="c-{f.name} n-0"' in html
     assert 'name="r-0-revenue" value="12.5" data-field="revenue"' in html
     flag = html.split('name="r-0-above_scale"')[1].split("</select>")[0]
@@ -63,7 +67,7 @@ def test_it_shows_not_applicable_and_blank_cells_apart_from_zero():
             "tax": None,
         }
     ]
-    html = render_rows(rows, [], {}, editable=True)
+    html = render_rows(rows, [], {}, elements=statfields.BUILT_IN, editable=True)
     assert 'name="r-0-revenue" value="0"' in html
     assert 'name="r-0-industrial_output" value="不适用"' in html
     assert 'name="r-0-tax" value=""' in html
@@ -80,7 +84,7 @@ def test_it_shows_not_applicable_and_blank_cells_apart_from_zero():
 def test_it_marks_the_cells_with_findings(severities, cell_class, needs_explanation):
     rows = [{"credit_code": CODE, "enterprise_name": "甲公司"}]
     findings = [finding("masters_plus", s) for s in severities]
-    html = render_rows(rows, findings, {}, editable=True)
+    html = render_rows(rows, findings, {}, elements=statfields.BUILT_IN, editable=True)
     cell = html.split('name="r-0-masters_plus"')[0].rsplit("<td", 1)[1]
     assert cell_class in cell
     assert ("needs-explanation" in html) is needs_explanation
@@ -90,6 +94,6 @@ def test_it_marks_the_cells_with_findings(severities, cell_class, needs_explanat
 @pytest.mark.parametrize(("editable", "disabled"), [(True, 0), (False, 15)])
 def test_it_disables_every_input_of_a_return_that_may_not_be_changed(editable, disabled):
     rows = [{"credit_code": CODE, "enterprise_name": "甲公司", "moved_out": True}]
-    html = render_rows(rows, [], {}, editable=editable)
+    html = render_rows(rows, [], {}, elements=statfields.BUILT_IN, editable=editable)
     assert html.count(" disabled") == disabled  # 13 fields, the explanation, moved out; not the hidden inputs
     assert 'class="moved-out"' in html

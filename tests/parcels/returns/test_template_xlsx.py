@@ -33,7 +33,7 @@ def validations_by_column(sheet):
 
 
 def column_letter(label):
-    labels = [label for _, label in statfields.COLUMNS]
+    labels = [label for _, label in statfields.BUILT_IN.columns]
     return openpyxl.utils.get_column_letter(labels.index(label) + 1)
 
 
@@ -42,7 +42,7 @@ def test_it_heads_the_data_sheet_with_the_chinese_labels(template):
     sheet = workbook[DATA_SHEET]
 
     assert workbook.sheetnames[:2] == [DATA_SHEET, GUIDE_SHEET]
-    assert [cell.value for cell in sheet[1]] == [label for _, label in statfields.COLUMNS]
+    assert [cell.value for cell in sheet[1]] == [label for _, label in statfields.BUILT_IN.columns]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "C2"
     assert sheet.column_dimensions["A"].number_format == "@"
@@ -62,7 +62,10 @@ def test_it_offers_drop_downs_and_number_checks(template):
     assert hidden.sheet_state == "hidden"
     assert [row[0].value for row in hidden[cells.replace("$", "")]] == ["宝山工业园区", "宝山城市工业园区"]
 
-    flags = {name: validations[column_letter(statfields.BY_NAME[name].label)] for name in statfields.FLAG_FIELDS}
+    flags = {
+        name: validations[column_letter(statfields.BUILT_IN.by_name[name].label)]
+        for name in statfields.BUILT_IN.flag_fields
+    }
     assert {name: (v.type, v.formula1) for name, v in flags.items()} == {
         "above_scale": ("list", '"是,否,不适用"'),  # may not apply (a service company)
         "high_tech": ("list", '"是,否"'),
@@ -81,7 +84,7 @@ def test_it_explains_every_column_in_the_instructions_sheet(template):
     rows = [tuple(cell for cell in row) for row in workbook[GUIDE_SHEET].iter_rows(values_only=True)]
     described = {row[0]: row[1:] for row in rows if row and row[0]}
 
-    for _, label in statfields.COLUMNS:
+    for _, label in statfields.BUILT_IN.columns:
         assert label in described
     assert described["营业收入(万元)"][:2] == ("万元", "年初至今累计")
     assert described["从业人员期末人数(人)"][:2] == ("人", "期末数")
@@ -97,7 +100,7 @@ def test_it_writes_a_template_the_import_reads_back(template):
     _, path = template
     sheet = openpyxl.load_workbook(path)[DATA_SHEET]
     headers = [fold_header(cell.value) for cell in sheet[1]]
-    assert headers == [fold_header(label) for _, label in statfields.COLUMNS]
+    assert headers == [fold_header(label) for _, label in statfields.BUILT_IN.columns]
     sheet.append(["91350100M000100Y43", "某公司", "宝山工业园区", 2021, 4])
     saved = io.BytesIO()
     sheet.parent.save(saved)

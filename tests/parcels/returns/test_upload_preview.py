@@ -36,9 +36,9 @@ def xlsx(parcel, rows) -> bytes:
     """An import-template file of the rows (dicts of credit_code, enterprise_name and any statfields)."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append([label for _, label in statfields.COLUMNS])
+    sheet.append([label for _, label in statfields.BUILT_IN.columns])
     for row in rows:
-        values = [row.get(f.name) for f in statfields.FIELDS]
+        values = [row.get(f.name) for f in statfields.BUILT_IN.fields]
         sheet.append([row["credit_code"], row["enterprise_name"], parcel.code, YEAR, QUARTER, *values])
     out = io.BytesIO()
     book.save(out)

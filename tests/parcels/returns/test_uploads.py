@@ -19,7 +19,6 @@ from parcels.returns.uploads import (
     FORMULA_TEXT_MESSAGE,
     MACRO_MESSAGE,
     MARK_AUTHOR,
-    PREVIEW_FIELDS,
     FieldChange,
     UploadRejected,
     check_upload,
@@ -30,20 +29,20 @@ from parcels.returns.uploads import (
     read_upload,
     scope_errors,
 )
-from parcels.services import COMPARED_FIELDS, upsert_statistics
+from parcels.services import upsert_statistics
 from tests.factories import make_parcel, make_statistic, new_credit_code
 
 PARCELS = {"宝山工业园区": 1, "baoshan-industrial": 1, "罗店工业园区": 2}
-HEADER = [label for _, label in statfields.COLUMNS]
-LABEL = dict(statfields.COLUMNS)
+HEADER = [label for _, label in statfields.BUILT_IN.columns]
+LABEL = dict(statfields.BUILT_IN.columns)
 
 
 def column(key: str) -> int:
-    return [k for k, _ in statfields.COLUMNS].index(key) + 1
+    return [k for k, _ in statfields.BUILT_IN.columns].index(key) + 1
 
 
 def good_row(code: str, **values) -> list[object]:
-    row = [code, "上海示例科技有限公司", "宝山工业园区", 2022, 1] + [None] * len(statfields.FIELDS)
+    row = [code, "上海示例科技有限公司", "宝山工业园区", 2022, 1] + [None] * len(statfields.BUILT_IN.fields)
     defaults = {"revenue": 1234.5, "employees": 50, "masters_plus": 5, "high_tech": "是"}
     for key, value in {**defaults, **values}.items():
         row[column(key) - 1] = value
@@ -53,7 +52,7 @@ def good_row(code: str, **values) -> list[object]:
 def template_xlsx(rows=(), *, text_cells=()) -> bytes:
     """Return the real template with rows appended; ``text_cells`` are (row, key) forced to text cells."""
     out = io.BytesIO()
-    write_statistics_template(out, parcel_names=["宝山工业园区", "罗店工业园区"])
+    write_statistics_template(out, parcel_names=["宝山工业园区", "罗店工业园区"], elements=statfields.BUILT_IN)
     workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     sheet = workbook[DATA_SHEET]
     for row in rows:
@@ -248,7 +247,7 @@ def test_it_refuses_unsafe_or_wrong_files_before_parsing(monkeypatch, case, name
     monkeypatch.setattr("openpyxl.load_workbook", no_parsing)
 
     with pytest.raises(UploadRejected) as refused:
-        read_upload(name, data, parcels=PARCELS)
+        read_upload(name, data, parcels=PARCELS, elements=statfields.BUILT_IN)
 
     assert words in str(refused.value)
     assert any("\u4e00" <= char <= "\u9fff" for char in str(refused.value))
@@ -318,7 +317,7 @@ def test_it_accepts_the_template_and_csv_in_utf8_or_gbk(case, name, content, kin
     data = content(code)
 
     assert check_upload(name, data) == kind
-    upload = read_upload(name, io.BytesIO(data), parcels=PARCELS)
+    upload = read_upload(name, io.BytesIO(data), parcels=PARCELS, elements=statfields.BUILT_IN)
 
     assert upload.kind == kind
     assert upload.result.ok, upload.result.errors
@@ -332,7 +331,7 @@ def test_it_reads_a_django_upload_and_leaves_it_rewound():
     upload = SimpleUploadedFile("统计.xlsx", template_xlsx([good_row(new_credit_code())]))
     upload.read(10)
 
-    checked = read_upload(upload.name, upload, parcels=PARCELS)
+    checked = read_upload(upload.name, upload, parcels=PARCELS, elements=statfields.BUILT_IN)
 
     assert checked.result.ok
     assert upload.tell() == 0
@@ -375,7 +374,7 @@ def test_it_reports_formulas_by_row_and_column(case, written, as_text, message):
     rows = [good_row(new_credit_code()), good_row(new_credit_code(), **{key: written})]
     data = template_xlsx(rows, text_cells=[(3, key)] if as_text else [])
 
-    upload = read_upload("统计.xlsx", data, parcels=PARCELS)
+    upload = read_upload("统计.xlsx", data, parcels=PARCELS, elements=statfields.BUILT_IN)
 
     assert not upload.result.ok
     assert [(e.row, e.column, e.value, e.message) for e in upload.result.errors] == [(3, LABEL[key], written, message)]
@@ -386,7 +385,7 @@ def test_it_reports_formulas_typed_in_a_csv_and_ignores_extra_columns():
     formula_row = [*good_row(new_credit_code(), employees="=SUM(L2:L3)"), "=A1"]
     data = csv_bytes([[*HEADER, "备注"], formula_row], "gb18030")
 
-    upload = read_upload("统计.csv", data, parcels=PARCELS)
+    upload = read_upload("统计.csv", data, parcels=PARCELS, elements=statfields.BUILT_IN)
 
     assert [(e.row, e.column, e.message) for e in upload.result.errors] == [
         (2, LABEL["employees"], FORMULA_TEXT_MESSAGE)
@@ -402,14 +401,14 @@ def test_it_ignores_formulas_outside_the_template_columns():
     out = io.BytesIO()
     workbook.save(out)
 
-    assert read_upload("统计.xlsx", out.getvalue(), parcels=PARCELS).result.ok
+    assert read_upload("统计.xlsx", out.getvalue(), parcels=PARCELS, elements=statfields.BUILT_IN).result.ok
 
 
 # --- marking errors -------------------------------------------------------------------------------
 
 
 def marked(data: bytes, name: str):
-    upload = read_upload(name, data, parcels=PARCELS)
+    upload = read_upload(name, data, parcels=PARCELS, elements=statfields.BUILT_IN)
     assert upload.result.errors
     return upload, openpyxl.load_workbook(io.BytesIO(mark_errors(upload.data, upload.result.errors)))
 
@@ -461,7 +460,7 @@ def test_it_marks_a_marked_file_afresh_and_the_import_still_reads_it():
     upload, _ = marked(template_xlsx(bad_rows()), "统计.xlsx")
     first = mark_errors(upload.data, upload.result.errors)
 
-    again = read_upload("统计.xlsx", first, parcels=PARCELS)
+    again = read_upload("统计.xlsx", first, parcels=PARCELS, elements=statfields.BUILT_IN)
     assert [(e.row, e.column) for e in again.result.errors] == [(e.row, e.column) for e in upload.result.errors]
 
     only_one = [e for e in again.result.errors if e.row == 4]
@@ -491,7 +490,7 @@ def test_it_lists_an_error_with_no_cell_without_marking_anything():
 
 BASE = {
     f.name: (False if f.kind == statfields.FLAG else None if f.kind == statfields.DATE else 0)
-    for f in statfields.FIELDS
+    for f in statfields.BUILT_IN.fields
 }
 
 
@@ -542,10 +541,6 @@ def test_it_previews_new_changed_and_unchanged_rows(case, row, old, expected):
         assert (preview.new, preview.changed, preview.unchanged) == ([], [(row, expected)], [])
 
 
-def test_it_compares_the_fields_the_import_compares():
-    assert PREVIEW_FIELDS == COMPARED_FIELDS
-
-
 @pytest.mark.django_db
 def test_it_previews_what_the_import_would_do():
     parcel, other = make_parcel(), make_parcel()
@@ -588,7 +583,8 @@ def test_it_renders_the_preview_with_old_and_new_values_and_the_errors():
     errors = [RowError(7, LABEL["revenue"], "12a", "不是有效的数字")]
 
     html = render_to_string(
-        "parcels/upload_preview.html", preview_context(preview, errors, parcel_names={1: "宝山工业园区"})
+        "parcels/upload_preview.html",
+        preview_context(preview, errors, parcel_names={1: "宝山工业园区"}, elements=statfields.BUILT_IN),
     )
 
     assert "新增 1 行，修改 1 行，不变 1 行；发现 1 处错误。" in html

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from parcels import statfields
 from parcels.returns.validation import ERROR, WARNING, Context, check_return
 from parkplan import creditcode
 from tests.factories import FILLED
@@ -37,7 +38,7 @@ def context(**overrides):
         "last_year": {CODE: LAST_YEAR},
         "enterprise_parcels": {CODE: PARCEL},
     }
-    return Context(**{**fields, **overrides})
+    return Context(**{**fields, **overrides}, elements=statfields.BUILT_IN)
 
 
 def rules(findings):
