@@ -5,6 +5,8 @@ before anything is written:
 
     plan              {code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year,
                        park_area_km2, issuer, source}
+    data_elements     [{code, label_zh, label_en, unit, kind, decimals, ...}]: elements the formulas
+                       need beyond those defined (the office adds them in the admin too)
     parcels           [{code, order, name_zh, name_en, area_km2, boundaries: [{block, east, south, west, north}]}]
     functional_areas  [{code, order, kind, name_zh, name_en, parcels: [parcel code], lead_industries_zh,
                         lead_industries_en, note, note_en}]
@@ -36,12 +38,14 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
-from parcels.models import Boundary, FunctionalArea, Parcel
+from parcels import queries as parcel_queries
+from parcels.models import Boundary, DataElement, FunctionalArea, Parcel
 
 from . import formulas, queries
 from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, Report, ReviewFigure
 
 MODELS: list[type[models.Model]] = [
+    DataElement,
     Plan,
     Parcel,
     Boundary,
@@ -136,6 +140,9 @@ def load_plan(path: str | Path, *, revise: bool = False, reason: str = "", user=
 
 def _load(document: dict[str, Any], path: str | Path) -> Counts:
     loader = _Loader()
+    for record in document.get("data_elements", []):
+        _check_element(record)
+        loader.upsert(DataElement, record, key=["code"])
     plan = loader.upsert(Plan, document["plan"], key=["code"])
     for record in document.get("parcels", []):
         parcel = loader.upsert(Parcel, record, key=["code"], nested=["boundaries"])
@@ -170,6 +177,17 @@ def _load(document: dict[str, Any], path: str | Path) -> Counts:
         loader.upsert(ReviewFigure, record, key=["plan", "order"], parent={"plan": plan})
     check_formulas(plan)
     return loader.counts
+
+
+def _check_element(record: dict[str, Any]) -> None:
+    """Refuse a file that would change a built-in element or an element's kind once it has data."""
+    element = DataElement.objects.filter(code=record["code"]).first()
+    if element is None:
+        return
+    if element.column:
+        raise ReferenceDataError(f"data_elements: {record['code']} 是系统内置统计指标项，不能由规划文件修改")
+    if element.kind != record["kind"] and parcel_queries.element_has_data(element):
+        raise ReferenceDataError(f"data_elements: {record['code']} 已有数据，不能改变类型（{element.kind}）")
 
 
 def check_formulas(plan: Plan) -> None:

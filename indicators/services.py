@@ -107,7 +107,7 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
 
 
 # Changes to these tables change which values exist or how they are computed.
-VALUE_TABLES = frozenset({"indicators_indicator", "indicators_plan", "parcels_dataelement"})
+VALUE_TABLES = frozenset({"indicators_indicator", "indicators_plan", "indicators_plan_parcels"})
 
 
 def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:

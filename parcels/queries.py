@@ -443,9 +443,3 @@ def return_quality(year: int) -> list[dict[str, object]]:
             out.append({"parcel": parcel.code, "quarter": quarter, "score": score.total, **parts})
     return out
 
-
-def data_elements():
-    """Return the data elements the statistics carry (each with name, kind and the column that stores it)."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(fields=[SimpleNamespace(name=f.name, kind=f.kind, column=f.name) for f in statfields.FIELDS])

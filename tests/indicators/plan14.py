@@ -16,8 +16,8 @@ PLAN_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "plan-14th.json"
 LISTING_FROM = dt.date(2021, 1, 1)
 
 # How the recompute's SQL reads each of the thirteen elements (their columns).
-READS = {f.name: f's."{f.name}"' for f in statfields.FIELDS}
-KINDS = {f.name: f.kind for f in statfields.FIELDS}
+READS = {f.name: statfields.sql_value(f, "s") for f in statfields.BUILT_IN.fields}
+KINDS = {f.name: f.kind for f in statfields.BUILT_IN.fields}
 
 
 def compile_plan(path: Path = PLAN_FILE) -> tuple[list[compute.ValueSpec], formulas.Terms]:
