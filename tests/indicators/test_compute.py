@@ -564,9 +564,7 @@ def test_it_picks_the_benchmark_value_for_a_year(series, year, expected):
     ],
 )
 def test_it_says_insufficient_data_when_a_value_is_missing(actuals, base_value, target, missing):
-    result = judge(
-        year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target
-    )
+    result = judge(year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target)
     assert result.status == compute.INSUFFICIENT_DATA
     assert result.inputs["missing"] == missing
     assert status_word(result.status) == "数据不足"
@@ -838,7 +836,7 @@ def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
 )
 def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parcel, share):
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)], parcels=[1, 2], years=[2022]
     )
     row = progress_row(table, "I4", parcel, 2022)
     assert row["status"] == ""
@@ -858,7 +856,7 @@ def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parc
     ],
 )
 def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, status, pace):
-    spec = IndicatorSpec("I4", LEVEL, target=800, plan_base=327, parcel_targets={1: 500, 2: 300})
+    spec = IndicatorSpec("I4", LEVEL, target=800, plan_base=327, parcel_targets={1: 500, 2: 300}, is_count=True)
     row = progress_row(progress_table(I4_ANNUAL, [spec], parcels=[1, 2], years=[2022]), "I4", parcel, 2022)
     assert row["target"] == approx(target)
     assert row["base_value"] == (200 if parcel == 1 else 100)
@@ -868,7 +866,7 @@ def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, statu
 
 def test_it_gives_no_share_when_the_park_did_not_change():
     annual = annual_frame([("I5", None, 2020, 4), ("I5", None, 2022, 4), ("I5", 1, 2020, 1), ("I5", 1, 2022, 2)])
-    table = progress_table(annual, [IndicatorSpec("I5", LEVEL, target=30)], parcels=[1], years=[2022])
+    table = progress_table(annual, [IndicatorSpec("I5", LEVEL, target=30, is_count=True)], parcels=[1], years=[2022])
     row = progress_row(table, "I5", 1, 2022)
     assert row["status"] == ""
     assert row["share_of_change"] is None
@@ -876,7 +874,9 @@ def test_it_gives_no_share_when_the_park_did_not_change():
 
 def test_it_gives_a_cumulative_parcel_its_share_of_the_new_listings():
     annual = annual_frame([("I6", None, 2022, 4), ("I6", 1, 2022, 3), ("I6", 2, 2022, 1)])
-    table = progress_table(annual, [IndicatorSpec("I6", CUMULATIVE, target=5)], parcels=[1, 2], years=[2022])
+    table = progress_table(
+        annual, [IndicatorSpec("I6", CUMULATIVE, target=5, is_count=True)], parcels=[1, 2], years=[2022]
+    )
     park = progress_row(table, "I6", None, 2022)
     assert park["base_value"] == 0
     assert park["expected"] == approx(2.0)  # 5 · 0.4
@@ -909,8 +909,8 @@ I8_ANNUAL = annual_frame(
         pytest.param(None, 4.0, 4.8, compute.AHEAD, 1.25, id="park"),
         # own base 2.0: d0 4, d 2.4, p 0.4, R 1.0; E = 2 + 4·0.4
         pytest.param(1, 2.0, 3.6, compute.ON_TRACK, 1.0, id="parcel-from-own-base"),
-        # own base 7.0 ≥ 6: d0 −1, d 0.5 > 0 → 滞后; E = 6 + 1·0.6
-        pytest.param(2, 7.0, 6.6, compute.BEHIND, None, id="parcel-met-in-2020-then-fell"),
+        # own base 7.0 ≥ 6: d0 −1, d 0.5 > 0 → 滞后; E = T = 6 (the plan expects the target held, method §8)
+        pytest.param(2, 7.0, 6.0, compute.BEHIND, None, id="parcel-met-in-2020-then-fell"),
         # no own 2020 value
         pytest.param(3, None, None, compute.INSUFFICIENT_DATA, None, id="parcel-without-2020-value"),
     ],
