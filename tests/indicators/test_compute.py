@@ -16,9 +16,9 @@ import pytest
 
 from indicators import compute
 from indicators.compute import (
-    LEVEL,
     BENCHMARK,
     CUMULATIVE,
+    LEVEL,
     IndicatorSpec,
     Thresholds,
     benchmark_for,

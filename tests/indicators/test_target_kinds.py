@@ -688,3 +688,146 @@ def test_it_passes_the_direction_and_tolerance_to_every_scope():
 def test_it_refuses_an_unknown_kind():
     with pytest.raises(ValueError, match="unknown target kind"):
         judged("average", 2027, 1, base=1, target=1)
+
+
+# --- through the recompute, the indicator page and the report (docs/method.md §5, §8) ----------------------
+
+
+@pytest.fixture
+def recomputed(plan):
+    from indicators import services
+    from parcels import demo
+
+    demo.seed_demo(enterprises=60, seed=3)
+    services.recompute(full=True)
+    return plan
+
+
+def park_progress(plan, code: str, year: int):
+    from indicators.models import Progress
+
+    return Progress.objects.get(indicator__plan=plan, indicator__code=code, parcel__isnull=True, year=year)
+
+
+def computed_base(plan, code: str) -> float | None:
+    from indicators.models import IndicatorValue
+
+    row = IndicatorValue.objects.get(
+        indicator__plan=plan, indicator__code=code, parcel__isnull=True, year=plan.base_year, quarter=4
+    )
+    return row.value
+
+
+@pytest.mark.django_db
+def test_the_recompute_keeps_the_computed_base_beside_the_published_one(recomputed):
+    plan = recomputed
+    own = computed_base(plan, "I4")
+    assert abs(own / 327 - 1) > 0.02  # sixty demo enterprises are far from the plan's 327
+    i4 = park_progress(plan, "I4", 2023)
+    assert (i4.base_value, i4.inputs["base_source"]) == (327, "plan")
+    assert (i4.inputs["base_published"], i4.inputs["base_computed"]) == (327, approx(own))
+    assert i4.inputs["coverage_note"] == {
+        "published": 327,
+        "computed": approx(own),
+        "difference": approx(own / 327 - 1),
+    }
+    # I2's plan figures are for 2015 and 2019, not the base year: its base is the computed one
+    i2 = park_progress(plan, "I2", 2023)
+    assert i2.inputs["base_source"] == "computed"
+    assert i2.base_value == approx(computed_base(plan, "I2"))
+    assert i2.inputs["base_published"] is None
+    assert "coverage_note" not in i2.inputs
+
+
+@pytest.mark.django_db
+def test_the_recompute_projects_nothing_in_the_target_year(recomputed):
+    from indicators.models import Progress
+
+    rows = Progress.objects.filter(indicator__plan=recomputed)
+    assert rows.filter(year=2024, projected__isnull=False).exists()  # the year before is projected
+    assert not rows.filter(year=2025, projected__isnull=False).exists()
+    assert not rows.filter(year=2025, projected_gap__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_shows_the_coverage_note_and_no_projection_in_the_target_year(recomputed, client):
+    from parcels import access
+    from tests.factories import make_user
+
+    client.force_login(make_user("official_kinds", role=access.OFFICIAL))
+    own = computed_base(recomputed, "I4")
+    html = client.get("/indicators/I4/?year=2023").content.decode()
+    assert f"口径说明：基期值为规划所载327 家，按2020年企业统计数据计算为{own:,.0f} 家" in html
+    assert "外推" in html  # before the target year the page speaks of the projection
+    html = client.get("/indicators/I4/?year=2025").content.decode()
+    assert "口径说明" in html
+    assert "外推" not in html
+    assert "虚线为基期至目标年目标的直线路径。" in html
+
+
+@pytest.mark.django_db
+def test_the_report_notes_the_coverage_in_the_indicator_section_and_projects_nothing_in_the_target_year(recomputed):
+    from indicators.reports import content, snapshot
+
+    def paragraphs(year: int) -> list[dict]:
+        document = content.build_document(snapshot.build_snapshot(year=year, plan=recomputed))
+        return [b for b in document["blocks"] if b.get("kind") == "paragraph"]
+
+    notes = [p["text"] for p in paragraphs(2023) if p["style"] == "note"]
+    assert any(n.startswith("经认定的高新技术企业：基期值为规划所载327家") and "口径不同" in n for n in notes)
+    assert any("趋势推算" in p["text"] for p in paragraphs(2024))  # the year before is projected
+    assert not any("趋势推算" in p["text"] or "预计" in p["text"] for p in paragraphs(2025))
+
+
+# --- the words a reader gets for the new kinds -------------------------------------------------------------
+
+
+def test_the_indicator_page_explains_a_growth_pace_by_its_rates():
+    from types import SimpleNamespace
+
+    from indicators.dashboard.reasons import progress_reason
+
+    # r = √1.1664 − 1 = 8%, R = 0.8/1 → 滞后
+    result = judged(GROWTH, 2027, 116.64, base=100, target=10)
+    text = progress_reason(SimpleNamespace(**result.as_dict()), unit="万元", decimals=2)
+    assert "目标为年均增长10.0%，2025年以来年均增长8.0%，进度比为0.80（实际年均增速÷目标年均增速" in text
+    assert "判定为“滞后”" in text
+    assert "应缩小差距" not in text  # the pace of a growth target is not p/s
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        pytest.param(
+            "zh",
+            "2027年万元增加值用水量为8.90立方米，完成计划降幅的43.8%，进度基本符合预期，2028—2030年每年需降低0.30立方米。",
+            id="zh",
+        ),
+        pytest.param(
+            "en",
+            "In 2027, water per 10,000 yuan of value added was 8.90 m³; 43.8% of the planned reduction; on schedule; "
+            "a further cut of 0.30 m³ needed each year in 2028–2030.",
+            id="en",
+        ),
+    ],
+)
+def test_the_report_words_a_lower_is_better_target_as_a_reduction(language, expected):
+    from indicators.reports.sentences import Measure, indicator_sentence
+
+    m = Measure(
+        year=2027,
+        name="万元增加值用水量" if language == "zh" else "water per 10,000 yuan of value added",
+        unit="立方米" if language == "zh" else "m³",
+        decimals=2,
+        is_count=False,
+        kind=LEVEL,
+        value=8.9,
+        target=8.0,
+        completion=0.4375,
+        status=ON_TRACK,
+        gap=0.9,
+        needed_per_year=0.3,
+        lower_is_better=True,
+        target_year=2030,
+    )
+    assert indicator_sentence(m, language) == expected
