@@ -831,3 +831,86 @@ def test_the_report_words_a_lower_is_better_target_as_a_reduction(language, expe
         target_year=2030,
     )
     assert indicator_sentence(m, language) == expected
+
+
+@pytest.mark.django_db
+def test_a_new_plan_takes_its_base_from_the_statistics_with_the_published_figure_beside_it(plan):
+    from decimal import Decimal
+
+    from indicators import services
+    from indicators.models import BaseValue, Indicator, IndicatorValue
+    from indicators.models import Plan as PlanModel
+    from parcels.models import Parcel
+    from tests.factories import make_enterprise, make_statistic
+
+    fifteenth = PlanModel.objects.create(
+        code="fyp-15-kinds",
+        name_zh="测试“十五五”规划",
+        name_en="Test 15th plan",
+        short_zh="十五五",
+        short_en="15th",
+        start_year=2026,
+        end_year=2030,
+        base_year=2025,
+        park_area_km2=Decimal("30.63"),
+        issuer="测试",
+        source="测试",
+    )
+    common = {"plan": fifteenth, "unit": "万元", "unit_en": "10k yuan", "target_year": 2030, "decimals": 2}
+    words = {"formula_zh": "-", "formula_en": "-", "definition_zh": "-", "definition_en": "-"}
+    growth = Indicator.objects.create(
+        code="R1",
+        order=1,
+        name_zh="研发经费支出",
+        name_en="R&D",
+        target_kind=GROWTH,
+        target_value=10,
+        target_text_zh="年均增长10%以上",
+        target_text_en="10% a year",
+        formula="sum(rd_expenditure)",
+        **common,
+        **words,
+    )
+    change = Indicator.objects.create(
+        code="E1",
+        order=2,
+        name_zh="研发强度",
+        name_en="R&D intensity",
+        target_kind=CHANGE,
+        target_value=17,
+        lower_is_better=True,
+        target_text_zh="累计下降17%",
+        target_text_en="down 17%",
+        formula="100 * sum(rd_expenditure) / sum(value_added)",
+        **common,
+        **words,
+    )
+    BaseValue.objects.create(indicator=growth, year=2025, value=1000, source="规划所载")
+    parcel = Parcel.objects.order_by("order").first()
+    enterprise = make_enterprise(parcel=parcel)
+    make_statistic(enterprise=enterprise, year=2025, rd_expenditure=800, value_added=4000)
+    make_statistic(enterprise=enterprise, year=2026, rd_expenditure=1100, value_added=5800)
+    services.recompute(full=True)
+
+    # the base year's value is the platform's own: 800 (R1), 100·800/4000 = 20 (E1)
+    stored = IndicatorValue.objects.filter(parcel__isnull=True, year=2025, quarter=4)
+    assert stored.get(indicator=growth).value == approx(800)
+    assert stored.get(indicator=change).value == approx(20)
+    # R1 from the published 1000: T = 1 610.51, r = 1100/1000 − 1 = 10% → 1.0 (from 800 it would be 37.5%)
+    r1 = park_progress(fifteenth, "R1", 2026)
+    assert (r1.base_value, r1.target, r1.status, r1.pace) == (1000, approx(1610.51), ON_TRACK, approx(1.0))
+    assert (r1.inputs["base_published"], r1.inputs["base_computed"]) == (1000, approx(800))
+    assert r1.inputs["coverage_note"]["difference"] == approx(-0.2)
+    # E1 from the computed 20: T = 16.6, A = 100·1100/5800 = 18.9655…, d0 3.4, p = 1 − 2.3655…/3.4, s 0.2
+    e1 = park_progress(fifteenth, "E1", 2026)
+    value = 110000 / 5800
+    assert (e1.base_value, e1.target, e1.status) == (approx(20), approx(16.6), AHEAD)
+    assert e1.pace == approx((1 - (value - 16.6) / 3.4) / 0.2)
+    assert e1.inputs["change_achieved"] == approx(value / 20 - 1)
+    assert (e1.inputs["base_source"], e1.inputs["base_published"]) == ("computed", None)
+    # the parcel of the ratio is judged from its own base, the sum's parcel only with a split target
+    from indicators.models import Progress
+
+    parcel_rows = Progress.objects.filter(indicator__plan=fifteenth, parcel=parcel, year=2026)
+    assert parcel_rows.get(indicator=change).status == AHEAD
+    assert parcel_rows.get(indicator=growth).status == ""
