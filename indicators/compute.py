@@ -1,4 +1,4 @@
-"""Pure computation of indicator values and progress (docs/method.md §2 and §3).
+"""Pure computation of indicator values and progress (docs/method.md §2 to §5, §8).
 
 No Django, no Celery: DataFrames and numbers in, DataFrames and dicts out.
 Every number an official reads is made here, so every rule is in one place:
@@ -263,12 +263,16 @@ COVERAGE_DIFFERENCE = 0.02
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The pace thresholds of the statuses (docs/method.md §3.3), stored with every result."""
+
     ahead: float = 1.10  # pace at or above this: 快于预期
     on_track: float = 0.90  # pace at or above this: 基本符合预期
 
 
 @dataclass(frozen=True)
 class Plan:
+    """The years progress is judged between: the base year b and the target year e (docs/method.md §3)."""
+
     base_year: int = 2020
     target_year: int = 2025
 
@@ -340,7 +344,7 @@ def benchmark_for(series: Mapping[int, float], year: int) -> tuple[float | None,
 
 
 def least_squares(points: list[tuple[int, float]], at: int) -> tuple[float, float, float] | None:
-    """Fit a straight line through (year, value) points; return (value at `at`, slope, intercept).
+    """Fit a straight line through (year, value) points; return (value at `at`, slope, intercept) (method §4).
 
     None with fewer than two points or a single distinct year.
     """
@@ -680,7 +684,7 @@ def _project_distance(
 
 
 def share_of_change(parcel_now: float | None, parcel_base: float | None, park_now, park_base) -> float | None:
-    """Return a parcel's share of the park's change since the base year (None if the park did not change)."""
+    """Return a parcel's share of the park's change since the base year, None if the park did not change (§5)."""
     if parcel_now is None or parcel_base is None or park_now is None or park_base is None:
         return None
     change = park_now - park_base

@@ -914,3 +914,23 @@ def test_a_new_plan_takes_its_base_from_the_statistics_with_the_published_figure
     parcel_rows = Progress.objects.filter(indicator__plan=fifteenth, parcel=parcel, year=2026)
     assert parcel_rows.get(indicator=change).status == AHEAD
     assert parcel_rows.get(indicator=growth).status == ""
+
+
+def test_the_trend_chart_draws_no_benchmark_before_the_series_starts():
+    from indicators import charts
+
+    # series from 2027; B 30 in 2025: the base year takes the earliest value, provisional; 2026 has none
+    rows = charts.trend_rows(
+        years=list(range(2025, 2031)),
+        actuals={2025: 30, 2026: 33, 2027: 36},
+        kind=BENCHMARK,
+        target=None,
+        base_year=2025,
+        base_value=30,
+        benchmark={2027: 40},
+        target_year=2030,
+    )
+    by_year = {r["year"]: r for r in rows}
+    assert (by_year[2025]["target"], by_year[2025]["provisional"]) == (40, True)
+    assert (by_year[2026]["target"], by_year[2026]["expected"], by_year[2026]["actual"]) == (None, None, 33)
+    assert (by_year[2027]["target"], by_year[2027]["provisional"]) == (40, False)
