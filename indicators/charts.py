@@ -162,6 +162,8 @@ def _fill_target_and_path(
 ) -> None:
     """Fill a trend row's target (its year's benchmark, or the fixed one) and its point on the straight path."""
     if kind == BENCHMARK:
+        if series and s > 0 and row["year"] < min(series):
+            return  # before the series starts a year has no benchmark (基准缺失, docs/method.md §8)
         value, used, provisional = benchmark_for(series, row["year"])
         row["target"], row["benchmark_year"], row["provisional"] = value, used, provisional
         if value is not None and d0 is not None and 0 <= s <= 1:

@@ -1,4 +1,4 @@
-"""Pure computation of indicator values and progress (docs/method.md §2 and §3).
+"""Pure computation of indicator values and progress (docs/method.md §2 to §5, §8).
 
 No Django, no Celery: DataFrames and numbers in, DataFrames and dicts out.
 Every number an official reads is made here, so every rule is in one place:
@@ -13,6 +13,7 @@ Every number an official reads is made here, so every rule is in one place:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import cast
@@ -23,7 +24,7 @@ from parkplan.numbers import is_missing
 
 from . import formulas
 
-# Target kinds (docs/method.md §3).
+# Target kinds (docs/method.md §3.1).
 LEVEL, APPROXIMATELY, BENCHMARK = "level", "approximately", "benchmark"
 CUMULATIVE, GROWTH, CHANGE = "cumulative", "growth", "change"
 
@@ -305,15 +306,27 @@ def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int], first: Map
 
 # --- progress ---------------------------------------------------------------
 
+HIGHER, LOWER = "higher", "lower"
+KINDS = (LEVEL, APPROXIMATELY, BENCHMARK, CUMULATIVE, GROWTH, CHANGE)
+# A 左右 target's tolerance when the plan states none: this share of the target (docs/method.md §3.1).
+DEFAULT_TOLERANCE_SHARE = 0.02
+# The platform's own base-year figure may differ from the plan's by this share of it
+# before a result carries a coverage note (口径说明, docs/method.md §8).
+COVERAGE_DIFFERENCE = 0.02
+
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The pace thresholds of the statuses (docs/method.md §3.3), stored with every result."""
+
     ahead: float = 1.10  # pace at or above this: 快于预期
     on_track: float = 0.90  # pace at or above this: 基本符合预期
 
 
 @dataclass(frozen=True)
 class Plan:
+    """The years progress is judged between: the base year b and the target year e (docs/method.md §3)."""
+
     base_year: int = 2020
     target_year: int = 2025
 
@@ -343,12 +356,37 @@ class Result:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@dataclass(frozen=True)
+class Aim:
+    """What a target kind reduces to (docs/method.md §3.1): an end-year level and a direction.
+
+    `level` is T for the year judged (a benchmark target's value of that year),
+    `base_level` the level the base-year distance d0 is measured to (a
+    benchmark's base-year value; T otherwise); `rate` g for average annual
+    growth and x for a relative change, as fractions; `tolerance` t of a 左右
+    target.
+    """
+
+    level: float
+    base_level: float
+    higher: bool
+    rate: float | None = None
+    tolerance: float | None = None
+
+    def distance(self, value: float, level: float | None = None) -> float:
+        """Return how far `value` is from `level` (T by default) in the good direction: ≤ 0 once there."""
+        to = self.level if level is None else level
+        return to - value if self.higher else value - to
+
+
 def benchmark_for(series: Mapping[int, float], year: int) -> tuple[float | None, int | None, bool]:
-    """Return (value, year used, provisional) of a benchmark series for a year.
+    """Return (value, year used, provisional) of a benchmark series for a year (docs/method.md §3.1).
 
     The year's own value if there is one; else the latest earlier value; else,
-    for a series that starts later, its earliest value; provisional unless the
-    year's own value was used. (None, None, False) for an empty series.
+    for a series that starts later, its earliest value (what the base-year
+    distance uses; `judge` says 基准缺失 for a judged year before the series
+    starts); provisional unless the year's own value was used. (None, None,
+    False) for an empty series.
     """
     if not series:
         return None, None, False
@@ -360,7 +398,7 @@ def benchmark_for(series: Mapping[int, float], year: int) -> tuple[float | None,
 
 
 def least_squares(points: list[tuple[int, float]], at: int) -> tuple[float, float, float] | None:
-    """Fit a straight line through (year, value) points; return (value at `at`, slope, intercept).
+    """Fit a straight line through (year, value) points; return (value at `at`, slope, intercept) (method §4).
 
     None with fewer than two points or a single distinct year.
     """
@@ -386,52 +424,68 @@ def judge(
     base_source: str,
     target: float | None = None,
     benchmark: Mapping[int, float] | None = None,
+    lower_is_better: bool = False,
+    tolerance: float | None = None,
     plan: Plan = Plan(),
     thresholds: Thresholds = Thresholds(),
 ) -> Result:
-    """Judge the progress of one indicator in one scope in `year` (docs/method.md §3).
+    """Judge the progress of one indicator in one scope in `year` (docs/method.md §3, §4, §8).
 
-    kind: LEVEL or CUMULATIVE (with `target`), or BENCHMARK (with the
-    `benchmark` series, year → value). actuals: the annual values by year
-    (missing or None where there is none). base_value: the value in the base
-    year (the plan's figure or the one computed from the base year's data; 0
-    for a cumulative target).
+    kind: one of KINDS. target: the plan's figure, as the plan states it: the
+    level T for LEVEL, APPROXIMATELY and CUMULATIVE; the rate in per cent for
+    GROWTH (7 for 年均增长7%) and CHANGE (17 for 累计下降17%); None for
+    BENCHMARK, which takes the `benchmark` series (year → value) instead.
+    lower_is_better: the direction of LEVEL, BENCHMARK and CHANGE (an
+    APPROXIMATELY target takes its direction from the base; GROWTH and
+    CUMULATIVE are higher is better). tolerance: an APPROXIMATELY target's t
+    (None: 2% of T). actuals: the annual values by year (missing or None
+    where there is none). base_value: B, the value the plan starts from (0 for
+    a cumulative target).
     """
+    value = actuals.get(year)
+    result = _started(year, kind=kind, value=value, base_value=base_value, base_source=base_source, plan=plan)
+    result.inputs["thresholds"] = {"ahead": thresholds.ahead, "on_track": thresholds.on_track}
+    if not _has_target(result, kind=kind, target=target, benchmark=benchmark):
+        return result
+    # The target is set even when a value is missing, where it can be (growth and change need B).
+    aim = _aim(
+        result,
+        kind=kind,
+        target=target,
+        benchmark=benchmark,
+        base_value=base_value,
+        lower_is_better=lower_is_better,
+        tolerance=tolerance,
+        plan=plan,
+    )
+    missing = _missing(kind, value=value, base_value=base_value)
+    if missing or aim is None or value is None or base_value is None:
+        result.status = INSUFFICIENT_DATA
+        result.inputs["missing"] = missing
+        return result
+    base_distance = _measure(result, kind=kind, value=value, base_value=base_value, aim=aim, plan=plan)
+    met = _met(aim, value=value, distance=cast(float, result.gap))
+    result.status = _status(year, met=met, d0=base_distance, pace=result.pace, plan=plan, thresholds=thresholds)
+    if year < plan.target_year:  # the target year is measured, not projected (docs/method.md §8)
+        _project(result, kind=kind, aim=aim, actuals=actuals, base_value=base_value, benchmark=benchmark, plan=plan)
+    return result
+
+
+def _started(year: int, *, kind: str, value, base_value, base_source: str, plan: Plan) -> Result:
+    """Return the result of `year` before it is judged, its inputs saying what it starts from."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown target kind {kind!r}")
     b = plan.base_year
     if not b < year:
         raise ValueError(f"progress is judged after the base year {b}, not in {year}")
-    elapsed = (year - b) / (plan.target_year - b)
-    inputs: dict = {
+    inputs = {
         "kind": kind,
         "base_year": b,
         "base_value": base_value,
         "base_source": base_source,
-        "elapsed_share": elapsed,
-        "thresholds": {"ahead": thresholds.ahead, "on_track": thresholds.on_track},
+        "elapsed_share": (year - b) / (plan.target_year - b),
     }
-    value = actuals.get(year)
-    result = unjudged(year=year, value=value, base_year=b, base_value=base_value, inputs=inputs)
-    targets = _targets(result, kind=kind, target=target, benchmark=benchmark)
-    if targets is None:
-        return result
-    if value is None or base_value is None:
-        result.status = INSUFFICIENT_DATA
-        inputs["missing"] = "value" if value is None else "base_value"
-        return result
-    distance, base_distance = _measure(
-        result, value=value, base_value=base_value, targets=targets, elapsed=elapsed, target_year=plan.target_year
-    )
-    met = _at_most_zero(distance, targets[0])
-    result.status = _status(
-        year,
-        met=met,
-        base_distance=base_distance,
-        pace=result.pace,
-        target_year=plan.target_year,
-        thresholds=thresholds,
-    )
-    _project(result, kind=kind, actuals=actuals, base_value=base_value, benchmark=benchmark or {}, plan=plan)
-    return result
+    return unjudged(year=year, value=value, base_year=b, base_value=base_value, inputs=inputs)
 
 
 def unjudged(*, year: int, value: float | None, base_year: int, base_value: float | None, inputs: dict) -> Result:
@@ -456,64 +510,162 @@ def unjudged(*, year: int, value: float | None, base_year: int, base_value: floa
     )
 
 
-def _targets(result: Result, *, kind: str, target, benchmark) -> tuple[float, float | None] | None:
-    """Set the target of the year on `result`; return it with the base year's, or None with the status that says why."""
+def _series_of(benchmark: Mapping[int, float] | None) -> dict[int, float]:
+    return {int(y): float(v) for y, v in (benchmark or {}).items()}
+
+
+def _has_target(result: Result, *, kind: str, target, benchmark) -> bool:
+    """Whether there is a target to judge the year against; else set the status that says why not.
+
+    A benchmark target has none without a benchmark value, or in a year
+    before its series starts (基准缺失, docs/method.md §8); any other kind has
+    none without the plan's figure (数据不足).
+    """
+    if kind == BENCHMARK:
+        series = _series_of(benchmark)
+        result.inputs["benchmark_series"] = {str(y): v for y, v in sorted(series.items())}
+        if series and result.year >= min(series):
+            return True
+        result.status = BENCHMARK_MISSING
+        if series:
+            result.inputs["benchmark_starts"] = min(series)
+        return False
+    if target is None:
+        result.status = INSUFFICIENT_DATA
+        result.inputs["missing"] = "target"
+        return False
+    return True
+
+
+def _missing(kind: str, *, value: float | None, base_value: float | None) -> str | None:
+    """Return which figure the judgement lacks (docs/method.md §3.4), None when it has them all."""
+    if value is None:
+        return "value"
+    if base_value is None:
+        return "base_value"
+    if kind in (GROWTH, CHANGE) and base_value <= 0:
+        return "positive_base_value"  # a rate of a zero or negative base means nothing
+    if kind == GROWTH and value <= 0:
+        return "positive_value"
+    return None
+
+
+def _aim(
+    result: Result,
+    *,
+    kind: str,
+    target,
+    benchmark,
+    base_value: float | None,
+    lower_is_better: bool,
+    tolerance,
+    plan: Plan,
+) -> Aim | None:
+    """Reduce the target kind to its level and direction (docs/method.md §3.1); set the target on `result`.
+
+    None for growth and relative change without a positive base B.
+    """
+    if kind in (GROWTH, CHANGE) and (base_value is None or base_value <= 0):
+        return None
     inputs = result.inputs
     if kind == BENCHMARK:
-        series = {int(y): float(v) for y, v in (benchmark or {}).items()}
-        inputs["benchmark_series"] = {str(y): v for y, v in sorted(series.items())}
-        target_y, used_y, provisional_y = benchmark_for(series, result.year)
-        target_0, used_0, provisional_0 = benchmark_for(series, result.base_year)
-        if target_y is None:
-            result.status = BENCHMARK_MISSING
-            return None
-        result.benchmark_year, result.provisional = used_y, provisional_y or provisional_0
-        inputs["benchmark_year"] = used_y
-        inputs["base_benchmark_year"] = used_0
-        inputs["base_provisional"] = provisional_0
-    elif target is None:
-        result.status = INSUFFICIENT_DATA
-        inputs["missing"] = "target"
-        return None
-    else:
-        target_y = target_0 = float(target)
-    result.target = target_y
-    inputs["target"] = target_y
-    inputs["base_target"] = target_0
-    return target_y, target_0
+        aim = _benchmark_aim(result, _series_of(benchmark), higher=not lower_is_better)
+    elif kind in (GROWTH, CHANGE):
+        aim = _rated_aim(kind, float(target) / 100, cast(float, base_value), lower_is_better=lower_is_better, plan=plan)
+    elif kind == APPROXIMATELY:
+        level = float(target)
+        t = DEFAULT_TOLERANCE_SHARE * abs(level) if tolerance is None else abs(float(tolerance))
+        aim = Aim(level, level, higher=base_value is None or base_value < level, tolerance=t)
+    else:  # LEVEL, CUMULATIVE (a count from the year after the base: higher is better)
+        level = float(target)
+        aim = Aim(level, level, higher=kind == CUMULATIVE or not lower_is_better)
+    result.target = aim.level
+    inputs.update(target=aim.level, base_target=aim.base_level, direction=HIGHER if aim.higher else LOWER)
+    if aim.rate is not None:
+        inputs.update(stated_target=float(target), rate=aim.rate)
+    if aim.tolerance is not None:
+        inputs["tolerance"] = aim.tolerance
+    return aim
 
 
-def _measure(
-    result: Result, *, value: float, base_value: float, targets: tuple, elapsed: float, target_year: int
-) -> tuple[float, float]:
-    """Fill the distance to the target, the expected value, the completion and the pace; return both distances."""
-    target_y, target_0 = targets
-    year = result.year
-    d = target_y - value
-    d0 = target_0 - base_value
+def _rated_aim(kind: str, rate: float, base_value: float, *, lower_is_better: bool, plan: Plan) -> Aim:
+    """T of average annual growth, B·(1 + g)^N, or of a relative change, B·(1 − x) or B·(1 + x) (§3.1)."""
+    if kind == GROWTH:
+        level = base_value * (1 + rate) ** (plan.target_year - plan.base_year)
+        return Aim(level, level, higher=True, rate=rate)
+    level = base_value * (1 - rate if lower_is_better else 1 + rate)
+    return Aim(level, level, higher=not lower_is_better, rate=rate)
+
+
+def _benchmark_aim(result: Result, series: Mapping[int, float], *, higher: bool) -> Aim:
+    """The benchmark of the year judged, and of the base year for d0 (its earliest value, provisional, if later)."""
+    level, used, provisional = benchmark_for(series, result.year)
+    base_level, base_used, base_provisional = benchmark_for(series, result.base_year)
+    result.benchmark_year, result.provisional = used, provisional or base_provisional
+    result.inputs.update(benchmark_year=used, base_benchmark_year=base_used, base_provisional=base_provisional)
+    return Aim(cast(float, level), cast(float, base_level), higher=higher)  # the series is not empty here
+
+
+def _measure(result: Result, *, kind: str, value: float, base_value: float, aim: Aim, plan: Plan) -> float:
+    """Fill the distance, the pace, the expected value, the completion and what is still needed; return d0."""
+    inputs, year, e = result.inputs, result.year, plan.target_year
+    d, d0 = aim.distance(value), aim.distance(base_value, aim.base_level)
     result.gap = d
-    result.expected = target_y - d0 * (1 - elapsed)
-    result.completion = value / target_y if target_y else None
-    result.needed_per_year = max(d, 0.0) / (target_year - year) if year < target_year else None
-    result.inputs["distance"] = d
-    result.inputs["base_distance"] = d0
-    if d0 > 0:
+    inputs.update(distance=d, base_distance=d0)
+    p = None
+    if d0 > 0:  # pace is measured only from a distance (docs/method.md §8)
         p = 1 - d / d0
-        result.pace = p / elapsed
-        result.inputs["progress_share"] = p
-        result.inputs["pace"] = result.pace
-    return d, d0
+        result.pace = p / inputs["elapsed_share"]
+        inputs["progress_share"] = p
+    if kind == GROWTH:
+        _growth_rates(result, value=value, base_value=base_value, aim=aim, plan=plan, d0=d0)
+    if kind == CHANGE:
+        inputs["change_achieved"] = value / base_value - 1
+    if result.pace is not None:
+        inputs["pace"] = result.pace
+    result.expected = _expected(aim, kind=kind, base_value=base_value, d0=d0, year=year, plan=plan)
+    if aim.higher:
+        result.completion = value / aim.level if aim.level else None
+    else:
+        result.completion = p  # the share of the planned reduction achieved
+    result.needed_per_year = max(d, 0.0) / (e - year) if year < e else None
+    return d0
 
 
-def _status(
-    year: int, *, met: bool, base_distance: float, pace: float | None, target_year: int, thresholds: Thresholds
-) -> str:
-    """Return the status of a measured result: met or not in the target year, else by its pace."""
-    if year >= target_year:
+def _growth_rates(result: Result, *, value: float, base_value: float, aim: Aim, plan: Plan, d0: float) -> None:
+    """Average annual growth (docs/method.md §3.1): the pace is the achieved rate r over the planned g."""
+    g, year, e = cast(float, aim.rate), result.year, plan.target_year
+    r = (value / base_value) ** (1 / (year - plan.base_year)) - 1
+    result.inputs["rate_achieved"] = r
+    result.pace = r / g if d0 > 0 and g > 0 else None
+    if year < e and aim.level > 0:
+        result.inputs["rate_needed"] = max((aim.level / value) ** (1 / (e - year)) - 1, 0.0)
+
+
+def _expected(aim: Aim, *, kind: str, base_value: float, d0: float, year: int, plan: Plan) -> float:
+    """The value expected in `year` on the plan's path (docs/method.md §4); the target itself once the base met it."""
+    if d0 <= 0:
+        return aim.level
+    if kind == GROWTH:
+        return base_value * (1 + cast(float, aim.rate)) ** (year - plan.base_year)
+    elapsed = (year - plan.base_year) / (plan.target_year - plan.base_year)
+    return aim.level - (d0 if aim.higher else -d0) * (1 - elapsed)
+
+
+def _met(aim: Aim, *, value: float, distance: float) -> bool:
+    """Whether the target is met: within the tolerance of a 左右 target, else at or past the level."""
+    if aim.tolerance is not None:
+        return abs(value - aim.level) <= aim.tolerance + TOLERANCE * max(1.0, abs(aim.level))
+    return _at_most_zero(distance, aim.level)
+
+
+def _status(year: int, *, met: bool, d0: float, pace: float | None, plan: Plan, thresholds: Thresholds) -> str:
+    """Return the status of a measured result: met or not in the target year, else by its pace (docs/method.md §3.3)."""
+    if year >= plan.target_year:
         return ACHIEVED if met else NOT_ACHIEVED
     if met:
         return ACHIEVED_EARLY
-    if base_distance <= 0 or pace is None:
+    if d0 <= 0 or pace is None:
         return BEHIND  # met in the base year, no longer met (the pace is measured only from a distance)
     if pace >= thresholds.ahead - TOLERANCE:
         return AHEAD
@@ -527,33 +679,66 @@ def _at_most_zero(distance: float, scale: float) -> bool:
     return distance <= TOLERANCE * max(1.0, abs(scale))
 
 
-def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan) -> None:
-    """Fill the 2025 projection: a least-squares line through the base and the annual values so far."""
-    years = [y for y in range(plan.base_year + 1, result.year + 1) if actuals.get(y) is not None]
-    points = [(plan.base_year, float(base_value))] + [(y, float(actuals[y])) for y in years]
-    fit = least_squares(points, plan.target_year)
+def _project(result: Result, *, kind: str, aim: Aim, actuals, base_value: float, benchmark, plan: Plan) -> None:
+    """Fill the projection to the target year (docs/method.md §4): a least-squares line through the base and the values.
+
+    The values are the annual values so far; the line goes through their
+    logarithms for average annual growth; for a benchmark target the distances
+    to the benchmark are projected the same way.
+    """
+    b, e = plan.base_year, plan.target_year
+    years = [y for y in range(b + 1, result.year + 1) if actuals.get(y) is not None]
+    points = [(b, float(base_value))] + [(y, float(actuals[y])) for y in years]
     result.inputs["projection_points"] = [[x, v] for x, v in points]
+    if kind == GROWTH:
+        _project_growth(result, points, aim=aim, target_year=e)
+        return
+    fit = least_squares(points, e)
     if fit is None:
         return
     projected, slope, _ = fit
     result.projected = projected
     result.inputs["projection_slope"] = slope
     if kind == BENCHMARK:
-        # Project the distance to the moving benchmark the same way.
-        series = {int(y): float(v) for y, v in benchmark.items()}
-        # Every year has a benchmark value here: the series is not empty, or the status would be 基准缺失.
-        distances = [(x, cast(float, benchmark_for(series, x)[0]) - v) for x, v in points]
-        distance_fit = least_squares(distances, plan.target_year)
-        result.inputs["projection_distances"] = [[x, d] for x, d in distances]
-        if distance_fit is not None:
-            result.projected_gap = distance_fit[0]
-            result.inputs["projected_reaches_benchmark"] = distance_fit[0] <= 0
+        _project_distance(result, points, aim=aim, series=_series_of(benchmark), target_year=e)
+    elif aim.tolerance is not None:
+        result.projected_gap = abs(projected - aim.level) - aim.tolerance  # ≤ 0: inside the tolerance
     else:
-        result.projected_gap = cast(float, result.target) - projected  # judged, so the target is known
+        result.projected_gap = aim.distance(projected)
+
+
+def _project_growth(result: Result, points: list[tuple[int, float]], *, aim: Aim, target_year: int) -> None:
+    """Project growth by a straight line through the logarithms of the (positive) values: a constant rate."""
+    logs = [(x, math.log(v)) for x, v in points if v > 0]
+    fit = least_squares(logs, target_year)
+    if fit is None:
+        return
+    at, slope, _ = fit
+    result.projected = math.exp(at)
+    result.projected_gap = aim.distance(result.projected)
+    result.inputs["projection_log_slope"] = slope
+    result.inputs["projection_rate"] = math.exp(slope) - 1
+
+
+def _project_distance(
+    result: Result, points: list[tuple[int, float]], *, aim: Aim, series: Mapping[int, float], target_year: int
+) -> None:
+    """Project the distance to a moving benchmark; a year before the series starts has none (but the base year)."""
+    base_year, first = points[0][0], min(series)
+    distances = [
+        (x, aim.distance(v, cast(float, benchmark_for(series, x)[0])))
+        for x, v in points
+        if x == base_year or x >= first
+    ]
+    result.inputs["projection_distances"] = [[x, d] for x, d in distances]
+    fit = least_squares(distances, target_year)
+    if fit is not None:
+        result.projected_gap = fit[0]
+        result.inputs["projected_reaches_benchmark"] = fit[0] <= 0
 
 
 def share_of_change(parcel_now: float | None, parcel_base: float | None, park_now, park_base) -> float | None:
-    """Return a parcel's share of the park's change since the base year (None if the park did not change)."""
+    """Return a parcel's share of the park's change since the base year, None if the park did not change (§5)."""
     if parcel_now is None or parcel_base is None or park_now is None or park_base is None:
         return None
     change = park_now - park_base
@@ -562,17 +747,42 @@ def share_of_change(parcel_now: float | None, parcel_base: float | None, park_no
     return (parcel_now - parcel_base) / change
 
 
+def coverage_note(published: float | None, computed: float | None) -> dict | None:
+    """Compare the plan's published base figure with the platform's own (docs/method.md §8).
+
+    Return {published, computed, difference} (difference: computed ÷
+    published − 1, None for a published 0) when they differ by more than
+    COVERAGE_DIFFERENCE of the published figure; None when they agree or
+    either is missing.
+    """
+    if published is None or computed is None:
+        return None
+    if published == 0:
+        difference = None if abs(computed) > TOLERANCE else 0.0
+    else:
+        difference = computed / published - 1
+        if abs(difference) <= COVERAGE_DIFFERENCE + TOLERANCE:
+            return None
+    if difference == 0.0:
+        return None
+    return {"published": float(published), "computed": float(computed), "difference": difference}
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
-    """What progress needs to know of an indicator."""
+    """What progress needs to know of an indicator (indicators.queries.indicator_specs maps the model into it)."""
 
     code: Hashable  # identifies the indicator in the annual values and the output (its id)
-    kind: str
-    target: float | None = None  # the park target (None for a benchmark target)
-    plan_base: float | None = None  # the plan's own base-year figure for the park, if it gives one
+    kind: str  # one of KINDS
+    target: float | None = (
+        None  # the plan's figure as stated: a level, or per cent for GROWTH and CHANGE; None for BENCHMARK
+    )
+    plan_base: float | None = None  # the plan's own (published) base-year figure for the park, if it gives one
     benchmark: Mapping[int, float] = field(default_factory=dict)
-    parcel_targets: Mapping[int, float] = field(default_factory=dict)  # parcel id → split target
+    parcel_targets: Mapping[int, float] = field(default_factory=dict)  # parcel id → split target, read as `target`
     is_count: bool = False  # a count or a sum (its formula divides by nothing): parcels judged on split targets only
+    lower_is_better: bool = False
+    tolerance: float | None = None  # an APPROXIMATELY target's t in the indicator's unit (None: 2% of T)
 
 
 PROGRESS_COLUMNS = [
@@ -621,20 +831,23 @@ def progress_table(
     plan: Plan = Plan(),
     thresholds: Thresholds = Thresholds(),
 ) -> pd.DataFrame:
-    """Judge every indicator for the park and each parcel in each of `years`.
+    """Judge every indicator for the park and each parcel in each of `years` (docs/method.md §3–§5).
 
-    In: annual values (quarter 4), columns indicator, parcel (None for the
-    park), year, value. Out: PROGRESS_COLUMNS, one row per indicator, scope and
-    year. The park's base is the plan's own figure where it gives one, else the
-    computed base-year value; a parcel's base is its own computed value. A
-    count indicator's parcel has a status only against a split target;
-    otherwise its row carries its share of the park's change and no status.
+    In: annual values (quarter 4) from the base year on, columns indicator,
+    parcel (None for the park), year, value. Out: PROGRESS_COLUMNS, one row
+    per indicator, scope and year. The park's base is the plan's published
+    figure where it gives one, else its value computed for the base year;
+    either way the inputs keep both (base_published, base_computed) and a
+    coverage note when they differ by more than 2%. A parcel's base is its own
+    computed value. A count indicator's parcel has a status only against a
+    split target; otherwise its row carries its share of the park's change
+    and no status.
     """
-    lookup: dict[tuple[str, int, int], float | None] = {}
+    lookup: dict[tuple[Hashable, int, int], float | None] = {}
     for code, parcel, year, value in annual[["indicator", "parcel", "year", "value"]].itertuples(index=False):
         lookup[(code, _scope_key(parcel), int(year))] = None if is_missing(value) else float(value)
 
-    def actuals(code: str, scope: int) -> dict[int, float | None]:
+    def actuals(code: Hashable, scope: int) -> dict[int, float | None]:
         return {y: lookup.get((code, scope, y)) for y in range(plan.base_year, plan.target_year + 1)}
 
     rows: list[dict] = []
@@ -651,7 +864,7 @@ def progress_table(
 
 @dataclass(frozen=True)
 class _Scope:
-    """One indicator in one scope (-1: the park, else a parcel id) as progress_table judges it."""
+    """One indicator in one scope (-1: the park, else a parcel id) as progress_table judges it (docs/method.md §5)."""
 
     spec: IndicatorSpec
     scope: int
@@ -661,24 +874,24 @@ class _Scope:
     source: str  # where the base comes from: plan, computed or cumulative
     target: float | None
     split: bool  # a parcel of a count indicator: judged only against its split target
+    base_inputs: Mapping  # the base figures kept beside the one used, and the coverage note
 
     @classmethod
     def of(cls, spec: IndicatorSpec, scope: int, *, own, park, plan: Plan) -> _Scope:
-        if scope == -1:
-            if spec.kind == CUMULATIVE:
-                base, source = 0.0, "cumulative"
-            elif spec.plan_base is not None:
-                base, source = float(spec.plan_base), "plan"
-            else:
-                base, source = park.get(plan.base_year), "computed"
-            target = spec.target
-        elif spec.kind == CUMULATIVE:
-            base, source, target = 0.0, "cumulative", spec.parcel_targets.get(scope)
+        computed = own.get(plan.base_year)
+        published = spec.plan_base if scope == -1 else None
+        base_inputs: dict = {}
+        if spec.kind == CUMULATIVE:
+            base, source = 0.0, "cumulative"  # counted from the year after the base year
         else:
-            base, source = own.get(plan.base_year), "computed"
-            target = spec.parcel_targets.get(scope) if spec.is_count else spec.target
+            base, source = (float(published), "plan") if published is not None else (computed, "computed")
+            base_inputs = {"base_computed": computed, "base_published": published}
+            note = coverage_note(published, computed)
+            if note is not None:
+                base_inputs["coverage_note"] = note
         split = scope != -1 and spec.is_count
-        return cls(spec, scope, own, park, base, source, target, split)
+        target = spec.parcel_targets.get(scope) if split else spec.target
+        return cls(spec, scope, own, park, base, source, target, split, base_inputs)
 
     def row(self, year: int, *, plan: Plan, thresholds: Thresholds) -> dict:
         """Return the PROGRESS_COLUMNS of this scope in `year`."""
@@ -697,11 +910,14 @@ class _Scope:
                 base_source=self.source,
                 target=self.target,
                 benchmark=spec.benchmark,
+                lower_is_better=spec.lower_is_better,
+                tolerance=None if self.split else spec.tolerance,  # a split target's tolerance: 2% of it
                 plan=plan,
                 thresholds=thresholds,
             )
             if self.split:
                 result.inputs["split_target"] = True
+        result.inputs.update(self.base_inputs)
         row = result.as_dict()
         row["indicator"] = spec.code
         row["parcel"] = None if self.scope == -1 else self.scope

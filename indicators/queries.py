@@ -197,7 +197,13 @@ def annual_values(plan: Plan) -> pd.DataFrame:
 
 
 def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
-    """Return what progress needs of each indicator: target, plan base figure, benchmark, split targets."""
+    """Return what progress needs of each indicator (docs/method.md §3–§5).
+
+    Its target kind and figure as the plan states it (per cent for growth and
+    change), direction, tolerance, the plan's published base-year figure
+    (BaseValue; the computed base comes with the annual values), benchmark
+    series, split targets, and whether it is a count.
+    """
     specs = []
     indicators = Indicator.objects.filter(plan=plan).prefetch_related(
         "base_values", "benchmark_values", "parcel_targets"
@@ -213,6 +219,8 @@ def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
                 benchmark={b.year: float(b.value) for b in indicator.benchmark_values.all()},
                 parcel_targets={t.parcel_id: float(t.value) for t in indicator.parcel_targets.all()},
                 is_count=_is_count(indicator),
+                lower_is_better=indicator.lower_is_better,
+                tolerance=None if indicator.tolerance is None else float(indicator.tolerance),
             )
         )
     return specs

@@ -50,6 +50,7 @@ def page(plan: Plan, indicator: Indicator, period: Period, user) -> dict:
             trend, labels=trend_labels(), unit=unit, decimals=indicator.decimals, kind=indicator.target_kind
         ),
         "trend_table": _trend_table(indicator, trend, unit),
+        "has_projection": _projected(trend),  # none in the target year (docs/method.md §8)
         "benchmark_sources": sorted(queries.benchmark_sources(indicator).items())
         if indicator.target_kind == compute.BENCHMARK
         else [],
@@ -84,13 +85,21 @@ def _park_trend(plan: Plan, indicator: Indicator, period: Period, results: Resul
         years=plan_years(plan),
         actuals={y: results.figure(code, None, y, 4) for y in range(plan.base_year, last_year + 1)},
         kind=indicator.target_kind,
-        target=None if indicator.target_value is None else float(indicator.target_value),
+        target=_park_target(indicator, park_rows),
         base_year=plan.base_year,
         base_value=base_value,
         benchmark=benchmark_series(trend_progress or (park_rows[-1] if park_rows else None)),
         projection=projection(trend_progress),
         target_year=plan.end_year,
     )
+
+
+def _park_target(indicator: Indicator, park_rows: list[dict]) -> float | None:
+    """Return the park's end-year level T: the judged one (growth and change state a rate, not T), else the plan's."""
+    judged = next((r["target"] for r in park_rows if r.get("target") is not None), None)
+    if judged is not None or indicator.target_kind in (compute.GROWTH, compute.CHANGE):
+        return judged
+    return None if indicator.target_value is None else float(indicator.target_value)
 
 
 def _trend_table(indicator: Indicator, trend: list[dict], unit: str) -> Table:
@@ -109,9 +118,14 @@ def _trend_table(indicator: Indicator, trend: list[dict], unit: str) -> Table:
     ]
     if benchmark:
         columns.append(Column("benchmark_note", _("基准说明")))
-    columns.append(Column("projected", _("趋势外推（%(unit)s）") % {"unit": unit}, "number", indicator.decimals))
+    if _projected(trend):
+        columns.append(Column("projected", _("趋势外推（%(unit)s）") % {"unit": unit}, "number", indicator.decimals))
     rows = [{**r, "benchmark_note": _benchmark_note(r)} if benchmark else dict(r) for r in trend]
     return Table("trend", _("园区历年数值、规划路径与目标"), columns, rows)
+
+
+def _projected(trend: list[dict]) -> bool:
+    return any(r["projected"] is not None for r in trend)
 
 
 def _benchmark_note(row: dict) -> str:

@@ -35,6 +35,7 @@ def progress_reason(progress, *, unit: str, decimals: int, benchmark_name: str =
     return "".join(
         (
             _facts(progress, words),
+            _coverage(progress, words),
             _benchmark_used(progress),
             _judgement(progress, words),
             _outlook(progress, words),
@@ -81,6 +82,22 @@ def _facts(progress, words: _Words) -> str:
     }
 
 
+def _coverage(progress, words: _Words) -> str:
+    """Say when the platform's own base-year figure differs from the plan's by more than 2% (口径说明, method §8)."""
+    note = (progress.inputs or {}).get("coverage_note")
+    if not note:
+        return ""
+    return _(
+        "口径说明：基期值为规划所载%(published)s %(unit)s，按%(base_year)s年企业统计数据计算为%(computed)s %(unit)s，"
+        "进度按规划所载数值计算。"
+    ) % {
+        "published": words.n(note.get("published")),
+        "computed": words.n(note.get("computed")),
+        "unit": words.unit,
+        "base_year": progress.base_year,
+    }
+
+
 def _benchmark_used(progress) -> str:
     """Say which year's benchmark value stood for the target, if the target is a benchmark."""
     if progress.benchmark_year is None:
@@ -115,6 +132,8 @@ def _judgement(progress, words: _Words) -> str:
     if progress.pace is None:
         return ""
     thresholds = inputs.get("thresholds") or {}
+    if inputs.get("rate_achieved") is not None:
+        return _growth_judgement(progress, words, thresholds)
     return _(
         "基期距目标%(d0)s，目前距目标%(d)s，已完成应缩小差距的%(done)s；"
         "规划期已过%(elapsed)s，进度比为%(pace)s（≥%(ahead)s为快于预期，≥%(on_track)s为基本符合预期），"
@@ -124,6 +143,23 @@ def _judgement(progress, words: _Words) -> str:
         "d": words.n(d),
         "done": fmt_percent(inputs.get("progress_share")),
         "elapsed": fmt_percent(inputs.get("elapsed_share"), 0),
+        "pace": fmt_number(progress.pace, 2),
+        "ahead": fmt_number(thresholds.get("ahead"), 2),
+        "on_track": fmt_number(thresholds.get("on_track"), 2),
+        "word": words.word,
+    }
+
+
+def _growth_judgement(progress, words: _Words, thresholds: dict) -> str:
+    """Say why the status of an average-annual-growth target: the achieved rate against the planned one."""
+    inputs = progress.inputs
+    return _(
+        "目标为年均增长%(rate)s，%(base_year)s年以来年均增长%(achieved)s，进度比为%(pace)s"
+        "（实际年均增速÷目标年均增速，≥%(ahead)s为快于预期，≥%(on_track)s为基本符合预期），判定为“%(word)s”。"
+    ) % {
+        "rate": fmt_percent(inputs.get("rate")),
+        "base_year": progress.base_year,
+        "achieved": fmt_percent(inputs.get("rate_achieved")),
         "pace": fmt_number(progress.pace, 2),
         "ahead": fmt_number(thresholds.get("ahead"), 2),
         "on_track": fmt_number(thresholds.get("on_track"), 2),

@@ -47,6 +47,17 @@ def target_text(indicator: Indicator, progress: dict | None) -> str:
                 words += _("（暂用）")
             return words
         return text_of(indicator, "target_text")
+    if indicator.target_kind in (compute.GROWTH, compute.CHANGE):
+        # The plan states a rate; the level it means follows from the base (docs/method.md §3.1).
+        stated = text_of(indicator, "target_text")
+        if not progress or progress.get("target") is None:
+            return stated
+        return _("%(stated)s（%(year)s年%(value)s %(unit)s）") % {
+            "stated": stated,
+            "year": indicator.target_year,
+            "value": fmt_number(progress["target"], indicator.decimals),
+            "unit": unit,
+        }
     return _("%(value)s %(unit)s（%(year)s年）") % {
         "value": fmt_number(float(indicator.target_value), indicator.decimals),
         "unit": unit,

@@ -376,6 +376,9 @@ def _completion_row(reading: Reading, indicator: Mapping, years: list[int], note
     if indicator["target_kind"] == "benchmark":
         target = num_cell(row.get("target"), d)
         target["note"] = _add_note(notes, _benchmark_target_note(reading, indicator, row))
+    elif indicator["target_kind"] in ("growth", "change"):
+        target = num_cell(row.get("target"), d)  # the level the stated rate means from the base (method §3.1)
+        target["note"] = _add_note(notes, _rate_target_note(reading, indicator))
     else:
         target = num_cell(indicator["target_value"], d)
     return [
@@ -421,13 +424,41 @@ def _benchmark_target_note(reading: Reading, indicator: Mapping, row: Mapping) -
     return f"{name}：目标为“{target_text}”，取{used}年基准值{value}。"
 
 
-def _base_note(reading: Reading, indicator: Mapping, row: Mapping) -> str:
-    """Say when the plan's base figure and the platform's own base-year figure differ by more than 2%."""
+def _rate_target_note(reading: Reading, indicator: Mapping) -> str:
+    """Say that a growth or change target's figure is the level its stated rate means from the base."""
+    target_text = indicator["target_text_en"] if reading.en else indicator["target_text_zh"]
+    if reading.en:
+        return (
+            f"{reading.name(indicator)}: target “{target_text}”; the figure is the {indicator['target_year']} "
+            "level that rate gives from the base."
+        )
+    return f"{reading.name(indicator)}：目标为“{target_text}”，表中为按基期值折算的{indicator['target_year']}年目标值。"
+
+
+def _coverage(indicator: Mapping, row: Mapping) -> tuple[float, float] | None:
+    """Return (the plan's base figure, the platform's own) when they differ by more than 2% (method §8), else None.
+
+    The result's coverage note decides; a snapshot frozen before results carried
+    one (no base_computed in its inputs) compares the base with base_actual.
+    """
+    inputs = indicator.get("inputs") or {}
+    if "base_computed" in inputs:
+        note = inputs.get("coverage_note")
+        return (note["published"], note["computed"]) if note else None
     plan_base, own = row.get("base_value"), indicator.get("base_actual")
-    if (indicator.get("inputs") or {}).get("base_source") != "plan" or plan_base is None or own is None:
-        return ""
+    if inputs.get("base_source") != "plan" or plan_base is None or own is None:
+        return None
     if plan_base == 0 or abs(own - plan_base) / abs(plan_base) <= BASE_DIFFERENCE:
+        return None
+    return plan_base, own
+
+
+def _base_note(reading: Reading, indicator: Mapping, row: Mapping) -> str:
+    """Say when the plan's base figure and the platform's own base-year figure differ by more than 2% (口径说明)."""
+    both = _coverage(indicator, row)
+    if both is None:
         return ""
+    plan_base, own = both
     d, unit, base_year = indicator["decimals"], reading.unit(indicator), reading.plan["base_year"]
     plan_text = say.value_text(plan_base, unit=unit, decimals=d, language=reading.language)
     own_text = say.value_text(own, unit=unit, decimals=d, language=reading.language)
@@ -477,6 +508,7 @@ def measure(reading: Reading, indicator: Mapping) -> say.Measure:
         status=reading.status(indicator["code"]),
         gap=row.get("gap"),
         needed_per_year=row.get("needed_per_year"),
+        lower_is_better=(indicator.get("inputs") or {}).get("direction") == "lower",
         benchmark_year=row.get("benchmark_year"),
         provisional=bool(row.get("provisional")),
         target_year=reading.plan["end_year"],
@@ -500,6 +532,9 @@ def indicator_blocks(reading: Reading, indicator: Mapping, n: int, comment: str 
         _fact(facts + (" " if reading.en and projection else "") + projection, "park", code),
         {"kind": "figure", "key": f"{code}-trend", "alt": reading.name(indicator)},
     ]
+    coverage = _base_note(reading, indicator, row)
+    if coverage:
+        out.append(_note(coverage))
     parcels = parcels_sentence(reading, indicator)
     if parcels:
         out.append(_fact(parcels, "parcels", code))

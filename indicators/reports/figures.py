@@ -71,7 +71,8 @@ def trend_rows(indicator: Mapping, snapshot: Mapping) -> list[dict]:
         years=list(range(plan["base_year"], plan["end_year"] + 1)),
         actuals={y: v for y, v in actuals.items() if y <= year},
         kind=indicator["target_kind"],
-        target=indicator["target_value"],
+        # Growth and change state a rate: their level T is the judged target (docs/method.md §3.1).
+        target=current.get("target") if indicator["target_kind"] in ("growth", "change") else indicator["target_value"],
         base_year=plan["base_year"],
         base_value=base_value,
         benchmark={b["year"]: b["value"] for b in indicator["benchmarks"]},

@@ -110,6 +110,7 @@ class Measure:
     status: str
     gap: float | None = None
     needed_per_year: float | None = None
+    lower_is_better: bool = False  # the target is a ceiling or a reduction (docs/method.md §3.1)
     benchmark_year: int | None = None
     provisional: bool = False
     target_year: int = 2025
@@ -178,6 +179,9 @@ def _completion_part(m: Measure, language: str) -> str:
     if m.completion is None or m.target is None:
         return ""
     en = _en(language)
+    if m.lower_is_better and m.kind != "benchmark":
+        # Completion is the share of the planned reduction achieved (docs/method.md §4).
+        return f"{percent(m.completion)} of the planned reduction" if en else f"完成计划降幅的{percent(m.completion)}"
     if m.kind != "benchmark":
         return f"{percent(m.completion)} of the target" if en else f"完成目标的{percent(m.completion)}"
     used = m.benchmark_year or m.year
@@ -200,8 +204,9 @@ def _needed_part(m: Measure, language: str) -> str:
     amount = _amount(needed, m, language)
     if _en(language):
         each = "each year " if remaining_first < m.target_year else ""
-        return f"{amount} more needed {each}in {span}"
-    grow = "新增" if m.is_count else "提高"
+        more = "a further cut of " if m.lower_is_better else ""
+        return f"{more}{amount}{'' if m.lower_is_better else ' more'} needed {each}in {span}"
+    grow = "降低" if m.lower_is_better else "新增" if m.is_count else "提高"
     if remaining_first < m.target_year:
         return f"{span}每年需{grow}{amount}"
     return f"{span}需{grow}{amount}"

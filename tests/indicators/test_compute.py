@@ -910,8 +910,8 @@ I8_ANNUAL = annual_frame(
         pytest.param(None, 4.0, 4.8, compute.AHEAD, 1.25, id="park"),
         # own base 2.0: d0 4, d 2.4, p 0.4, R 1.0; E = 2 + 4·0.4
         pytest.param(1, 2.0, 3.6, compute.ON_TRACK, 1.0, id="parcel-from-own-base"),
-        # own base 7.0 ≥ 6: d0 −1, d 0.5 > 0 → 滞后; E = 6 + 1·0.6
-        pytest.param(2, 7.0, 6.6, compute.BEHIND, None, id="parcel-met-in-2020-then-fell"),
+        # own base 7.0 ≥ 6: d0 −1, d 0.5 > 0 → 滞后; E = T = 6 (the plan expects the target held, method §8)
+        pytest.param(2, 7.0, 6.0, compute.BEHIND, None, id="parcel-met-in-2020-then-fell"),
         # no own 2020 value
         pytest.param(3, None, None, compute.INSUFFICIENT_DATA, None, id="parcel-without-2020-value"),
     ],
