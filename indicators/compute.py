@@ -132,7 +132,7 @@ def add_carried_counts(sums: pd.DataFrame, terms: Iterable[formulas.Term], recor
             latest = records[met].assign(code=codes[met].to_numpy())
             latest = latest.sort_values("code").drop_duplicates("enterprise", keep="last")
             for parcel, n in latest.groupby("parcel").size().items():
-                counts[(int(parcel), int(year), int(quarter))] = int(n)
+                counts[(_scope_key(parcel), int(year), int(quarter))] = int(n)
             counts[(-1, int(year), int(quarter))] = len(latest)
         sums[term.alias] = [
             float(counts.get((_scope_key(p), int(y), int(q)), 0))
@@ -296,9 +296,11 @@ def _fill_missing_parcels(sums: pd.DataFrame, parcels: Iterable[int], first: Map
     for column in sums.columns.difference(["parcel", "year", "quarter", MISSING]):
         missing[column] = [float("nan") if u else 0 for u in unreported]
     missing[MISSING] = [[int(p)] if u else [] for p, u in zip(missing["parcel"], unreported, strict=True)]
-    lacking = missing.loc[unreported].groupby(["year", "quarter"])["parcel"].agg(lambda ps: sorted(int(p) for p in ps))
+    lacking: dict[tuple[int, int], list[int]] = {}
+    for parcel, year, quarter in missing.loc[unreported, ["parcel", "year", "quarter"]].itertuples(index=False):
+        lacking.setdefault((int(year), int(quarter)), []).append(int(parcel))
     sums[MISSING] = [
-        lacking.get((int(y), int(q)), []) if is_missing(p) else []
+        sorted(lacking.get((int(y), int(q)), [])) if is_missing(p) else []
         for p, y, q in zip(sums["parcel"], sums["year"], sums["quarter"], strict=True)
     ]
     return pd.concat([sums, missing], ignore_index=True)

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import Any
 
 import pandas as pd
 from lark import Lark, Token, Transformer, v_args
@@ -210,13 +211,17 @@ class _Build(Transformer):
     def attribute(self, meta, children):
         return Attribute(str(children[0]), **_at(meta))
 
-    def _binary(op):
-        def build(self, meta, children):
-            return Binary(op, children[0], children[1], **_at(meta))
+    def add(self, meta, children):
+        return Binary("+", children[0], children[1], **_at(meta))
 
-        return build
+    def sub(self, meta, children):
+        return Binary("-", children[0], children[1], **_at(meta))
 
-    add, sub, mul, div = _binary("+"), _binary("-"), _binary("*"), _binary("/")
+    def mul(self, meta, children):
+        return Binary("*", children[0], children[1], **_at(meta))
+
+    def div(self, meta, children):
+        return Binary("/", children[0], children[1], **_at(meta))
 
     def neg(self, meta, children):
         return Neg(children[0], **_at(meta))
@@ -278,7 +283,7 @@ class Formula:
 
     @property
     def elements(self) -> frozenset[str]:
-        codes = set()
+        codes: set[str] = set()
         for aggregate in self.aggregates:
             codes.update(n.code for n in walk(aggregate) if isinstance(n, Element))
         return frozenset(codes)
@@ -326,7 +331,8 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> FormulaError:
     if isinstance(exc, UnexpectedToken) and exc.token.type == "NAME":
         return FormulaError(_("统计指标项“{code}”须写在 sum(…) 或 count(…) 中").format(code=exc.token), **where)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        position = exc.pos_in_stream or 0
+        char = text[position] if position < len(text) else ""
         return FormulaError(_("不能识别的字符“{char}”").format(char=char), **where)
     token = getattr(exc, "token", "")
     return FormulaError(_("此处不能出现“{token}”").format(token=token), **where)
@@ -371,25 +377,7 @@ def _outside_aggregates(node: Node) -> Iterable[Node]:
 
 def _split(text: str, node: Node) -> Formula:
     """Take the constant factors out and split a ratio into numerator and denominator (pairwise sums)."""
-    scale = Decimal(1)
-    while True:
-        if isinstance(node, Binary) and node.op == "*" and isinstance(node.left, Num):
-            scale, node = scale * node.left.value, node.right
-        elif isinstance(node, Binary) and node.op == "*" and isinstance(node.right, Num):
-            scale, node = scale * node.right.value, node.left
-        elif isinstance(node, Binary) and node.op == "/" and isinstance(node.right, Num):
-            if node.right.value == 0:
-                raise FormulaError(_("除数不能为0"), line=node.right.line, column=node.right.column)
-            scale, node = scale / node.right.value, node.left
-        elif isinstance(node, Binary) and node.op == "/" and isinstance(node.left, Binary) and _scaled(node.left):
-            # (100 * sum(a)) / sum(b): the constant belongs to the whole ratio.
-            inner = node.left
-            factor, rest = (inner.left, inner.right) if isinstance(inner.left, Num) else (inner.right, inner.left)
-            scale, node = scale * factor.value, Binary("/", rest, node.right, line=node.line, column=node.column)
-        elif isinstance(node, Neg):
-            scale, node = -scale, node.operand
-        else:
-            break
+    scale, node = _peel_constants(node)
     if not any(isinstance(n, Aggregate) for n in walk(node)):
         raise FormulaError(_("表达式中没有 sum(…) 或 count(…)，无法由企业数据计算"), line=1, column=1)
     if isinstance(node, Binary) and node.op == "/":
@@ -399,6 +387,38 @@ def _split(text: str, node: Node) -> Formula:
     if any(isinstance(n, Binary) and n.op == "/" for n in _outside_aggregates(node)):
         raise FormulaError(_("比值须写成“分子 / 分母”的形式"), line=node.line, column=node.column)
     return Formula(text, scale, node, None)
+
+
+def _peel_constants(node: Node) -> tuple[Decimal, Node]:
+    """Return the constant factor around a formula (100 × …, … ÷ 10 000, −…) and what it multiplies."""
+    scale = Decimal(1)
+    while True:
+        peeled = _peel_one(node)
+        if peeled is None:
+            return scale, node
+        factor, node = peeled
+        scale *= factor
+
+
+def _peel_one(node: Node) -> tuple[Decimal, Node] | None:
+    if isinstance(node, Neg):
+        return Decimal(-1), node.operand
+    if not isinstance(node, Binary):
+        return None
+    if node.op == "*" and isinstance(node.left, Num):
+        return node.left.value, node.right
+    if node.op == "*" and isinstance(node.right, Num):
+        return node.right.value, node.left
+    if node.op == "/" and isinstance(node.right, Num):
+        if node.right.value == 0:
+            raise FormulaError(_("除数不能为0"), line=node.right.line, column=node.right.column)
+        return 1 / node.right.value, node.left
+    if node.op == "/" and isinstance(node.left, Binary) and _scaled(node.left):
+        # (100 * sum(a)) / sum(b): the constant belongs to the whole ratio.
+        inner = node.left
+        factor, rest = (inner.left, inner.right) if isinstance(inner.left, Num) else (inner.right, inner.left)
+        return factor.value, Binary("/", rest, node.right, line=node.line, column=node.column)  # type: ignore[attr-defined]
+    return None
 
 
 def _scaled(node: Binary) -> bool:
@@ -668,7 +688,8 @@ def _mask(node: Node | None, records: pd.DataFrame, context: SqlContext) -> pd.S
     if node is None:
         return pd.Series(True, index=records.index)
     if isinstance(node, Truth):
-        return records[node.value.code].map(lambda v: v is True or (v is not None and v == 1)).astype(bool)  # type: ignore[attr-defined]
+        column = records[node.value.code]  # type: ignore[attr-defined]
+        return pd.Series(column.map(lambda v: v is True or (v is not None and v == 1)), dtype=bool)
     if isinstance(node, Not):
         return ~_mask(node.operand, records, context)
     if isinstance(node, Logical):
@@ -713,7 +734,7 @@ def _row(node: Node | None, records: pd.DataFrame, context: SqlContext):
 # --- values from the aggregates -----------------------------------------------------
 
 
-def evaluate(node: Node, columns: Mapping[Node, object], scope: Mapping[str, object]):
+def evaluate(node: Node, columns: Mapping[Any, Any], scope: Mapping[str, Any]):
     """Evaluate the part of a formula around its aggregates.
 
     columns: aggregate → its sums (a number or a pandas Series); scope:
@@ -727,15 +748,15 @@ def evaluate(node: Node, columns: Mapping[Node, object], scope: Mapping[str, obj
     if isinstance(node, Attribute):
         return scope[node.name]
     if isinstance(node, Neg):
-        return -evaluate(node.operand, columns, scope)  # type: ignore[operator]
+        return -evaluate(node.operand, columns, scope)
     if isinstance(node, Binary):
         left, right = evaluate(node.left, columns, scope), evaluate(node.right, columns, scope)
         if node.op == "+":
-            return left + right  # type: ignore[operator]
+            return left + right
         if node.op == "-":
-            return left - right  # type: ignore[operator]
+            return left - right
         if node.op == "*":
-            return left * right  # type: ignore[operator]
+            return left * right
         return _divide(left, right)
     raise TypeError(node)  # pragma: no cover
 

@@ -442,4 +442,3 @@ def return_quality(year: int) -> list[dict[str, object]]:
             parts = {name: None if value is None else round(value) for name, value in score.parts.items()}
             out.append({"parcel": parcel.code, "quarter": quarter, "score": score.total, **parts})
     return out
-
