@@ -260,8 +260,10 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Plan:
-    base_year: int = 2020
-    target_year: int = 2025
+    """The years of a plan that progress depends on: its base year and its target year."""
+
+    base_year: int
+    target_year: int
 
 
 @dataclass
@@ -332,7 +334,7 @@ def judge(
     base_source: str,
     target: float | None = None,
     benchmark: Mapping[int, float] | None = None,
-    plan: Plan = Plan(),
+    plan: Plan,
     thresholds: Thresholds = Thresholds(),
 ) -> Result:
     """Judge the progress of one indicator in one scope in `year` (docs/method.md §3).
@@ -474,7 +476,7 @@ def _at_most_zero(distance: float, scale: float) -> bool:
 
 
 def _project(result: Result, *, kind, actuals, base_value, benchmark, plan: Plan) -> None:
-    """Fill the 2025 projection: a least-squares line through the base and the annual values so far."""
+    """Fill the target year's projection: a least-squares line through the base and the annual values so far."""
     years = [y for y in range(plan.base_year + 1, result.year + 1) if actuals.get(y) is not None]
     points = [(plan.base_year, float(base_value))] + [(y, float(actuals[y])) for y in years]
     fit = least_squares(points, plan.target_year)
@@ -564,7 +566,7 @@ def progress_table(
     *,
     parcels: Iterable[int],
     years: Iterable[int],
-    plan: Plan = Plan(),
+    plan: Plan,
     thresholds: Thresholds = Thresholds(),
 ) -> pd.DataFrame:
     """Judge every indicator for the park and each parcel in each of `years`.

@@ -513,6 +513,7 @@ def report(plan, users):
     from django.utils import timezone
 
     stored = Report.objects.create(
+        plan=plan,
         year=2024,
         kind=Report.Kind.ANNUAL,
         snapshot={},
