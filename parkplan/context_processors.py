@@ -1,4 +1,4 @@
-"""Template context shared by every page: the plan shown and the plans' switcher, the recompute state, the demo flag, the role."""
+"""Template context shared by every page: the plan and its switcher, the recompute state, the demo flag, the role."""
 
 from indicators import queries
 from indicators.dashboard import plans

@@ -1,7 +1,9 @@
 """The REST API of the plans: plan, parcels, functional areas, indicators, values, progress, reports (/api/v1/).
 
 Every endpoint reads one plan: ``?plan=<code>``, by default the plan in force
-(the one whose period contains today); an unknown code is a 400. Aggregated values and progress are readable by every signed-in role; a parcel
+(the one whose period contains today); an unknown code is a 400.
+
+Aggregated values and progress are readable by every signed-in role; a parcel
 figure built from fewer than parcels.access.CONFIDENTIAL_BELOW enterprises is
 null with ``confidential: true`` for everyone but the office. How each row is
 written: indicators.api.serializers; what is read: indicators.api.queries.
@@ -14,8 +16,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import RetrieveAPIView
 
 from parcels import access
@@ -70,6 +72,7 @@ class _OfAPlan:
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "plan": self.plan}
+
 
 SCOPE = OpenApiParameter(
     "parcel", str, description="地块代码，或 park 表示全园区 / parcel code, or `park` for the whole park"

@@ -24,7 +24,9 @@ def page(plan: Plan, period: Period, user) -> dict:
             {
                 "area": area,
                 "note": in_language(area.note, area.note_en),
-                "parcels": [{"parcel": p, "cells": cells_by_parcel[p.id]} for p in area.parcels.all() if p.id in cells_by_parcel],
+                "parcels": [
+                    {"parcel": p, "cells": cells_by_parcel[p.id]} for p in area.parcels.all() if p.id in cells_by_parcel
+                ],
             }
         )
     order = [kind for kind, _label in FunctionalArea.Kind.choices]

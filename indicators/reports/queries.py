@@ -63,7 +63,7 @@ def plan_indicators(plan: Plan | None) -> list[Indicator]:
 
 
 def previous_report(*, plan: Plan, year: int, kind: str) -> Report | None:
-    """Return the plan's latest report of the same year and kind that did not fail: the one a new report compares with."""
+    """Return the plan's latest report of the year and kind that did not fail: the one a new report compares with."""
     return (
         Report.objects.filter(plan=plan, year=year, kind=kind)
         .exclude(state=Report.State.FAILED)

@@ -91,7 +91,13 @@ def test_it_marks_the_years_a_benchmark_stands_in_for():
 
 def test_it_starts_a_cumulative_count_at_zero():
     rows = charts.trend_rows(
-        years=YEARS, actuals={2021: 1.0}, kind="cumulative", target=5.0, base_year=2020, base_value=0.0, target_year=2025
+        years=YEARS,
+        actuals={2021: 1.0},
+        kind="cumulative",
+        target=5.0,
+        base_year=2020,
+        base_value=0.0,
+        target_year=2025,
     )
     assert rows[0]["actual"] == 0.0
     assert rows[-1]["expected"] == pytest.approx(5)

@@ -17,9 +17,9 @@ import pytest
 
 from indicators import compute
 from indicators.compute import (
-    LEVEL,
     BENCHMARK,
     CUMULATIVE,
+    LEVEL,
     IndicatorSpec,
     Thresholds,
     benchmark_for,
@@ -567,9 +567,7 @@ def test_it_picks_the_benchmark_value_for_a_year(series, year, expected):
     ],
 )
 def test_it_says_insufficient_data_when_a_value_is_missing(actuals, base_value, target, missing):
-    result = judge(
-        year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target
-    )
+    result = judge(year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target)
     assert result.status == compute.INSUFFICIENT_DATA
     assert result.inputs["missing"] == missing
     assert status_word(result.status) == "数据不足"

@@ -37,6 +37,6 @@ class Command(BaseCommand):
         with open(output, "wb") as f:
             f.write(bytes(stored.content))
         self.stdout.write(
-            f"report={report.id} plan={plan.code} year={year} format={format} bytes={stored.size} sha256={stored.sha256} "
-            f"data_version={report.data_version} seconds={report.duration_ms / 1000:.1f}"
+            f"report={report.id} plan={plan.code} year={year} format={format} bytes={stored.size} "
+            f"sha256={stored.sha256} data_version={report.data_version} seconds={report.duration_ms / 1000:.1f}"
         )
