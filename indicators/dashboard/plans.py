@@ -121,7 +121,10 @@ _INDICATOR_PAGES = {"indicator", "indicator_data", "indicator_narrative"}
 
 
 class _SamePage:
-    """The page a request shows, under each plan: the same page where the plan has it, else the plan's overview."""
+    """The page a request shows, under each plan: the same page where the plan has it, else the nearest it has.
+
+    An indicator the plan lacks: its overview; a parcel it does not cover: its parcels.
+    """
 
     def __init__(self, match, every: list[Plan]):
         self.name = getattr(match, "url_name", None) or ""
@@ -137,8 +140,10 @@ class _SamePage:
             return reverse(self.name, args=[plan])
         if self.name in _INDICATOR_PAGES and plan.pk in self.having:
             return reverse("indicator", args=[plan, self.code])
-        if self.name == "parcel" and plan.pk in self.having:
-            return reverse("parcel", args=[plan, self.code])
+        if self.name == "parcel":
+            return (
+                reverse("parcel", args=[plan, self.code]) if plan.pk in self.having else reverse("parcels", args=[plan])
+            )
         if self.name.startswith("report"):
             return reverse("reports", args=[plan])
         return reverse("overview", args=[plan])
