@@ -14,20 +14,24 @@ from ..models import Indicator, IndicatorValue, Plan, Progress
 PARK = "park"
 
 
-def parcels(user, plan: Plan) -> QuerySet[Parcel]:
-    """Return the parcels the plan covers in order, each `managed` when the user may write its enterprise data."""
+def parcels(user, plan: Plan | None) -> QuerySet[Parcel]:
+    """Return the parcels the plan covers in order, each `managed` when the user may write its enterprise data.
+
+    None for the plan (the schema, made before any plan is loaded): none.
+    """
     mine = access.parcels_for(user).filter(pk=OuterRef("pk"))
+    covered = indicator_queries.plan_parcel_ids(plan) if plan else []
     return (
-        Parcel.objects.filter(pk__in=indicator_queries.plan_parcel_ids(plan))
+        Parcel.objects.filter(pk__in=covered)
         .annotate(managed=Exists(mine))
         .prefetch_related("boundaries", "functional_areas")
         .order_by("order")
     )
 
 
-def functional_areas(plan: Plan) -> QuerySet[FunctionalArea]:
-    """Return the plan's functional areas in order, with their parcels."""
-    return indicator_queries.functional_areas(plan)
+def functional_areas(plan: Plan | None) -> QuerySet[FunctionalArea]:
+    """Return the plan's functional areas in order, with their parcels (none without a plan)."""
+    return indicator_queries.functional_areas(plan) if plan else FunctionalArea.objects.none()
 
 
 def indicators(plan: Plan | None) -> QuerySet[Indicator]:

@@ -24,6 +24,7 @@ from parcels import access
 from parkplan.api import QUARTER, YEAR, Pagination, int_param
 
 from .. import queries as indicator_queries
+from ..dashboard.plans import PlanConverter
 from ..models import Plan
 from ..reports import files
 from ..reports import queries as report_queries
@@ -32,10 +33,31 @@ from . import queries, serializers
 INDICATOR = OpenApiParameter("indicator", str, description="指标编号 / indicator code, e.g. I5")
 PLAN = OpenApiParameter(
     "plan",
-    str,
+    {"type": "string", "pattern": PlanConverter.regex_anchored},
     description="规划代码，默认为当前执行的规划（规划期包含今天） / plan code, e.g. fyp-14; "
     "default: the plan in force (its period contains today). An unknown code is a 400.",
 )
+
+
+def plan_codes_in_schema(result, generator, request, public):
+    """Say which plans there are: the values of every `plan` parameter are the loaded plans' codes.
+
+    A drf-spectacular postprocessing hook (settings.SPECTACULAR_SETTINGS): the
+    schema then names exactly the codes the API accepts. Made without a
+    request (the system check, the command line) or before any plan is loaded,
+    it keeps the code's pattern and reads nothing.
+    """
+    if request is None:
+        return result
+    codes = [plan.code for plan in indicator_queries.plans()]
+    if not codes:
+        return result
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "plan" and parameter.get("in") == "query":
+                    parameter["schema"] = {"type": "string", "enum": codes}
+    return result
 
 
 def plan_param(request) -> Plan:
@@ -49,7 +71,7 @@ def plan_param(request) -> Plan:
         if plan is None:
             raise Http404
         return plan
-    plan = indicator_queries.plan_by_code(code)
+    plan = indicator_queries.plan_by_code(code) if PlanConverter.is_code(code) else None
     if plan is None:
         codes = "、".join(p.code for p in indicator_queries.plans())
         raise ValidationError(
@@ -62,10 +84,10 @@ class _OfAPlan:
     """What every viewset here shares: the plan of the request, read once (``self.plan``)."""
 
     @property
-    def plan(self) -> Plan:
+    def plan(self) -> Plan | None:
         if not hasattr(self, "_plan"):
-            if getattr(self, "swagger_fake_view", False):  # the schema generator asks for no plan
-                self._plan = indicator_queries.plan_in_force()
+            if getattr(self, "swagger_fake_view", False):  # the schema generator reads no plan
+                self._plan = None
             else:
                 self._plan = plan_param(self.request)
         return self._plan

@@ -13,6 +13,7 @@ plan's final assessment.
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from django.http import Http404
@@ -30,6 +31,12 @@ class PlanConverter:
     """The `<plan:plan>` part of an address: a plan's code in the URL, the Plan in the view."""
 
     regex = r"[-a-zA-Z0-9_]+"
+    regex_anchored = f"^{regex}$"
+
+    @classmethod
+    def is_code(cls, text: str) -> bool:
+        """Tell whether a text has the shape of a plan code (a slug), before asking the database for it."""
+        return re.fullmatch(cls.regex, text) is not None
 
     def to_python(self, value: str) -> Plan:
         plan = queries.plan_by_code(value)

@@ -317,8 +317,8 @@ def test_the_schema_documents_the_plan_on_every_endpoint_of_the_plans(client, tw
     assert len(plan_paths) >= 9
     for path in plan_paths:
         for operation in schema["paths"][path].values():
-            names = [p["name"] for p in operation.get("parameters", [])]
-            assert "plan" in names, path
+            [plan] = [p for p in operation.get("parameters", []) if p["name"] == "plan"]
+            assert plan["in"] == "query" and plan["schema"]["enum"] == ["fyp-14", LATER], path
 
 
 def test_a_manager_still_never_sees_another_parcels_enterprise_data(client, two_plans):

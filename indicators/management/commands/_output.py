@@ -5,6 +5,7 @@ import contextlib
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import queries
+from indicators.dashboard.plans import PlanConverter
 
 
 def add_plan_argument(parser) -> None:
@@ -18,7 +19,7 @@ def add_plan_argument(parser) -> None:
 def chosen_plan(code: str | None):
     """Return the plan of --plan, else the plan in force; a clear error when there is none."""
     if code:
-        plan = queries.plan_by_code(code)
+        plan = queries.plan_by_code(code) if PlanConverter.is_code(code) else None
         if plan is None:
             codes = "、".join(p.code for p in queries.plans()) or "—"
             raise CommandError(f"没有代码为“{code}”的规划；可选：{codes}")
