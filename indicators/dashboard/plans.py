@@ -74,11 +74,12 @@ def period_text(plan: Plan) -> str:
 def header(request, plan: Plan | None) -> dict:
     """Return what the head of every page shows of the plans.
 
-    plan_period: the shown plan's years; plan_links: one per plan, earliest
-    first, with the address of the same page under that plan where it has one
-    (else its overview) and whether it is the shown one; previous_final: the
-    previous plan's final assessment (its target year's overview and, for the
-    office, its final assessment report), or None.
+    plan_period: the shown plan's years; plan_links (when there are several
+    plans): one per plan, earliest first, with the address of the same page
+    under that plan or the nearest it has (_SamePage), and whether it is the
+    shown one; first_indicator: the code the head's 指标 link opens;
+    previous_final: the previous plan's final assessment (its target year's
+    overview and, for the office, its final assessment report), or None.
     """
     if plan is None:
         return {}
@@ -134,7 +135,7 @@ class _SamePage:
     """
 
     def __init__(self, match, every: list[Plan]):
-        self.name = getattr(match, "url_name", None) or ""
+        self.name = getattr(match, "view_name", None) or ""  # with its namespace: returns:… is no page of a plan
         self.code = getattr(match, "kwargs", {}).get("code", "")
         self.having: set[int] = set()  # the plans that have this page's indicator or parcel
         if self.name in _INDICATOR_PAGES:
