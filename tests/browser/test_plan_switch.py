@@ -11,7 +11,7 @@ from parcels.models import Statistic
 from tests.browser_helpers import ARTIFACTS
 from tests.conftest import login
 from tests.factories import PASSWORD, make_user
-from tests.indicators.test_plans import LATER, later_plan_document
+from tests.indicators.test_plans import LATER, later_plan_document, today  # noqa: F401 (today: the date pinned)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
