@@ -103,7 +103,7 @@ def trend_rows(
     base_value: float | None,
     benchmark: Mapping[int, float] | None = None,
     projection: tuple[float, float] | None = None,
-    target_year: int = 2025,
+    target_year: int,
 ) -> list[dict]:
     """Return one row per year with what a trend chart draws.
 

@@ -329,8 +329,8 @@ class Thresholds:
 class Plan:
     """The years progress is judged between: the base year b and the target year e (docs/method.md §3)."""
 
-    base_year: int = 2020
-    target_year: int = 2025
+    base_year: int
+    target_year: int
 
 
 @dataclass
@@ -428,7 +428,7 @@ def judge(
     benchmark: Mapping[int, float] | None = None,
     lower_is_better: bool = False,
     tolerance: float | None = None,
-    plan: Plan = Plan(),
+    plan: Plan,
     thresholds: Thresholds = Thresholds(),
 ) -> Result:
     """Judge the progress of one indicator in one scope in `year` (docs/method.md §3, §4, §8).
@@ -830,7 +830,7 @@ def progress_table(
     *,
     parcels: Iterable[int],
     years: Iterable[int],
-    plan: Plan = Plan(),
+    plan: Plan,
     thresholds: Thresholds = Thresholds(),
 ) -> pd.DataFrame:
     """Judge every indicator for the park and each parcel in each of `years` (docs/method.md §3–§5).

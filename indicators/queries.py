@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from parcels import queries as parcel_queries
@@ -358,9 +358,32 @@ def progress_for_export(plan: Plan):
     return rows.iterator()
 
 
-def parcels() -> list[Parcel]:
-    """Return the parcels in the plan's order."""
-    return list(Parcel.objects.order_by("order"))
+def parcels(plan: Plan) -> list[Parcel]:
+    """Return the parcels the plan covers, in order."""
+    return list(_covered(plan))
+
+
+def _covered(plan: Plan):
+    """Return the parcels the plan covers in order (every parcel when it lists none), as a queryset (one query)."""
+    listed = Plan.parcels.through.objects.filter(plan_id=plan.pk)
+    covered = Exists(listed.filter(parcel_id=OuterRef("pk"))) | ~Exists(listed)
+    return Parcel.objects.filter(covered).order_by("order")
+
+
+def plans_with_indicator(code: str) -> set[int]:
+    """Return the ids of the plans that have an indicator with this code."""
+    return set(Indicator.objects.filter(code=code).values_list("plan_id", flat=True))
+
+
+def plan_covers(plan: Plan, parcel_code: str) -> bool:
+    """Tell whether the plan covers the parcel with this code."""
+    return _covered(plan).filter(code=parcel_code).exists()
+
+
+def plans_with_first_indicator() -> list[Plan]:
+    """Return every plan, the earliest first, each with `first_indicator`, the code of its first indicator (or None)."""
+    first = Indicator.objects.filter(plan=OuterRef("pk")).order_by("order").values("code")[:1]
+    return list(Plan.objects.annotate(first_indicator=Subquery(first)).order_by("start_year", "code"))
 
 
 def benchmark_sources(indicator: Indicator) -> dict[int, str]:
@@ -369,18 +392,19 @@ def benchmark_sources(indicator: Indicator) -> dict[int, str]:
 
 
 def review_figures(plan: Plan):
-    """Return the 13th-FYP review figures of the plan, in the plan's order."""
+    """Return the review figures of the previous plan period the plan starts from, in the plan's order."""
     return plan.review_figures.order_by("order")
 
 
-def parcels_with_areas():
-    """Return the parcels in order, with their functional areas and boundaries prefetched."""
-    return Parcel.objects.order_by("order").prefetch_related("functional_areas", "boundaries")
+def parcels_with_areas(plan: Plan):
+    """Return the parcels the plan covers in order, with their functional areas and boundaries prefetched."""
+    return _covered(plan).prefetch_related("functional_areas", "boundaries")
 
 
-def functional_areas():
-    """Return the functional areas in the plan's order, with their parcels prefetched."""
-    return FunctionalArea.objects.order_by("order").prefetch_related("parcels")
+def functional_areas(plan: Plan):
+    """Return the plan's functional areas in order (every area when it lists none), with their parcels prefetched."""
+    rows = FunctionalArea.objects.order_by("order").prefetch_related("parcels")
+    return rows.filter(plans=plan) if plan.functional_areas.exists() else rows
 
 
 # --- reads for the recompute service --------------------------------------------

@@ -1,8 +1,18 @@
-from django.urls import include, path, re_path
+"""The pages of a plan under /plans/<code>/, and the same paths without the prefix for the plan in force.
+
+Both addresses share their names: `{% url 'indicator' plan code %}` builds the
+plan's address, which is what every link inside a page does (see
+indicators.dashboard.plans for why the unprefixed paths answer in place).
+"""
+
+from django.urls import include, path, re_path, register_converter
 
 from . import views
+from .dashboard.plans import PlanConverter
 
-urlpatterns = [
+register_converter(PlanConverter, "plan")
+
+pages = [
     path("", views.overview, name="overview"),
     path("parcels/", views.parcels, name="parcels"),
     path("parcels/<slug:code>/", views.parcel_detail, name="parcel"),
@@ -10,6 +20,11 @@ urlpatterns = [
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
     path("indicators/<str:code>/narrative/", views.indicator_narrative, name="indicator_narrative"),
     re_path(r"^indicators/(?P<code>\w+)/data\.(?P<fmt>csv|xlsx)$", views.indicator_data, name="indicator_data"),
-    path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
     path("reports/", include("indicators.reports.urls")),
+]
+
+urlpatterns = [
+    path("plans/<plan:plan>/", include(pages)),
+    path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
+    path("", include(pages)),
 ]

@@ -22,18 +22,12 @@ from .dashboard import parcel as parcel_page
 from .dashboard import parcels as parcels_page
 from .dashboard import preview as preview_page
 from .dashboard.periods import choose_period, page_context
+from .dashboard.plans import plan_page
 from .narratives import queries as narrative_queries
 from .narratives import services as narrative_services
 from .narratives.forms import NarrativeForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _plan_or_404():
-    plan = queries.plan_in_force()
-    if plan is None:
-        raise Http404(_("尚未载入规划"))
-    return plan
 
 
 def _indicator_or_404(plan, code: str):
@@ -46,16 +40,16 @@ def _indicator_or_404(plan, code: str):
 
 
 @login_required
-def overview(request):
-    plan = _plan_or_404()
+@plan_page
+def overview(request, plan):
     period, ctx = page_context(request.GET, plan, "overview")
     ctx.update(overview_page.page(plan, period))
     return render(request, "indicators/overview.html", ctx)
 
 
 @login_required
-def indicator_detail(request, code: str):
-    plan = _plan_or_404()
+@plan_page
+def indicator_detail(request, plan, code: str):
     indicator, indicators = _indicator_or_404(plan, code)
     period, ctx = page_context(request.GET, plan, "indicators")
     ctx.update(indicator_page.page(plan, indicator, period, request.user))
@@ -65,9 +59,9 @@ def indicator_detail(request, code: str):
 
 @login_required
 @require_POST
-def indicator_narrative(request, code: str):
+@plan_page
+def indicator_narrative(request, plan, code: str):
     """Save the next version of an indicator's 原因分析 and 下一步措施 for a year; on a problem, show the page again."""
-    plan = _plan_or_404()
     indicator, indicators = _indicator_or_404(plan, code)
     if not narrative_queries.may_write(request.user, indicator):
         raise PermissionDenied
@@ -78,7 +72,7 @@ def indicator_narrative(request, code: str):
         error = " ".join(exc.messages)
     else:
         messages.success(request, _("已保存为新版本。") if added else _("内容未改变，未新增版本。"))
-        return redirect(reverse("indicator", args=[code]) + f"?year={form.cleaned_data['year']}#narrative")
+        return redirect(reverse("indicator", args=[plan, code]) + f"?year={form.cleaned_data['year']}#narrative")
     period, ctx = page_context({"year": request.POST.get("year", "")}, plan, "indicators")
     ctx.update(indicator_page.page(plan, indicator, period, request.user), indicators=indicators)
     ctx["narrative"] = narrative_block.block(indicator, period, request.user, form=form, error=error)
@@ -86,13 +80,13 @@ def indicator_narrative(request, code: str):
 
 
 @login_required
-def indicator_data(request, code: str, fmt: str):
+@plan_page
+def indicator_data(request, plan, code: str, fmt: str):
     """Download the tables behind an indicator page's charts (CSV: one table, ?table=trend|parcels; Excel: both)."""
-    plan = _plan_or_404()
     indicator, _indicators = _indicator_or_404(plan, code)
     period, _note = choose_period(request.GET, plan)
     tables = indicator_page.download_tables(indicator_page.page(plan, indicator, period, request.user))
-    stem = f"{indicator.code}-{period.year or 'none'}" + (f"Q{period.quarter}" if period.quarter else "")
+    stem = f"{plan.code}-{indicator.code}-{period.year or 'none'}" + (f"Q{period.quarter}" if period.quarter else "")
     if fmt == "xlsx":
         return _attachment(exports.tables_xlsx(tables), f"{stem}.xlsx", XLSX)
     wanted = request.GET.get("table", "trend")
@@ -109,25 +103,25 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 
 
 @login_required
-def parcels(request):
-    plan = _plan_or_404()
+@plan_page
+def parcels(request, plan):
     period, ctx = page_context(request.GET, plan, "parcels")
     ctx.update(parcels_page.page(plan, period, request.user))
     return render(request, "indicators/parcel_list.html", ctx)
 
 
 @login_required
-def parcel_detail(request, code: str):
-    plan = _plan_or_404()
-    parcel = get_object_or_404(queries.parcels_with_areas(), code=code)
+@plan_page
+def parcel_detail(request, plan, code: str):
+    parcel = get_object_or_404(queries.parcels_with_areas(plan), code=code)
     period, ctx = page_context(request.GET, plan, "parcels")
     ctx.update(parcel_page.page(plan, parcel, period, request.user))
     return render(request, "indicators/parcel_detail.html", ctx)
 
 
 @login_required
-def functional_areas(request):
-    plan = _plan_or_404()
+@plan_page
+def functional_areas(request, plan):
     period, ctx = page_context(request.GET, plan, "areas")
     ctx.update(areas_page.page(plan, period, request.user))
     return render(request, "indicators/functional_areas.html", ctx)

@@ -1,6 +1,7 @@
-"""Template context shared by every page: the plan, the recompute state, the demo flag, the role."""
+"""Template context shared by every page: the plan and its switcher, the recompute state, the demo flag, the role."""
 
 from indicators import queries
+from indicators.dashboard import plans
 from parcels import access
 from parcels.models import Statistic
 
@@ -8,8 +9,10 @@ from parcels.models import Statistic
 def site(request):
     if not request.user.is_authenticated:
         return {}
+    plan = plans.shown_plan(request)
     return {
-        "plan": queries.plan_in_force(),
+        "plan": plan,
+        **plans.header(request, plan),
         "recompute": queries.recompute_state(),
         "demo_data": Statistic.objects.filter(source=Statistic.Source.DEMO).exists(),
         "is_office": access.is_office(request.user),

@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "parkplan.api.add_error_responses",
+        "indicators.api.views.plan_codes_in_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatisticSourceEnum": "parcels.models.Statistic.Source",

@@ -11,10 +11,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from indicators import exports, services
-from indicators.models import IndicatorValue, Plan, Progress, Report, ReportFile
+from indicators.models import IndicatorValue, Progress, Report, ReportFile
 from parcels import access, demo
 from parcels.models import Enterprise, Parcel, ParcelReturn, ReturnRow, Statistic
-from tests.factories import make_enterprise, make_plan, make_user
+from tests.factories import make_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -513,7 +513,7 @@ def report(plan, users):
     from django.utils import timezone
 
     stored = Report.objects.create(
-        plan=Plan.objects.first() or make_plan(),
+        plan=plan,
         year=2024,
         kind=Report.Kind.ANNUAL,
         snapshot={},

@@ -7,25 +7,31 @@ from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
 from parcels import access
 from parcels.models import FunctionalArea, Parcel
 
+from .. import queries as indicator_queries
 from ..models import Indicator, IndicatorValue, Plan, Progress
 
 # The `parcel` filter's word for the whole park (rows without a parcel).
 PARK = "park"
 
 
-def parcels(user) -> QuerySet[Parcel]:
-    """Return the parcels in the plan's order, each `managed` when the user may write its enterprise data."""
+def parcels(user, plan: Plan | None) -> QuerySet[Parcel]:
+    """Return the parcels the plan covers in order, each `managed` when the user may write its enterprise data.
+
+    None for the plan (the schema, made before any plan is loaded): none.
+    """
     mine = access.parcels_for(user).filter(pk=OuterRef("pk"))
+    covered = indicator_queries.plan_parcel_ids(plan) if plan else []
     return (
-        Parcel.objects.annotate(managed=Exists(mine))
+        Parcel.objects.filter(pk__in=covered)
+        .annotate(managed=Exists(mine))
         .prefetch_related("boundaries", "functional_areas")
         .order_by("order")
     )
 
 
-def functional_areas() -> QuerySet[FunctionalArea]:
-    """Return the functional areas in the plan's order, with their parcels."""
-    return FunctionalArea.objects.prefetch_related("parcels").order_by("order")
+def functional_areas(plan: Plan | None) -> QuerySet[FunctionalArea]:
+    """Return the plan's functional areas in order, with their parcels (none without a plan)."""
+    return indicator_queries.functional_areas(plan) if plan else FunctionalArea.objects.none()
 
 
 def indicators(plan: Plan | None) -> QuerySet[Indicator]:

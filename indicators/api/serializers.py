@@ -280,17 +280,22 @@ class ReportFileSerializer(serializers.ModelSerializer):
         fields = ["format", "size", "sha256", "url"]
 
     def get_url(self, stored: ReportFile) -> str:
-        return reverse("v1:report-download", args=[stored.report_id, stored.format])
+        """The file's download address under the report's plan (the viewset passes the plan in the context)."""
+        url = reverse("v1:report-download", args=[stored.report_id, stored.format])
+        plan = self.context.get("plan")
+        return f"{url}?plan={plan.code}" if plan else url
 
 
 class ReportSerializer(serializers.ModelSerializer):
     files = ReportFileSerializer(many=True, read_only=True)
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="规划代码 / plan code")
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Report
         fields = [
             "id",
+            "plan",
             "year",
             "kind",
             "language",

@@ -1,4 +1,7 @@
-"""The REST API of the plan: plan, parcels, functional areas, indicators, values and progress (/api/v1/).
+"""The REST API of the plans: plan, parcels, functional areas, indicators, values, progress, reports (/api/v1/).
+
+Every endpoint reads one plan: ``?plan=<code>``, by default the plan in force
+(the one whose period contains today); an unknown code is a 400.
 
 Aggregated values and progress are readable by every signed-in role; a parcel
 figure built from fewer than parcels.access.CONFIDENTIAL_BELOW enterprises is
@@ -9,76 +12,145 @@ written: indicators.api.serializers; what is read: indicators.api.queries.
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import RetrieveAPIView
 
 from parcels import access
 from parkplan.api import QUARTER, YEAR, Pagination, int_param
 
 from .. import queries as indicator_queries
+from ..dashboard.plans import PlanConverter
 from ..models import Plan
 from ..reports import files
 from ..reports import queries as report_queries
 from . import queries, serializers
 
-INDICATOR = OpenApiParameter("indicator", str, description="指标编号 / indicator code (I1–I8)")
+INDICATOR = OpenApiParameter("indicator", str, description="指标编号 / indicator code, e.g. I5")
+PLAN = OpenApiParameter(
+    "plan",
+    {"type": "string", "pattern": PlanConverter.regex_anchored},
+    description="规划代码，默认为当前执行的规划（规划期包含今天） / plan code, e.g. fyp-14; "
+    "default: the plan in force (its period contains today). An unknown code is a 400.",
+)
+
+
+def plan_codes_in_schema(result, generator, request, public):
+    """Say which plans there are: the values of every `plan` parameter are the loaded plans' codes.
+
+    A drf-spectacular postprocessing hook (settings.SPECTACULAR_SETTINGS): the
+    schema then names exactly the codes the API accepts. Made without a
+    request (the system check, the command line) or before any plan is loaded,
+    it keeps the code's pattern and reads nothing.
+    """
+    if request is None:
+        return result
+    codes = [plan.code for plan in indicator_queries.plans()]
+    if not codes:
+        return result
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "plan" and parameter.get("in") == "query":
+                    parameter["schema"] = {"type": "string", "enum": codes}
+    return result
+
+
+def plan_param(request) -> Plan:
+    """Return the plan of ?plan=<code> (a 400 naming it when there is no such plan), else the plan in force.
+
+    Without any plan loaded there is nothing to read: 404.
+    """
+    code = request.query_params.get("plan")
+    if code is None:
+        plan = indicator_queries.plan_in_force()
+        if plan is None:
+            raise Http404
+        return plan
+    plan = indicator_queries.plan_by_code(code) if PlanConverter.is_code(code) else None
+    if plan is None:
+        codes = "、".join(p.code for p in indicator_queries.plans())
+        raise ValidationError(
+            {"plan": [_("没有代码为“%(code)s”的规划；可选：%(codes)s") % {"code": code, "codes": codes or "—"}]}
+        )
+    return plan
+
+
+class _OfAPlan:
+    """What every viewset here shares: the plan of the request, read once (``self.plan``)."""
+
+    @property
+    def plan(self) -> Plan | None:
+        if not hasattr(self, "_plan"):
+            if getattr(self, "swagger_fake_view", False):  # the schema generator reads no plan
+                self._plan = None
+            else:
+                self._plan = plan_param(self.request)
+        return self._plan
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "plan": self.plan}
+
+
 SCOPE = OpenApiParameter(
     "parcel", str, description="地块代码，或 park 表示全园区 / parcel code, or `park` for the whole park"
 )
 
 
-@extend_schema(summary="规划 / The plan in force")
-class PlanView(RetrieveAPIView):
+@extend_schema(summary="规划 / A plan (by default the plan in force)", parameters=[PLAN])
+class PlanView(_OfAPlan, RetrieveAPIView):
     serializer_class = serializers.PlanSerializer
 
     def get_object(self) -> Plan:
-        plan = indicator_queries.plan_in_force()
-        if plan is None:
-            raise Http404
-        return plan
+        return self.plan
 
 
-@extend_schema_view(list=extend_schema(summary="地块 / Parcels"), retrieve=extend_schema(summary="地块 / Parcel"))
-class ParcelViewSet(viewsets.ReadOnlyModelViewSet):
-    """The plan's parcels: reference data every role reads; `managed` says which are yours to write."""
+@extend_schema_view(
+    list=extend_schema(summary="地块 / The plan's parcels", parameters=[PLAN]),
+    retrieve=extend_schema(summary="地块 / Parcel", parameters=[PLAN]),
+)
+class ParcelViewSet(_OfAPlan, viewsets.ReadOnlyModelViewSet):
+    """The parcels the plan covers: reference data every role reads; `managed` says which are yours to write."""
 
     serializer_class = serializers.ParcelSerializer
     pagination_class = Pagination
     lookup_field = "code"
 
     def get_queryset(self):
-        return queries.parcels(self.request.user)
+        return queries.parcels(self.request.user, self.plan)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="功能区 / Functional areas"), retrieve=extend_schema(summary="功能区 / Functional area")
+    list=extend_schema(summary="功能区 / The plan's functional areas", parameters=[PLAN]),
+    retrieve=extend_schema(summary="功能区 / Functional area", parameters=[PLAN]),
 )
-class FunctionalAreaViewSet(viewsets.ReadOnlyModelViewSet):
+class FunctionalAreaViewSet(_OfAPlan, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.FunctionalAreaSerializer
     pagination_class = Pagination
     lookup_field = "code"
 
     def get_queryset(self):
-        return queries.functional_areas()
+        return queries.functional_areas(self.plan)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="指标 / Indicators with targets and benchmark series"),
-    retrieve=extend_schema(summary="指标 / Indicator"),
+    list=extend_schema(summary="指标 / The plan's indicators with targets and benchmark series", parameters=[PLAN]),
+    retrieve=extend_schema(
+        summary="指标 / Indicator",
+        parameters=[PLAN, OpenApiParameter("code", str, OpenApiParameter.PATH, description="指标编号 / e.g. I5")],
+    ),
 )
-@extend_schema_view(
-    retrieve=extend_schema(parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="I1 … I8")])
-)
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(_OfAPlan, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.IndicatorSerializer
     pagination_class = Pagination
     lookup_field = "code"
 
     def get_queryset(self):
-        return queries.indicators(indicator_queries.plan_in_force())
+        return queries.indicators(self.plan)
 
 
 # --- computed values and progress -----------------------------------------------
@@ -94,8 +166,8 @@ def _filters(request) -> dict:
     }
 
 
-class _ScopedFigures:
-    """What the values and progress lists share: pages, and whether the reader sees confidential figures."""
+class _ScopedFigures(_OfAPlan):
+    """What the values and progress lists share: the plan, pages, and whether the reader sees confidential figures."""
 
     pagination_class = Pagination
 
@@ -106,7 +178,7 @@ class _ScopedFigures:
 @extend_schema_view(
     list=extend_schema(
         summary="指标值 / Indicator values",
-        parameters=[INDICATOR, SCOPE, YEAR, QUARTER],
+        parameters=[PLAN, INDICATOR, SCOPE, YEAR, QUARTER],
         description="Computed values per indicator, scope and period (quarters are year-to-date; quarter 4 is "
         "the year), ordered as `export_indicator_values`: indicator, parcel (park last), year, quarter.",
     )
@@ -117,13 +189,13 @@ class IndicatorValueViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mi
     def get_queryset(self):
         filters = _filters(self.request)
         quarter = int_param(self.request, "quarter", low=1, high=4)
-        return queries.indicator_values(indicator_queries.plan_in_force(), **filters, quarter=quarter)
+        return queries.indicator_values(self.plan, **filters, quarter=quarter)
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="进度评价 / Progress against the targets",
-        parameters=[INDICATOR, SCOPE, YEAR],
+        parameters=[PLAN, INDICATOR, SCOPE, YEAR],
         description="Progress per indicator, scope and year with its calculation inputs, ordered by indicator, "
         "parcel (park last) and year. A parcel row is confidential when any of its annual values from the "
         "base year to that year came from too few enterprises.",
@@ -133,7 +205,7 @@ class ProgressViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mixins.L
     serializer_class = serializers.ProgressSerializer
 
     def get_queryset(self):
-        return queries.progress(indicator_queries.plan_in_force(), **_filters(self.request))
+        return queries.progress(self.plan, **_filters(self.request))
 
 
 # --- assessment reports (the office only, as on the report pages) ----------------
@@ -146,22 +218,22 @@ def _office_only(request) -> None:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="评估报告 / Assessment reports (the office)"),
-    retrieve=extend_schema(summary="评估报告 / Assessment report (the office)"),
+    list=extend_schema(summary="评估报告 / The plan's assessment reports (the office)", parameters=[PLAN]),
+    retrieve=extend_schema(summary="评估报告 / Assessment report (the office)", parameters=[PLAN]),
 )
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(_OfAPlan, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ReportSerializer
     pagination_class = Pagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
-            return report_queries.api_reports().none()
+            return report_queries.api_reports(None).none()
         _office_only(self.request)
-        return report_queries.api_reports()
+        return report_queries.api_reports(self.plan)
 
     @extend_schema(
         summary="下载报告文件 / Download a report file",
-        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(files.CONTENT_TYPES))],
+        parameters=[PLAN, OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(files.CONTENT_TYPES))],
         responses={(200, media): OpenApiTypes.BINARY for media in files.CONTENT_TYPES.values()},
     )
     @action(detail=True, methods=["get"], url_path=r"download/(?P<fmt>[^/.]+)", url_name="download")

@@ -44,12 +44,12 @@ def page(plan: Plan, indicator: Indicator, period: Period, user) -> dict:
         "target_kind": indicator.get_target_kind_display(),
         "progress": progress,
         "status_word": status_word(progress.status) if progress else "",
-        "reason": _reason(indicator, progress, unit) if progress else "",
+        "reason": _reason(plan, indicator, progress, unit) if progress else "",
         "park_value": fmt_number(results.figure(code, None, period.year, period.q), indicator.decimals),
         "trend_fig": charts.indicator_trend(
-            trend, labels=trend_labels(), unit=unit, decimals=indicator.decimals, kind=indicator.target_kind
+            trend, labels=trend_labels(plan), unit=unit, decimals=indicator.decimals, kind=indicator.target_kind
         ),
-        "trend_table": _trend_table(indicator, trend, unit),
+        "trend_table": _trend_table(plan, indicator, trend, unit),
         "has_projection": _projected(trend),  # none in the target year (docs/method.md §8)
         "benchmark_sources": sorted(queries.benchmark_sources(indicator).items())
         if indicator.target_kind == compute.BENCHMARK
@@ -64,9 +64,15 @@ def download_tables(shown: dict) -> list[Table]:
     return [shown["trend_table"], shown["comparison_table"]]
 
 
-def _reason(indicator: Indicator, progress: SimpleNamespace, unit: str) -> str:
+def _reason(plan: Plan, indicator: Indicator, progress: SimpleNamespace, unit: str) -> str:
     benchmark_name = text_of(indicator, "benchmark_name")
-    return progress_reason(progress, unit=unit, decimals=indicator.decimals, benchmark_name=benchmark_name)
+    return progress_reason(
+        progress,
+        unit=unit,
+        decimals=indicator.decimals,
+        target_year=plan.end_year,
+        benchmark_name=benchmark_name,
+    )
 
 
 # --- the park's trend -------------------------------------------------------------
@@ -102,16 +108,20 @@ def _park_target(indicator: Indicator, park_rows: list[dict]) -> float | None:
     return None if indicator.target_value is None else float(indicator.target_value)
 
 
-def _trend_table(indicator: Indicator, trend: list[dict], unit: str) -> Table:
-    """Return the table behind the trend chart; a benchmark's rows say which year's benchmark value stands."""
+def _trend_table(plan: Plan, indicator: Indicator, trend: list[dict], unit: str) -> Table:
+    """Return the table behind the trend chart; a benchmark's rows say which year's benchmark value stands.
+
+    The heads of the target and the projection name the plan's target year.
+    """
     benchmark = indicator.target_kind == compute.BENCHMARK
+    end = {"unit": unit, "end": plan.end_year}
     columns = [
         Column("year", _("年份")),
         Column("actual", _("实际值（%(unit)s）") % {"unit": unit}, "number", indicator.decimals),
         Column("expected", _("规划路径（%(unit)s）") % {"unit": unit}, "number", indicator.decimals),
         Column(
             "target",
-            (_("对标基准（%(unit)s）") if benchmark else _("目标（%(unit)s）")) % {"unit": unit},
+            _("对标基准（%(unit)s）") % end if benchmark else _("%(end)s年目标（%(unit)s）") % end,
             "number",
             indicator.decimals,
         ),
@@ -119,7 +129,7 @@ def _trend_table(indicator: Indicator, trend: list[dict], unit: str) -> Table:
     if benchmark:
         columns.append(Column("benchmark_note", _("基准说明")))
     if _projected(trend):
-        columns.append(Column("projected", _("趋势外推（%(unit)s）") % {"unit": unit}, "number", indicator.decimals))
+        columns.append(Column("projected", _("趋势外推至%(end)s年（%(unit)s）") % end, "number", indicator.decimals))
     rows = [{**r, "benchmark_note": _benchmark_note(r)} if benchmark else dict(r) for r in trend]
     return Table("trend", _("园区历年数值、规划路径与目标"), columns, rows)
 
@@ -142,7 +152,7 @@ def _benchmark_note(row: dict) -> str:
 def comparison(plan: Plan, indicator: Indicator, period: Period, user, results: Results) -> dict:
     """Return the parcels-side-by-side figure and its table."""
     judged = period.judged(plan)
-    parcels = queries.parcels()
+    parcels = queries.parcels(plan)
     split = judged and any(
         ((results.progress_of(indicator.code, p.id, period.year) or {}).get("inputs") or {}).get("split_target")
         for p in parcels

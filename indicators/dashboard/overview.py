@@ -1,4 +1,4 @@
-"""The overview: a card per indicator, the status summary, the year-to-date panel and the 13th-FYP review."""
+"""The overview: a card per indicator, the status summary, the year-to-date panel and the previous period's review."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .words import in_language, local_time, status_word, target_text, unit_of
 
 
 def page(plan: Plan, period: Period) -> dict:
-    """Return the overview's cards, status summary, year-to-date panel and 13th-FYP review figures."""
+    """Return the overview's cards, status summary, year-to-date panel and the previous plan period's review figures."""
     indicators = queries.indicators(plan)
     progress = queries.progress_frame(plan, scope="park", year=period.year) if period.annual and period.year else None
     results = Results.of(queries.value_frame(plan, scope="park"), progress)
@@ -32,6 +32,7 @@ def page(plan: Plan, period: Period) -> dict:
         "ytd": _year_to_date(indicators, results, period.year, latest_quarter) if latest_quarter else [],
         "ytd_label": period_label(period.year, latest_quarter) if latest_quarter else "",
         "review": _review(plan),
+        "review_period": _previous_short(plan),
         "base_year": plan.base_year,
     }
 
@@ -94,8 +95,14 @@ def _year_to_date(indicators: list[Indicator], results: Results, year: int | Non
     return rows
 
 
+def _previous_short(plan: Plan) -> str:
+    """Return the previous plan's short name when it is loaded (the period the review figures look back on)."""
+    previous = queries.previous_plan(plan)
+    return previous.short if previous else ""
+
+
 def _review(plan: Plan) -> list[dict]:
-    """Return the 13th-FYP review figures the plan starts from, in the reader's language."""
+    """Return the previous plan period's review figures the plan starts from, in the reader's language."""
     return [
         {
             "label": f.label,

@@ -20,9 +20,12 @@ def page(plan: Plan, parcel: Parcel, period: Period, user) -> dict:
     judged = period.judged(plan)
     results = Results.of(queries.value_frame(plan, scope=parcel.id), queries.progress_frame(plan, scope=parcel.id))
     view = _ParcelView(plan, parcel, period, user, results, judged)
-    labels = trend_labels()
-    rows = [view.row(indicator, labels) for indicator in queries.indicators(plan)]
-    enterprises = (results.value("I1", parcel.id, period.year, period.q) or {}).get("enterprises")
+    labels = trend_labels(plan)
+    indicators = queries.indicators(plan)
+    rows = [view.row(indicator, labels) for indicator in indicators]
+    # Every value of a parcel and period counts the same enterprises: read them off the first indicator's.
+    first = indicators[0].code if indicators else None
+    enterprises = (results.value(first, parcel.id, period.year, period.q) or {}).get("enterprises")
     return {"parcel": parcel, "rows": rows, "enterprises": enterprises, "judged": judged}
 
 

@@ -17,7 +17,7 @@ from .words import status_word
 
 def page(plan: Plan, period: Period, user) -> dict:
     """Return the parcels with their functional areas and both area totals, and the heat map with its table."""
-    parcels = list(queries.parcels_with_areas())
+    parcels = list(queries.parcels_with_areas(plan))
     indicators = queries.indicators(plan)
     grid = heat_grid(plan, period, user, parcels, indicators)
     figure = charts.status_heatmap(

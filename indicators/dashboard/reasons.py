@@ -13,13 +13,14 @@ from parkplan.text import _, language
 from .. import compute
 
 
-def progress_reason(progress, *, unit: str, decimals: int, benchmark_name: str = "") -> str:
+def progress_reason(progress, *, unit: str, decimals: int, target_year: int, benchmark_name: str = "") -> str:
     """Explain a stored progress result in words, from its stored inputs.
 
     In: an object with the attributes of indicators.models.Progress (year,
     status, value, target, base_year, base_value, pace, provisional,
     benchmark_year, projected, projected_gap, inputs); the unit and
-    decimals of the indicator; the benchmark's name for a benchmark target.
+    decimals of the indicator; the plan's target year (where the projection
+    leads); the benchmark's name for a benchmark target.
     Out: one or a few sentences in the active language.
     """
     status = progress.status
@@ -31,7 +32,7 @@ def progress_reason(progress, *, unit: str, decimals: int, benchmark_name: str =
         return _missing_data((progress.inputs or {}).get("missing"))
     if not status:
         return ""
-    words = _Words(unit=unit, decimals=decimals, word=compute.status_word(status, language()))
+    words = _Words(unit=unit, decimals=decimals, word=compute.status_word(status, language()), target_year=target_year)
     return "".join(
         (
             _facts(progress, words),
@@ -50,6 +51,7 @@ class _Words:
     unit: str
     decimals: int
     word: str
+    target_year: int
 
     def n(self, value) -> str:
         return fmt_number(value, self.decimals)
@@ -168,7 +170,7 @@ def _growth_judgement(progress, words: _Words, thresholds: dict) -> str:
 
 
 def _outlook(progress, words: _Words) -> str:
-    """Say where the trend since the base year leads by 2025, before the target year."""
+    """Say where the trend since the base year leads by the plan's target year, before the target year."""
     if progress.projected is None or progress.status in (compute.ACHIEVED, compute.NOT_ACHIEVED):
         return ""
     gap = progress.projected_gap
@@ -178,8 +180,9 @@ def _outlook(progress, words: _Words) -> str:
         outlook = _("预计距目标尚差%(gap)s %(unit)s") % {"gap": words.n(gap), "unit": words.unit}
     else:
         outlook = ""
-    return _("按%(base_year)s年以来的趋势线性外推，2025年预计为%(value)s %(unit)s，%(outlook)s。") % {
+    return _("按%(base_year)s年以来的趋势线性外推，%(target_year)s年预计为%(value)s %(unit)s，%(outlook)s。") % {
         "base_year": progress.base_year,
+        "target_year": words.target_year,
         "value": words.n(progress.projected),
         "unit": words.unit,
         "outlook": outlook,

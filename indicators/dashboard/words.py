@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from parkplan.formatting import fmt_number, language
 
 from .. import compute
-from ..models import Indicator
+from ..models import Indicator, Plan
 
 
 def in_language(zh: str, en: str) -> str:
@@ -65,13 +65,14 @@ def target_text(indicator: Indicator, progress: dict | None) -> str:
     }
 
 
-def trend_labels() -> dict:
-    """Return the names of a trend chart's traces (charts.indicator_trend's labels)."""
+def trend_labels(plan: Plan) -> dict:
+    """Return the names of a trend chart's traces (charts.indicator_trend's labels), the plan's target year in them."""
+    end = {"end": plan.end_year}
     return {
         "actual": _("实际值"),
         "expected": _("规划路径（基期至目标的直线）"),
-        "projected": _("趋势外推至2025年"),
-        "target": _("2025年目标"),
+        "projected": _("趋势外推至%(end)s年") % end,
+        "target": _("%(end)s年目标") % end,
         "benchmark": _("对标基准"),
         "provisional": _("（暂用{year}年基准值）"),
         "year": _("年份"),

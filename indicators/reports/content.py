@@ -31,16 +31,13 @@ from .tables import cell, excel_format, head, num_cell, pct_cell
 
 __all__ = ["build_document", "confidential", "excel_format", "marks"]
 
-TITLE_BASE = (
-    "张江高新区宝山园“十四五”规划实施情况",
-    "the Implementation of the 14th Five-Year Plan of the Zhangjiang High-tech Zone Baoshan Sub-park",
-)
+# The title names the plan: "张江高新区" + its short name + "实施情况", "the Implementation of the " + its name.
+TITLE_BASE = ("张江高新区{short_zh}实施情况", "the Implementation of the {name_en}")
 REPORT_NAMES = {
     "final": ("终期评估报告", "Final Assessment Report"),
     "mid-term": ("中期评估报告", "Mid-term Assessment Report"),
     "annual": ("年度监测报告", "Annual Monitoring Report"),
 }
-RUNNING_EN = "Baoshan Sub-park, 14th Five-Year Plan"
 KINDS = {
     "annual": ("年度监测", "annual monitoring"),
     "mid-term": ("中期评估", "mid-term assessment"),
@@ -114,7 +111,7 @@ def author_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def default_kind(year: int, *, end_year: int = 2025, start_year: int = 2021) -> str:
+def default_kind(year: int, *, start_year: int, end_year: int) -> str:
     """Return the usual kind of a report for a year: the middle year mid-term, the target year final."""
     if year >= end_year:
         return "final"
@@ -222,8 +219,9 @@ def _front_matter(reading: Reading, *, created_at: str, author: str, snapshot_sh
     language, snapshot, year = reading.language, reading.snapshot, reading.year
     kind_word = _t(KINDS.get(reading.kind, KINDS["annual"]), language)
     name = _t(REPORT_NAMES.get(reading.kind, REPORT_NAMES["annual"]), language)
-    title = f"{name} on {TITLE_BASE[1]}" if reading.en else f"{TITLE_BASE[0]}{name}"
-    running = f"{name}, {RUNNING_EN} ({year})" if reading.en else title
+    base = _t(TITLE_BASE, language).format(**reading.plan)
+    title = f"{name} on {base}" if reading.en else f"{base}{name}"
+    running = f"{name}, {reading.plan['short_en']} ({year})" if reading.en else title
     return {
         "language": language,
         "kind": reading.kind,

@@ -21,7 +21,7 @@ TREND_LABELS = {
         "actual": "实际值",
         "expected": "预期进度值",
         "projected": "趋势推算",
-        "target": "2025年目标",
+        "target": "{end}年目标",
         "benchmark": "对标基准值",
         "provisional": "（暂用{year}年基准值）",
         "year": "",
@@ -30,7 +30,7 @@ TREND_LABELS = {
         "actual": "Actual",
         "expected": "Expected (straight path)",
         "projected": "Trend projection",
-        "target": "2025 target",
+        "target": "{end} target",
         "benchmark": "Benchmark",
         "provisional": "(provisionally the {year} value)",
         "year": "",
@@ -49,6 +49,13 @@ PARCEL_LABELS = {
 
 def _lang(language: str) -> str:
     return "en" if language.startswith("en") else "zh"
+
+
+def trend_labels(lang: str, end_year: int) -> dict[str, str]:
+    """Return the trace names of a trend figure, the plan's target year in the target's."""
+    labels = dict(TREND_LABELS[lang])
+    labels["target"] = labels["target"].format(end=end_year)
+    return labels
 
 
 def trend_rows(indicator: Mapping, snapshot: Mapping) -> list[dict]:
@@ -123,7 +130,7 @@ def indicator_figures(snapshot: Mapping, language: str = "zh") -> dict[str, dict
         figures[f"{indicator['code']}-trend"] = _font(
             charts.indicator_trend(
                 trend_rows(indicator, snapshot),
-                labels=TREND_LABELS[lang],
+                labels=trend_labels(lang, snapshot["plan"]["end_year"]),
                 unit=unit,
                 decimals=indicator["decimals"],
                 kind=indicator["target_kind"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from parkplan.formatting import fmt_number
 
@@ -26,8 +27,8 @@ def default_form(plan: Plan | None) -> dict[str, str]:
     return {"year": str(year), "kind": "", "language": "zh"}
 
 
-def list_page(plan: Plan | None, *, indicators: list[Indicator], form: Mapping[str, str], error: str) -> dict:
-    """Build the list page: the start form (years, kinds, one comment box per indicator) and the latest reports."""
+def list_page(plan: Plan, *, indicators: list[Indicator], form: Mapping[str, str], error: str) -> dict:
+    """Build the list page: the start form (the plan's years and kinds, a comment box per indicator), its reports."""
     years = _years(plan)
     kinds = dict(Report.Kind.choices)
     return {
@@ -36,12 +37,22 @@ def list_page(plan: Plan | None, *, indicators: list[Indicator], form: Mapping[s
         "years": years,
         "kinds": Report.Kind.choices,
         "default_kinds": {
-            y: kinds[content.default_kind(y, end_year=plan.end_year, start_year=plan.start_year)] for y in years
+            y: kinds[content.default_kind(y, start_year=plan.start_year, end_year=plan.end_year)] for y in years
         },
+        "kinds_note": kinds_note(plan),
         "indicators": indicators,
         "form": form,
         "error": error,
-        "rows": [_list_row(report) for report in queries.listed_reports()],
+        "rows": [_list_row(report) for report in queries.listed_reports(plan)],
+    }
+
+
+def kinds_note(plan: Plan) -> str:
+    """Say which kind a year gets by default, and that a final assessment is of the target year only."""
+    middle = (plan.start_year + plan.end_year) // 2
+    return _("按年度自动（%(middle)s年中期评估、%(end)s年终期评估，其余年份年度监测）") % {
+        "middle": middle,
+        "end": plan.end_year,
     }
 
 
@@ -93,7 +104,7 @@ def downloads(report: Report, sizes: Mapping[str, int] | None = None) -> list[di
         {
             "format": fmt,
             "label": labels[fmt],
-            "url": reverse("report_download", args=[report.id, fmt]),
+            "url": reverse("report_download", args=[report.plan, report.id, fmt]),
             "size": f"{fmt_number(sizes[fmt] / 1024, 0)} KB",
         }
         for fmt in FORMATS

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from parcels.models import Parcel, Statistic
 
+from .. import queries as indicator_queries
 from ..models import Indicator, IndicatorValue, Narrative, Plan, Progress, Report, ReportFile
 from ..narratives import queries as narrative_queries
 
@@ -37,7 +38,7 @@ def stored_results(plan: Plan, year: int) -> StoredResults:
         indicator__plan=plan, year=plan.base_year, quarter=4, parcel__isnull=True
     ).values_list("indicator_id", "value")
     return StoredResults(
-        parcels=list(Parcel.objects.order_by("order")),
+        parcels=indicator_queries.parcels(plan),
         indicators=list(Indicator.objects.filter(plan=plan).prefetch_related("base_values", "benchmark_values")),
         progress={(p.indicator_id, p.parcel_id, p.year): p for p in progress},
         enterprises={(indicator, parcel): n for indicator, parcel, n in enterprises},
@@ -61,11 +62,21 @@ def plan_indicators(plan: Plan | None) -> list[Indicator]:
     return list(Indicator.objects.filter(plan=plan)) if plan else []
 
 
-def previous_report(*, plan, year: int, kind: str) -> Report | None:
-    """Return the plan's latest report of this year and kind that did not fail: the one a new report compares with."""
+def previous_report(*, plan: Plan, year: int, kind: str) -> Report | None:
+    """Return the plan's latest report of the year and kind that did not fail: the one a new report compares with."""
     return (
         Report.objects.filter(plan=plan, year=year, kind=kind)
         .exclude(state=Report.State.FAILED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def final_report(plan: Plan) -> Report | None:
+    """Return the plan's latest finished final assessment (of its target year), or None."""
+    return (
+        Report.objects.filter(plan=plan, year=plan.end_year, kind=Report.Kind.FINAL, state=Report.State.DONE)
+        .defer("snapshot")
         .order_by("-created_at", "-id")
         .first()
     )
@@ -87,19 +98,20 @@ def report(report_id: int) -> Report:
     return Report.objects.get(id=report_id)
 
 
-def listed_reports() -> list[Report]:
-    """Return the latest reports for the list page, with their authors and their files' formats and sizes.
+def listed_reports(plan: Plan) -> list[Report]:
+    """Return the plan's latest reports for the list page, with their authors and their files' formats and sizes.
 
     Two queries whatever the number of reports: the reports with their authors
     (without their snapshots), and their files (without their contents).
     """
     files = Prefetch("files", ReportFile.objects.only("id", "report_id", "format", "size"))
-    return list(Report.objects.select_related("created_by").defer("snapshot").prefetch_related(files)[:LIST_LIMIT])
+    reports = Report.objects.filter(plan=plan).select_related("created_by", "plan").defer("snapshot")
+    return list(reports.prefetch_related(files)[:LIST_LIMIT])
 
 
 def shown_report(report_id: int) -> Report | None:
-    """Return a report with its author for its page, or None."""
-    return Report.objects.select_related("created_by").filter(id=report_id).first()
+    """Return a report with its author and plan for its page, or None."""
+    return Report.objects.select_related("created_by", "plan").filter(id=report_id).first()
 
 
 def file_sizes(report: Report) -> dict[str, int]:
@@ -112,11 +124,12 @@ def stored_file(report: Report, fmt: str) -> ReportFile | None:
     return ReportFile.objects.filter(report=report, format=fmt).first()
 
 
-def api_reports() -> QuerySet[Report]:
-    """Return every report for the API, newest first, with authors and files (formats, sizes, hashes) prefetched."""
+def api_reports(plan: Plan | None) -> QuerySet[Report]:
+    """Return the plan's reports for the API, newest first, with authors and files (formats, sizes, hashes)."""
     return (
-        Report.objects.defer("snapshot", "comments")
-        .select_related("created_by")
+        Report.objects.filter(plan=plan)
+        .defer("snapshot", "comments")
+        .select_related("created_by", "plan")
         .prefetch_related(Prefetch("files", ReportFile.objects.defer("content").order_by("format")))
         .order_by("-created_at", "-id")
     )

@@ -71,7 +71,7 @@ def percent(share: float | None, decimals: int = 1) -> str:
 
 
 def years_span(first: int, last: int, language: str = "zh") -> str:
-    """Return '2024—2025年' (or '2025年' for a single year)."""
+    """Return '2027—2028年' (or '2028年' for a single year)."""
     if _en(language):
         return str(first) if first == last else f"{first}–{last}"
     return f"{first}年" if first == last else f"{first}—{last}年"
@@ -108,12 +108,12 @@ class Measure:
     target: float | None
     completion: float | None
     status: str
+    target_year: int  # the plan's target year
     gap: float | None = None
     needed_per_year: float | None = None
     lower_is_better: bool = False  # the target is a ceiling or a reduction (docs/method.md §3.1)
     benchmark_year: int | None = None
     provisional: bool = False
-    target_year: int = 2025
 
 
 def _amount(value: float, m: Measure, language: str) -> str:
@@ -146,7 +146,7 @@ def _value(value: float | None, m: Measure, language: str) -> str:
 def indicator_sentence(m: Measure, language: str = "zh") -> str:
     """Say what one indicator's numbers mean in a year.
 
-    E.g. '2023年高新技术企业达到611家，完成目标的76.4%，进度基本符合预期，2024—2025年每年需新增95家。'
+    E.g. '2023年高新技术企业达到611家，完成目标的76.4%，进度基本符合预期，2024—{target year}年每年需新增95家。'
     """
     en = _en(language)
     if m.value is None:

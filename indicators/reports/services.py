@@ -31,20 +31,23 @@ COMMENT_MAX = 4000
 ProgressCallback = Callable[[int, str], None]
 
 
-def start_report(*, year: int, kind: str | None = None, language: str = "zh", comments=None, user=None) -> Report:
-    """Freeze the stored results for `year` and record a report to generate (state queued).
+def start_report(
+    *, year: int, plan: Plan | None = None, kind: str | None = None, language: str = "zh", comments=None, user=None
+) -> Report:
+    """Freeze the plan's stored results for `year` and record a report of the plan to generate (state queued).
 
-    Checks the year against the plan period, the kind and language against
-    their choices, and the comments (indicator code → text). The previous
-    report of the same year and kind is linked so the new one can say what changed.
+    `plan` defaults to the plan in force. Checks the year against the plan's
+    period and the kind against the year (a final assessment only in the
+    plan's target year), the language against its choices, and the comments
+    (indicator code → text). The previous report of the same plan, year and
+    kind is linked so the new one can say what changed.
     """
-    plan = indicator_queries.plan_in_force()
+    plan = plan or indicator_queries.plan_in_force()
     if plan is None:
         raise ValidationError(_("尚未载入规划，无法生成评估报告。"))
     _check_year(plan, year)
-    kind = kind or content.default_kind(year, end_year=plan.end_year, start_year=plan.start_year)
-    if kind not in Report.Kind.values:
-        raise ValidationError(_("评估类型“%(kind)s”无效。") % {"kind": kind})
+    kind = kind or content.default_kind(year, start_year=plan.start_year, end_year=plan.end_year)
+    _check_kind(plan, year, kind)
     if language not in Report.Language.values:
         raise ValidationError(_("报告语言“%(language)s”无效。") % {"language": language})
     clean = _clean_comments(comments or {}, codes=queries.indicator_codes(plan))
@@ -68,8 +71,19 @@ def start_report(*, year: int, kind: str | None = None, language: str = "zh", co
 def _check_year(plan: Plan, year: int) -> None:
     if not plan.start_year <= year <= plan.end_year:
         raise ValidationError(
-            _("评估年度“%(year)s”不在规划期%(start)s—%(end)s年内。")
-            % {"year": year, "start": plan.start_year, "end": plan.end_year}
+            _("评估年度“%(year)s”不在%(plan)s的规划期%(start)s—%(end)s年内。")
+            % {"year": year, "plan": plan.short, "start": plan.start_year, "end": plan.end_year}
+        )
+
+
+def _check_kind(plan: Plan, year: int, kind: str) -> None:
+    """Refuse an unknown kind, and a final assessment of any year but the plan's target year."""
+    if kind not in Report.Kind.values:
+        raise ValidationError(_("评估类型“%(kind)s”无效。") % {"kind": kind})
+    if kind == Report.Kind.FINAL and year != plan.end_year:
+        raise ValidationError(
+            _("终期评估只能针对%(plan)s的目标年%(end)s年，不能针对%(year)s年。")
+            % {"plan": plan.short, "end": plan.end_year, "year": year}
         )
 
 

@@ -1,6 +1,8 @@
-"""Pages of the assessment reports: start one, follow its progress, download its files (office only)."""
+"""Pages of a plan's assessment reports: start one, follow its progress, download its files (office only)."""
 
 from __future__ import annotations
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,23 +14,37 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parcels.access import is_office
 
-from .. import queries as indicator_queries
-from ..models import Indicator, Report
+from ..dashboard.plans import plan_page
+from ..models import Indicator, Plan, Report
 from . import files, pages, queries, services
 
 FORM_FIELDS = ("year", "kind", "language")
 
 
-def _office_report(request, report_id: int) -> Report:
-    """Return the report, or 404 for anyone but the office (a report covers every parcel)."""
-    report = queries.shown_report(report_id) if is_office(request.user) else None
-    if report is None:
-        raise Http404
-    return report
+def report_page(view):
+    """Give a report view the report: 404 for anyone but the office (a report covers every parcel).
+
+    A report of another plan than the address's is sent to its own plan's
+    address when read (an address saved before the plan in force changed).
+    """
+
+    @wraps(view)
+    @plan_page
+    def wrapper(request, plan: Plan, report_id: int, **kwargs):
+        report = queries.shown_report(report_id) if is_office(request.user) else None
+        if report is None:
+            raise Http404
+        if report.plan_id != plan.id:
+            if request.method != "GET":
+                raise Http404
+            return redirect(request.resolver_match.url_name, plan=report.plan, report_id=report.id, **kwargs)
+        return view(request, report, **kwargs)
+
+    return wrapper
 
 
-def _start(request, form: dict[str, str], indicators: list[Indicator]) -> tuple[Report | None, str]:
-    """Start a report from the posted form; return it, or None and what is wrong."""
+def _start(request, plan: Plan, form: dict[str, str], indicators: list[Indicator]) -> tuple[Report | None, str]:
+    """Start a report of the plan from the posted form; return it, or None and what is wrong."""
     try:
         year = int(form["year"])
     except ValueError:
@@ -36,6 +52,7 @@ def _start(request, form: dict[str, str], indicators: list[Indicator]) -> tuple[
     comments = {i.code: request.POST.get(f"comment_{i.code}", "") for i in indicators}
     try:
         report = services.start_report(
+            plan=plan,
             year=year,
             kind=form["kind"] or None,
             language=form["language"] or "zh",
@@ -49,58 +66,59 @@ def _start(request, form: dict[str, str], indicators: list[Indicator]) -> tuple[
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_list(request):
-    """List the latest reports; start a new one from the form."""
+@plan_page
+def report_list(request, plan: Plan):
+    """List the plan's latest reports; start a new one from the form."""
     if not is_office(request.user):
         raise PermissionDenied
-    plan = indicator_queries.plan_in_force()
     indicators = queries.plan_indicators(plan)
     form, error = pages.default_form(plan), ""
     if request.method == "POST":
         form = {name: request.POST.get(name, "").strip() for name in FORM_FIELDS}
-        report, error = _start(request, form, indicators)
+        report, error = _start(request, plan, form, indicators)
         if report is not None:
             messages.success(request, _("报告已开始生成。"))
-            return redirect("report_detail", report.id)
+            return redirect("report_detail", plan, report.id)
     ctx = pages.list_page(plan, indicators=indicators, form=form, error=error)
     return render(request, "indicators/report_list.html", ctx, status=400 if error else 200)
 
 
 @login_required
 @require_GET
-def report_detail(request, report_id: int):
+@report_page
+def report_detail(request, report: Report):
     """Show a report's progress, downloads and facts."""
-    report = _office_report(request, report_id)
     return render(request, "indicators/report_detail.html", pages.detail_page(report))
 
 
 @login_required
 @require_GET
-def report_status(request, report_id: int):
+@report_page
+def report_status(request, report: Report):
     """Answer the report's progress as JSON, for the page's progress bar (a report whose worker died: failed)."""
     services.fail_stale_reports()
-    return JsonResponse(pages.status(_office_report(request, report_id)))
+    return JsonResponse(pages.status(queries.shown_report(report.id)))
 
 
 @login_required
 @require_POST
-def report_retry(request, report_id: int):
+@report_page
+def report_retry(request, report: Report):
     """Queue a failed report again (the office, one click); the page follows its progress anew."""
-    report = _office_report(request, report_id)
     try:
         services.retry_report(report_id=report.id, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("报告已重新排队生成。"))
-    return redirect("report_detail", report.id)
+    return redirect("report_detail", report.plan, report.id)
 
 
 @login_required
 @require_GET
-def report_download(request, report_id: int, fmt: str):
+@report_page
+def report_download(request, report: Report, fmt: str):
     """Send one of a finished report's stored files, the same bytes every time."""
-    report = _office_report(request, report_id)
     stored = queries.stored_file(report, fmt) if fmt in files.CONTENT_TYPES else None
     if stored is None:
         raise Http404

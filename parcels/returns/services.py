@@ -653,7 +653,7 @@ def _reminder_mail(
     body = _(
         "%(name)s：\n\n%(parcel)s %(year)s年第%(quarter)s季度的企业统计报表尚未提交，"
         "截止日期为 %(due)s（%(when)s）。\n"
-        "请登录平台填报并提交：%(url)s\n\n张江高新区宝山园“十四五”规划实施监测平台"
+        "请登录平台填报并提交：%(url)s\n\n张江高新区宝山园规划实施监测平台"
     ) % {
         "name": user.get_full_name() or user.get_username(),
         "parcel": parcel,

@@ -142,13 +142,13 @@ def test_it_downloads_the_table_behind_a_chart(page, dashboard):
     with page.expect_download() as info:
         page.click("section.panel >> nth=0 >> a:text('CSV')")
     download = info.value
-    assert download.suggested_filename == "I2-2024-trend.csv"
+    assert download.suggested_filename == "fyp-14-I2-2024-trend.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("年份,实际值（件/万人）")
     assert len(text.splitlines()) == 7  # header + 2020…2025
     with page.expect_download() as info:
         page.click("section.panel >> nth=1 >> a:text('Excel')")
-    assert info.value.suggested_filename == "I2-2024.xlsx"
+    assert info.value.suggested_filename == "fyp-14-I2-2024.xlsx"
     assert page.problems == []
 
 

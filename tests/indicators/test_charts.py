@@ -48,6 +48,7 @@ def test_it_draws_the_straight_path_from_the_base_to_the_target():
         base_year=2020,
         base_value=327.0,
         projection=(86.5, 760.0),
+        target_year=2025,
     )
     by_year = {r["year"]: r for r in rows}
     assert by_year[2020]["expected"] == pytest.approx(327)
@@ -70,6 +71,7 @@ def test_it_marks_the_years_a_benchmark_stands_in_for():
         base_year=2020,
         base_value=35.0,
         benchmark={2020: 40.0, 2023: 43.9, 2024: 43.6},
+        target_year=2025,
     )
     by_year = {r["year"]: r for r in rows}
     assert (by_year[2020]["target"], by_year[2020]["provisional"]) == (40.0, False)
@@ -89,7 +91,13 @@ def test_it_marks_the_years_a_benchmark_stands_in_for():
 
 def test_it_starts_a_cumulative_count_at_zero():
     rows = charts.trend_rows(
-        years=YEARS, actuals={2021: 1.0}, kind="cumulative", target=5.0, base_year=2020, base_value=0.0
+        years=YEARS,
+        actuals={2021: 1.0},
+        kind="cumulative",
+        target=5.0,
+        base_year=2020,
+        base_value=0.0,
+        target_year=2025,
     )
     assert rows[0]["actual"] == 0.0
     assert rows[-1]["expected"] == pytest.approx(5)
@@ -113,6 +121,7 @@ def test_it_names_every_trend_trace_and_draws_only_what_has_points(kind, benchma
         base_value=35.0,
         benchmark=benchmark,
         projection=None if benchmark == {} else (1.2, 41.0),  # no benchmark: no status, no projection
+        target_year=2025,
     )
     figure = charts.indicator_trend(rows, labels=LABELS, unit="%", decimals=2, kind=kind)
     valid(figure)
@@ -130,6 +139,7 @@ def test_it_draws_provisional_benchmark_years_with_open_markers():
         base_year=2020,
         base_value=35.0,
         benchmark={2020: 40.0, 2023: 43.9},
+        target_year=2025,
     )
     figure = charts.indicator_trend(rows, labels=LABELS, unit="%", decimals=2, kind="benchmark")
     benchmark = figure["data"][-1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import math
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -22,16 +23,20 @@ from indicators.compute import (
     IndicatorSpec,
     Thresholds,
     benchmark_for,
-    judge,
     least_squares,
-    progress_table,
     share_of_change,
     status_word,
 )
 
 from . import plan14
 
+PLAN14 = compute.Plan(base_year=2020, target_year=2025)  # the 14th plan's years
+
 REL = 1e-12
+# The 14th plan's years: every progress case below is worked out for them.
+PLAN = compute.Plan(base_year=2020, target_year=2025)
+judge = partial(compute.judge, plan=PLAN)
+progress_table = partial(compute.progress_table, plan=PLAN)
 LISTING_FROM = date(2021, 1, 1)
 RECORD_COLUMNS = [
     "parcel",
@@ -466,7 +471,9 @@ def test_it_gives_no_previous_value_where_last_year_had_no_value():
     ],
 )
 def test_it_judges_an_absolute_target(year, value, status, pace):
-    result = judge(year=year, kind=LEVEL, actuals={year: value}, base_value=50, base_source="computed", target=100)
+    result = judge(
+        year=year, kind=LEVEL, actuals={year: value}, base_value=50, base_source="computed", target=100, plan=PLAN14
+    )
     assert result.status == status
     assert result.pace == approx(pace)
 
@@ -483,7 +490,9 @@ def test_it_judges_an_absolute_target(year, value, status, pace):
     ],
 )
 def test_it_judges_a_target_already_met_in_the_base_year(year, value, status):
-    result = judge(year=year, kind=LEVEL, actuals={year: value}, base_value=120, base_source="computed", target=100)
+    result = judge(
+        year=year, kind=LEVEL, actuals={year: value}, base_value=120, base_source="computed", target=100, plan=PLAN14
+    )
     assert result.status == status
     assert result.pace is None
     assert result.inputs["base_distance"] == approx(-20)
@@ -503,7 +512,13 @@ def test_it_judges_a_target_already_met_in_the_base_year(year, value, status):
 )
 def test_it_judges_a_benchmark_target(year, value, target, benchmark_year, provisional, status, pace):
     result = judge(
-        year=year, kind=BENCHMARK, actuals={year: value}, base_value=30, base_source="computed", benchmark=SHANGHAI_SEI
+        year=year,
+        kind=BENCHMARK,
+        actuals={year: value},
+        base_value=30,
+        base_source="computed",
+        benchmark=SHANGHAI_SEI,
+        plan=PLAN14,
     )
     assert result.target == approx(target)
     assert result.benchmark_year == benchmark_year
@@ -515,7 +530,13 @@ def test_it_judges_a_benchmark_target(year, value, target, benchmark_year, provi
 @pytest.mark.parametrize("benchmark", [pytest.param({}, id="empty"), pytest.param(None, id="none")])
 def test_it_says_benchmark_missing_without_any_benchmark_value(benchmark):
     result = judge(
-        year=2023, kind=BENCHMARK, actuals={2023: 45}, base_value=30, base_source="computed", benchmark=benchmark
+        year=2023,
+        kind=BENCHMARK,
+        actuals={2023: 45},
+        base_value=30,
+        base_source="computed",
+        benchmark=benchmark,
+        plan=PLAN14,
     )
     assert result.status == compute.BENCHMARK_MISSING
     assert result.target is None
@@ -527,7 +548,13 @@ def test_it_takes_d0_from_the_earliest_value_of_a_benchmark_starting_after_2020(
     # Series starts 2023 (43.9); base 30: d0 = 13.9; 2023 actual 40: d = 3.9,
     # p = 1 − 3.9/13.9 = 10/13.9, s = 0.6, R = (10/13.9)/0.6 = 1.199… → 快于预期.
     result = judge(
-        year=2023, kind=BENCHMARK, actuals={2023: 40}, base_value=30, base_source="computed", benchmark={2023: 43.9}
+        year=2023,
+        kind=BENCHMARK,
+        actuals={2023: 40},
+        base_value=30,
+        base_source="computed",
+        benchmark={2023: 43.9},
+        plan=PLAN14,
     )
     assert result.target == approx(43.9)
     assert result.benchmark_year == 2023
@@ -563,7 +590,15 @@ def test_it_picks_the_benchmark_value_for_a_year(series, year, expected):
     ],
 )
 def test_it_says_insufficient_data_when_a_value_is_missing(actuals, base_value, target, missing):
-    result = judge(year=2023, kind=LEVEL, actuals=actuals, base_value=base_value, base_source="computed", target=target)
+    result = judge(
+        year=2023,
+        kind=LEVEL,
+        actuals=actuals,
+        base_value=base_value,
+        base_source="computed",
+        target=target,
+        plan=PLAN14,
+    )
     assert result.status == compute.INSUFFICIENT_DATA
     assert result.inputs["missing"] == missing
     assert status_word(result.status) == "数据不足"
@@ -583,7 +618,9 @@ def test_it_says_insufficient_data_when_a_value_is_missing(actuals, base_value, 
     ],
 )
 def test_it_judges_a_cumulative_target(year, value, expected, status, completion, needed):
-    result = judge(year=year, kind=CUMULATIVE, actuals={year: value}, base_value=0, base_source="cumulative", target=5)
+    result = judge(
+        year=year, kind=CUMULATIVE, actuals={year: value}, base_value=0, base_source="cumulative", target=5, plan=PLAN14
+    )
     assert result.expected == approx(expected)
     assert result.status == status
     assert result.completion == approx(completion)
@@ -618,6 +655,7 @@ def test_it_reports_expected_value_completion_gap_and_yearly_need(
         base_source="computed",
         target=target,
         benchmark=benchmark,
+        plan=PLAN14,
     )
     assert result.expected == approx(expected)
     assert result.completion == approx(completion)
@@ -657,7 +695,9 @@ def test_it_reports_expected_value_completion_gap_and_yearly_need(
     ],
 )
 def test_it_projects_2025_by_least_squares_for_a_fixed_target(year, actuals, points, projected, slope):
-    result = judge(year=year, kind=LEVEL, actuals=actuals, base_value=50, base_source="computed", target=100)
+    result = judge(
+        year=year, kind=LEVEL, actuals=actuals, base_value=50, base_source="computed", target=100, plan=PLAN14
+    )
     assert result.inputs["projection_points"] == points
     assert result.projected == approx(projected)
     assert result.inputs["projection_slope"] == approx(slope)
@@ -705,7 +745,13 @@ def test_it_fits_a_least_squares_line(points, expected):
 )
 def test_it_projects_the_distance_to_a_benchmark(year, actuals, projected, distances, projected_gap, reaches):
     result = judge(
-        year=year, kind=BENCHMARK, actuals=actuals, base_value=30, base_source="computed", benchmark=SHANGHAI_SEI
+        year=year,
+        kind=BENCHMARK,
+        actuals=actuals,
+        base_value=30,
+        base_source="computed",
+        benchmark=SHANGHAI_SEI,
+        plan=PLAN14,
     )
     assert result.projected == approx(projected)
     assert [x for x, _ in result.inputs["projection_distances"]] == [x for x, _ in distances]
@@ -734,6 +780,7 @@ def test_it_uses_and_stores_the_thresholds(thresholds, value, status):
         base_source="plan",
         target=100,
         thresholds=thresholds,
+        plan=PLAN14,
     )
     assert result.status == status
     assert result.inputs["thresholds"] == {"ahead": thresholds.ahead, "on_track": thresholds.on_track}
@@ -741,7 +788,13 @@ def test_it_uses_and_stores_the_thresholds(thresholds, value, status):
 
 def test_its_inputs_explain_an_absolute_result():
     result = judge(
-        year=2022, kind=LEVEL, actuals={2021: 400, 2022: 500}, base_value=327, base_source="plan", target=800
+        year=2022,
+        kind=LEVEL,
+        actuals={2021: 400, 2022: 500},
+        base_value=327,
+        base_source="plan",
+        target=800,
+        plan=PLAN14,
     )
     inputs = result.inputs
     assert inputs["base_value"] == 327
@@ -764,6 +817,7 @@ def test_its_inputs_explain_a_benchmark_result():
         base_value=30,
         base_source="computed",
         benchmark=SHANGHAI_SEI,
+        plan=PLAN14,
     )
     inputs = result.inputs
     assert inputs["base_value"] == 30
@@ -786,7 +840,7 @@ def progress_row(table: pd.DataFrame, indicator: str, parcel: int | None, year: 
     scope = table["parcel"].isna() if parcel is None else table["parcel"] == parcel
     found = table[(table["indicator"] == indicator) & scope & (table["year"] == year)]
     assert len(found) == 1
-    # The frame holds NaN where judge() left None; read both as "no value".
+    # The frame holds NaN where judge(, plan=PLAN14) left None; read both as "no value".
     return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in found.iloc[0].to_dict().items()}
 
 
@@ -805,7 +859,11 @@ I4_ANNUAL = annual_frame(
 
 def test_it_judges_the_park_from_the_plans_base_figure():
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL,
+        [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)],
+        parcels=[1, 2],
+        years=[2022],
+        plan=PLAN14,
     )
     park = progress_row(table, "I4", None, 2022)
     # d0 = 800 − 327 = 473, d = 300, p = 173/473, R = p/0.4 = 0.914… → 基本符合预期
@@ -819,7 +877,7 @@ def test_it_judges_the_park_from_the_plans_base_figure():
 
 def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, is_count=True)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, is_count=True)], parcels=[1, 2], years=[2022], plan=PLAN14
     )
     park = progress_row(table, "I4", None, 2022)
     # d0 = 500, d = 300, p = 0.4, R = 1.0
@@ -837,7 +895,11 @@ def test_it_judges_the_park_from_the_computed_base_without_a_plan_figure():
 )
 def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parcel, share):
     table = progress_table(
-        I4_ANNUAL, [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)], parcels=[1, 2], years=[2022]
+        I4_ANNUAL,
+        [IndicatorSpec("I4", LEVEL, target=800, plan_base=327, is_count=True)],
+        parcels=[1, 2],
+        years=[2022],
+        plan=PLAN14,
     )
     row = progress_row(table, "I4", parcel, 2022)
     assert row["status"] == ""
@@ -858,7 +920,7 @@ def test_it_gives_a_count_parcel_its_share_of_change_without_a_split_target(parc
 )
 def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, status, pace):
     spec = IndicatorSpec("I4", LEVEL, target=800, plan_base=327, parcel_targets={1: 500, 2: 300}, is_count=True)
-    row = progress_row(progress_table(I4_ANNUAL, [spec], parcels=[1, 2], years=[2022]), "I4", parcel, 2022)
+    row = progress_row(progress_table(I4_ANNUAL, [spec], parcels=[1, 2], years=[2022], plan=PLAN14), "I4", parcel, 2022)
     assert row["target"] == approx(target)
     assert row["base_value"] == (200 if parcel == 1 else 100)
     assert row["status"] == status
@@ -867,7 +929,9 @@ def test_it_judges_a_count_parcel_against_its_split_target(parcel, target, statu
 
 def test_it_gives_no_share_when_the_park_did_not_change():
     annual = annual_frame([("I5", None, 2020, 4), ("I5", None, 2022, 4), ("I5", 1, 2020, 1), ("I5", 1, 2022, 2)])
-    table = progress_table(annual, [IndicatorSpec("I5", LEVEL, target=30, is_count=True)], parcels=[1], years=[2022])
+    table = progress_table(
+        annual, [IndicatorSpec("I5", LEVEL, target=30, is_count=True)], parcels=[1], years=[2022], plan=PLAN14
+    )
     row = progress_row(table, "I5", 1, 2022)
     assert row["status"] == ""
     assert row["share_of_change"] is None
@@ -876,7 +940,7 @@ def test_it_gives_no_share_when_the_park_did_not_change():
 def test_it_gives_a_cumulative_parcel_its_share_of_the_new_listings():
     annual = annual_frame([("I6", None, 2022, 4), ("I6", 1, 2022, 3), ("I6", 2, 2022, 1)])
     table = progress_table(
-        annual, [IndicatorSpec("I6", CUMULATIVE, target=5, is_count=True)], parcels=[1, 2], years=[2022]
+        annual, [IndicatorSpec("I6", CUMULATIVE, target=5, is_count=True)], parcels=[1, 2], years=[2022], plan=PLAN14
     )
     park = progress_row(table, "I6", None, 2022)
     assert park["base_value"] == 0
@@ -917,7 +981,9 @@ I8_ANNUAL = annual_frame(
     ],
 )
 def test_it_judges_a_ratio_parcel_against_the_park_target_from_its_own_base(parcel, base, expected, status, pace):
-    table = progress_table(I8_ANNUAL, [IndicatorSpec("I8", LEVEL, target=6)], parcels=[1, 2, 3], years=[2022])
+    table = progress_table(
+        I8_ANNUAL, [IndicatorSpec("I8", LEVEL, target=6)], parcels=[1, 2, 3], years=[2022], plan=PLAN14
+    )
     row = progress_row(table, "I8", parcel, 2022)
     assert row["target"] == approx(6.0)
     assert row["base_value"] == approx(base)
@@ -930,7 +996,7 @@ def test_it_judges_a_ratio_parcel_against_the_park_target_from_its_own_base(parc
 def test_it_judges_a_benchmark_parcel_against_the_park_benchmark():
     annual = annual_frame([("I3", None, 2020, 30), ("I3", None, 2023, 38), ("I3", 1, 2020, 20), ("I3", 1, 2023, 44)])
     spec = IndicatorSpec("I3", BENCHMARK, benchmark=SHANGHAI_SEI)
-    row = progress_row(progress_table(annual, [spec], parcels=[1], years=[2023]), "I3", 1, 2023)
+    row = progress_row(progress_table(annual, [spec], parcels=[1], years=[2023], plan=PLAN14), "I3", 1, 2023)
     assert row["target"] == approx(43.9)
     assert row["base_value"] == approx(20)
     assert row["status"] == compute.ACHIEVED_EARLY

@@ -86,7 +86,9 @@ def progress(status: str, **fields) -> SimpleNamespace:
 
 
 def reason(row: SimpleNamespace) -> str:
-    return reasons.progress_reason(row, unit="件/万人", decimals=2, benchmark_name="张江示范区平均水平")
+    return reasons.progress_reason(
+        row, unit="件/万人", decimals=2, target_year=2025, benchmark_name="张江示范区平均水平"
+    )
 
 
 def test_it_asks_for_the_benchmark_or_names_the_missing_figure():

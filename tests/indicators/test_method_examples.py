@@ -8,6 +8,8 @@ import pytest
 
 from indicators import compute
 
+PLAN14 = compute.Plan(base_year=2020, target_year=2025)  # the 14th plan's years
+
 # The 15th plan's illustrative indicators run from 2025 to 2030.
 PLAN_15 = compute.Plan(base_year=2025, target_year=2030)
 
@@ -18,6 +20,7 @@ def approx(value: float, within: float = 0.005) -> object:
 
 def test_it_works_the_level_example():
     result = compute.judge(
+        plan=PLAN14,
         year=2023,
         kind=compute.LEVEL,
         actuals={2020: 327, 2021: 420, 2022: 510, 2023: 600},
@@ -80,6 +83,7 @@ I3_VALUES = {2020: 36.0, 2021: 37.5, 2022: 38.2, 2023: 40.1, 2024: 41.0}
 
 def test_it_works_the_benchmark_example():
     result = compute.judge(
+        plan=PLAN14,
         year=2024,
         kind=compute.BENCHMARK,
         actuals=I3_VALUES,
@@ -106,6 +110,7 @@ def test_it_judges_the_target_year_against_a_provisional_benchmark():
         base_value=36.0,
         base_source="computed",
         benchmark=BENCHMARK,
+        plan=PLAN14,
     )
     assert (result.target, result.benchmark_year, result.provisional) == (43.6, 2024, True)
     assert result.gap == approx(1.6)
@@ -124,7 +129,13 @@ def test_it_judges_the_target_year_against_a_provisional_benchmark():
 def test_it_works_the_benchmark_example_with_a_series_from_2023(year, status, base_distance):
     series = {2023: 43.9, 2024: 43.6}
     result = compute.judge(
-        year=year, kind=compute.BENCHMARK, actuals=I3_VALUES, base_value=36.0, base_source="computed", benchmark=series
+        plan=PLAN14,
+        year=year,
+        kind=compute.BENCHMARK,
+        actuals=I3_VALUES,
+        base_value=36.0,
+        base_source="computed",
+        benchmark=series,
     )
     assert result.status == status
     assert result.inputs.get("base_distance") == (None if base_distance is None else approx(base_distance))
@@ -134,6 +145,7 @@ def test_it_works_the_benchmark_example_with_a_series_from_2023(year, status, ba
 
 def test_it_works_the_cumulative_example():
     result = compute.judge(
+        plan=PLAN14,
         year=2024,
         kind=compute.CUMULATIVE,
         actuals={2021: 1, 2022: 2, 2023: 2, 2024: 3},

@@ -105,7 +105,7 @@ def test_the_page_saves_a_version_and_keeps_what_was_typed_on_a_conflict(client,
     response = client.post(
         "/indicators/I4/narrative/", {"year": 2025, "based_on": 0, "reasons": REASONS, "measures": MEASURES}
     )
-    assert response.status_code == 302 and response.url == "/indicators/I4/?year=2025#narrative"
+    assert response.status_code == 302 and response.url == "/plans/fyp-14/indicators/I4/?year=2025#narrative"
     page = client.get(response.url).content.decode()
     assert "已保存为新版本。" in page and MEASURES in page
     stale = {"year": 2025, "based_on": 0, "reasons": "过期的修改，不应丢失。", "measures": ""}

@@ -29,7 +29,7 @@ def data(plan):
 
 def documents(year: int, languages=("zh", "en")):
     frozen = snapshot.build_snapshot(year=year)
-    kind = content.default_kind(year)
+    kind = content.default_kind(year, start_year=2021, end_year=2025)
     return frozen, {language: content.build_document(frozen, language=language, kind=kind) for language in languages}
 
 

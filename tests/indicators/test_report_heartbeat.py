@@ -16,14 +16,31 @@ from indicators.models import Plan, Report, ReportFile
 from indicators.reports import services
 from parcels import demo
 from parcels.access import MANAGER, OFFICE
-from tests.factories import make_plan, make_user
+from tests.factories import make_user
 from tests.services import Redis, start_worker, stop, wait_for
+
+
+def a_plan() -> Plan:
+    """The plan the reports belong to: the loaded one, else a bare plan of the same years."""
+    return Plan.objects.first() or Plan.objects.create(
+        code="fyp-test",
+        name_zh="测试规划",
+        name_en="Test plan",
+        short_zh="测试规划",
+        short_en="Test plan",
+        start_year=2021,
+        end_year=2025,
+        base_year=2020,
+        park_area_km2=1,
+        issuer="-",
+        source="-",
+    )
 
 
 def running(**fields) -> Report:
     now = timezone.now()
     defaults = {
-        "plan": Plan.objects.first() or make_plan(),
+        "plan": a_plan(),
         "year": 2024,
         "kind": Report.Kind.ANNUAL,
         "snapshot": {},

@@ -26,7 +26,7 @@ from indicators.reports.sentences import status_word
 from parcels import demo
 from parcels.access import OFFICE, OFFICIAL
 from parcels.models import Statistic
-from tests.factories import make_plan, make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_it_freezes_every_field_of_the_snapshot_contract(data):
 def test_it_refuses_a_year_outside_the_plan_with_a_clear_message(data):
     with pytest.raises(ValidationError) as error:
         services.start_report(year=2019)
-    assert "评估年度“2019”不在规划期2021—2025年内" in error.value.messages[0]
+    assert "评估年度“2019”不在宝山园“十四五”规划的规划期2021—2025年内" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
         services.start_report(year=2023, comments={"I9": "x"})
     assert "指标“I9”不存在" in error.value.messages[0]
@@ -475,7 +475,8 @@ def test_it_starts_a_report_from_the_page_and_reports_its_progress(data, office,
     assert "生成新报告" in page.content.decode()
     response = client.post("/reports/", {"year": "2023", "kind": "", "language": "zh", "comment_I4": "=HYPERLINK(1)"})
     report = Report.objects.get()
-    assert response.status_code == 302 and response.url == f"/reports/{report.id}/"
+    assert response.status_code == 302 and response.url == f"/plans/fyp-14/reports/{report.id}/"
+    assert report.plan.code == "fyp-14"
     assert report.state == Report.State.QUEUED and report.comments == {"I4": "=HYPERLINK(1)"}
     assert report.created_by == office
     status = client.get(f"/reports/{report.id}/status.json").json()
@@ -490,13 +491,13 @@ def test_it_starts_a_report_from_the_page_and_reports_its_progress(data, office,
 
     bad = client.post("/reports/", {"year": "1999", "language": "zh"})
     assert bad.status_code == 400
-    assert "评估年度“1999”不在规划期2021—2025年内" in bad.content.decode()
+    assert "评估年度“1999”不在宝山园“十四五”规划的规划期2021—2025年内" in bad.content.decode()
 
 
 def stored_report(user) -> Report:
     """A finished report with its three files, made directly (the list page reads only these rows)."""
     report = Report.objects.create(
-        plan=Plan.objects.first() or make_plan(),
+        plan=Plan.objects.get(),
         year=2023,
         kind=Report.Kind.ANNUAL,
         snapshot={},

@@ -789,7 +789,7 @@ def test_the_indicator_page_explains_a_growth_pace_by_its_rates():
 
     # r = √1.1664 − 1 = 8%, R = 0.8/1 → 滞后
     result = judged(GROWTH, 2027, 116.64, base=100, target=10)
-    text = progress_reason(SimpleNamespace(**result.as_dict()), unit="万元", decimals=2)
+    text = progress_reason(SimpleNamespace(**result.as_dict()), unit="万元", decimals=2, target_year=2030)
     assert "目标为年均增长10.0%，2025年以来年均增长8.0%，进度比为0.80（实际年均增速÷目标年均增速" in text
     assert "判定为“滞后”" in text
     assert "应缩小差距" not in text  # the pace of a growth target is not p/s

@@ -93,7 +93,7 @@ def test_it_shows_the_period_the_url_names(client, official, demo_data, query, l
     assert ('class="notice"' in html) == notice
     # Every link to another page keeps the period.
     if "year=2023" in query:
-        assert f'href="/parcels/{query.replace("&", "&amp;")}"' in html
+        assert f'href="/plans/fyp-14/parcels/{query.replace("&", "&amp;")}"' in html
 
 
 def test_it_judges_years_and_only_compares_quarters(client, official, demo_data):
@@ -123,7 +123,7 @@ def test_it_draws_a_trend_line_on_every_card_and_lists_the_review_figures(client
     sparks = {k: v for k, v in figures(html).items() if k.startswith("spark-")}
     assert len(sparks) == 8
     assert sparks["spark-I4"]["data"][0]["x"] == [2020, 2021, 2022, 2023, 2024, 2025]
-    assert "“十三五”发展回顾" in html and "2378亿元" in html and "规划二(一)“十三五”发展回顾" in html
+    assert "上一规划期发展回顾（规划基数）" in html and "2378亿元" in html and "规划二(一)“十三五”发展回顾" in html
     assert "vendor/plotly/plotly.min.js" in html
 
 
@@ -210,7 +210,7 @@ def test_it_hides_parcel_figures_of_fewer_than_three_enterprises(client, small_p
 def test_it_downloads_the_table_behind_a_chart_as_csv(client, official, demo_data):
     response = get(client, official, "/indicators/I2/data.csv?year=2024&table=trend")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert 'filename="I2-2024-trend.csv"' in response["Content-Disposition"]
+    assert 'filename="fyp-14-I2-2024-trend.csv"' in response["Content-Disposition"]
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))

@@ -1,10 +1,33 @@
-"""The shape shared by the CSV export commands: --output file (UTF-8 with BOM) or standard output."""
+"""What the commands share: the plan they read (--plan CODE, by default the plan in force), and the CSV output."""
 
 import contextlib
 
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import queries
+from indicators.dashboard.plans import PlanConverter
+
+
+def add_plan_argument(parser) -> None:
+    parser.add_argument(
+        "--plan",
+        metavar="CODE",
+        help="the plan's code, e.g. fyp-14 (default: the plan in force, whose period contains today)",
+    )
+
+
+def chosen_plan(code: str | None):
+    """Return the plan of --plan, else the plan in force; a clear error when there is none."""
+    if code:
+        plan = queries.plan_by_code(code) if PlanConverter.is_code(code) else None
+        if plan is None:
+            codes = "、".join(p.code for p in queries.plans()) or "—"
+            raise CommandError(f"没有代码为“{code}”的规划；可选：{codes}")
+        return plan
+    plan = queries.plan_in_force()
+    if plan is None:
+        raise CommandError("尚未载入规划，请先运行 load_plan")
+    return plan
 
 
 @contextlib.contextmanager
@@ -18,19 +41,18 @@ def output(command, path: str | None):
 
 
 class CsvExportCommand(BaseCommand):
-    """Write one of indicators.exports' CSVs for the current plan."""
+    """Write one of indicators.exports' CSVs for a plan."""
 
     def write(self, out, plan) -> int:
         raise NotImplementedError
 
     def add_arguments(self, parser):
+        add_plan_argument(parser)
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
 
     def handle(self, *args, **options):
-        plan = queries.plan_in_force()
-        if plan is None:
-            raise CommandError("尚未载入规划，请先运行 load_plan")
+        plan = chosen_plan(options["plan"])
         with output(self, options["output"]) as out:
             n = self.write(out, plan)
         if options["output"]:
-            self.stderr.write(f"rows={n}")
+            self.stderr.write(f"plan={plan.code} rows={n}")

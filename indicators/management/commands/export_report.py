@@ -8,20 +8,24 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.models import Report
 from indicators.reports import files, queries, services
 
+from ._output import add_plan_argument, chosen_plan
+
 
 class Command(BaseCommand):
-    help = "Generate the plan-implementation assessment report for a year as .docx, .pdf or .xlsx."
+    help = "Generate a plan's implementation assessment report for a year as .docx, .pdf or .xlsx."
 
     def add_arguments(self, parser):
+        add_plan_argument(parser)
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--format", choices=files.FORMATS, required=True)
         parser.add_argument("--output", required=True, help="file to write")
         parser.add_argument("--language", choices=["zh", "en"], default="zh")
         parser.add_argument("--kind", choices=Report.Kind.values, default=None)
 
-    def handle(self, *args, year, format, output, language, kind, **options):
+    def handle(self, *args, year, format, output, language, kind, plan=None, **options):
+        plan = chosen_plan(plan)
         try:
-            report = services.start_report(year=year, kind=kind, language=language)
+            report = services.start_report(plan=plan, year=year, kind=kind, language=language)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         report = services.generate_report(report.id)
@@ -33,6 +37,6 @@ class Command(BaseCommand):
         with open(output, "wb") as f:
             f.write(bytes(stored.content))
         self.stdout.write(
-            f"report={report.id} year={year} format={format} bytes={stored.size} sha256={stored.sha256} "
-            f"data_version={report.data_version} seconds={report.duration_ms / 1000:.1f}"
+            f"report={report.id} plan={plan.code} year={year} format={format} bytes={stored.size} "
+            f"sha256={stored.sha256} data_version={report.data_version} seconds={report.duration_ms / 1000:.1f}"
         )

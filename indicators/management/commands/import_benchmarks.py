@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import compute, queries, services
+from indicators import compute, services
 from indicators.benchmarks import read_benchmarks
+
+from ._output import add_plan_argument, chosen_plan
 
 
 class Command(BaseCommand):
@@ -9,11 +11,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
+        add_plan_argument(parser)
 
-    def handle(self, *args, file, **options):
-        plan = queries.plan_in_force()
-        if plan is None:
-            raise CommandError("尚未载入规划，请先运行 load_plan")
+    def handle(self, *args, file, plan=None, **options):
+        plan = chosen_plan(plan)
         codes = set(plan.indicators.filter(target_kind=compute.BENCHMARK).values_list("code", flat=True))
         rows, errors = read_benchmarks(file, benchmark_codes=codes)
         if errors:
