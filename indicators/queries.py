@@ -255,7 +255,7 @@ def latest_data_year(plan: Plan) -> int | None:
 
 # --- reads for the pages ------------------------------------------------------
 
-VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, "computed_at"]
+VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, compute.MISSING, "computed_at"]
 PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, "computed_at"]
 
 

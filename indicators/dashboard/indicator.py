@@ -46,6 +46,7 @@ def page(plan: Plan, indicator: Indicator, period: Period, user) -> dict:
         "status_word": status_word(progress.status) if progress else "",
         "reason": _reason(plan, indicator, progress, unit) if progress else "",
         "park_value": fmt_number(results.figure(code, None, period.year, period.q), indicator.decimals),
+        "unreported": _unreported(plan, results.value(code, None, period.year, period.q)),
         "trend_fig": charts.indicator_trend(
             trend, labels=trend_labels(plan), unit=unit, decimals=indicator.decimals, kind=indicator.target_kind
         ),
@@ -138,6 +139,12 @@ def _projected(trend: list[dict]) -> bool:
     return any(r["projected"] is not None for r in trend)
 
 
+def _unreported(plan: Plan, park: dict | None) -> str:
+    """Name the parcels whose returns the period lacks (the park's value is then 不完整, docs/method.md §7a)."""
+    missing = set((park or {}).get(compute.MISSING) or ())
+    return "、".join(p.name for p in queries.parcels(plan) if p.id in missing) if missing else ""
+
+
 def _benchmark_note(row: dict) -> str:
     if row["benchmark_year"] is None:
         return ""
@@ -162,10 +169,10 @@ def comparison(plan: Plan, indicator: Indicator, period: Period, user, results: 
     for parcel in parcels:
         row, bar = view.parcel_row(parcel)
         rows.append(row)
-        if bar is None:
-            hidden.append(parcel.name)
-        else:
+        if bar is not None:
             bars.append(bar)
+        elif not row.get("unreported"):
+            hidden.append(parcel.name)
     reference, reference_name, axis = view.reference()
     figure = charts.parcel_comparison(
         bars,
@@ -205,6 +212,10 @@ class _Comparison:
         value = results.value(code, parcel.id, year, self.period.q)
         base = results.value(code, parcel.id, self.plan.base_year, 4)
         row = {"parcel": parcel.name, "code": parcel.code, "enterprises": (value or {}).get("enterprises")}
+        if parcel.id in ((value or {}).get(compute.MISSING) or ()):
+            # No return, so nothing to show or to hide: the row says so wherever it is read.
+            unreported = _("%(parcel)s（未报送）") % {"parcel": parcel.name}
+            return {**row, "parcel": unreported, "value": None, "status": _("未报送"), "unreported": True}, None
         if withheld(value, base, self.user, judged=self.judged):
             return {**row, **dict.fromkeys(WITHHELD_KEYS, HIDDEN)}, None
         p = (results.progress_of(code, parcel.id, year) if self.judged else None) or {}

@@ -90,3 +90,24 @@ def test_a_cumulative_count_keeps_an_enterprise_that_stopped_reporting_at_its_la
     # Moved: counted where it is now; the parcel it left has no 2023 return at all (未报送, no value).
     assert (i6(None, 2023), i6(first, 2023), i6(second, 2023)) == (1, None, 1)
     assert (i6(None, 2024), i6(second, 2024)) == (1, 1)  # stopped reporting: still counted at its last parcel
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_says_which_parcel_did_not_report_and_that_the_park_is_incomplete(plan, client):
+    from indicators.services import recompute
+    from parcels import access
+    from parcels.models import Parcel
+    from tests.factories import make_enterprise, make_statistic, make_user
+
+    first, second = Parcel.objects.order_by("order")[:2]
+    gone, staying = make_enterprise(parcel=first), make_enterprise(parcel=second)
+    for enterprise in (gone, staying):
+        make_statistic(enterprise=enterprise, year=2022, quarter=4, high_tech=True)
+    make_statistic(enterprise=staying, year=2023, quarter=4, high_tech=True)
+    recompute(full=True)
+    client.force_login(make_user(role=access.OFFICE))
+
+    page = client.get("/plans/fyp-14/indicators/I4/", {"year": 2023, "quarter": 4}).content.decode()
+
+    assert f"不完整：{first.name_zh}未报送本期数据" in page
+    assert f"<td>{first.name_zh}（未报送）</td>" in page  # the parcel's own row says so, not 0
