@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from parcels.models import Parcel
 from parkplan.admin import EventAdmin, ReadOnlyAdmin
 
-from . import compute
+from . import compute, formulas, queries
 from .models import (
     BaseValue,
     BenchmarkValue,
@@ -59,8 +59,21 @@ class BenchmarkValueInline(admin.TabularInline):
     readonly_fields = ["updated_by", "updated_at"]
 
 
+class IndicatorForm(forms.ModelForm):
+    """An indicator as the office edits it: its formula is checked against the data elements before it is saved."""
+
+    def clean_formula(self) -> str:
+        text = self.cleaned_data["formula"]
+        try:
+            formulas.check(formulas.parse(text), queries.element_reads()[1])
+        except formulas.FormulaError as exc:
+            raise forms.ValidationError(_("计算表达式有误：%(error)s") % {"error": exc}) from None
+        return text
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    form = IndicatorForm
     list_display = [
         "code",
         "name_zh",

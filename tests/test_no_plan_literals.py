@@ -16,7 +16,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LITERALS = re.compile(r"(?<!\d)2025(?!\d)|十四五|十三五|十五五|\b1[345]th\b|\bFYP\b|Five-Year Plan")
+LITERALS = re.compile(
+    r"(?<!\d)2025(?!\d)|十四五|十三五|十五五|\b1[345]th\b|\bFYP\b|Five-Year Plan"
+    # The one plan's formulas and their kinds, once written in code: now the plan's data.
+    r"|\b(?:FORMULAS|COUNT_INDICATORS|RATIO_INDICATORS|SUM_COLUMNS|projected_2025|projected_gap_2025)\b"
+)
 # A reference to a plan's file by its name is not the plan's name.
 FILE_NAMES = re.compile(r"plan-1\dth(?:-[a-z]+)?\.(?:json|md)")
 
@@ -69,8 +73,12 @@ def test_it_finds_the_literals_it_looks_for():
         '"14th FYP"\n'
         '"the 13th Five-Year Plan"\n'
         '"a five-year plan", "--plan fyp-14"\n'
+        'FORMULAS = {"I1": ...}\n'
+        "if code in COUNT_INDICATORS:\n"
+        "row.projected_2025\n"
+        "row.projected\n"
     )
-    assert [n for n, _line in found] == [1, 2, 4, 6, 7]
+    assert [n for n, _line in found] == [1, 2, 4, 6, 7, 9, 10, 11]
 
 
 def test_it_scans_the_code_and_leaves_out_data():

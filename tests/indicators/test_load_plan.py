@@ -127,3 +127,21 @@ def test_the_command_takes_revise_and_reason(tmp_path):
     call_command("load_plan", str(path), "--revise", "--reason", "英文简称统一")
 
     assert Plan.objects.get().short_en == "Baoshan 14th FYP"
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_wrong_formula_saying_where(admin_client):
+    load_plan(PLAN_FILE)
+    i5 = Indicator.objects.get(code="I5")
+    url = f"/admin/indicators/indicator/{i5.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"formula": "count(revenue >= 100000", "responsible_users": []})
+    for prefix in ("base_values", "benchmark_values"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "计算表达式有误" in response.content.decode() and "第1行第24列" in response.content.decode()
+    assert Indicator.objects.get(code="I5").formula == "count(revenue >= 100000)"
