@@ -413,8 +413,3 @@ def functional_areas(plan: Plan):
 def data_change_time(version: int) -> dt.datetime | None:
     """Return when the data change numbered `version` was recorded (None when there is none)."""
     return DataChange.objects.filter(id=version).values_list("at", flat=True).first()
-
-
-def indicator_ids(plan: Plan) -> dict[str, int]:
-    """Return indicator code → id for the plan's indicators."""
-    return dict(plan.indicators.values_list("code", "id"))
