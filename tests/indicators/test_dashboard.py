@@ -143,7 +143,7 @@ def test_it_keeps_the_reasons_free_of_django():
 
 
 def test_it_takes_every_list_of_value_and_progress_columns_from_compute():
-    assert [*compute.VALUE_COLUMNS, "computed_at"] == queries.VALUE_FRAME_COLUMNS
+    assert [*compute.VALUE_COLUMNS, compute.MISSING, "computed_at"] == queries.VALUE_FRAME_COLUMNS
     assert [*compute.PROGRESS_COLUMNS, "computed_at"] == queries.PROGRESS_FRAME_COLUMNS
     # The exports' headers, as export_indicator_values and export_progress have always written them.
     assert exports.VALUE_COLUMNS == [
