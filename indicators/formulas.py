@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pandas as pd
@@ -306,8 +306,13 @@ def walk(node: Node | None) -> Iterable[Node]:
             yield from walk(child)
 
 
+@lru_cache(maxsize=1024)
 def parse(text: str) -> Formula:
-    """Parse a formula; raise FormulaError naming the line and column of the first error."""
+    """Parse a formula; raise FormulaError naming the line and column of the first error.
+
+    Cached: a Formula is immutable, and pages ask an indicator whether it is a
+    count (its formula divides or not) many times per request.
+    """
     if not text or not text.strip():
         raise FormulaError(_("计算表达式为空"))
     try:

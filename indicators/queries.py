@@ -145,9 +145,10 @@ def value_specs(plans: Iterable[Plan]) -> tuple[list[compute.ValueSpec], formula
     return specs, terms
 
 
-def plans() -> list[Plan]:
-    """Return every plan, the earliest first."""
-    return list(Plan.objects.order_by("start_year", "code"))
+def plans(*, with_indicators: bool = False) -> list[Plan]:
+    """Return every plan, the earliest first (with its indicators fetched in one more query, for the recompute)."""
+    rows = Plan.objects.order_by("start_year", "code")
+    return list(rows.prefetch_related("indicators") if with_indicators else rows)
 
 
 def plan_in_force(today: dt.date | None = None) -> Plan | None:
@@ -180,8 +181,7 @@ def parcel_areas() -> dict[int, float]:
 
 def plan_parcel_ids(plan: Plan) -> list[int]:
     """Return the ids of the parcels a plan covers, in order (every parcel when it lists none)."""
-    covered = list(plan.parcels.order_by("order").values_list("id", flat=True))
-    return covered or parcel_ids()
+    return list(_covered(plan).values_list("id", flat=True))
 
 
 def parcel_ids() -> list[int]:
