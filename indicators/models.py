@@ -21,7 +21,21 @@ class Plan(NamedInTwoLanguages, models.Model):
     progress row and report belongs to one. Parcels and enterprises are shared.
     """
 
+    class Status(models.TextChoices):
+        # A draft is seen only by the office (the editor and its preview); publishing shows it to everyone;
+        # a retired plan (an illustrative plan the adopted one replaced) is seen by no one but keeps its data.
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        RETIRED = "retired", _("已撤下")
+
     code = models.SlugField(_("代码"), max_length=20, unique=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    example = models.BooleanField(
+        _("示例（非正式规划）"),
+        default=False,
+        help_text=_("示例规划的每个页面、下载和报告均标注“示例（非正式规划）”，直至联席会议办公室发布正式规划。"),
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     name_zh = models.CharField(_("规划名称"), max_length=200)
     name_en = models.CharField(_("英文名称"), max_length=200)
     short_zh = models.CharField(_("简称"), max_length=40)
@@ -54,6 +68,14 @@ class Plan(NamedInTwoLanguages, models.Model):
     @property
     def short(self) -> str:
         return bilingual(self.short_zh, self.short_en)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     @property
     def years(self) -> range:

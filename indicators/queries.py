@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
+from parcels import access
 from parcels import queries as parcel_queries
 from parcels.models import DataChange, FunctionalArea, Parcel
 
@@ -145,9 +146,12 @@ def value_specs(plans: Iterable[Plan]) -> tuple[list[compute.ValueSpec], formula
     return specs, terms
 
 
-def plans(*, with_indicators: bool = False) -> list[Plan]:
-    """Return every plan, the earliest first (with its indicators fetched in one more query, for the recompute)."""
+def plans(*, with_indicators: bool = False, drafts: bool = False) -> list[Plan]:
+    """Return the published plans, the earliest first; with `drafts`, every plan (the recompute keeps drafts current
+    for the office's preview). With `with_indicators`, their indicators are fetched in one more query."""
     rows = Plan.objects.order_by("start_year", "code")
+    if not drafts:
+        rows = rows.filter(status=Plan.Status.PUBLISHED)
     return list(rows.prefetch_related("indicators") if with_indicators else rows)
 
 
@@ -161,17 +165,25 @@ def plan_in_force(today: dt.date | None = None) -> Plan | None:
 
 
 def plan_by_code(code: str) -> Plan | None:
+    """Return the plan with this code whatever its status (who may read it is `may_see`'s question)."""
     return Plan.objects.filter(code=code).first()
+
+
+def may_see(user, plan: Plan) -> bool:
+    """Tell whether a user may read a plan: a published one everyone; a draft or retired one only the office."""
+    return plan.is_published or access.is_office(user)
 
 
 def previous_plan(plan: Plan) -> Plan | None:
     """Return the plan that ended before `plan` began (its final assessment sits beside this plan's monitoring)."""
-    return Plan.objects.filter(end_year__lt=plan.start_year).order_by("-end_year").first()
+    earlier = Plan.objects.filter(status=Plan.Status.PUBLISHED, end_year__lt=plan.start_year)
+    return earlier.order_by("-end_year").first()
 
 
 def plans_for_year(year: int) -> list[Plan]:
     """Return the plans whose period contains `year` (a return of that year moves their indicators)."""
-    return list(Plan.objects.filter(start_year__lte=year, end_year__gte=year).order_by("start_year"))
+    rows = Plan.objects.filter(status=Plan.Status.PUBLISHED, start_year__lte=year, end_year__gte=year)
+    return list(rows.order_by("start_year", "code"))
 
 
 def parcel_areas() -> dict[int, float]:
@@ -383,7 +395,8 @@ def plan_covers(plan: Plan, parcel_code: str) -> bool:
 def plans_with_first_indicator() -> list[Plan]:
     """Return every plan, the earliest first, each with `first_indicator`, the code of its first indicator (or None)."""
     first = Indicator.objects.filter(plan=OuterRef("pk")).order_by("order").values("code")[:1]
-    return list(Plan.objects.annotate(first_indicator=Subquery(first)).order_by("start_year", "code"))
+    published = Plan.objects.filter(status=Plan.Status.PUBLISHED)
+    return list(published.annotate(first_indicator=Subquery(first)).order_by("start_year", "code"))
 
 
 def benchmark_sources(indicator: Indicator) -> dict[int, str]:

@@ -78,7 +78,7 @@ def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
         version = queries.data_version()
         if not full and state.computed_version >= version and state.computed_at is not None:
             return RecomputeSummary("up_to_date", version=version)
-        plans = queries.plans(with_indicators=True)
+        plans = queries.plans(with_indicators=True, drafts=True)
         if not plans:
             return RecomputeSummary("up_to_date", version=version)
 

@@ -72,6 +72,8 @@ def plan_param(request) -> Plan:
             raise Http404
         return plan
     plan = indicator_queries.plan_by_code(code) if PlanConverter.is_code(code) else None
+    if plan is not None and not indicator_queries.may_see(request.user, plan):
+        plan = None  # a draft answers as no plan at all to anyone but the office
     if plan is None:
         codes = "、".join(p.code for p in indicator_queries.plans())
         raise ValidationError(

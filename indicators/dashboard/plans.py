@@ -56,6 +56,8 @@ def plan_page(view):
         plan = plan or queries.plan_in_force()
         if plan is None:
             raise Http404(_("尚未载入规划"))
+        if not queries.may_see(request.user, plan):
+            raise Http404  # a draft is the office's until published: to anyone else it does not exist
         request.plan = plan
         return view(request, plan, *args, **kwargs)
 

@@ -45,6 +45,8 @@ def start_report(
     plan = plan or indicator_queries.plan_in_force()
     if plan is None:
         raise ValidationError(_("尚未载入规划，无法生成评估报告。"))
+    if not plan.is_published:
+        raise ValidationError(_("%(plan)s尚未发布，不能生成评估报告；请先发布规划。") % {"plan": plan.short})
     _check_year(plan, year)
     kind = kind or content.default_kind(year, start_year=plan.start_year, end_year=plan.end_year)
     _check_kind(plan, year, kind)

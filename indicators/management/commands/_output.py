@@ -21,7 +21,7 @@ def chosen_plan(code: str | None):
     if code:
         plan = queries.plan_by_code(code) if PlanConverter.is_code(code) else None
         if plan is None:
-            codes = "、".join(p.code for p in queries.plans()) or "—"
+            codes = "、".join(p.code for p in queries.plans(drafts=True)) or "—"
             raise CommandError(f"没有代码为“{code}”的规划；可选：{codes}")
         return plan
     plan = queries.plan_in_force()
