@@ -52,10 +52,14 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("规划指标")
 
     def ready(self):
+        from parcels.queries import register_plan_years
         from parcels.services import register_effect_check
 
         from .effects import park_indicator_effects
+        from .queries import plan_years
 
         checks.register(check_plotly_js, checks.Tags.staticfiles)
         # An approval that moves a park indicator too far needs a second confirmation (parcels.returns).
         register_effect_check(park_indicator_effects)
+        # The returns pages list the overdue quarters of the plan in force (parcels knows no plans).
+        register_plan_years(plan_years)

@@ -164,6 +164,12 @@ def plan_in_force(today: dt.date | None = None) -> Plan | None:
     return (containing or begun or every or [None])[-1]
 
 
+def plan_years(today: dt.date) -> range | None:
+    """Return the years of the plan in force on `today`, its base year to its target year (None without a plan)."""
+    plan = plan_in_force(today)
+    return range(plan.base_year, plan.end_year + 1) if plan else None
+
+
 def plan_by_code(code: str) -> Plan | None:
     """Return the plan with this code whatever its status (who may read it is `may_see`'s question)."""
     return Plan.objects.filter(code=code).first()
@@ -328,6 +334,16 @@ def progress_frame(plan: Plan, *, scope="all", codes: list[str] | None = None, y
         rows = rows.filter(year=year)
     fields = ["indicator__code", "parcel_id", *PROGRESS_FRAME_COLUMNS[2:]]
     return pd.DataFrame(list(rows.values_list(*fields)), columns=PROGRESS_FRAME_COLUMNS, dtype=object)
+
+
+def latest_period(plan: Plan) -> tuple[int | None, int | None]:
+    """Return the latest period with park values in the plan's years: (year, None) for a whole year, (year, 1–3)
+    for a year whose fourth quarter is not in yet (a plan's current year shows its year to date), (None, None)."""
+    periods = park_periods(plan)
+    if not periods:
+        return None, None
+    year, quarter = periods[-1]
+    return year, None if quarter == 4 else quarter
 
 
 def park_periods(plan: Plan) -> list[tuple[int, int]]:

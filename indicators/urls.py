@@ -26,5 +26,6 @@ pages = [
 urlpatterns = [
     path("plans/<plan:plan>/", include(pages)),
     path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
+    path("start/", views.landing, name="landing"),
     path("", include(pages)),
 ]

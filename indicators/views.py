@@ -48,6 +48,12 @@ def overview(request, plan):
 
 
 @login_required
+def landing(request):
+    """Where signing in leads: a manager to the returns (overdue quarters first), anyone else to the overview."""
+    return redirect("returns:mine" if access.is_manager(request.user) else "overview")
+
+
+@login_required
 @plan_page
 def indicator_detail(request, plan, code: str):
     indicator, indicators = _indicator_or_404(plan, code)

@@ -7,7 +7,8 @@ the uploads, the import and the indicators app share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 from django.contrib.auth import get_user_model
@@ -30,6 +31,25 @@ def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
 def parcel_keys() -> list[tuple[int, str, str]]:
     """Return every parcel's id, code and Chinese name, in the parcels' order."""
     return list(Parcel.objects.values_list("id", "code", "name_zh"))
+
+
+# --- the plan in force's years ---------------------------------------------------------
+
+# Parcels know no plans: the indicators app registers which years the plan in force spans (its base year to its
+# target year), so the returns pages can list the quarters of the current plan that are overdue.
+PlanYears = Callable[[dt.date], range | None]
+_PLAN_YEARS: list[PlanYears] = []
+
+
+def register_plan_years(provider: PlanYears) -> PlanYears:
+    """Set what tells the years of the plan in force on a day (indicators registers it; the last one counts)."""
+    _PLAN_YEARS[:] = [provider]
+    return provider
+
+
+def plan_years(today: dt.date) -> range | None:
+    """Return the years of the plan in force on `today`, its base year to its target year (None without a plan)."""
+    return _PLAN_YEARS[0](today) if _PLAN_YEARS else None
 
 
 # --- the data elements -------------------------------------------------------------

@@ -152,7 +152,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "overview"
+LOGIN_REDIRECT_URL = "landing"  # a manager lands on the returns, others on the overview
 LOGOUT_REDIRECT_URL = "login"
 
 # HTTPS everywhere unless HTTPS=0 (scripts/run serves plain http on 127.0.0.1).

@@ -48,9 +48,10 @@ class Period:
 
 
 def choose_period(params, plan: Plan) -> tuple[Period, str]:
-    """Read ?year=&quarter= (the latest year with annual data by default); return the period and a note on bad input."""
-    latest = queries.latest_data_year(plan)
-    default = Period(latest)
+    """Read ?year=&quarter= (by default the latest period with data: the latest year, or the current year to date);
+    return the period and a note on bad input."""
+    default = Period(*queries.latest_period(plan))
+    latest = default.year
     raw_year, raw_quarter = params.get("year", ""), params.get("quarter", "")
     if not raw_year and not raw_quarter:
         return default, ""
@@ -81,7 +82,12 @@ def period_choices(plan: Plan, period: Period) -> dict:
     """Return what the period form offers: years of the plan (with or without data) and the quarter views."""
     available = set(queries.park_periods(plan))
     years = [
-        {"year": y, "has_data": any((y, q) in available for q in range(1, 5)), "selected": y == period.year}
+        {
+            "year": y,
+            "base": y == plan.base_year,
+            "has_data": any((y, q) in available for q in range(1, 5)),
+            "selected": y == period.year,
+        }
         for y in range(plan.base_year, plan.end_year + 1)
     ]
     quarters = [

@@ -29,11 +29,14 @@ from . import diff, forms, quality, queries, services, table, template_xlsx, upl
 
 
 def my_returns(user, today: dt.date) -> dict[str, object]:
-    """Return the manager's quarter: each assigned parcel's recent periods with state and deadline."""
+    """Return the manager's quarters: the overdue quarters of the plan in force, then each assigned parcel's recent
+    periods with state and deadline."""
     periods = queries.recent_periods(today, 8)
+    parcels = list(access.parcels_for(user))
     return {
         "nav": "returns",
-        "states": queries.period_states(access.parcels_for(user), periods),
+        "overdue": queries.overdue_returns(parcels, today),
+        "states": queries.period_states(parcels, periods),
         "state_words": queries.STATE_WORDS,
         "today": today,
         "current": periods[0],

@@ -44,6 +44,30 @@ def recent_periods(today: dt.date, count: int = 8) -> list[tuple[int, int]]:
     return periods
 
 
+def plan_periods(today: dt.date) -> list[tuple[int, int]]:
+    """Return the ended quarters of the plan in force, its base year's first to the latest, newest first.
+
+    The base year's quarters belong: the plan's base and the first year's
+    同比 are computed from them. None without a plan in force.
+    """
+    years = parcel_queries.plan_years(today)
+    if not years:
+        return []
+    periods = []
+    period = last_ended_period(today)
+    while period[0] >= years[0]:
+        if period[0] in years:
+            periods.append(period)
+        period = previous_period(*period)
+    return periods
+
+
+def overdue_returns(parcels: Iterable[Parcel], today: dt.date) -> list[PeriodState]:
+    """Return the parcels' quarters of the plan in force whose return is overdue, oldest first."""
+    states = period_states(parcels, plan_periods(today))
+    return sorted((s for s in states if s.overdue), key=lambda s: (s.year, s.quarter, s.parcel.order))
+
+
 def return_for(parcel: Parcel, year: int, quarter: int) -> ParcelReturn | None:
     """Return the parcel's return for the quarter, or None while it is not started."""
     return ParcelReturn.objects.filter(parcel=parcel, year=year, quarter=quarter).first()

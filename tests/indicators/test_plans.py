@@ -434,3 +434,19 @@ def test_export_report_writes_the_14th_plans_final_assessment_while_a_later_plan
         call_command("export_report", "--plan", "fyp-14", "--year", "2026", "--format", "xlsx", "--output", str(target))
     with pytest.raises(CommandError, match="不在测试规划的规划期2026—2030年内"):
         call_command("export_report", "--year", "2025", "--format", "xlsx", "--output", str(target))
+
+
+def test_a_plan_opens_on_its_latest_period_the_current_year_to_date_before_its_fourth_quarter(
+    client, two_plans, official
+):
+    home = get(client, official, "/").content.decode()
+    assert re.search(r'<option value="2026" selected>', home)  # the whole year 2026 is in (the fixture copies Q4)
+    assert queries.latest_period(two_plans[LATER]) == (2026, None)
+    Statistic.objects.filter(year=2026, quarter=4).delete()
+    services.recompute(full=True)
+    assert queries.latest_period(two_plans[LATER]) == (2026, 3)
+    home = get(client, official, "/").content.decode()
+    assert re.search(r'<option value="3" selected>', home) and "2026年1–9月累计" in home
+    # The 14th plan keeps opening on its target year; its base year is marked in the year list.
+    page = get(client, official, "/plans/fyp-14/").content.decode()
+    assert re.search(r'<option value="2025" selected>', page) and "2020 （基期）" in page
