@@ -218,12 +218,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# plotly.js is served from the installed plotly package, so the browser always gets the
+# plotly.js is a partial bundle in static/vendor/plotly/ (scripts/build_plotly.sh) of the
 # version plotly.py writes figures for (the indicators app checks it at start-up).
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "indicators.staticfiles.PlotlyJsFinder",
 ]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
