@@ -455,19 +455,24 @@ def parcel_comparison(
                 "hovertemplate": f"%{{x:{number}}}{suffix}<extra>%{{fullData.name}}</extra>",
             }
         )
-    xaxis = {"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""}
-    if not share and not decimals:
-        xaxis.update(count_axis([r["value"] for r in ordered] + [reference]), tickformat=",d")
     layout = house_layout(
         height=max(260, 34 * len(names) + 110),
         bargap=0.3,
         barmode="overlay",
         margin={"l": 12, "r": 24, "t": 12, "b": 40},
-        xaxis=xaxis,
+        xaxis=_bar_axis(ordered, labels=labels, number=number, share=share, decimals=decimals, reference=reference),
         yaxis={"automargin": True, "type": "category", "categoryorder": "array", "categoryarray": names},
         legend={"y": -0.22, "traceorder": "normal"},
     )
     return {"data": data, "layout": layout}
+
+
+def _bar_axis(ordered, *, labels: Mapping, number: str, share: bool, decimals: int, reference) -> dict:
+    """Return the value axis of the bars: a count's on whole numbers from zero, a share's in percent."""
+    axis = {"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""}
+    if not share and not decimals:
+        axis.update(count_axis([r["value"] for r in ordered] + [reference]), tickformat=",d")
+    return axis
 
 
 def _status_words(labels: Mapping) -> Mapping[str, str]:

@@ -75,7 +75,7 @@ ensure_venv() {
   fi
   say "Installing the $(grep -c '^[A-Za-z].*==' "$ROOT/requirements.txt") pinned Python packages (uv pip sync requirements.txt)"
   "$UV" pip sync --python "$PY" "$ROOT/requirements.txt" 2>&1 | sed 's/^/    /'
-  "$UV" pip check --python "$PY" >/dev/null
+  "$UV" pip check --python "$PY" >/dev/null 2>&1 || "$UV" pip check --python "$PY"
   echo "$want" > "$stamp"
 }
 
