@@ -1,47 +1,49 @@
-import re
 from pathlib import Path
 
 from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
-
-def served_plotly_js() -> Path | None:
-    """Return the plotly.min.js the site serves as static/vendor/plotly/plotly.min.js (None if none)."""
-    from django.contrib.staticfiles import finders
-
-    found = finders.find("vendor/plotly/plotly.min.js")
-    return Path(found) if found else None
+from .staticfiles import read_banner, served_plotly_js
 
 
 def plotly_js_version(path: Path) -> str | None:
     """Return the version in a plotly.js bundle's banner (e.g. "4.1.1")."""
-    with open(path, encoding="utf-8") as f:
-        head = f.read(400)
-    match = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head)
-    return match.group(1) if match else None
+    return read_banner(path)[0]
 
 
 def check_plotly_js(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    """Fail if the served plotly.js is missing or not the one the installed plotly package writes figures for."""
+    """Fail if the served plotly.js is missing, is not the version plotly.py writes for, or lacks a trace type."""
     from plotly.offline import get_plotlyjs_version
+
+    from .charts import BROWSER_TRACE_TYPES
 
     served = served_plotly_js()
     if served is None:
         return [
             checks.Error(
                 "static/vendor/plotly/plotly.min.js is not served",
-                hint='Add "indicators.staticfiles.PlotlyJsFinder" to STATICFILES_FINDERS.',
+                hint="Build it with scripts/build_plotly.sh.",
                 id="indicators.E001",
             )
         ]
-    wanted, found = get_plotlyjs_version(), plotly_js_version(served)
+    wanted = get_plotlyjs_version()
+    found, traces = plotly_js_version(served), read_banner(served)[1]
     if found != wanted:
         return [
             checks.Error(
                 f"the served plotly.js is {found}, the plotly package needs {wanted}: charts would draw blank",
-                hint=f"Serve {served.name} from the installed plotly package ({served}).",
+                hint="Pin plotly.js at that version in scripts/plotly/ and run scripts/build_plotly.sh.",
                 id="indicators.E002",
+            )
+        ]
+    missing = sorted(set(BROWSER_TRACE_TYPES) - traces) if traces is not None else []
+    if missing:
+        return [
+            checks.Error(
+                f"the served plotly.js lacks the trace types {missing} that the pages draw",
+                hint="Register them in scripts/plotly/index.js and run scripts/build_plotly.sh.",
+                id="indicators.E003",
             )
         ]
     return []

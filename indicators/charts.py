@@ -8,7 +8,9 @@ every trace has an explicit name. The figures render the same in the browser
 
 One house template (`HOUSE_TEMPLATE`) gives every figure its font, colours and
 margins; status colours are the Okabe–Ito colours of static/css/site.css and
-always come with the status word (bar text, heatmap cell text, hover).
+always come with the status word (bar text, heatmap cell text, hover). Every text
+drawn on a colour takes the text colour of `text_colour_on` (at least 4.5:1, WCAG
+AA); unit titles are horizontal, above the axis; counts get whole-number ticks.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from collections.abc import Mapping, Sequence
 from parkplan.formatting import fmt_number
 from parkplan.numbers import is_missing
 
-from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for
+from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for, status_word
+
+# The trace types the figures use in the browser: the partial plotly.js bundle
+# (scripts/plotly/index.js) registers exactly these, and the app checks it does.
+BROWSER_TRACE_TYPES = ("scatter", "bar", "heatmap")
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 INK = "#1d2733"
+LIGHT_TEXT = "#ffffff"
+DARK_TEXT = "#111111"
+AA_CONTRAST = 4.5
 MUTED = "#5b6775"
 GRID = "#e6eaf0"
 LINE = "#c3ccd6"
@@ -65,6 +74,64 @@ HOUSE_TEMPLATE: dict = {
         "separators": ".,",
     }
 }
+
+
+def relative_luminance(colour: str) -> float:
+    """Return the WCAG relative luminance of a colour written #rrggbb."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """Return the WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_on(fill: str) -> str:
+    """Return the text colour for words on `fill`: white where it reaches 4.5:1, else near-black."""
+    if contrast_ratio(LIGHT_TEXT, fill) >= AA_CONTRAST:
+        return LIGHT_TEXT
+    return DARK_TEXT
+
+
+def count_step(largest: float | None) -> int:
+    """Return the tick step of a count axis up to `largest`: a whole 1, 2 or 5 × 10ⁿ, at most about six ticks."""
+    top = 0.0 if is_missing(largest) else max(float(largest), 0.0)
+    step = 1
+    while top / step > 6:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 …
+            step = int(step * factor)
+            if top / step <= 6:
+                break
+    return step
+
+
+def count_axis(values: Sequence[float | None]) -> dict:
+    """Return the axis settings of a count: ticks on whole numbers from zero (never 0.5 家)."""
+    present = [float(v) for v in values if not is_missing(v)]
+    return {"tickmode": "linear", "tick0": 0, "dtick": count_step(max(present, default=0)), "rangemode": "tozero"}
+
+
+def unit_title(unit: str) -> list[dict]:
+    """Return the unit of the y axis as a horizontal title above the axis (a rotated one is hard to read in Chinese)."""
+    if not unit:
+        return []
+    return [
+        {
+            "text": unit,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 1,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "yshift": 6,
+            "showarrow": False,
+            "font": {"size": 12, "color": MUTED},
+        }
+    ]
 
 
 def house_layout(**overrides) -> dict:
@@ -233,7 +300,8 @@ def indicator_trend(
     Out: up to four traces, each only when it has points, in this order:
     actual values, the straight path, the projection, then the target marker
     (fixed targets) or the benchmark series (provisional years drawn with
-    open markers).
+    open markers). The unit stands horizontally above the y axis; a count
+    (no decimals) has ticks on whole numbers from zero.
     """
     number = _d3_format(decimals)
     hover = f"%{{x}}: %{{y:{number}}} {unit}<extra>%{{fullData.name}}</extra>"
@@ -248,24 +316,25 @@ def indicator_trend(
         lines.append(_target_trace(rows, name=labels["target"], decimals=decimals, hover=hover))
     data = [trace for trace in lines if trace is not None]
     years = [r["year"] for r in rows]
+    if decimals:
+        yaxis = {"tickformat": number, "rangemode": "tozero" if kind == CUMULATIVE else None}
+    else:
+        yaxis = {"tickformat": ",d", **count_axis([y for trace in data for y in trace["y"]])}
     layout = house_layout(
         height=height,
         showlegend=show_legend,
+        margin={"t": 36},
+        annotations=unit_title(unit),
         xaxis={
             "tickmode": "array",
             "tickvals": years,
             "ticktext": [str(y) for y in years],
             "range": [min(years) - 0.4, max(years) + 0.4] if years else None,
         },
-        # Counts (no decimals) start at zero and never show 5 twice for ticks at 5 and 5.5.
-        yaxis={
-            "title": {"text": unit},
-            "tickformat": number if decimals else ",~f",
-            "rangemode": "tozero" if kind == CUMULATIVE or not decimals else None,
-        },
+        yaxis=yaxis,
     )
     if not show_legend:
-        layout["margin"] = {"l": 48, "r": 12, "t": 12, "b": 28}
+        layout["margin"] = {"l": 48, "r": 12, "t": 30, "b": 28}
     return {"data": data, "layout": layout}
 
 
@@ -352,18 +421,28 @@ def parcel_comparison(
     value, or its share of the park's change as a fraction when `share`),
     gap (the distance to the target; larger is further behind; None when
     there is none), status (a status code or ""), text (the bar's label,
-    with the status word where there is a status). `labels`: value (the bar
-    trace's name), reference (the reference line's name), axis (the x-axis
-    title). `reference`: the value of the vertical reference line (the target
-    or the park's value), None for none.
-    Out: the bar trace, then the reference line when there is one. Bars are
-    ordered by gap (largest on top) or, for shares, smallest share on top.
+    with the status word where there is a status). `labels`: value (the name
+    of the bars without a status), reference (the reference line's name),
+    axis (the x-axis title), statuses (optional: status code → its word; by
+    default the word in the language of `labels["value"]`). `reference`: the
+    value of the vertical reference line (the target or the park's value),
+    None for none.
+    Out: one bar trace per status shown (named by its word, so the legend
+    shows each colour once with its meaning; bars without a status in one
+    trace named labels["value"]), then the reference line when there is one.
+    Bars are ordered by gap (largest on top) or, for shares, smallest share on
+    top; the words inside a bar take the text colour of its fill.
     """
     ordered = _bar_order(rows, share=share)
     names = [r["name"] for r in ordered]
     number = _d3_format(1 if share else decimals)
     suffix = "%" if share else f" {unit}"
-    data = [_bars(ordered, name=labels["value"], share=share, hover=f"%{{x:{number}}}{suffix}")]
+    words = _status_words(labels)
+    data = []
+    for status in _statuses_in(ordered):
+        group = [r for r in ordered if (r.get("status") or "") == status]
+        name = words.get(status, labels["value"]) if status else labels["value"]
+        data.append(_bars(group, name=name, share=share, hover=f"%{{x:{number}}}{suffix}"))
     if reference is not None and names:
         data.append(
             {
@@ -379,16 +458,40 @@ def parcel_comparison(
     layout = house_layout(
         height=max(260, 34 * len(names) + 110),
         bargap=0.3,
+        barmode="overlay",
         margin={"l": 12, "r": 24, "t": 12, "b": 40},
-        xaxis={"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""},
-        yaxis={"automargin": True, "type": "category"},
-        legend={"y": -0.22},
+        xaxis=_bar_axis(ordered, labels=labels, number=number, share=share, decimals=decimals, reference=reference),
+        yaxis={"automargin": True, "type": "category", "categoryorder": "array", "categoryarray": names},
+        legend={"y": -0.22, "traceorder": "normal"},
     )
     return {"data": data, "layout": layout}
 
 
+def _bar_axis(ordered, *, labels: Mapping, number: str, share: bool, decimals: int, reference) -> dict:
+    """Return the value axis of the bars: a count's on whole numbers from zero, a share's in percent."""
+    axis = {"title": {"text": labels.get("axis", "")}, "tickformat": number, "ticksuffix": "%" if share else ""}
+    if not share and not decimals:
+        axis.update(count_axis([r["value"] for r in ordered] + [reference]), tickformat=",d")
+    return axis
+
+
+def _status_words(labels: Mapping) -> Mapping[str, str]:
+    """Return status code → word: the labels' own, else the words in the language of the labels."""
+    if labels.get("statuses"):
+        return labels["statuses"]
+    language = "en" if str(labels.get("value", "")).isascii() else "zh"
+    return {code: status_word(code, language) for code in STATUS_ORDER}
+
+
+def _statuses_in(rows: Sequence[Mapping]) -> list[str]:
+    """Return the statuses of the rows in the order of the statuses, no status ("") last."""
+    present = {r.get("status") or "" for r in rows}
+    return [s for s in STATUS_ORDER if s in present] + ([""] if "" in present else [])
+
+
 def _bars(ordered: Sequence[Mapping], *, name: str, share: bool, hover: str) -> dict:
-    """Return the bar trace of the parcels, coloured by status; `hover` the hover's template of a bar's value."""
+    """Return a bar trace of parcels, coloured by status; `hover` the hover's template of a bar's value."""
+    colours = [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]
     return {
         "type": "bar",
         "orientation": "h",
@@ -398,8 +501,10 @@ def _bars(ordered: Sequence[Mapping], *, name: str, share: bool, hover: str) -> 
         "text": [r["text"] for r in ordered],
         "textposition": "auto",
         "insidetextanchor": "end",
+        "insidetextfont": {"color": [text_colour_on(c) for c in colours]},
+        "outsidetextfont": {"color": INK},
         "cliponaxis": False,
-        "marker": {"color": [STATUS_COLOURS.get(r.get("status") or "", NO_STATUS) for r in ordered]},
+        "marker": {"color": colours},
         "hovertemplate": f"%{{y}}: {hover} %{{text}}<extra></extra>",
     }
 
@@ -437,9 +542,10 @@ def status_heatmap(
     share of the park's change, capped, None for none), or None for an empty
     cell. `labels`: status (the status trace's name), score (the other
     trace's name).
-    Out: up to two heatmap traces on one grid: cells with a status in the
-    status colours, then cells without one on a grey-blue scale (a trace with
-    no cells is left out); the words in every cell.
+    Out: up to three heatmap traces on one grid: cells with a status in the
+    status colours (white words on the dark ones, then near-black words on
+    the light ones), then cells without one on a grey-blue scale (a trace
+    with no cells is left out); the words in every cell.
     """
     status_z, score_z, status_text, score_text, hover = [], [], [], [], []
     for row in cells:
@@ -461,10 +567,8 @@ def status_heatmap(
         "hovertemplate": "%{y}<br>%{x} %{customdata}<br>%{text}<extra></extra>",
         "hoverongaps": False,
     }
-    traces = [
-        {**common, "name": labels["status"], "z": status_z, "text": status_text, **_status_style()},
-        {**common, "name": labels["score"], "z": score_z, "text": score_text, **_score_style()},
-    ]
+    traces = [*_status_traces(common, status_z, status_text, name=labels["status"])]
+    traces.append({**common, "name": labels["score"], "z": score_z, "text": score_text, **_score_style()})
     # A trace with no cell at all is left out (Plotly would draw nothing for it).
     data = [t for t in traces if any(z is not None for row in t["z"] for z in row)]
     layout = house_layout(
@@ -475,6 +579,25 @@ def status_heatmap(
         yaxis={"autorange": "reversed", "type": "category", "fixedrange": True, "showgrid": False},
     )
     return {"data": data, "layout": layout}
+
+
+def _status_traces(common: Mapping, status_z: list, status_text: list, *, name: str) -> list[dict]:
+    """Return the status cells on one trace per text colour (Plotly gives a heatmap one text colour a trace).
+
+    White words on the status colours where white reaches 4.5:1, near-black words on the others.
+    """
+    traces = []
+    for text_colour in (LIGHT_TEXT, DARK_TEXT):
+        codes = {i for i, status in enumerate(STATUS_ORDER) if text_colour_on(STATUS_COLOURS[status]) == text_colour}
+        z = [[v if v in codes else None for v in row] for row in status_z]
+        words = [
+            [t if v in codes else "" for v, t in zip(zrow, trow, strict=True)]
+            for zrow, trow in zip(status_z, status_text, strict=True)
+        ]
+        style = _status_style()
+        style["textfont"]["color"] = text_colour
+        traces.append({**common, "name": name, "z": z, "text": words, **style})
+    return traces
 
 
 def _heat_cell(cell: Mapping | None) -> tuple[int | None, float | None, str, str]:
@@ -505,5 +628,5 @@ def _score_style() -> dict:
         "textfont": {"size": 12, "color": INK},
         "zmin": 0,
         "zmax": 1,
-        "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],
+        "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],  # INK stays above 5.7:1 on the whole scale
     }

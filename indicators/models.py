@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parcels.models import FunctionalArea, NamedInTwoLanguages, Parcel, bilingual, tracked
@@ -45,6 +46,7 @@ class Plan(NamedInTwoLanguages, models.Model):
     base_year = models.PositiveSmallIntegerField(_("基期年"))
     park_area_km2 = models.DecimalField(_("园区总面积(平方公里，规划所述)"), max_digits=6, decimal_places=2)
     issuer = models.CharField(_("编制单位"), max_length=100)
+    issuer_en = models.CharField(_("编制单位(英文)"), max_length=200, blank=True)
     source = models.TextField(_("来源"))
     parcels = models.ManyToManyField(Parcel, related_name="plans", blank=True, verbose_name=_("覆盖地块"))
     functional_areas = models.ManyToManyField(
@@ -76,6 +78,13 @@ class Plan(NamedInTwoLanguages, models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def citation(self) -> str:
+        """Return the plan's name with its issuer in the reader's language (no Chinese issuer in English text)."""
+        if (get_language() or "").startswith("en"):
+            return f"{self.name_en} ({self.issuer_en})" if self.issuer_en else self.name_en
+        return f"{self.name_zh}（{self.issuer}）"
 
     @property
     def years(self) -> range:
@@ -231,6 +240,7 @@ class BaseValue(models.Model):
     value = models.DecimalField(_("数值"), max_digits=12, decimal_places=4)
     derived = models.BooleanField(_("推算值"), default=False, help_text=_("由规划中的其他数字推算"))
     source = models.TextField(_("来源"))
+    source_en = models.TextField(_("来源(英文)"), blank=True)
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -250,6 +260,7 @@ class BenchmarkValue(models.Model):
     year = models.PositiveSmallIntegerField(_("年份"))
     value = models.DecimalField(_("基准值"), max_digits=12, decimal_places=4)
     source = models.TextField(_("来源"))
+    source_en = models.TextField(_("来源(英文)"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -300,6 +311,7 @@ class ReviewFigure(models.Model):
     change_en = models.CharField(_("变化(英文)"), max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(_("年份"))
     source = models.TextField(_("来源"))
+    source_en = models.TextField(_("来源(英文)"), blank=True)
 
     class Meta:
         ordering = ["plan", "order"]

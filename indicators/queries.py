@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from parcels import access
 from parcels import queries as parcel_queries
-from parcels.models import DataChange, FunctionalArea, Parcel
+from parcels.models import DataChange, FunctionalArea, Parcel, bilingual
 
 from . import compute, formulas
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
@@ -416,8 +416,9 @@ def plans_with_first_indicator() -> list[Plan]:
 
 
 def benchmark_sources(indicator: Indicator) -> dict[int, str]:
-    """Return year → source of the indicator's benchmark values."""
-    return dict(indicator.benchmark_values.values_list("year", "source"))
+    """Return year → source of the indicator's benchmark values, in English for an English reader where there is one."""
+    rows = indicator.benchmark_values.values_list("year", "source", "source_en")
+    return {year: bilingual(source, source_en) for year, source, source_en in rows}
 
 
 def review_figures(plan: Plan):

@@ -4,7 +4,7 @@ The file is one nested JSON document, checked against docs/plan.schema.json
 before anything is written:
 
     plan              {code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year,
-                       park_area_km2, issuer, source}
+                       park_area_km2, issuer, issuer_en?, source}
     data_elements     [{code, label_zh, label_en, unit, kind, decimals, ...}]: elements the formulas
                        need beyond those defined (the office adds them in the admin too)
     parcels           [{code, order, name_zh, name_en, area_km2, boundaries: [{block, east, south, west, north}]}]
@@ -12,9 +12,9 @@ before anything is written:
                         lead_industries_en, note, note_en}]
     industries        [{kind, order, name_zh, name_en}]
     indicators        [{code, order, name_zh, ..., formula, target_kind, target_value, ...,
-                        base_values: [{year, value, derived, source}],
-                        benchmark_values: [{year, value, source}]}]
-    review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source}]
+                        base_values: [{year, value, derived, source, source_en?}],
+                        benchmark_values: [{year, value, source, source_en?}]}]
+    review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source, source_en?}]
 
 Every record is upserted by its natural key. A row whose values already match is not written at
 all: the indicator, base-value and benchmark tables have triggers that record every UPDATE as a

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -218,14 +219,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# plotly.js is served from the installed plotly package, so the browser always gets the
+# plotly.js is a partial bundle in static/vendor/plotly/ (scripts/build_plotly.sh) of the
 # version plotly.py writes figures for (the indicators app checks it at start-up).
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "indicators.staticfiles.PlotlyJsFinder",
 ]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Source maps are for developers' tools and never fetched by a page: compressing them (gzip and
+# brotli, hashed and unhashed copies) took most of collectstatic's minute.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -276,7 +277,7 @@ def test_it_shows_lockouts_to_administrators_in_the_admin(office_users, admin_cl
 
 
 def test_it_pins_every_installed_package_in_requirements():
-    """requirements.txt is the lock file: `pip freeze` of the set-up's venv must be exactly its pins."""
+    """requirements.txt is the lock file (uv pip compile requirements.in): the venv holds exactly its pins."""
 
     def pins(lines):
         found = {}
@@ -285,7 +286,7 @@ def test_it_pins_every_installed_package_in_requirements():
             if not line or line.startswith("-"):
                 continue
             name, _, version = line.partition("==")
-            found[name.split("[")[0].strip().lower().replace("_", "-")] = version.strip()
+            found[re.sub(r"[-_.]+", "-", name.split("[")[0].strip().lower())] = version.strip()  # PEP 503 names
         return found
 
     frozen = subprocess.run(
@@ -296,6 +297,7 @@ def test_it_pins_every_installed_package_in_requirements():
     ).stdout.splitlines()
     installed = {k: v for k, v in pins(frozen).items() if k not in {"pip", "setuptools", "wheel"}}
     required = pins((ROOT / "requirements.txt").read_text().splitlines())
+    required = {k: v for k, v in required.items() if k not in {"pip", "setuptools", "wheel"}}
     assert all(required.values()), "every line of requirements.txt must pin an exact version (==)"
     missing = {k: v for k, v in installed.items() if required.get(k) != v}
     stale = sorted(set(required) - set(installed))

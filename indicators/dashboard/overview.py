@@ -109,7 +109,7 @@ def _review(plan: Plan) -> list[dict]:
             "value": in_language(f.value, f.value_en),
             "change": f.change_en if language() == "en" else f.change_zh,
             "year": f.year,
-            "source": f.source,
+            "source": in_language(f.source, f.source_en),
         }
         for f in queries.review_figures(plan)
     ]

@@ -78,11 +78,12 @@ def _sources(reading: Reading) -> list[str]:
     as_of = (reading.snapshot.get("data_as_of") or "—")[:16].replace("T", " ")
     version = reading.snapshot["data_version"]
     plan_name = plan["name_en"] if en else plan["name_zh"]
+    issuer = f" ({plan['issuer_en']})" if plan.get("issuer_en") else ""  # no Chinese issuer in English text
     if en:
         out = [
             f"Enterprise statistics: the quarterly returns of the parcels' enterprises, approved by the joint-meeting "
             f"office, and the statistics the office imported; data as of {as_of} (data version {version}).",
-            f"Targets and plan figures: the {plan_name} ({plan['issuer']}).",
+            f"Targets and plan figures: the {plan_name}{issuer}.",
         ]
     else:
         out = [
@@ -102,11 +103,16 @@ def _plan_figures(reading: Reading, indicator: Mapping) -> list[str]:
         value = say.value_text(b["value"], unit=unit, decimals=indicator["decimals"], language=reading.language)
         if reading.en:
             how = "derived from the plan's figures" if b["derived"] else "stated in the plan"
-            out.append(f"{reading.name(indicator)}, {b['year']}: {value} ({how}; {b['source']}).")
+            out.append(f"{reading.name(indicator)}, {b['year']}: {value} ({how}; {_source_en(b)}).")
         else:
             how = "由规划中的数字推算" if b["derived"] else "规划所载"
             out.append(f"{reading.name(indicator)}{b['year']}年：{value}（{how}；{b['source']}）。")
     return out
+
+
+def _source_en(figure: Mapping) -> str:
+    """Return a plan figure's or benchmark value's source in English (a snapshot frozen before there was one: as is)."""
+    return figure.get("source_en") or figure["source"]
 
 
 def _benchmark_sources(reading: Reading, indicator: Mapping) -> list[str]:
@@ -119,7 +125,7 @@ def _benchmark_sources(reading: Reading, indicator: Mapping) -> list[str]:
     unit = reading.unit(indicator)
     d = indicator["decimals"]
     values = [
-        f"{b['year']}: {say.value_text(b['value'], unit=unit, decimals=d, language='en')} ({b['source']})"
+        f"{b['year']}: {say.value_text(b['value'], unit=unit, decimals=d, language='en')} ({_source_en(b)})"
         if en
         else f"{b['year']}年{say.value_text(b['value'], unit=unit, decimals=d)}（{b['source']}）"
         for b in indicator["benchmarks"]

@@ -5,15 +5,15 @@ report made today can be read (and re-downloaded) unchanged after the data
 have been revised.
 
 Contract (schema 2), every key a string, lists in a fixed order:
-- plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer
+- plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer, issuer_en
 - year, data_version, data_as_of, computed_at (ISO 8601 in Asia/Shanghai, or None)
 - demo: whether any demonstration record stands behind the figures (every page then says 演示数据)
 - thresholds: {ahead, on_track} as stored with the results
 - parcels: [{code, name_zh, name_en, order}] by order
 - indicators: [{code, order, name_zh, name_en, unit, unit_en, decimals, attribute,
   target_kind, target_value, target_year, target_text_zh/en, benchmark_name_zh/en,
-  formula_zh/en, definition_zh/en, responsible_unit, base_values: [{year, value, derived, source}],
-  benchmarks: [{year, value, source}], base_actual (computed park value of the base year),
+  formula_zh/en, definition_zh/en, responsible_unit, base_values: [{year, value, derived, source, source_en}],
+  benchmarks: [{year, value, source, source_en}], base_actual (computed park value of the base year),
   park: [{year, value, target, expected, completion, pace, status, gap,
   needed_per_year, projected, projected_gap, benchmark_year,
   provisional, base_value}] from the plan's first year to `year`,
@@ -56,7 +56,10 @@ PARK_FIELDS = tuple(
     if c not in ("indicator", "parcel", "year", "base_year", "share_of_change", "inputs")
 )
 PARCEL_FIELDS = ("value", "base_value", "target", "completion", "status", "gap", "share_of_change")
-PLAN_FIELDS = ("code", "name_zh", "name_en", "short_zh", "short_en", "start_year", "end_year", "base_year", "issuer")
+PLAN_FIELDS = (
+    *("code", "name_zh", "name_en", "short_zh", "short_en", "start_year", "end_year", "base_year"),
+    *("issuer", "issuer_en"),
+)
 INDICATOR_FIELDS = (*Indicator.DESCRIBED_BY, "responsible_unit")
 
 
@@ -134,11 +137,17 @@ def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year:
         **{name: _plain(getattr(indicator, name)) for name in INDICATOR_FIELDS},
         "is_count": indicator.is_count,
         "base_values": [
-            {"year": b.year, "value": float(b.value), "derived": b.derived, "source": b.source}
+            {
+                "year": b.year,
+                "value": float(b.value),
+                "derived": b.derived,
+                "source": b.source,
+                "source_en": b.source_en,
+            }
             for b in sorted(indicator.base_values.all(), key=lambda b: b.year)
         ],
         "benchmarks": [
-            {"year": b.year, "value": float(b.value), "source": b.source}
+            {"year": b.year, "value": float(b.value), "source": b.source, "source_en": b.source_en}
             for b in sorted(indicator.benchmark_values.all(), key=lambda b: b.year)
         ],
         "base_actual": _plain(stored.base_actual.get(indicator.id)),

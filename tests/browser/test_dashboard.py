@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-import plotly
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from indicators import services
+from indicators import charts, services, staticfiles
 from parcels import access, demo
 from parcels.models import Parcel
 from tests.browser_helpers import ARTIFACTS
@@ -107,7 +106,7 @@ def test_it_switches_to_english_and_back_with_the_charts(page, dashboard):
     assert "Behind" in page.inner_text(".headline")
     # The chart speaks English too: its unit and plotly's own interface.
     layout = page.evaluate("document.getElementById('fig-trend-plot').layout")
-    assert layout["yaxis"]["title"]["text"] == "enterprises"
+    assert layout["annotations"][0]["text"] == "enterprises"
     assert page.evaluate("document.getElementById('fig-trend-plot')._context.locale") == "en"
     page.click(".langswitch button")
     page.wait_for_load_state("networkidle")
@@ -152,13 +151,16 @@ def test_it_downloads_the_table_behind_a_chart(page, dashboard):
     assert page.problems == []
 
 
-def test_it_serves_the_plotly_js_of_the_installed_package(page, dashboard):
+def test_it_serves_the_partial_plotly_js_bundle(page, dashboard):
     login(page, access.OFFICIAL, PASSWORD)
     open_page(page, "/")
     src = page.get_attribute("script[src*='plotly.min.js']", "src")
     response = page.request.get(page.base_url + src)
     assert response.ok
-    bundled = Path(plotly.__path__[0]) / "package_data" / "plotly.min.js"
-    assert response.body() == bundled.read_bytes()
+    assert response.body() == staticfiles.BUNDLE_FILE.read_bytes()
     assert page.evaluate("Plotly.version") == get_plotlyjs_version()
+    # The trace types the pages draw, and no others of the full bundle's.
+    drawn = list(charts.BROWSER_TRACE_TYPES)
+    assert page.evaluate("(types) => types.every(t => Plotly.PlotSchema.get().traces[t])", drawn)
+    assert not page.evaluate("Boolean(Plotly.PlotSchema.get().traces.pie)")
     assert page.problems == []

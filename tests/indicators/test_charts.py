@@ -164,11 +164,14 @@ def test_it_puts_the_parcel_furthest_behind_on_top():
         rows, labels={"value": "各地块", "reference": "目标值"}, unit="%", decimals=2, reference=6.0
     )
     valid(figure)
-    bars, line = figure["data"]
+    early, behind, line = figure["data"]
     # Plotly draws the first category at the bottom: the last is on top.
-    assert bars["y"] == ["乙", "甲", "丙"]
-    assert bars["marker"]["color"] == [charts.STATUS_COLOURS["achieved_early"], "#d55e00", "#d55e00"]
-    assert bars["text"][-1] == "4.00 · 滞后"  # the colour always comes with the word
+    assert figure["layout"]["yaxis"]["categoryarray"] == ["乙", "甲", "丙"]
+    # One trace per status, named by its word: the legend shows each colour once with its meaning.
+    assert (early["name"], early["y"]) == ("提前实现", ["乙"])
+    assert (behind["name"], behind["y"]) == ("滞后", ["甲", "丙"])
+    assert behind["marker"]["color"] == ["#d55e00", "#d55e00"]
+    assert behind["text"][-1] == "4.00 · 滞后"  # the colour always comes with the word
     assert line["name"] == "目标值" and line["x"] == [6.0, 6.0]
 
 
@@ -182,7 +185,8 @@ def test_it_shows_shares_of_the_change_in_percent_smallest_on_top():
         rows, labels={"value": "占比", "reference": ""}, unit="家", decimals=0, share=True
     )
     valid(figure)
-    assert len(figure["data"]) == 1  # no reference line
+    assert len(figure["data"]) == 1  # no reference line, and one trace: no status
+    assert figure["data"][0]["name"] == "占比"
     assert figure["data"][0]["y"] == ["甲", "乙"]
     assert figure["data"][0]["x"] == [50.0, 10.0]
 

@@ -4,13 +4,14 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.contrib.staticfiles import finders
 from plotly.offline import get_plotlyjs_version
 
-from indicators import apps, services
+from indicators import apps, charts, services, staticfiles
 from indicators.models import Progress
 from parcels import access, demo
 from parcels.models import Parcel
@@ -170,10 +171,12 @@ def test_it_marks_provisional_benchmark_years(client, official, demo_data):
 
 def test_it_sorts_the_parcels_by_their_gap_to_the_target(client, office, demo_data):
     html = get(client, office, "/indicators/I8/?year=2024").content.decode()
-    bars = figures(html)["fig-parcels"]["data"][0]
+    figure = figures(html)["fig-parcels"]
     rows = Progress.objects.filter(indicator__code="I8", year=2024, parcel__isnull=False).select_related("parcel")
     by_gap = [p.parcel.name_zh for p in sorted(rows, key=lambda p: p.gap)]
-    assert bars["y"] == by_gap  # furthest behind last: drawn on top
+    assert figure["layout"]["yaxis"]["categoryarray"] == by_gap  # furthest behind last: drawn on top
+    bars = [t for t in figure["data"] if t["type"] == "bar"]
+    assert sorted(name for t in bars for name in t["y"]) == sorted(by_gap)
 
 
 def test_it_shows_the_parcels_share_of_the_change_for_counts(client, official, demo_data):
@@ -190,9 +193,9 @@ def test_it_hides_parcel_figures_of_fewer_than_three_enterprises(client, small_p
     user = make_user(role=role)
     small = small_park["small"].name_zh
     html = get(client, user, "/indicators/I8/?year=2024").content.decode()
-    bars = figures(html)["fig-parcels"]["data"][0]
-    assert (small in bars["y"]) == sees
-    assert ("宝山工业园区" in bars["y"]) is True
+    shown = [name for t in figures(html)["fig-parcels"]["data"] if t["type"] == "bar" for name in t["y"]]
+    assert (small in shown) == sees
+    assert ("宝山工业园区" in shown) is True
     assert (HIDDEN in html) != sees
     heatmap = get(client, user, "/parcels/?year=2024").content.decode()
     assert (HIDDEN in heatmap) != sees
@@ -268,7 +271,7 @@ def test_it_groups_the_parcels_into_the_plans_functional_areas(client, official,
 
 def test_it_colours_the_heatmap_by_status_for_every_parcel_and_indicator(client, official, demo_data):
     html = get(client, official, "/parcels/?year=2024").content.decode()
-    status, _score = figures(html)["fig-heatmap"]["data"]
+    status, *_others = figures(html)["fig-heatmap"]["data"]
     assert len(status["y"]) == 10 and status["x"] == [f"I{i}" for i in range(1, 9)]
     assert "30.62" in html and "30.63" in html
 
@@ -290,15 +293,18 @@ def test_it_switches_names_units_and_status_words_to_english(client, official, d
 # --- plotly.js -------------------------------------------------------------------------
 
 
-def test_it_serves_the_plotly_js_of_the_installed_package():
-    import plotly
-
+def test_it_serves_the_partial_plotly_js_bundle_of_the_version_plotly_py_writes_for():
     served = finders.find("vendor/plotly/plotly.min.js")
-    package = f"{plotly.__path__[0]}/package_data/plotly.min.js"
-    with open(served, "rb") as a, open(package, "rb") as b:
-        assert a.read() == b.read()
-    assert apps.plotly_js_version(served) == get_plotlyjs_version()
+    assert Path(served) == staticfiles.BUNDLE_FILE
+    version, traces = staticfiles.read_banner(Path(served))
+    assert version == get_plotlyjs_version()
+    assert traces == {"scatter", "bar", "heatmap"} == set(charts.BROWSER_TRACE_TYPES)
     assert apps.check_plotly_js() == []
+
+
+def test_it_fails_the_system_check_when_the_bundle_lacks_a_trace_type(monkeypatch):
+    monkeypatch.setattr(charts, "BROWSER_TRACE_TYPES", ("scatter", "bar", "heatmap", "pie"))
+    assert [e.id for e in apps.check_plotly_js()] == ["indicators.E003"]
 
 
 def test_it_fails_the_system_check_when_plotly_js_differs(monkeypatch):
