@@ -80,9 +80,7 @@ def test_it_shows_who_holds_each_target_back_and_the_warnings(page, glance):
             assert named.count() >= 2
             assert page.locator("#warnings table[data-table=warnings] tbody tr").count() >= 1
             # Each card's trend line carries the planned path and the target beside the actual values.
-            names = page.evaluate(
-                "JSON.parse(document.getElementById('spark-I3').textContent).data.map(t => t.name)"
-            )
+            names = page.evaluate("JSON.parse(document.getElementById('spark-I3').textContent).data.map(t => t.name)")
             assert names[:2] == (["规划路径", "目标"] if language == "zh" else ["Planned path", "Target"])
         heading = page.inner_text("#warnings-title")
         assert ("预警" in heading) if language == "zh" else ("Early warnings" in heading)
