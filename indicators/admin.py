@@ -221,7 +221,7 @@ class NarrativeAdmin(ReadOnlyAdmin):
 
 @admin.register(EarlyWarning)
 class EarlyWarningAdmin(ReadOnlyAdmin):
-    """The early-warning lists as the beat task keeps them (docs/method.md §10), with when each change was e-mailed."""
+    """The early-warning lists as the beat task keeps them (docs/method.md §9), with when each change was e-mailed."""
 
     list_display = [
         "indicator",

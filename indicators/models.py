@@ -508,7 +508,7 @@ class Narrative(models.Model):
 class EarlyWarning(models.Model):
     """An item on a plan's early-warning list (预警): an indicator in a scope whose target is in danger.
 
-    An item enters the list when the stored progress shows it (docs/method.md §10)
+    An item enters the list when the stored progress shows it (docs/method.md §9)
     and leaves it when the progress no longer does; each entering and each leaving
     is e-mailed once to the office and the unit responsible (`entered_mailed_at`,
     `left_mailed_at` record that it was).

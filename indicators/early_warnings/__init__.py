@@ -1,4 +1,4 @@
-"""Early warnings (预警, docs/method.md §10): the indicators and parcels whose target is in danger.
+"""Early warnings (预警, docs/method.md §9): the indicators and parcels whose target is in danger.
 
 ``rules`` (pure) decides a plan's list from its stored progress; ``queries`` reads what
 the list and its e-mails need; ``services.refresh_warnings`` keeps each plan's stored

@@ -1,6 +1,6 @@
 """Which indicators and parcels are on a plan's early-warning list (预警): pure, from stored progress rows.
 
-docs/method.md §10 (the domain brief, §8): an item is an indicator in a scope (the
+docs/method.md §9 (the domain brief, §8): an item is an indicator in a scope (the
 park, or a parcel judged against a target) in a judged year before the plan's
 target year whose projection misses the end-year target, or which is binding
 (约束性) and behind schedule (滞后). The target year itself is the final

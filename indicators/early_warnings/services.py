@@ -49,7 +49,7 @@ def refresh_warnings(*, now: dt.datetime | None = None) -> list[WarningSummary]:
 
 
 def refresh_plan(*, plan: Plan, now: dt.datetime) -> WarningSummary:
-    """Bring one plan's list up to its latest progress, then e-mail its changes (docs/method.md §10).
+    """Bring one plan's list up to its latest progress, then e-mail its changes (docs/method.md §9).
 
     An item the progress shows and the list lacks enters it; an item on the list the progress no
     longer shows leaves it. When the plan warns no more (its target year judged, or its end year
