@@ -206,7 +206,7 @@ class ReportFileAdmin(ReadOnlyAdmin):
     exclude = ["content"]
 
 
-for _tracked in (Plan, Indicator, BaseValue, BenchmarkValue, ParcelTarget):
+for _tracked in (Plan, Indicator, BaseValue, BenchmarkValue, ParcelTarget, ParcelOutline):
     admin.site.register(_tracked.pgh_event_model, EventAdmin)
 
 
