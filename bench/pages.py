@@ -5,7 +5,7 @@ DATABASE_URL's): reuses it when it holds the records, else creates it and
 generates them the same way (it is never dropped here). Then times, with
 Django's test Client in this process (the server's side only, no network):
 every dashboard page (the overview, an indicator, the parcels, a parcel, the
-functional areas), the median of --repeat requests each, and the queries each
+functional areas, the parcel map), the median of --repeat requests each, and the queries each
 makes; and the overview's transfer: its HTML and every static
 file it references, each gzipped (what a browser with an empty cache fetches).
 
@@ -35,6 +35,7 @@ PAGES = {
     "parcels": "/parcels/",
     "parcel": "/parcels/nanda/",
     "areas": "/areas/",
+    "map": "/map/",
 }
 
 

@@ -14,10 +14,12 @@ from . import compute, formulas, queries
 from .models import (
     BaseValue,
     BenchmarkValue,
+    EarlyWarning,
     Indicator,
     IndicatorValue,
     KeyIndustry,
     Narrative,
+    ParcelOutline,
     ParcelTarget,
     Plan,
     Progress,
@@ -25,6 +27,7 @@ from .models import (
     Report,
     ReportFile,
     ReviewFigure,
+    SchematicBlock,
 )
 
 COUNT_ONLY = _("只有计数类指标（I4 高新技术企业、I5 行业龙头企业、I6 科技上市企业）可以分解到地块。")
@@ -203,7 +206,7 @@ class ReportFileAdmin(ReadOnlyAdmin):
     exclude = ["content"]
 
 
-for _tracked in (Plan, Indicator, BaseValue, BenchmarkValue, ParcelTarget):
+for _tracked in (Plan, Indicator, BaseValue, BenchmarkValue, ParcelTarget, ParcelOutline):
     admin.site.register(_tracked.pgh_event_model, EventAdmin)
 
 
@@ -214,3 +217,37 @@ class NarrativeAdmin(ReadOnlyAdmin):
     list_display = ["indicator", "year", "version", "written_by", "written_at"]
     list_filter = ["indicator", "year"]
     list_select_related = ["indicator", "written_by"]
+
+
+@admin.register(EarlyWarning)
+class EarlyWarningAdmin(ReadOnlyAdmin):
+    """The early-warning lists as the beat task keeps them (docs/method.md §9), with when each change was e-mailed."""
+
+    list_display = [
+        "indicator",
+        "parcel",
+        "reason",
+        "year",
+        "entered_at",
+        "left_at",
+        "entered_mailed_at",
+        "left_mailed_at",
+    ]
+    list_filter = ["indicator__plan", "reason", "year"]
+    list_select_related = ["indicator", "parcel"]
+
+
+@admin.register(SchematicBlock)
+class SchematicBlockAdmin(admin.ModelAdmin):
+    """Where the schematic map places each block of a parcel (a plan file's "schematic" section loads them)."""
+
+    list_display = ["parcel", "block", "x", "y", "width", "height"]
+    list_select_related = ["parcel"]
+
+
+@admin.register(ParcelOutline)
+class ParcelOutlineAdmin(ReadOnlyAdmin):
+    """Outlines arrive as a checked GeoJSON upload on the map page, never by hand."""
+
+    list_display = ["parcel", "filename", "uploaded_by", "uploaded_at"]
+    list_select_related = ["parcel", "uploaded_by"]

@@ -16,12 +16,14 @@ AA); unit titles are horizontal, above the axis; counts get whole-number ticks.
 from __future__ import annotations
 
 import copy
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 
 from parkplan.formatting import fmt_number
 from parkplan.numbers import is_missing
 
-from .compute import BENCHMARK, CUMULATIVE, STATUS_ORDER, benchmark_for, status_word
+from .compute import BENCHMARK, CUMULATIVE, GROWTH, STATUS_ORDER, benchmark_for, status_word
 
 # The trace types the figures use in the browser: the partial plotly.js bundle
 # (scripts/plotly/index.js) registers exactly these, and the app checks it does.
@@ -630,3 +632,287 @@ def _score_style() -> dict:
         "zmax": 1,
         "colorscale": [[0, "#f1f4f8"], [1, NO_STATUS]],  # INK stays above 5.7:1 on the whole scale
     }
+
+
+# --- an overview card's trend with the planned path ---------------------------
+
+
+def planned_path(
+    *,
+    years: Sequence[int],
+    kind: str,
+    base_year: int,
+    base_value: float | None,
+    target_year: int,
+    level: float | None,
+    higher: bool = True,
+    rate: float | None = None,
+    benchmark: Mapping[int, float] | None = None,
+) -> dict[int, float]:
+    """Return year → the value the plan expects on its path from the base to the target (docs/method.md §4).
+
+    In: the years wanted; the target kind; the base year and value; the target
+    year and the end-year level T (None: no path); the direction; `rate` the
+    planned average annual growth g (the growth kind compounds: B·(1 + g)^(y − b));
+    `benchmark` year → value of a benchmark series. A base that already meets
+    the target expects the target itself. Out: only the years with a point.
+    """
+    if is_missing(base_value):
+        return {}
+    if kind == BENCHMARK:
+        rows = trend_rows(
+            years=years,
+            actuals={},
+            kind=kind,
+            target=None,
+            base_year=base_year,
+            base_value=base_value,
+            benchmark=benchmark,
+            target_year=target_year,
+        )
+        return {r["year"]: r["expected"] for r in rows if r["expected"] is not None}
+    if is_missing(level):
+        return {}
+    b, t, span = float(base_value), float(level), target_year - base_year
+    already_met = b >= t if higher else b <= t
+    path = {}
+    for year in years:
+        s = (year - base_year) / span
+        if not 0 <= s <= 1:
+            continue
+        if already_met:
+            path[year] = t
+        elif kind == GROWTH and rate is not None:
+            path[year] = b * (1 + rate) ** (year - base_year)
+        else:
+            path[year] = b + (t - b) * s
+    return path
+
+
+def card_trend(
+    years: Sequence[int],
+    values: Sequence[float | None],
+    *,
+    name: str,
+    unit: str = "",
+    decimals: int = 2,
+    path: Mapping[int, float],
+    target: tuple[int, float] | None,
+    labels: Mapping[str, str],
+) -> dict:
+    """Return an overview card's small trend line with the planned path to the target.
+
+    In: as `sparkline`, and `path` year → the value on the plan's path
+    (`planned_path`), drawn dashed; `target` (target year, end-year level), a
+    star; `labels` names those two traces (keys path, target).
+    Out: the path, the target star, then the actual line (the sparkline's
+    trace, drawn last so it stays on top); the x axis spans all three.
+    """
+    figure = sparkline(years, values, name=name, unit=unit, decimals=decimals)
+    hover = f"%{{x}}: %{{y:{_d3_format(decimals)}}} {unit}<extra>%{{fullData.name}}</extra>"
+    planned = sorted((y, v) for y, v in path.items() if not is_missing(v))
+    extra = []
+    if len(planned) >= 2:
+        extra.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": labels["path"],
+                "x": [y for y, _v in planned],
+                "y": [v for _y, v in planned],
+                "line": {"color": SERIES["path"], "width": 1.5, "dash": "dash"},
+                "hovertemplate": hover,
+            }
+        )
+    if target is not None and not is_missing(target[1]):
+        extra.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": labels["target"],
+                "x": [target[0]],
+                "y": [target[1]],
+                "marker": {"size": 9, "symbol": "star", "color": SERIES["target"]},
+                "hovertemplate": hover,
+            }
+        )
+    figure["data"] = extra + figure["data"]
+    span = [x for trace in figure["data"] for x in trace["x"]]
+    if span:
+        figure["layout"]["xaxis"]["range"] = [min(span) - 0.3, max(span) + 0.3]
+    return figure
+
+
+# --- the parcel map -------------------------------------------------------------
+
+NO_DATA_FILL = "#d9dee5"  # a parcel without a status or value, or one withheld
+MAP_EDGE = "#5b6775"
+LABEL_PLATE = "rgba(255,255,255,0.78)"  # INK on it over the darkest fill stays above 8:1
+VALUE_CLASSES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+MAP_MODES = ("status", "value")
+
+
+def parcel_map(parcels: Sequence[Mapping], *, mode: str, labels: Mapping, unit: str, decimals: int, geographic: bool):
+    """Return the parcels drawn as filled outlines on plain axes (no tiles), coloured by status or by value.
+
+    In: one mapping per parcel with keys name, rings (outer rings, each a list
+    of (x, y) points, first point repeated at the end; several for a parcel
+    of several blocks), status (a status code or ""), value (the figure, None
+    for none or withheld), text (the words shown on it: the status word or the
+    figure, or why there is none), hover (the words on hover: its value and
+    status). `mode` "status" (status colours) or "value" (five equal classes
+    from the smallest to the largest value). `labels`: none (the legend entry
+    of parcels without a colour), statuses (status code → word). `geographic`:
+    x, y are longitude and latitude, drawn so a kilometre is as long east as
+    north; else the schematic's plain units.
+    Out: a filled trace per parcel (hover: its name and words), then an empty
+    trace per legend entry (its colour and meaning); each block labelled with
+    the parcel's name (and, on its largest block, its words) on a pale plate.
+    """
+    colours, legend = _map_colours(parcels, mode=mode, labels=labels, unit=unit, decimals=decimals)
+    data = [_outline_trace(p, colour) for p, colour in zip(parcels, colours, strict=True)]
+    data += [_legend_entry(name, colour) for name, colour in legend]
+    ys = [y for p in parcels for ring in p["rings"] for _x, y in ring]
+    ratio = 1 / math.cos(math.radians(sum(ys) / len(ys))) if geographic and ys else 1
+    hidden_axis = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
+    layout = house_layout(
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        annotations=[_map_label(x, y, text) for p in parcels for x, y, text in _labels(p)],
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "traceorder": "normal"},
+        hovermode="closest",
+        xaxis=hidden_axis,
+        yaxis={**hidden_axis, "scaleanchor": "x", "scaleratio": ratio},
+    )
+    return {"data": data, "layout": layout}
+
+
+def _map_label(x: float, y: float, text: str) -> dict:
+    return {
+        "x": x,
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "text": text,
+        "showarrow": False,
+        "font": {"size": 11, "color": INK},
+        "bgcolor": LABEL_PLATE,
+        "borderpad": 2,
+    }
+
+
+def _labels(parcel: Mapping) -> list[tuple[float, float, str]]:
+    """Return where a parcel's words go: its name and words at its largest block, its name alone at the others."""
+    rings = parcel["rings"]
+    largest = max(range(len(rings)), key=lambda i: abs(_ring_area(rings[i])))
+    name = wrap_label(parcel["name"])
+    return [(*_centre(ring), f"{name}<br>{parcel['text']}" if i == largest else name) for i, ring in enumerate(rings)]
+
+
+def wrap_label(name: str, width: int = 8) -> str:
+    """Break a parcel's name into lines for a map label: before a bracket, then into lines of equal length up
+    to `width` characters (Chinese), or between words at about twice that (English)."""
+    if name.isascii():
+        lines, line = [], ""
+        for word in name.split():
+            if line and len(line) + 1 + len(word) > 2 * width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        return "<br>".join([*lines, line])
+    head, bracket, tail = name.partition("(")
+    step = math.ceil(len(head) / math.ceil(len(head) / width)) if head else width
+    parts = [head[i : i + step] for i in range(0, len(head), step)]
+    if bracket:
+        parts.append(bracket + tail)
+    return "<br>".join(parts)
+
+
+def _map_colours(
+    parcels: Sequence[Mapping], *, mode: str, labels: Mapping, unit: str, decimals: int
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return each parcel's fill and the legend entries (words, colour) in order."""
+    if mode == "status":
+        colours = [STATUS_COLOURS.get(p.get("status") or "", NO_DATA_FILL) for p in parcels]
+        shown = {p.get("status") or "" for p in parcels}
+        words = labels.get("statuses") or {}
+        legend = [(words.get(s, s), STATUS_COLOURS[s]) for s in STATUS_ORDER if s in shown]
+    else:
+        colours, legend = _value_colours(parcels, unit=unit, decimals=decimals)
+    if any(c == NO_DATA_FILL for c in colours):
+        legend.append((labels.get("none", ""), NO_DATA_FILL))
+    return colours, legend
+
+
+def _value_colours(parcels: Sequence[Mapping], *, unit: str, decimals: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return the fills of five equal classes from the smallest to the largest value, and their legend entries."""
+    values = [float(p["value"]) for p in parcels if not is_missing(p.get("value"))]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    colours = [
+        NO_DATA_FILL if is_missing(p.get("value")) else VALUE_CLASSES[_value_class(p["value"], low, high)]
+        for p in parcels
+    ]
+    n = len(VALUE_CLASSES)
+    bounds = [low + (high - low) * i / n for i in range(n + 1)]
+    legend = []
+    for i in sorted({_value_class(v, low, high) for v in values}):
+        span = f"{fmt_number(bounds[i], decimals)}–{fmt_number(bounds[i + 1], decimals)} {unit}".strip()
+        legend.append((span, VALUE_CLASSES[i]))
+    return colours, legend
+
+
+def _value_class(value: float, low: float, high: float) -> int:
+    """Return the class (0 to 4) of a value among five equal intervals from `low` to `high`."""
+    if high <= low:
+        return len(VALUE_CLASSES) - 1
+    return min(int((float(value) - low) / (high - low) * len(VALUE_CLASSES)), len(VALUE_CLASSES) - 1)
+
+
+def _outline_trace(parcel: Mapping, colour: str) -> dict:
+    """Return a parcel's filled outline: its rings joined with gaps, each filled on its own."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for ring in parcel["rings"]:
+        if xs:
+            xs.append(None)
+            ys.append(None)
+        xs += [x for x, _y in ring]
+        ys += [y for _x, y in ring]
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": f"{parcel['name']}：{parcel.get('hover') or parcel['text']}",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": colour,
+        "line": {"color": MAP_EDGE, "width": 1},
+        "hoveron": "fills",
+        "hoverinfo": "name",
+        "showlegend": False,
+    }
+
+
+def _legend_entry(name: str, colour: str) -> dict:
+    """Return an empty trace that only shows a colour and its meaning in the legend."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": name,
+        "x": [None],
+        "y": [None],
+        "marker": {"symbol": "square", "size": 14, "color": colour, "line": {"color": MAP_EDGE, "width": 1}},
+        "hoverinfo": "skip",
+    }
+
+
+def _centre(ring: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """Return where a block's label goes: the mean of its ring's points (the closing point once)."""
+    points = list(ring[:-1]) if len(ring) > 1 and tuple(ring[0]) == tuple(ring[-1]) else list(ring)
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def _ring_area(ring: Sequence[Sequence[float]]) -> float:
+    """Return a ring's signed area (the shoelace formula)."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2

@@ -163,6 +163,8 @@ class Indicator(NamedInTwoLanguages, models.Model):
     order = models.PositiveSmallIntegerField(_("序号"))
     name_zh = models.CharField(_("指标名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=200)
+    short_name_zh = models.CharField(_("简称"), max_length=20, blank=True, help_text=_("热力图列名等窄处使用"))
+    short_name_en = models.CharField(_("英文简称"), max_length=40, blank=True)
     unit = models.CharField(_("单位"), max_length=20)
     unit_en = models.CharField(_("英文单位"), max_length=40)
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
@@ -224,6 +226,11 @@ class Indicator(NamedInTwoLanguages, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_zh}"
+
+    @property
+    def short_name(self) -> str:
+        """Return the short name for narrow places (heat-map columns), the full name when the plan gives none."""
+        return bilingual(self.short_name_zh, self.short_name_en) or self.name
 
     @property
     def is_count(self) -> bool:
@@ -530,3 +537,96 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year} v{self.version}"
+
+
+class EarlyWarning(models.Model):
+    """An item on a plan's early-warning list (预警): an indicator in a scope whose target is in danger.
+
+    An item enters the list when the stored progress shows it (docs/method.md §9)
+    and leaves it when the progress no longer does; each entering and each leaving
+    is e-mailed once to the office and the unit responsible (`entered_mailed_at`,
+    `left_mailed_at` record that it was).
+    """
+
+    class Reason(models.TextChoices):
+        PROJECTION = "projection", _("按趋势外推，目标年预计不能实现目标")
+        BINDING_BEHIND = "binding_behind", _("约束性指标进度滞后")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="warnings")
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("预警原因"), max_length=20, choices=Reason.choices)
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    details = models.JSONField(_("依据"), default=dict)
+    entered_at = models.DateTimeField(_("列入时间"))
+    left_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    entered_mailed_at = models.DateTimeField(_("列入通知时间"), null=True, blank=True)
+    left_mailed_at = models.DateTimeField(_("移出通知时间"), null=True, blank=True)
+    left_quietly = models.BooleanField(
+        _("无需通知移出"), default=False, help_text=_("规划不再预警（目标年已评价或规划期已过）时移出，不发邮件")
+    )
+
+    class Meta:
+        ordering = ["-entered_at", "indicator__order", "parcel__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "parcel", "reason"],
+                condition=models.Q(left_at__isnull=True),
+                name="early_warning_one_open_per_item",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["left_at", "entered_at"], name="early_warning_open")]
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.parcel_id or 'park'} {self.reason}"
+
+
+class SchematicBlock(models.Model):
+    """Where the schematic map (示意图) draws one block of a parcel: a rectangle at its approximate place.
+
+    Estimated from the plan text's boundaries (四至) on a 0–100 grid, x to the east
+    and y to the north; loaded from a plan file's "schematic" section (load_plan).
+    Parcels are shared by the plans, and so are their blocks.
+    """
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.CASCADE, related_name="+")
+    block = models.PositiveSmallIntegerField(_("区块"), default=1)
+    x = models.FloatField(_("西边界位置"))
+    y = models.FloatField(_("南边界位置"))
+    width = models.FloatField(_("宽度"))
+    height = models.FloatField(_("高度"))
+
+    class Meta:
+        ordering = ["parcel__order", "block"]
+        constraints = [
+            models.UniqueConstraint(fields=["parcel", "block"], name="schematic_block_one_per_block"),
+            models.CheckConstraint(condition=models.Q(width__gt=0, height__gt=0), name="schematic_block_has_size"),
+        ]
+        verbose_name = _("示意图区块位置")
+        verbose_name_plural = _("示意图区块位置")
+
+    def __str__(self) -> str:
+        return f"{self.parcel} #{self.block}"
+
+
+@tracked()
+class ParcelOutline(models.Model):
+    """A parcel's outline from the GeoJSON the office uploaded: its polygons' outer rings in longitude, latitude."""
+
+    parcel = models.OneToOneField(Parcel, on_delete=models.CASCADE, related_name="+")
+    rings = models.JSONField(_("边界坐标"), help_text=_("外环列表，每个外环为[经度, 纬度]点列，首尾相同"))
+    filename = models.CharField(_("文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        ordering = ["parcel__order"]
+        verbose_name = _("地块边界")
+        verbose_name_plural = _("地块边界")
+
+    def __str__(self) -> str:
+        return str(self.parcel)

@@ -15,6 +15,7 @@ before anything is written:
                         base_values: [{year, value, derived, source, source_en?}],
                         benchmark_values: [{year, value, source, source_en?}]}]
     review_figures    [{order, label_zh, label_en, value, value_en, change_zh, change_en, year, source, source_en?}]
+    schematic         [{parcel (code), block, x, y, width, height}]: the schematic map's blocks (示意图)
 
 Every record is upserted by its natural key. A row whose values already match is not written at
 all: the indicator, base-value and benchmark tables have triggers that record every UPDATE as a
@@ -42,7 +43,7 @@ from parcels import queries as parcel_queries
 from parcels.models import Boundary, DataElement, FunctionalArea, Parcel
 
 from . import formulas, queries
-from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, Report, ReviewFigure
+from .models import BaseValue, BenchmarkValue, Indicator, KeyIndustry, Plan, Report, ReviewFigure, SchematicBlock
 
 MODELS: list[type[models.Model]] = [
     DataElement,
@@ -55,6 +56,7 @@ MODELS: list[type[models.Model]] = [
     BaseValue,
     BenchmarkValue,
     ReviewFigure,
+    SchematicBlock,
 ]
 
 Counts = dict[str, dict[str, int]]
@@ -175,6 +177,11 @@ def _load(document: dict[str, Any], path: str | Path) -> Counts:
             loader.upsert(BenchmarkValue, value, key=["indicator", "year"], parent={"indicator": indicator})
     for record in document.get("review_figures", []):
         loader.upsert(ReviewFigure, record, key=["plan", "order"], parent={"plan": plan})
+    for record in document.get("schematic", []):
+        parcel = parcels_by_code.get(record["parcel"])
+        if parcel is None:
+            raise ReferenceDataError(f"{path}: schematic: no parcel {record['parcel']!r}")
+        loader.upsert(SchematicBlock, record, key=["parcel", "block"], nested=["parcel"], parent={"parcel": parcel})
     check_formulas(plan)
     return loader.counts
 

@@ -19,15 +19,21 @@ from .dashboard import indicator as indicator_page
 from .dashboard import narrative as narrative_block
 from .dashboard import overview as overview_page
 from .dashboard import parcel as parcel_page
+from .dashboard import parcel_map as map_page
 from .dashboard import parcels as parcels_page
 from .dashboard import preview as preview_page
+from .dashboard import warnings as warnings_page
 from .dashboard.periods import choose_period, page_context
 from .dashboard.plans import plan_page
+from .maps import geojson
+from .maps import queries as map_queries
+from .maps import services as map_services
 from .narratives import queries as narrative_queries
 from .narratives import services as narrative_services
 from .narratives.forms import NarrativeForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_GEOJSON_BYTES = 5 * 2**20
 
 
 def _indicator_or_404(plan, code: str):
@@ -43,7 +49,7 @@ def _indicator_or_404(plan, code: str):
 @plan_page
 def overview(request, plan):
     period, ctx = page_context(request.GET, plan, "overview")
-    ctx.update(overview_page.page(plan, period))
+    ctx.update(overview_page.page(plan, period, request.user))
     return render(request, "indicators/overview.html", ctx)
 
 
@@ -138,3 +144,50 @@ def return_preview(request, pk: int):
     """Render the parcel's current official values beside the values its saved return would give (a fragment)."""
     parcel_return = access.return_or_404(request.user, pk)
     return render(request, "indicators/return_preview.html", preview_page.page(parcel_return))
+
+
+@login_required
+@plan_page
+def warnings(request, plan):
+    """A plan's early-warning list (预警) for the office: the items on it now and those that left it lately."""
+    access.require(access.is_office(request.user))
+    _period, ctx = page_context(request.GET, plan, "warnings")
+    ctx.update(warnings_page.page(plan))
+    return render(request, "indicators/warning_list.html", ctx)
+
+
+@login_required
+@plan_page
+def parcel_map(request, plan):
+    """A plan's parcels coloured by an indicator's status or value, on the uploaded outlines or the schematic map."""
+    period, ctx = page_context(request.GET, plan, "map")
+    indicator, mode, note = map_page.choose(request.GET, plan, period)
+    if indicator is None:
+        raise Http404(_("该规划尚无指标"))
+    ctx.update(map_page.page(plan, period, request.user, indicator=indicator, mode=mode))
+    ctx.update(mode_note=note, may_upload=access.is_office(request.user))
+    return render(request, "indicators/parcel_map.html", ctx)
+
+
+@login_required
+@require_POST
+@plan_page
+def map_outlines(request, plan):
+    """Upload the parcels' outlines (GeoJSON), all or nothing, or remove them (back to the schematic map)."""
+    access.require(access.is_office(request.user))
+    back = redirect("map", plan)
+    if request.POST.get("action") == "remove":
+        removed = map_services.remove_outlines(user=request.user)
+        messages.success(request, _("已删除%(n)s个地块的边界，地图改为示意图。") % {"n": removed})
+        return back
+    upload = request.FILES.get("geojson")
+    if upload is None or upload.size > MAX_GEOJSON_BYTES:
+        messages.error(request, _("请选择不超过%(mb)s MB的 GeoJSON 文件。") % {"mb": MAX_GEOJSON_BYTES // 2**20})
+        return back
+    found = geojson.read_outlines(upload.read(), map_queries.parcel_names())
+    for error in found.errors:
+        messages.error(request, _("%(file)s：%(error)s") % {"file": upload.name, "error": error})
+    if not found.errors:
+        n = map_services.replace_outlines(rings=found.rings, filename=upload.name, user=request.user)
+        messages.success(request, _("已载入%(n)s个地块的边界（%(file)s）。") % {"n": n, "file": upload.name})
+    return back

@@ -271,6 +271,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": envfloat("SAFETY_RECOMPUTE_SECONDS", "3600"),
         "options": {"expires": 600},
     },
+    # Each plan's early-warning list follows its latest progress; each change is e-mailed once.
+    "early-warnings": {
+        "task": "indicators.tasks.refresh_early_warnings",
+        "schedule": envfloat("WARNING_POLL_SECONDS", "300"),
+        "options": {"expires": 300},
+    },
     # Reports the office started are recorded as queued; this picks them up.
     "report-sweep": {
         "task": "indicators.reports.tasks.sweep_queued_reports",

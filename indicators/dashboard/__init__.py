@@ -7,8 +7,11 @@ readers who may not see it: the tables say hidden_text(), the charts and
 downloads leave it out.
 
 Pages: ``overview``, ``indicator`` (with the tables behind its charts),
-``parcels`` (the heat map), ``parcel``, ``areas`` (the functional areas) and
-``preview`` (what a saved return would make of its parcel's indicators).
+``parcels`` (the heat map), ``parcel``, ``areas`` (the functional areas),
+``preview`` (what a saved return would make of its parcel's indicators),
+``parcel_map`` (the parcels coloured on the map) and ``warnings`` (the early
+warnings: the overview's panel and the office's list); ``holdback`` names who
+holds each target back on the overview.
 Blocks: ``periods`` (the period a page shows), ``results`` (the stored rows by
 key, and what a reader may see of them), ``tables`` (the tables behind the
 charts), ``trends`` (a trend chart's inputs), ``words`` (names, units, targets

@@ -22,7 +22,7 @@ def page(plan: Plan, period: Period, user) -> dict:
     grid = heat_grid(plan, period, user, parcels, indicators)
     figure = charts.status_heatmap(
         parcels=[p.name for p in parcels],
-        indicators=[i.code for i in indicators],
+        indicators=[f"{i.code}<br>{i.short_name}" for i in indicators],
         indicator_names=[i.name for i in indicators],
         cells=grid,
         labels={"status": _("进度状态"), "score": _("距目标程度或占园区比重")},

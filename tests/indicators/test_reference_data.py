@@ -87,6 +87,7 @@ def test_it_counts_what_the_first_load_creates():
         "BaseValue": 4,
         "BenchmarkValue": 3,
         "ReviewFigure": 10,
+        "SchematicBlock": 11,  # one per block of the boundaries: the schematic map
     }
 
 
