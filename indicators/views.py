@@ -56,7 +56,7 @@ def overview(request, plan):
 @login_required
 def landing(request):
     """Where signing in leads: a manager to the returns (overdue quarters first), anyone else to the overview."""
-    return redirect("returns:mine" if access.is_manager(request.user) else "overview")
+    return redirect("returns:mine" if access.may_enter_returns(request.user) else "overview")
 
 
 @login_required

@@ -87,3 +87,10 @@ def test_signing_in_leads_a_manager_to_the_returns_and_others_to_the_overview(cl
     user = make_user(role=role, parcels=parcels[:1] if role == access.MANAGER else ())
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == lands_on
+
+
+def test_a_manager_of_no_parcel_lands_on_the_overview(client, parcels):
+    make_plan("p2026", start_year=2026, end_year=2030)
+    user = make_user(role=access.MANAGER)
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/" and response.status_code == 200
