@@ -26,5 +26,6 @@ pages = [
 urlpatterns = [
     path("plans/<plan:plan>/", include(pages)),
     path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
+    path("planning/", include("indicators.planning.urls")),
     path("", include(pages)),
 ]
