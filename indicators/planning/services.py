@@ -73,6 +73,7 @@ def _copy_indicator(indicator: Indicator, plan: Plan) -> Indicator:
     benchmarks = list(indicator.benchmark_values.all())
     indicator.pk, indicator.id, indicator.plan, indicator.target_year = None, None, plan, plan.end_year
     indicator._state.adding = True
+    indicator._prefetched_objects_cache = {}  # the source's related rows, not the copy's
     indicator.save()
     indicator.responsible_users.set(users)
     ParcelTarget.objects.bulk_create(
