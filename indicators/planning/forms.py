@@ -132,6 +132,15 @@ INDICATOR_FIELDS = [
 class IndicatorForm(ReasonMixin, forms.ModelForm):
     """An indicator of a plan: its formula is checked against the data elements, its target against its kind."""
 
+    base_value = forms.DecimalField(
+        label=_lazy("基期值（规划公布）"),
+        required=False,
+        max_digits=12,
+        decimal_places=4,
+        help_text=_lazy("规划基期年的数值；不填则由基期年的统计数据算出"),
+    )
+    base_source = forms.CharField(label=_lazy("基期值来源"), required=False, max_length=500)
+
     class Meta:
         model = Indicator
         fields = INDICATOR_FIELDS
@@ -151,6 +160,12 @@ class IndicatorForm(ReasonMixin, forms.ModelForm):
         self.fields["responsible_users"].queryset = queries.responsible_choices()
         if not self.instance.pk:
             self.fields["target_year"].initial = plan.end_year
+        else:
+            stored = self.instance.base_values.filter(year=plan.base_year).first()
+            if stored is not None:
+                self.fields["base_value"].initial = stored.value.normalize()
+                self.fields["base_source"].initial = stored.source
+        self.fields["base_value"].label = _("%(year)s年基期值（规划公布）") % {"year": plan.base_year}
         self.parcels = queries.parcels_of(plan)
         self.split_values = {}
 
@@ -187,6 +202,13 @@ class IndicatorForm(ReasonMixin, forms.ModelForm):
             )
         self.split_values = self._split_targets(data.get("formula"))
         return data
+
+    def base(self) -> tuple[Decimal, str] | None:
+        """The plan's published base-year value as typed (value, source), or None when left blank."""
+        value = self.cleaned_data.get("base_value")
+        if value is None:
+            return None
+        return value, self.cleaned_data.get("base_source") or _("联席会议办公室录入")
 
     def _split_targets(self, formula: str | None) -> dict:
         """Read the split-target inputs (split-<parcel id>, note-<parcel id>): parcel id → (value, note)."""

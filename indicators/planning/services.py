@@ -121,12 +121,13 @@ def update_plan(*, plan: Plan, parcels: list[Parcel], functional_areas: list[Fun
 
 
 def save_indicator(
-    *, indicator: Indicator, responsible_users, split_targets: dict, user, reason: str = ""
+    *, indicator: Indicator, responsible_users, split_targets: dict, user, reason: str = "", base=None
 ) -> Indicator:
-    """Save an indicator (new or edited) with its responsible users and split targets.
+    """Save an indicator (new or edited) with its responsible users, split targets and published base value.
 
     `split_targets`: parcel id → (value, note) for the parcels with a share;
-    the parcels left out lose theirs.
+    the parcels left out lose theirs. `base`: (value, source) of the plan's
+    base year, or None for none (the base is then computed from the records).
     """
     _require_reason(indicator.plan, reason)
     with transaction.atomic(), _context(user=user, reason=reason, indicator=indicator.code):
@@ -137,7 +138,22 @@ def save_indicator(
             ParcelTarget.objects.update_or_create(
                 indicator=indicator, parcel_id=parcel_id, defaults={"value": value, "note": note, "updated_by": user}
             )
+        _save_base(indicator, base)
     return indicator
+
+
+def _save_base(indicator: Indicator, base) -> None:
+    year = indicator.plan.base_year
+    if base is None:
+        indicator.base_values.filter(year=year).delete()
+        return
+    value, source = base
+    stored = indicator.base_values.filter(year=year).first()
+    if stored is None:
+        BaseValue.objects.create(indicator=indicator, year=year, value=value, source=source)
+    elif (stored.value, stored.source) != (value, source):
+        stored.value, stored.source = value, source
+        stored.save(update_fields=["value", "source"])
 
 
 def drop_indicator(*, indicator: Indicator, user, reason: str = "") -> None:

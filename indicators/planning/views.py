@@ -136,6 +136,7 @@ def indicator_edit(request, plan: Plan, code: str | None = None):
                 split_targets=form.split_values,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
+                base=form.base(),
             )
         except ValidationError as exc:
             _refused(form, exc)

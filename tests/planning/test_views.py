@@ -8,6 +8,7 @@ import pytest
 
 from indicators import queries as indicator_queries
 from indicators.models import Indicator, ParcelTarget, Plan
+from indicators.planning import queries as planning_queries
 from parcels import access
 from parcels.models import DataElement, Parcel
 from tests.conftest import PLAN_FILE
@@ -385,3 +386,20 @@ def test_it_adds_a_data_element_with_the_models_validation(client, plan, office)
     assert element.column == "" and element.first_period == 20261
     answer = client.get("/planning/fyp-14/formula.json", {"formula": "sum(tech_contracts)"}).json()
     assert answer["ok"] is True
+
+
+def test_a_published_base_value_typed_with_the_indicator_is_the_base_the_check_reads(client, plan, office):
+    copy_plan(client, office, plan)
+    form = indicator_form(
+        code="G1", target_year="2030", formula="100 * sum(rd_expenditure) / sum(revenue)", base_value="2.5"
+    )
+    assert client.post("/planning/fyp-15/indicators/new/", form).status_code == 302
+    added = Indicator.objects.get(plan__code="fyp-15", code="G1")
+    assert list(added.base_values.values_list("year", "value", "source")) == [(2025, 2.5, "联席会议办公室录入")]
+    # No 2025 records: without the typed value the check would say the target has no base.
+    assert not [p for p in planning_queries.plan_problems(added.plan) if p.indicator == "G1"]
+    client.post("/planning/fyp-15/indicators/G1/", {**form, "base_value": ""})
+    assert not added.base_values.exists()
+    assert [p.message for p in planning_queries.plan_problems(added.plan) if p.indicator == "G1"] == [
+        "目标没有基期值：2025年既无规划公布的基期值，也无法由该年的统计数据算出"
+    ]
