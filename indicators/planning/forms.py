@@ -159,7 +159,7 @@ class IndicatorForm(ReasonMixin, forms.ModelForm):
         self.plan = plan
         self.fields["responsible_users"].queryset = queries.responsible_choices()
         if not self.instance.pk:
-            self.fields["target_year"].initial = plan.end_year
+            self.initial["target_year"] = plan.end_year
         else:
             stored = self.instance.base_values.filter(year=plan.base_year).first()
             if stored is not None:

@@ -55,17 +55,25 @@
     }
   }
 
+  var hint = box.innerHTML;
+
   function check() {
     var mine = ++asked;
+    var text = input.value;
+    if (!text.trim()) {
+      box.innerHTML = hint;
+      box.dataset.formula = "";
+      return;
+    }
     var params = new URLSearchParams({
-      formula: input.value,
+      formula: text,
       decimals: decimals ? decimals.value : "2",
       target_kind: kind ? kind.value : ""
     });
     box.setAttribute("aria-busy", "true");
     fetch(box.dataset.url + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-      .then(function (answer) { if (mine === asked) { show(answer); } })
+      .then(function (answer) { if (mine === asked) { show(answer); box.dataset.formula = text; } })
       .catch(function () { if (mine === asked) { say("pl-error", box.dataset.failed); } })
       .finally(function () { if (mine === asked) { box.removeAttribute("aria-busy"); } });
   }
