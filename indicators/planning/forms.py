@@ -77,6 +77,7 @@ class CopyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source_plan"].queryset = Plan.objects.order_by("-start_year", "code")
+        self.fields["source_plan"].label_from_instance = lambda plan: f"{plan.short}（{plan.code}）"
         self.order_fields(["source_plan"])
 
     def clean(self):

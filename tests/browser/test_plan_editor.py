@@ -133,7 +133,7 @@ def office_sets_up_the_plan(page) -> None:
     switch_user(page, "planner")
     page.click("#nav-planning")
     assert page.locator('tr[data-plan="fyp-14"]').count() == 1
-    page.select_option("#id_source_plan", label="上海张江高新技术产业开发区宝山园“十四五”规划")
+    page.select_option("#id_source_plan", label="宝山园“十四五”规划（fyp-14）")
     fill(page, NEW_PLAN)
     page.click("#copy-button")
     assert "已复制为草稿规划“fyp-15”" in page.inner_text(".messages")
