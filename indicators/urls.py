@@ -30,5 +30,6 @@ urlpatterns = [
     path("plans/<plan:plan>/", include(pages)),
     path("returns-preview/<int:pk>/", views.return_preview, name="return_preview"),
     path("start/", views.landing, name="landing"),
+    path("planning/", include("indicators.planning.urls")),
     path("", include(pages)),
 ]

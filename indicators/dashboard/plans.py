@@ -126,7 +126,7 @@ def previous_final(previous: Plan | None, user) -> dict | None:
 
 
 # The pages that exist in every plan, and those whose object may not (an indicator code, a parcel).
-_EVERY_PLAN = {"overview", "parcels", "functional_areas", "reports"}
+_EVERY_PLAN = {"overview", "parcels", "functional_areas", "reports", "map", "warnings"}
 _INDICATOR_PAGES = {"indicator", "indicator_data", "indicator_narrative"}
 
 

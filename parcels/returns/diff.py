@@ -105,7 +105,7 @@ def change_counts(
 
 
 def _typed(name: str, value: object, field: statfields.StatField | None = None) -> str:
-    return input_value(value) or "—"
+    return input_value(value, flag=field is not None and field.kind == statfields.FLAG) or "—"
 
 
 def _marked(row: Mapping[str, object]) -> dict[str, object]:

@@ -49,8 +49,9 @@ def show(name: str, value: object, field: statfields.StatField | None = None) ->
     return str(value)
 
 
-def input_value(value: object) -> str:
-    """Format a value for an input: '' for nothing (未填写), 是/否 for flags, ISO dates, plain numbers."""
+def input_value(value: object, *, flag: bool = False) -> str:
+    """Format a value for an input: '' for nothing (未填写), 是/否 for flags (a flag's "1" too), ISO dates, plain
+    numbers (a number's "1" stays 1)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -58,15 +59,15 @@ def input_value(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
-        return "是" if value == "1" else value
+        return "是" if flag and value == "1" else value
     return str(value)
 
 
-def cell_value(row: Mapping[str, object], name: str) -> str:
+def cell_value(row: Mapping[str, object], field: statfields.StatField) -> str:
     """Return what a row's cell shows in its input: 不适用 where the row says so, else ``input_value``."""
-    if name in (row.get("not_applicable") or ()):
+    if field.name in (row.get("not_applicable") or ()):
         return statfields.NOT_APPLICABLE
-    return input_value(row.get(name))
+    return input_value(row.get(field.name), flag=field.kind == statfields.FLAG)
 
 
 def _messages(findings) -> str:
@@ -152,7 +153,7 @@ def _row(table: _Table, i: int, row, previous) -> str:
     before = previous.get(code, {})
     parts = [_head_cell(table, i, position, code, str(row.get("enterprise_name") or ""), bool(row.get("moved_out")))]
     for f in table.elements:
-        parts.append(_value_cell(table, i, f, cell_value(row, f.name), before, table.by_cell.get((position, f.name))))
+        parts.append(_value_cell(table, i, f, cell_value(row, f), before, table.by_cell.get((position, f.name))))
     parts.append(_tail_cells(table, i, position, str(row.get("explanation") or ""), bool(row.get("moved_out"))))
     return "".join(parts)
 

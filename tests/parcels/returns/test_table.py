@@ -97,3 +97,20 @@ def test_it_disables_every_input_of_a_return_that_may_not_be_changed(editable, d
     html = render_rows(rows, [], {}, elements=statfields.BUILT_IN, editable=editable)
     assert html.count(" disabled") == disabled  # 13 fields, the explanation, moved out; not the hidden inputs
     assert 'class="moved-out"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "shown"),
+    [
+        # A number typed as 1 and sent back with the page (a refused or warned submission) stays 1.
+        ("invention_patents", "1", "1"),
+        ("revenue", "1", "1"),
+        # A yes/no field's "1" reads 是.
+        ("high_tech", "1", "是"),
+        ("high_tech", "否", "否"),
+    ],
+)
+def test_a_typed_value_comes_back_as_typed_and_only_a_flags_1_reads_yes(field, typed, shown):
+    html = render_rows([{"credit_code": CODE, field: typed}], [], {}, elements=statfields.BUILT_IN, editable=True)
+    cell = re.search(rf'<(?:input|select)[^>]*data-field="{field}"[^>]*>(?:.*?</select>)?', html, flags=re.S).group(0)
+    assert f'value="{shown}"' in cell if cell.startswith("<input") else re.search(rf'value="{shown}"\s+selected', cell)
