@@ -58,6 +58,7 @@ def pages_of(role: str | None, site) -> list[str]:
         "/areas/",
         "/indicators/I1/",
         "/indicators/I4/?year=2024&quarter=1",
+        "/map/",
     ]
     if role == access.OFFICIAL:
         return common + [f"/indicators/I{i}/?year=2024" for i in (2, 3, 5, 6, 7, 8)]
@@ -71,6 +72,9 @@ def pages_of(role: str | None, site) -> list[str]:
             f"/returns/{pk}/history/",
         ]
     office = ["/reports/", f"/reports/{site['report'].pk}/", "/returns/review/", f"/returns/review/{pk}/"]
+    office += ["/warnings/", "/planning/", "/planning/new/", "/planning/upload/", "/planning/fyp-14/"]
+    office += ["/planning/fyp-14/indicators/I1/", "/planning/fyp-14/indicators/new/", "/planning/fyp-14/elements/new/"]
+    office += ["/planning/fyp-14/check/", "/planning/fyp-14/history/"]
     return [*common, *office, "/returns/status/", f"/returns/{pk}/history/"]
 
 
