@@ -72,7 +72,7 @@ def pages_of(role: str | None, site) -> list[str]:
             f"/returns/{pk}/history/",
         ]
     office = ["/reports/", f"/reports/{site['report'].pk}/", "/returns/review/", f"/returns/review/{pk}/"]
-    office += ["/warnings/", "/planning/", "/planning/new/", "/planning/upload/", "/planning/fyp-14/"]
+    office += ["/warnings/", "/planning/", "/planning/new/", "/planning/fyp-14/"]
     office += ["/planning/fyp-14/indicators/I1/", "/planning/fyp-14/indicators/new/", "/planning/fyp-14/elements/new/"]
     office += ["/planning/fyp-14/check/", "/planning/fyp-14/history/"]
     return [*common, *office, "/returns/status/", f"/returns/{pk}/history/"]
