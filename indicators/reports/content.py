@@ -46,6 +46,8 @@ KINDS = {
 # Parcel figures built from fewer enterprises than this are not disclosed (parcels.access.CONFIDENTIAL_BELOW).
 CONFIDENTIAL_BELOW = 3
 DEMO_MARK = ("演示数据", "DEMO DATA")
+# An illustrative plan (Plan.example) is no adopted plan: its reports say so as the pages do.
+EXAMPLE_MARK = ("示例（非正式规划）", "ILLUSTRATIVE PLAN (NOT ADOPTED)")
 
 LABELS = {
     "period": ("评估期", "Period assessed"),
@@ -100,8 +102,14 @@ def confidential(parcel_row: Mapping) -> bool:
 
 
 def marks(snapshot: Mapping, language: str) -> list[str]:
-    """Return the marks printed on the cover and on every page: 演示数据 when demonstration records stand behind it."""
-    return [_t(DEMO_MARK, language)] if snapshot.get("demo") else []
+    """Return the marks printed on the cover and on every page: 示例（非正式规划） for an illustrative plan,
+    演示数据 when demonstration records stand behind it."""
+    found = []
+    if snapshot["plan"].get("example"):
+        found.append(_t(EXAMPLE_MARK, language))
+    if snapshot.get("demo"):
+        found.append(_t(DEMO_MARK, language))
+    return found
 
 
 def author_name(user) -> str:

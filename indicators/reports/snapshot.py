@@ -5,7 +5,8 @@ report made today can be read (and re-downloaded) unchanged after the data
 have been revised.
 
 Contract (schema 2), every key a string, lists in a fixed order:
-- plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer
+- plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer, and
+  example: true for an illustrative plan only (absent otherwise, so an adopted plan's snapshot is as before)
 - year, data_version, data_as_of, computed_at (ISO 8601 in Asia/Shanghai, or None)
 - demo: whether any demonstration record stands behind the figures (every page then says 演示数据)
 - thresholds: {ahead, on_track} as stored with the results
@@ -100,7 +101,7 @@ def build_snapshot(*, year: int, plan=None) -> dict:
     indicators.sort(key=lambda i: i["order"])
     snapshot = {
         "schema": SCHEMA,
-        "plan": {name: getattr(plan, name) for name in PLAN_FIELDS},
+        "plan": {name: getattr(plan, name) for name in PLAN_FIELDS} | ({"example": True} if plan.example else {}),
         "year": year,
         "data_version": state.computed_version,
         "data_as_of": _when(state.data_as_of),
