@@ -5,8 +5,8 @@ import contextlib
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import queries
-from indicators.models import EXAMPLE_MARK
 from indicators.dashboard.plans import PlanConverter
+from indicators.models import EXAMPLE_MARK
 
 
 def add_plan_argument(parser) -> None:
