@@ -79,6 +79,11 @@ LABELS = {
     "completion_title": ("主要指标完成情况表", "The main indicators"),
     "ytd_indicators": ("三、主要指标年内累计情况", "3. The indicators so far this year"),
     "next_ytd": ("四、下一步建议", "4. Recommendations"),
+    "next_ytd_note": (
+        "第四季度数据报送后按全年数值评价进度；各指标的下一步措施在指标页填写后列于此处。",
+        "Progress is judged on the full year once its fourth quarter is in; each indicator's next steps, once "
+        "written on its page, are listed here.",
+    ),
     "page": ("第{page}页", "Page {page}"),
 }
 COMPLETION_COLUMNS = {
@@ -363,14 +368,16 @@ def _data_note(reading: Reading) -> str:
     """Say how old the data are and how the figures are built."""
     as_of, version = short_time(reading.snapshot["data_as_of"]), reading.snapshot["data_version"]
     if reading.en:
+        so_far = f"; {reading.year}'s are {reading.period()}" if reading.ytd_quarter else ""
         return (
             f"Figures are as of {as_of} (data version {version}); ratios are ratios of sums over the "
-            "enterprises' returns; annual values are the full-year (quarter-4) returns. Sources and methods: see the "
-            "appendix."
+            f"enterprises' returns; annual values are the full-year (quarter-4) returns{so_far}. Sources and "
+            "methods: see the appendix."
         )
+    so_far = f"，{reading.year}年为{reading.period()}数据" if reading.ytd_quarter else ""
     return (
         f"本报告数据截至{as_of}（数据版本{version}）；比值类指标按企业数据先求和再相除计算，"
-        "年度数值取第四季度（1—12月累计）数据。数据来源和计算方法见附录。"
+        f"年度数值取第四季度（1—12月累计）数据{so_far}。数据来源和计算方法见附录。"
     )
 
 
@@ -806,6 +813,8 @@ def _next_steps(reading: Reading) -> list[dict]:
             out.append(
                 {"kind": "office", "label": reading.name(indicator), "text": reading.t("not_written"), "meta": ""}
             )
+    if reading.ytd_quarter and len(out) == 1:
+        out.append(_note(reading.t("next_ytd_note")))
     return out
 
 
