@@ -166,7 +166,7 @@ def _later_elements(rng: np.random.Generator, t: _Traits, years: tuple[dict, dic
     """
     n = len(t.size)
     contracts = (rng.random(n) < 0.35) * t.rd_weight * rng.lognormal(0.0, 0.8, n)
-    contracts = contracts / contracts.sum()
+    contracts = contracts / max(contracts.sum(), 1e-12)  # none may have any in a tiny demo
     small = t.size < np.quantile(t.size, 0.95)
     specialized_order = np.argsort(-(rng.random(n) + 0.3 * t.lag) * small)
     intensity = np.where(t.industrial, 5.0, 1.0) * rng.uniform(0.7, 1.3, n)
