@@ -22,7 +22,7 @@ from parkplan.numbers import is_missing
 
 from . import compute, queries
 from .dashboard.tables import HIDDEN, Column, Table
-from .models import Plan
+from .models import EXAMPLE_MARK, Plan
 
 VALUE_COLUMNS = [c for c in compute.VALUE_COLUMNS if c != "previous"]
 # Beside the target its kind; no parcel shares or inputs (the API has them).
@@ -157,15 +157,35 @@ def _csv_cell(column: Column, value) -> str:
     return number(value)
 
 
-def tables_xlsx(tables: Iterable[Table]) -> bytes:
-    """Return the tables as an Excel workbook, a sheet each (named by the table's slug) under its title."""
+def tables_xlsx(tables: Iterable[Table], *, mark: str = "") -> bytes:
+    """Return the tables as an Excel workbook, a sheet each (named by the table's slug) under its title.
+
+    `mark` (示例（非正式规划） for an illustrative plan's tables) follows each title and stands in every
+    printed page's header and footer; the cells below keep their places.
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables:
-        _write_sheet(workbook.create_sheet(title=table.slug), table)
+        sheet = workbook.create_sheet(title=table.slug)
+        _write_sheet(sheet, table)
+        if mark:
+            _mark_sheet(sheet, mark)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _mark_sheet(sheet, mark: str) -> None:
+    title = sheet.cell(row=1, column=1)
+    title.value = f"{title.value}（{mark}）" if title.value else mark
+    sheet.oddHeader.right.text = mark
+    sheet.oddFooter.right.text = mark
+
+
+def download_name(plan: Plan, stem: str, suffix: str) -> str:
+    """Return a download's file name: `stem` and `suffix`, with 示例（非正式规划） before the suffix for an
+    illustrative plan's (the file's content stays as machines read it: the mark is in its name)."""
+    return f"{stem}-{EXAMPLE_MARK}{suffix}" if plan.example else f"{stem}{suffix}"
 
 
 def _raw(column: Column, value):

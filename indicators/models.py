@@ -12,6 +12,9 @@ from parcels.models import FunctionalArea, NamedInTwoLanguages, Parcel, bilingua
 
 from . import compute, formulas
 
+# What an illustrative plan (Plan.example) says on its pages, downloads, reports and in the API.
+EXAMPLE_MARK = "示例（非正式规划）"
+
 
 @tracked()
 class Plan(NamedInTwoLanguages, models.Model):

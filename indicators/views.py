@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -100,17 +101,19 @@ def indicator_data(request, plan, code: str, fmt: str):
     tables = indicator_page.download_tables(indicator_page.page(plan, indicator, period, request.user))
     stem = f"{plan.code}-{indicator.code}-{period.year or 'none'}" + (f"Q{period.quarter}" if period.quarter else "")
     if fmt == "xlsx":
-        return _attachment(exports.tables_xlsx(tables), f"{stem}.xlsx", XLSX)
+        mark = _("示例（非正式规划）") if plan.example else ""
+        return _attachment(exports.tables_xlsx(tables, mark=mark), exports.download_name(plan, stem, ".xlsx"), XLSX)
     wanted = request.GET.get("table", "trend")
     table = next((t for t in tables if t.slug == wanted), None)
     if table is None:
         raise Http404(_("没有名为%(table)s的表格") % {"table": wanted})
-    return _attachment(exports.table_csv(table), f"{stem}-{table.slug}.csv", "text/csv; charset=utf-8")
+    name = exports.download_name(plan, f"{stem}-{table.slug}", ".csv")
+    return _attachment(exports.table_csv(table), name, "text/csv; charset=utf-8")
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

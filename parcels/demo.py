@@ -1,4 +1,4 @@
-"""Deterministic, plausible demo enterprises and quarterly statistics for 2020–2025.
+"""Deterministic, plausible demo enterprises and quarterly statistics for 2020–2025 and 2026 Q1–Q3.
 
 Calibrated to what the plan publishes: 327 certified high-tech enterprises at
 the end of 2020, and 2020 totals close to the 2019 figures of the 13th-FYP
@@ -6,6 +6,14 @@ review (revenue 2378亿元, industrial output 433.1亿元, value added 232.5亿�
 tax 81.7亿元) grown by a few per cent. Growth is set so that some indicators
 run ahead of their targets and some fall behind. Every row is marked
 source=demo, and pages say 演示数据 while such rows exist.
+
+The years 2020–2025 are drawn from one generator in a fixed order, so the same
+seed gives the same figures whatever comes after. What the illustrative 15th
+plan adds is drawn from a second generator of the same seed (``_later``):
+2026 Q1–Q3 of the thirteen built-in elements (Q4 is not yet due), and the
+elements that plan defines (``LATER_ELEMENTS``) for 2025, its base year, and
+2026. ``seed_demo`` stores those elements in ``extra`` only where they are
+defined (the plan file that needs them is loaded).
 """
 
 from __future__ import annotations
@@ -19,9 +27,13 @@ from django.db import transaction
 
 from parkplan import creditcode
 
+from . import queries, statfields
 from .models import Enterprise, Parcel, Statistic
 
 YEARS = range(2020, 2026)
+# The first year of the next plan: its quarters so far (the fourth is not yet due).
+LATER_YEAR = 2026
+LATER_QUARTERS = (1, 2, 3)
 # Share of the full year's flows reached by the end of each quarter (year-to-date).
 YTD = (0.23, 0.48, 0.74, 1.0)
 
@@ -32,13 +44,22 @@ VALUE_ADDED_2020 = 232.5e4 * 1.03
 TAX_2020 = 81.7e4 * 1.03
 
 # Park-level paths the demo follows, year by year from 2020.
-HIGH_TECH = (327, 410, 500, 590, 655, 730)  # 800 by 2025: on schedule early, then behind
+# The seventh figure of each is 2026 (the illustrative 15th plan's first year).
+HIGH_TECH = (327, 410, 500, 590, 655, 730, 800)  # 800 by 2025: on schedule early, then behind
 LISTINGS = (0, 1, 2, 4, 5, 6)  # cumulative new listings since 2021: target 5 met early
-PATENTS_PER_10K = (91.0, 94.0, 97.5, 101.0, 104.0, 107.0)  # target 100: met early
-SEI_SHARE = (35.0, 36.2, 37.5, 38.6, 39.8, 41.0)  # vs. Shanghai ≈ 40–44%: behind
-FOREIGN_SHARE = (1.00, 1.12, 1.24, 1.36, 1.47, 1.58)  # target 1.5: on schedule
-MASTERS_SHARE = (4.50, 4.72, 4.95, 5.15, 5.35, 5.55)  # target 6: behind
-RD_SHARE = (5.2, 5.6, 6.0, 6.3, 6.7, 7.0)  # no benchmark shipped: 基准缺失
+LISTINGS_LATER = 1  # new listings in 2026 (by September)
+PATENTS_PER_10K = (91.0, 94.0, 97.5, 101.0, 104.0, 107.0, 110.0)  # target 100: met early
+SEI_SHARE = (35.0, 36.2, 37.5, 38.6, 39.8, 41.0, 41.9)  # vs. Shanghai ≈ 40–44%: behind
+FOREIGN_SHARE = (1.00, 1.12, 1.24, 1.36, 1.47, 1.58, 1.66)  # target 1.5: on schedule
+MASTERS_SHARE = (4.50, 4.72, 4.95, 5.15, 5.35, 5.55, 5.80)  # target 6: behind
+RD_SHARE = (5.2, 5.6, 6.0, 6.3, 6.7, 7.0, 7.2)  # no benchmark shipped: 基准缺失
+
+# The elements the illustrative 15th plan defines, 2025 (its base) and 2026, park-wide.
+LATER_ELEMENTS = ("high_value_patents", "tech_contract_turnover", "specialized_sme", "energy_use")
+HIGH_VALUE_PER_10K = (40.0, 44.0)  # stock: high-value invention patents per 10 000 employees
+TECH_CONTRACTS = (35e4, 38.5e4)  # full-year technology contract turnover, 万元 (35亿元, then +10%)
+SPECIALIZED = (70, 82)  # 专精特新 enterprises
+ENERGY_INTENSITY = (0.085, 0.082)  # 吨标准煤 per 万元 of value added
 GROWTH = 1.07  # nominal growth of flows a year
 GIANT_SHARE = 0.45
 
@@ -93,17 +114,88 @@ def build(*, enterprises: int, seed: int, parcel_ids: list[int]) -> tuple[list[d
         final = new_parcel[i] if i in movers else int(traits.parcel_of[i])
         companies.append({"credit_code": code, "name": _name(rng, i), "parcel": parcel_ids[final]})
 
+    def parcel_in(i: int, year: int) -> int:
+        return parcel_ids[new_parcel[i]] if i in movers and year >= movers[i] else companies[i]["parcel"]
+
     rows = []
     for yi, year in enumerate(YEARS):
         figures = _year_figures(rng, traits, yi, year)
         for i in np.flatnonzero(traits.entry_year <= year):
             i = int(i)
-            parcel = companies[i]["parcel"]
-            if i in movers and year >= movers[i]:
-                parcel = parcel_ids[new_parcel[i]]
-            base = {"credit_code": companies[i]["credit_code"], "parcel": parcel, "year": year}
+            base = {"credit_code": companies[i]["credit_code"], "parcel": parcel_in(i, year), "year": year}
             rows += _quarter_rows(base, figures, i, listed_date.get(i))
+    rows += _later(np.random.default_rng([seed, LATER_YEAR]), traits, figures, rows, listed_date, companies, parcel_in)
     return companies, rows
+
+
+def _later(rng, traits: _Traits, last: dict[str, object], rows: list[dict], listed_date, companies, parcel_in):
+    """Add what the next plan needs (module docstring) and return the next year's rows so far.
+
+    ``rng`` is the second generator; ``last`` the base year's figures; the
+    base year's ``rows`` get the next plan's elements in ``extra``.
+    """
+    later = _year_figures(rng, traits, len(YEARS), LATER_YEAR)
+    base_extras, later_extras = _later_elements(rng, traits, (last, later))
+    index = {c["credit_code"]: i for i, c in enumerate(companies)}
+    for row in rows:
+        if row["year"] == YEARS[-1]:
+            row["extra"] = _element_row(base_extras, index[row["credit_code"]], row["quarter"])
+    listed_date = {**listed_date, **_later_listings(rng, traits.order, listed_date)}
+    out = []
+    for i in np.flatnonzero(traits.entry_year <= LATER_YEAR):
+        i = int(i)
+        base = {"credit_code": companies[i]["credit_code"], "parcel": parcel_in(i, LATER_YEAR), "year": LATER_YEAR}
+        for row in _quarter_rows(base, later, i, listed_date.get(i))[: len(LATER_QUARTERS)]:
+            out.append({**row, "extra": _element_row(later_extras, i, row["quarter"])})
+    return out
+
+
+def _later_listings(rng: np.random.Generator, order: np.ndarray, listed: dict[int, dt.date]) -> dict[int, dt.date]:
+    """Return the next year's new listings: the next high-scoring enterprises not yet listed, before October."""
+    candidates = [int(i) for i in order[max(LISTINGS) * 3 :: 3] if int(i) not in listed][:LISTINGS_LATER]
+    return {i: dt.date(LATER_YEAR, int(rng.integers(1, 10)), int(rng.integers(1, 29))) for i in candidates}
+
+
+def _later_elements(rng: np.random.Generator, t: _Traits, years: tuple[dict, dict]) -> list[dict[str, np.ndarray]]:
+    """Return the later plan's elements (full-year flows, period-end stocks and flags) for the base year and the next.
+
+    Drawn once per enterprise and scaled to the park-wide paths above: high-value patents follow
+    the patent weights, technology contracts the R&D weights (about a third of the enterprises
+    have any), 专精特新 the smaller enterprises with a high draw, energy the value added (industry
+    uses about five times as much per 万元 as services).
+    """
+    n = len(t.size)
+    contracts = (rng.random(n) < 0.35) * t.rd_weight * rng.lognormal(0.0, 0.8, n)
+    contracts = contracts / max(contracts.sum(), 1e-12)  # none may have any in a tiny demo
+    small = t.size < np.quantile(t.size, 0.95)
+    specialized_order = np.argsort(-(rng.random(n) + 0.3 * t.lag) * small)
+    intensity = np.where(t.industrial, 5.0, 1.0) * rng.uniform(0.7, 1.3, n)
+    out = []
+    for k, figures in enumerate(years):
+        employees = np.asarray(figures["employees"], dtype=float)
+        patents = t.patent_weight / t.patent_weight.sum() * HIGH_VALUE_PER_10K[k] * employees.sum() / 1e4
+        value_added = np.asarray(figures["value_added"])
+        energy = intensity * value_added
+        out.append(
+            {
+                "high_value_patents": np.floor(patents + rng.random(n)),
+                "tech_contract_turnover": contracts * TECH_CONTRACTS[k] * rng.uniform(0.9, 1.1, n),
+                "specialized_sme": np.isin(np.arange(n), specialized_order[: SPECIALIZED[k]]),
+                "energy_use": energy * ENERGY_INTENSITY[k] * value_added.sum() / energy.sum(),
+            }
+        )
+    return out
+
+
+def _element_row(figures: dict[str, np.ndarray], i: int, quarter: int) -> dict[str, object]:
+    """Return enterprise ``i``'s later-plan elements for one quarter (flows year-to-date)."""
+    ytd = 1.0 if quarter == 4 else YTD[quarter - 1]
+    return {
+        "high_value_patents": int(figures["high_value_patents"][i]),
+        "tech_contract_turnover": _money(figures["tech_contract_turnover"][i] * ytd),
+        "specialized_sme": bool(figures["specialized_sme"][i]),
+        "energy_use": _money(figures["energy_use"][i] * ytd),
+    }
 
 
 def _traits(rng: np.random.Generator, n: int, n_parcels: int) -> _Traits:
@@ -269,13 +361,23 @@ def seed_demo(*, enterprises: int = 1500, seed: int = 2021) -> DemoSummary:
     )
     ids = dict(Enterprise.objects.values_list("credit_code", "id"))
     stored = set(Statistic.objects.values_list("enterprise_id", "year", "quarter"))
+    # The later plan's elements are stored only where they are defined (its plan file is loaded).
+    defined = [f for f in queries.data_elements().extra_fields if f.name in LATER_ELEMENTS]
     objs = []
     for row in rows:
         enterprise_id = ids[row.pop("credit_code")]
         if (enterprise_id, row["year"], row["quarter"]) in stored:
             continue  # never overwrite real data with demo data
+        figures = row.pop("extra", {})
+        extra = {f.name: statfields.to_json(f, figures[f.name]) for f in defined if f.name in figures}
         objs.append(
-            Statistic(enterprise_id=enterprise_id, parcel_id=row.pop("parcel"), source=Statistic.Source.DEMO, **row)
+            Statistic(
+                enterprise_id=enterprise_id,
+                parcel_id=row.pop("parcel"),
+                source=Statistic.Source.DEMO,
+                extra=extra,
+                **row,
+            )
         )
     Statistic.objects.bulk_create(objs, batch_size=5000)
     return DemoSummary(enterprises=len(companies), statistics=len(objs))

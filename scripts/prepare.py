@@ -1,7 +1,8 @@
 """Prepare the database for scripts/run in one Python process (each command on its own would load
-Django, pandas and plotly again): migrate, load the plan, demo data into an empty database, the demo
-logins (written to .var/demo-logins.txt) and the recompute. Each step says what
-it does and how long scripts/run has run (STARTED, its start in seconds since the epoch)."""
+Django, pandas and plotly again): migrate, load the plans, demo data into an empty database, the demo
+logins (written to .var/demo-logins.txt), the recompute and the plan in force (.var/plan-in-force.txt,
+for the banner). Each step says what it does and how long scripts/run has run (STARTED, its start in
+seconds since the epoch)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def main() -> None:
     out = Indented()
     say("Migrating the database")
     call_command("migrate", interactive=False, verbosity=0)
-    say("Loading the plan")
+    say("Loading the plans (fixtures/plan-*.json)")
     call_command("load_plan", stdout=out)
     say("Generating the demo data (only into an empty database)")
     call_command("seed_demo", "--if-empty", stdout=out)
@@ -54,6 +55,8 @@ def main() -> None:
         call_command("demo_users", "--public-demo", stdout=logins)
     say("Recomputing the indicators")
     call_command("recompute_indicators", "--changed-only", stdout=out)
+    with open(ROOT / ".var" / "plan-in-force.txt", "w", encoding="utf-8") as banner:
+        call_command("plan_in_force", stdout=banner)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from parcels.models import Boundary, FunctionalArea, Parcel
 from .. import compute
 from ..exports import figure
 from ..models import (
+    EXAMPLE_MARK,
     BaseValue,
     BenchmarkValue,
     Indicator,
@@ -60,6 +61,13 @@ class KeyIndustrySerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     industries = KeyIndustrySerializer(many=True, read_only=True)
+    example_mark = serializers.SerializerMethodField(
+        help_text="示例（非正式规划） for an illustrative plan (example: true), whose figures no adopted plan sets; "
+        "empty for an adopted plan"
+    )
+
+    def get_example_mark(self, plan: Plan) -> str:
+        return EXAMPLE_MARK if plan.example else ""
 
     class Meta:
         model = Plan
@@ -75,6 +83,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "park_area_km2",
             "issuer",
             "source",
+            "example",
+            "example_mark",
             "industries",
         ]
 

@@ -17,6 +17,11 @@ the target year, of an annual monitoring report: 一、总体情况; 二、主�
 (the completion table); 三、主要成效 and 四、存在问题及原因 (each indicator where its
 status puts it: the generated facts, its chart and parcels, then the office's
 原因分析); 五、下一步建议 (or 对下一规划期的建议: the office's 下一步措施); 附录.
+
+A year whose fourth quarter is not yet in (the snapshot's ytd_quarter) has
+year-to-date values only, which get no status (docs/method.md §2): the report
+says which period its figures are (2026年1–9月累计) and their 同比, and in
+place of 三 and 四 takes every indicator in one section (三、主要指标年内累计情况).
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ KINDS = {
 # Parcel figures built from fewer enterprises than this are not disclosed (parcels.access.CONFIDENTIAL_BELOW).
 CONFIDENTIAL_BELOW = 3
 DEMO_MARK = ("演示数据", "DEMO DATA")
+# An illustrative plan (Plan.example) is no adopted plan: its reports say so as the pages do.
+EXAMPLE_MARK = ("示例（非正式规划）", "ILLUSTRATIVE PLAN (NOT ADOPTED)")
 
 LABELS = {
     "period": ("评估期", "Period assessed"),
@@ -70,6 +77,13 @@ LABELS = {
     "none_good": ("本期暂无已实现或进度符合预期的指标。", "No indicator is achieved or on schedule in this period."),
     "none_bad": ("无进度滞后、未实现或未作评价的指标。", "No indicator is behind, missed or unjudged."),
     "completion_title": ("主要指标完成情况表", "The main indicators"),
+    "ytd_indicators": ("三、主要指标年内累计情况", "3. The indicators so far this year"),
+    "next_ytd": ("四、下一步建议", "4. Recommendations"),
+    "next_ytd_note": (
+        "第四季度数据报送后按全年数值评价进度；各指标的下一步措施在指标页填写后列于此处。",
+        "Progress is judged on the full year once its fourth quarter is in; each indicator's next steps, once "
+        "written on its page, are listed here.",
+    ),
     "page": ("第{page}页", "Page {page}"),
 }
 COMPLETION_COLUMNS = {
@@ -83,6 +97,7 @@ COMPLETION_COLUMNS = {
     "year": ("{year}年", "{year}"),
     "completion": ("完成情况", "Completion"),
     "status": ("评价", "Status"),
+    "yoy": ("同比", "Year on year"),
 }
 ATTRIBUTES_EN = {"预期性": "indicative", "约束性": "binding"}
 # The share by which the platform's own base-year figure may differ from the plan's before both are shown.
@@ -100,8 +115,14 @@ def confidential(parcel_row: Mapping) -> bool:
 
 
 def marks(snapshot: Mapping, language: str) -> list[str]:
-    """Return the marks printed on the cover and on every page: 演示数据 when demonstration records stand behind it."""
-    return [_t(DEMO_MARK, language)] if snapshot.get("demo") else []
+    """Return the marks printed on the cover and on every page: 示例（非正式规划） for an illustrative plan,
+    演示数据 when demonstration records stand behind it."""
+    found = []
+    if snapshot["plan"].get("example"):
+        found.append(_t(EXAMPLE_MARK, language))
+    if snapshot.get("demo"):
+        found.append(_t(DEMO_MARK, language))
+    return found
 
 
 def author_name(user) -> str:
@@ -151,6 +172,17 @@ class Reading:
     def indicators(self) -> list[Mapping]:
         return self.snapshot["indicators"]
 
+    @property
+    def ytd_quarter(self) -> int | None:
+        """The latest quarter of a year whose fourth is not yet in (its values are year to date), else None."""
+        return self.snapshot.get("ytd_quarter")
+
+    def period(self) -> str:
+        """The period the year's figures cover: the year, or its months so far (2026年1–9月累计)."""
+        if self.ytd_quarter:
+            return say.ytd_period(self.year, self.ytd_quarter, self.language)
+        return str(self.year) if self.en else f"{self.year}年"
+
     def t(self, key: str) -> str:
         return _t(LABELS[key], self.language)
 
@@ -164,7 +196,9 @@ class Reading:
         return indicator["unit_en"] if self.en else indicator["unit"]
 
     def status(self, code: str) -> str:
-        """Return the park's status of the year for an indicator (数据不足 without a row)."""
+        """Return the park's status of the year for an indicator (数据不足 without a row; none for year to date)."""
+        if self.ytd_quarter:
+            return "year_to_date"
         return (self.current[code] or {}).get("status") or "insufficient_data"
 
 
@@ -227,7 +261,7 @@ def _front_matter(reading: Reading, *, created_at: str, author: str, snapshot_sh
         "kind": reading.kind,
         "title": title,
         "running_title": running,
-        "subtitle": f"({year})" if reading.en else f"（{year}年度）",
+        "subtitle": _subtitle(reading),
         "marks": marks(snapshot, language),
         "cover": [
             (reading.t("period"), say.years_span(reading.plan["start_year"], year, language)),
@@ -240,6 +274,14 @@ def _front_matter(reading: Reading, *, created_at: str, author: str, snapshot_sh
         ],
         "labels": {key: _t(pair, language) for key, pair in LABELS.items()},
     }
+
+
+def _subtitle(reading: Reading) -> str:
+    """Return the subtitle: the year, and for a year not yet complete the months its figures cover."""
+    year = reading.year
+    if reading.ytd_quarter:
+        return f"({reading.period()})" if reading.en else f"（{year}年度，{reading.period()}）"
+    return f"({year})" if reading.en else f"（{year}年度）"
 
 
 def _heading(level: int, text: str) -> dict:
@@ -274,18 +316,36 @@ def _summary(reading: Reading) -> list[dict]:
         if reading.en
         else f"本报告评估《{plan_name}》{period}实施情况。"
     )
-    out = [
-        _fact(
-            intro + (" " if reading.en else "") + say.summary_sentence(counts, len(reading.indicators), language),
-            "summary",
-        ),
-        _fact(say.status_lists_sentence(names, language), "summary"),
-    ]
+    if reading.ytd_quarter:
+        out = [_fact(intro + (" " if reading.en else "") + _ytd_summary(reading), "summary")]
+    else:
+        out = [
+            _fact(
+                intro + (" " if reading.en else "") + say.summary_sentence(counts, len(reading.indicators), language),
+                "summary",
+            ),
+            _fact(say.status_lists_sentence(names, language), "summary"),
+        ]
     out += [_fact(text, "summary") for text in _benchmark_notes(reading)]
     if reading.snapshot.get("demo"):
         out.append(_fact(say.demo_sentence(language), "summary"))
     out.append(_note(_data_note(reading)))
     return out
+
+
+def _ytd_summary(reading: Reading) -> str:
+    """Say that the year is not complete: which period the figures are, and that they get no status."""
+    year, period = reading.year, reading.period()
+    if reading.en:
+        return (
+            f"The fourth quarter of {year} is not yet in: the figures are {period}, with their change on the same "
+            f"period a year earlier. Year-to-date values are not judged; the year is judged once its fourth quarter "
+            "is in."
+        )
+    return (
+        f"{year}年第四季度数据尚未报送，本报告各指标为{period}值及同比变化；按评价方法，年内累计值不作进度评价，"
+        f"{year}年全年评价待第四季度数据报送后进行。"
+    )
 
 
 def _benchmark_notes(reading: Reading) -> list[str]:
@@ -308,14 +368,16 @@ def _data_note(reading: Reading) -> str:
     """Say how old the data are and how the figures are built."""
     as_of, version = short_time(reading.snapshot["data_as_of"]), reading.snapshot["data_version"]
     if reading.en:
+        so_far = f"; {reading.year}'s are {reading.period()}" if reading.ytd_quarter else ""
         return (
             f"Figures are as of {as_of} (data version {version}); ratios are ratios of sums over the "
-            "enterprises' returns; annual values are the full-year (quarter-4) returns. Sources and methods: see the "
-            "appendix."
+            f"enterprises' returns; annual values are the full-year (quarter-4) returns{so_far}. Sources and "
+            "methods: see the appendix."
         )
+    so_far = f"，{reading.year}年为{reading.period()}数据" if reading.ytd_quarter else ""
     return (
         f"本报告数据截至{as_of}（数据版本{version}）；比值类指标按企业数据先求和再相除计算，"
-        "年度数值取第四季度（1—12月累计）数据。数据来源和计算方法见附录。"
+        f"年度数值取第四季度（1—12月累计）数据{so_far}。数据来源和计算方法见附录。"
     )
 
 
@@ -339,14 +401,16 @@ def completion_table(reading: Reading) -> dict:
             head(h("base", year=plan["base_year"]), rowspan=2),
             head(h("target"), rowspan=2),
             head(h("actuals"), colspan=len(years)),
+            *([head(h("yoy"), rowspan=2)] if reading.ytd_quarter else []),
             head(h("completion"), rowspan=2),
             head(h("status"), rowspan=2),
         ],
-        [head(h("year", year=y)) for y in years],
+        [head(reading.period() if reading.ytd_quarter and y == reading.year else h("year", year=y)) for y in years],
     ]
     notes: list[str] = []
     rows = [_completion_row(reading, indicator, years, notes) for indicator in reading.indicators]
-    aligns = ["center", "left", "left", "center", "right", "right", *["right"] * len(years), "right", "center"]
+    yoy = ["right"] if reading.ytd_quarter else []
+    aligns = ["center", "left", "left", "center", "right", "right", *["right"] * len(years), *yoy, "right", "center"]
     font = 9.0
     wrap = {1: 62.0, 2: 24.0} if reading.en else None  # English names and units wrap between words
     columns = tables.fit_columns(header, rows, font=font, aligns=aligns, wrap=wrap)
@@ -365,9 +429,9 @@ def completion_table(reading: Reading) -> dict:
 def _completion_row(reading: Reading, indicator: Mapping, years: list[int], notes: list[str]) -> list[dict]:
     row = reading.current[indicator["code"]] or {}
     d = indicator["decimals"]
-    by_year = {r["year"]: r for r in indicator["park"]}
+    values = {r["year"]: r.get("value") for r in indicator["park"]}
     attribute = indicator["attribute"]
-    base = num_cell(row.get("base_value"), d)
+    base = num_cell(_base_value(reading, indicator, row), d)
     base_note = _base_note(reading, indicator, row)
     if base_note:
         base["note"] = _add_note(notes, base_note)
@@ -375,10 +439,19 @@ def _completion_row(reading: Reading, indicator: Mapping, years: list[int], note
         target = num_cell(row.get("target"), d)
         target["note"] = _add_note(notes, _benchmark_target_note(reading, indicator, row))
     elif indicator["target_kind"] in ("growth", "change"):
-        target = num_cell(row.get("target"), d)  # the level the stated rate means from the base (method §3.1)
-        target["note"] = _add_note(notes, _rate_target_note(reading, indicator))
+        # The plan states a rate: the cell says it; its note the level it means from the base (method §3.1).
+        target = cell(_rate_text(reading, indicator))
+        target["note"] = _add_note(notes, _rate_target_note(reading, indicator, row))
     else:
         target = num_cell(indicator["target_value"], d)
+    yoy = []
+    if reading.ytd_quarter:
+        ytd = indicator.get("ytd") or {}
+        values[reading.year] = ytd.get("value")
+        change = say.year_on_year_text(
+            ytd.get("value"), ytd.get("previous"), unit=indicator["unit"], language=reading.language
+        )
+        yoy = [cell(change or "—")]
     return [
         {"text": str(indicator["order"]), "value": indicator["order"], "format": "0", "note": ""},
         cell(reading.name(indicator)),
@@ -386,10 +459,32 @@ def _completion_row(reading: Reading, indicator: Mapping, years: list[int], note
         cell(ATTRIBUTES_EN.get(attribute, attribute) if reading.en else attribute),
         base,
         target,
-        *[num_cell((by_year.get(y) or {}).get("value"), d) for y in years],
+        *[num_cell(values.get(y), d) for y in years],
+        *yoy,
         pct_cell(row.get("completion")),
         cell(say.status_word(reading.status(indicator["code"]), reading.language)),
     ]
+
+
+def _base_value(reading: Reading, indicator: Mapping, row: Mapping) -> float | None:
+    """Return the base the year's progress used; for a year not yet judged, the plan's figure or the computed one."""
+    if row.get("base_value") is not None or not reading.ytd_quarter:
+        return row.get("base_value")
+    if indicator["target_kind"] == "cumulative":
+        return 0.0
+    stated = [b["value"] for b in indicator["base_values"] if b["year"] == reading.plan["base_year"]]
+    return stated[0] if stated else indicator.get("base_actual")
+
+
+def _rate_text(reading: Reading, indicator: Mapping) -> str:
+    """Say a growth or change target's rate: 年均增长7%, 累计下降17% (+7% a year, −17% over the plan)."""
+    rate = say.number(indicator["target_value"], 1).removesuffix(".0")
+    if indicator["target_kind"] == "growth":
+        return f"+{rate}% a year" if reading.en else f"年均增长{rate}%"
+    lower = bool(indicator.get("lower_is_better"))
+    if reading.en:
+        return f"{'−' if lower else '+'}{rate}% over the plan"
+    return f"累计{'下降' if lower else '提高'}{rate}%"
 
 
 def _add_note(notes: list[str], text: str) -> str:
@@ -406,6 +501,8 @@ def _benchmark_target_note(reading: Reading, indicator: Mapping, row: Mapping) -
     used, unit = row.get("benchmark_year"), reading.unit(indicator)
     value = say.value_text(row.get("target"), unit=unit, decimals=indicator["decimals"], language=reading.language)
     name = reading.name(indicator)
+    if reading.ytd_quarter:  # a year not yet judged: the benchmark of the year comes with its judgement
+        return f"{name}: target “{target_text}”." if en else f"{name}：目标为“{target_text}”。"
     if row.get("target") is None or not used:
         if en:
             return f"{name}: target “{target_text}”; no benchmark value entered, not judged (benchmark missing)."
@@ -422,15 +519,27 @@ def _benchmark_target_note(reading: Reading, indicator: Mapping, row: Mapping) -
     return f"{name}：目标为“{target_text}”，取{used}年基准值{value}。"
 
 
-def _rate_target_note(reading: Reading, indicator: Mapping) -> str:
-    """Say that a growth or change target's figure is the level its stated rate means from the base."""
+def _rate_target_note(reading: Reading, indicator: Mapping, row: Mapping) -> str:
+    """Say the level a growth or change target's rate means from the base (docs/method.md §3.1)."""
     target_text = indicator["target_text_en"] if reading.en else indicator["target_text_zh"]
+    level = row.get("target")
+    base = _base_value(reading, indicator, row)
+    if level is None and base is not None and base > 0:
+        rate = indicator["target_value"] / 100
+        years = reading.plan["end_year"] - reading.plan["base_year"]
+        if indicator["target_kind"] == "growth":
+            level = base * (1 + rate) ** years
+        else:
+            level = base * (1 - rate if indicator.get("lower_is_better") else 1 + rate)
+    year = indicator["target_year"]
+    value = say.value_text(
+        level, unit=reading.unit(indicator), decimals=indicator["decimals"], language=reading.language
+    )
     if reading.en:
-        return (
-            f"{reading.name(indicator)}: target “{target_text}”; the figure is the {indicator['target_year']} "
-            "level that rate gives from the base."
-        )
-    return f"{reading.name(indicator)}：目标为“{target_text}”，表中为按基期值折算的{indicator['target_year']}年目标值。"
+        known = f"; from the base it means {value} in {year}" if level is not None else ""
+        return f"{reading.name(indicator)}: target “{target_text}”{known}."
+    known = f"，按基期值折算{year}年目标值为{value}" if level is not None else ""
+    return f"{reading.name(indicator)}：目标为“{target_text}”{known}。"
 
 
 def _coverage(indicator: Mapping, row: Mapping) -> tuple[float, float] | None:
@@ -475,6 +584,11 @@ def _base_note(reading: Reading, indicator: Mapping, row: Mapping) -> str:
 
 
 def _by_status(reading: Reading, comments: Mapping[str, str]) -> list[dict]:
+    if reading.ytd_quarter:  # no status yet: every indicator in one section
+        out = [_heading(1, reading.t("ytd_indicators"))]
+        for n, indicator in enumerate(reading.indicators, start=1):
+            out += indicator_blocks(reading, indicator, n, comments.get(indicator["code"]))
+        return out
     good = [i for i in reading.indicators if reading.status(i["code"]) in say.GOOD]
     bad = [i for i in reading.indicators if reading.status(i["code"]) not in say.GOOD]
     out = [_heading(1, reading.t("achievements"))]
@@ -492,7 +606,7 @@ def _by_status(reading: Reading, comments: Mapping[str, str]) -> list[dict]:
 
 def measure(reading: Reading, indicator: Mapping) -> say.Measure:
     """Return what the indicator's sentence says: its park row of the year."""
-    row = reading.current[indicator["code"]] or {}
+    row = reading.current[indicator["code"]] or indicator.get("ytd") or {}
     return say.Measure(
         year=reading.year,
         name=reading.name(indicator),
@@ -517,7 +631,7 @@ def indicator_blocks(reading: Reading, indicator: Mapping, n: int, comment: str 
     """Lay out one indicator: the facts, its chart, its parcels, then what the office wrote on it."""
     code, row = indicator["code"], reading.current[indicator["code"]] or {}
     m = measure(reading, indicator)
-    facts = say.indicator_sentence(m, reading.language)
+    facts = _facts(reading, indicator, m)
     projection = say.projection_sentence(
         m,
         projected=row.get("projected"),
@@ -544,6 +658,14 @@ def indicator_blocks(reading: Reading, indicator: Mapping, n: int, comment: str 
     if (comment or "").strip():
         out.append(_office(reading, reading.t("comment"), comment.strip(), None))
     return out
+
+
+def _facts(reading: Reading, indicator: Mapping, m: say.Measure) -> str:
+    """Say the indicator's numbers of the year: judged, or for a year not yet complete its value so far and 同比."""
+    if not reading.ytd_quarter:
+        return say.indicator_sentence(m, reading.language)
+    previous = (indicator.get("ytd") or {}).get("previous")
+    return say.year_to_date_sentence(m, quarter=reading.ytd_quarter, previous=previous, language=reading.language)
 
 
 def _office(reading: Reading, label: str, text: str, narrative: Mapping | None) -> dict:
@@ -582,6 +704,8 @@ def parcel_facts(reading: Reading, indicator: Mapping) -> tuple[list[say.ParcelF
 
 def parcels_sentence(reading: Reading, indicator: Mapping) -> str:
     """Describe the parcels as the pages do: judged parcels by status; unsplit counts by shares of the change."""
+    if reading.ytd_quarter:
+        return ""  # the table says the parcels' values so far and their 同比
     facts, hidden = parcel_facts(reading, indicator)
     judged = any(f.status for f in facts) or any(p["status"] for p in indicator["parcels"])
     base_year, language = reading.plan["base_year"], reading.language
@@ -602,6 +726,8 @@ PARCEL_COLUMNS = {
     "completion": ("完成情况", "Completion"),
     "status": ("评价", "Status"),
     "share": ("占园区变化比重", "Share of the park's change"),
+    "previous": ("上年同期", "Same period last year"),
+    "yoy": ("同比", "Year on year"),
 }
 
 
@@ -610,13 +736,17 @@ def parcel_table(reading: Reading, indicator: Mapping) -> dict:
     count = indicator.get("is_count", False)
     judged = any(p["status"] for p in indicator["parcels"])
     keys = ["parcel", "value", "base", "change"]
-    if judged:
+    if reading.ytd_quarter:
+        keys = ["parcel", "value", "previous", "yoy"]
+    elif judged:
         keys += (["target"] if count else []) + ["completion", "status"]
     else:
         keys += ["share"] if count else []
     header = [head(_t(PARCEL_COLUMNS[k], reading.language)) for k in keys]
+    if reading.ytd_quarter:
+        header[1] = head(reading.period())
     d = 0 if count else indicator["decimals"]
-    rows = [_parcel_row(reading, p, keys, d) for p in indicator["parcels"]]
+    rows = [_parcel_row(reading, indicator, p, keys, d) for p in indicator["parcels"]]
     header, rows = tables.without_empty_columns(header, rows)
     aligns = ["left"] + ["center" if h["text"] in ("评价", "Status") else "right" for h in header[1:]]
     wrap = {0: 52.0} if reading.en else None  # English parcel names wrap between words
@@ -634,7 +764,7 @@ def parcel_table(reading: Reading, indicator: Mapping) -> dict:
     )
 
 
-def _parcel_row(reading: Reading, p: Mapping, keys: list[str], decimals: int) -> list[dict]:
+def _parcel_row(reading: Reading, indicator: Mapping, p: Mapping, keys: list[str], decimals: int) -> list[dict]:
     name = reading.parcel_name(p["code"])
     if confidential(p):
         return hidden_row(name, len(keys))
@@ -648,6 +778,13 @@ def _parcel_row(reading: Reading, p: Mapping, keys: list[str], decimals: int) ->
         "completion": pct_cell(p["completion"]),
         "status": cell(say.status_word(p["status"], reading.language)),
         "share": pct_cell(p["share_of_change"]),
+        "previous": num_cell(p.get("previous"), decimals),
+        "yoy": cell(
+            say.year_on_year_text(
+                p["value"], p.get("previous"), unit=reading.unit(indicator), language=reading.language
+            )
+            or "—"
+        ),
     }
     return [cells[k] for k in keys]
 
@@ -663,7 +800,7 @@ def hidden_row(name: str, width: int) -> list[dict]:
 def _next_steps(reading: Reading) -> list[dict]:
     """Say which indicators need more, then print the office's 下一步措施 (a gap where one is still unwritten)."""
     final = reading.kind == "final"
-    out = [_heading(1, reading.t("next_final" if final else "next"))]
+    out = [_heading(1, reading.t("next_ytd" if reading.ytd_quarter else "next_final" if final else "next"))]
     lagging = [i for i in reading.indicators if reading.status(i["code"]) in say.LAGGING]
     intro = say.lagging_intro([reading.name(i) for i in lagging], final=reading.measured, language=reading.language)
     if intro:
@@ -676,6 +813,8 @@ def _next_steps(reading: Reading) -> list[dict]:
             out.append(
                 {"kind": "office", "label": reading.name(indicator), "text": reading.t("not_written"), "meta": ""}
             )
+    if reading.ytd_quarter and len(out) == 1:
+        out.append(_note(reading.t("next_ytd_note")))
     return out
 
 

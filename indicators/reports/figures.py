@@ -67,6 +67,9 @@ def trend_rows(indicator: Mapping, snapshot: Mapping) -> list[dict]:
     base_value = current.get("base_value")
     if base_value is None and indicator["park"]:
         base_value = indicator["park"][0]["base_value"]
+    if base_value is None and snapshot.get("ytd_quarter"):  # a year not yet judged: the base as the plan states it
+        stated = [b["value"] for b in indicator["base_values"] if b["year"] == plan["base_year"]]
+        base_value = stated[0] if stated else indicator.get("base_actual")
     actuals = {plan["base_year"]: base_value}
     actuals.update({y: r["value"] for y, r in park.items()})
     inputs = indicator.get("inputs") or {}

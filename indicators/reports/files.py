@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from ..models import Report, ReportFile
+from ..models import EXAMPLE_MARK, Report, ReportFile
 
 FORMATS = ("docx", "pdf", "xlsx")
 CONTENT_TYPES = {
@@ -16,8 +16,10 @@ CONTENT_TYPES = {
 
 
 def download_name(report: Report, fmt: str) -> str:
-    """Return the name a downloaded file is saved under: the report's title, year, kind and number."""
-    return f"宝山园规划实施情况评估报告_{report.year}年{report.get_kind_display()}_{report.id}.{fmt}"
+    """Return the name a downloaded file is saved under: the report's title, year, kind and number
+    (and 示例 for an illustrative plan's)."""
+    mark = f"_{EXAMPLE_MARK}" if report.plan.example else ""
+    return f"宝山园规划实施情况评估报告_{report.year}年{report.get_kind_display()}_{report.id}{mark}.{fmt}"
 
 
 def download(report: Report, stored: ReportFile, *, cache_forever: bool = False) -> HttpResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 
 from parcels.models import Parcel, Statistic
 
@@ -45,6 +45,23 @@ def stored_results(plan: Plan, year: int) -> StoredResults:
         base_actual=dict(base_actual),
         narratives=narrative_queries.current_for_plan(plan, year),
     )
+
+
+def year_to_date_quarter(plan: Plan, year: int) -> int | None:
+    """Return the latest quarter of `year` the plan's park values reach when it is not the fourth, else None.
+
+    A year whose fourth quarter is not yet in has year-to-date values only:
+    a report of it gives those, with 同比, and no status (docs/method.md §2).
+    """
+    quarters = IndicatorValue.objects.filter(indicator__plan=plan, year=year, parcel__isnull=True)
+    latest = quarters.aggregate(latest=Max("quarter"))["latest"]
+    return latest if latest is not None and latest < 4 else None
+
+
+def year_to_date_values(plan: Plan, year: int, quarter: int) -> dict[tuple[int, int | None], IndicatorValue]:
+    """Return (indicator id, parcel id or None) → the stored value of the plan's indicators for one quarter."""
+    rows = IndicatorValue.objects.filter(indicator__plan=plan, year=year, quarter=quarter)
+    return {(v.indicator_id, v.parcel_id): v for v in rows}
 
 
 def has_demo_records(year: int) -> bool:

@@ -37,6 +37,8 @@ STATUS_WORDS = {
     "not_achieved": ("未实现", "not achieved"),
     "benchmark_missing": ("基准缺失", "benchmark missing"),
     "insufficient_data": ("数据不足", "insufficient data"),
+    # A year whose fourth quarter is not yet in: year-to-date values get no status (docs/method.md §2).
+    "year_to_date": ("年内累计，不评价", "year to date, not judged"),
     "": ("—", "—"),
 }
 # Statuses that hold the plan back: section 四 (problems) takes these indicators.
@@ -141,6 +143,50 @@ def value_text(value: float | None, *, unit: str, decimals: int, language: str =
 
 def _value(value: float | None, m: Measure, language: str) -> str:
     return value_text(value, unit=m.unit, decimals=0 if m.is_count else m.decimals, language=language)
+
+
+def ytd_period(year: int, quarter: int, language: str = "zh") -> str:
+    """Return a year-to-date period: '2026年1–9月累计', 'January–September 2026 (year to date)'."""
+    if _en(language):
+        return f"January–{MONTHS_EN[quarter * 3 - 1]} {year} (year to date)"
+    return f"{year}年1–{quarter * 3}月累计"
+
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
+
+
+def year_on_year_text(value: float | None, previous: float | None, *, unit: str, language: str = "zh") -> str:
+    """Say the change on the same period a year earlier: points for a ratio in %, else a growth rate; '' for none."""
+    if value is None or previous is None:
+        return ""
+    en = _en(language)
+    if unit == "%":
+        change = value - previous
+        word = ("up" if change >= 0 else "down") if en else ("提高" if change >= 0 else "下降")
+        return f"{word} {abs(change):.2f} points" if en else f"{word}{abs(change):.2f}个百分点"
+    if previous == 0:
+        return ""
+    rate = (value - previous) / abs(previous)
+    word = ("up" if rate >= 0 else "down") if en else ("增长" if rate >= 0 else "下降")
+    return f"{word} {percent(abs(rate))}" if en else f"{word}{percent(abs(rate))}"
+
+
+def year_to_date_sentence(m: Measure, *, quarter: int, previous: float | None, language: str = "zh") -> str:
+    """Say an indicator's year-to-date value and its change on the same period a year earlier, with no status.
+
+    E.g. '2026年1–9月累计企业研发经费支出为191,611万元，同比增长10.6%（上年同期173,304万元）；年内累计值不作进度评价。'
+    """
+    en = _en(language)
+    period = ytd_period(m.year, quarter, language)
+    if m.value is None:
+        return f"{period}: no value for {m.name}." if en else f"{period}{m.name}暂无数据。"
+    change = year_on_year_text(m.value, previous, unit=m.unit, language=language)
+    earlier = _value(previous, m, language)
+    if en:
+        since = f", {change} on a year earlier ({earlier})" if change else ""
+        return f"{period}: {m.name} {_value(m.value, m, language)}{since}; year-to-date values are not judged."
+    since = f"，同比{change}（上年同期{earlier}）" if change else ""
+    return f"{period}{m.name}为{_value(m.value, m, language)}{since}；年内累计值不作进度评价。"
 
 
 def indicator_sentence(m: Measure, language: str = "zh") -> str:

@@ -5,7 +5,8 @@ report made today can be read (and re-downloaded) unchanged after the data
 have been revised.
 
 Contract (schema 2), every key a string, lists in a fixed order:
-- plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer, issuer_en
+- plan: code, name_zh, name_en, short_zh, short_en, start_year, end_year, base_year, issuer, issuer_en, and
+  example: true for an illustrative plan only (absent otherwise, so an adopted plan's snapshot is as before)
 - year, data_version, data_as_of, computed_at (ISO 8601 in Asia/Shanghai, or None)
 - demo: whether any demonstration record stands behind the figures (every page then says 演示数据)
 - thresholds: {ahead, on_track} as stored with the results
@@ -21,6 +22,10 @@ Contract (schema 2), every key a string, lists in a fixed order:
   parcels: [{code, value, base_value, target, completion, status, gap,
   share_of_change, enterprises}] for `year` (status empty where a parcel is not judged),
   narrative: None or {version, reasons, measures, written_by, written_at} (the year's latest version)}] by order
+- ytd_quarter, only for a year whose fourth quarter is not yet in: the latest quarter with values
+  (1–3). Each indicator then also has ytd: {value, previous, enterprises} (the park's year-to-date
+  value, the same period a year earlier) and its parcels are that quarter's values
+  [{code, value, previous, enterprises}, the progress fields empty]: no status (docs/method.md §2)
 - quality: {statistics_missing: [{parcel, quarter}], provisional: [{indicator, year, benchmark_year}],
   benchmark_missing: [indicator codes], returns: None or {…} (see _returns_quality),
   return_quality: [{parcel, quarter, score, completeness, timeliness, outliers, consistency}]
@@ -100,10 +105,13 @@ def build_snapshot(*, year: int, plan=None) -> dict:
     state = indicator_queries.recompute_state()
     stored = queries.stored_results(plan, year)
     indicators = [_indicator(indicator, stored, plan=plan, year=year) for indicator in stored.indicators]
+    ytd_quarter = queries.year_to_date_quarter(plan, year)
+    if ytd_quarter is not None:
+        _add_year_to_date(indicators, stored, queries.year_to_date_values(plan, year, ytd_quarter))
     indicators.sort(key=lambda i: i["order"])
     snapshot = {
         "schema": SCHEMA,
-        "plan": {name: getattr(plan, name) for name in PLAN_FIELDS},
+        "plan": {name: getattr(plan, name) for name in PLAN_FIELDS} | ({"example": True} if plan.example else {}),
         "year": year,
         "data_version": state.computed_version,
         "data_as_of": _when(state.data_as_of),
@@ -116,6 +124,8 @@ def build_snapshot(*, year: int, plan=None) -> dict:
         "indicators": indicators,
         "quality": _quality(year, indicators, stored.parcels),
     }
+    if ytd_quarter is not None:
+        snapshot["ytd_quarter"] = ytd_quarter
     # One round trip through the canonical text: what is stored and hashed is exactly this.
     return json.loads(canonical_json(_plain(snapshot)))
 
@@ -156,6 +166,30 @@ def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year:
         "parcels": _parcel_rows(indicator, stored, year=year),
         "narrative": _narrative(stored.narratives.get(indicator.id)),
     }
+
+
+def _add_year_to_date(indicators: list[dict], stored: StoredResults, values: dict) -> None:
+    """Give each indicator its year-to-date park value and its parcels' (see the module contract)."""
+    ids = {i.code: i.id for i in stored.indicators}
+    for indicator in indicators:
+        park = values.get((ids[indicator["code"]], None))
+        indicator["ytd"] = {
+            "value": park.value if park else None,
+            "previous": park.previous if park else None,
+            "enterprises": park.enterprises if park else None,
+        }
+        indicator["parcels"] = [
+            {
+                "code": parcel.code,
+                **dict.fromkeys(PARCEL_FIELDS),
+                "status": "",
+                "value": v.value,
+                "previous": v.previous,
+                "enterprises": v.enterprises,
+            }
+            for parcel in stored.parcels
+            if (v := values.get((ids[indicator["code"]], parcel.id))) is not None
+        ]
 
 
 def _narrative(narrative) -> dict | None:

@@ -105,13 +105,13 @@ def later_plan_document() -> dict:
 
 @pytest.fixture
 def two_plans(plan, tmp_path):
-    """The 14th plan and the later one, demo data for 2020–2025, 2025 copied as 2026, recomputed."""
+    """The 14th plan and the later one, demo data for 2020 to 2026 Q3, 2025 Q4 copied as 2026 Q4, recomputed."""
     path = tmp_path / "plan-later.json"
     path.write_text(json.dumps(later_plan_document(), ensure_ascii=False), encoding="utf-8")
     load_plan(path)
     demo.seed_demo(enterprises=60, seed=5)
     copies = []
-    for row in Statistic.objects.filter(year=2025):
+    for row in Statistic.objects.filter(year=2025, quarter=4):  # the demo has 2026 Q1–Q3: its Q4 from 2025's
         values = {f.attname: getattr(row, f.attname) for f in Statistic._meta.concrete_fields if f.name != "id"}
         copies.append(Statistic(**{**values, "year": 2026}))
     Statistic.objects.bulk_create(copies)

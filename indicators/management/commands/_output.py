@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators import queries
 from indicators.dashboard.plans import PlanConverter
+from indicators.models import EXAMPLE_MARK
 
 
 def add_plan_argument(parser) -> None:
@@ -54,5 +55,7 @@ class CsvExportCommand(BaseCommand):
         plan = chosen_plan(options["plan"])
         with output(self, options["output"]) as out:
             n = self.write(out, plan)
-        if options["output"]:
-            self.stderr.write(f"plan={plan.code} rows={n}")
+        # The CSV stays as machines read it; an illustrative plan's export is named so on stderr.
+        mark = f" {EXAMPLE_MARK}" if plan.example else ""
+        if options["output"] or mark:
+            self.stderr.write(f"plan={plan.code}{mark} rows={n}")

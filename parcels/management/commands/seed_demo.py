@@ -5,7 +5,7 @@ from parcels.models import Statistic
 
 
 class Command(BaseCommand):
-    help = "Generate deterministic demo enterprises and quarterly statistics for 2020–2025 (生成演示数据)."
+    help = "Generate deterministic demo enterprises and quarterly statistics, 2020 to 2026 Q3 (生成演示数据)."
 
     def add_arguments(self, parser):
         parser.add_argument("--enterprises", type=int, default=1500)
