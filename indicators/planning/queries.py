@@ -42,7 +42,7 @@ def formula_values(
     """Compute a formula's park value for the latest periods with data, as the recompute would (not stored).
 
     Raise formulas.FormulaError when it does not parse or does not fit the
-    data elements. Each row: year, quarter, label (e.g. 2025年第4季度), value
+    data elements. Each row: year, quarter, label (“YYYY年第4季度”), value
     (float or None) and text (formatted with `decimals`).
     """
     reads, kinds = indicator_queries.element_reads()

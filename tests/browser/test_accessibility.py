@@ -39,7 +39,7 @@ def site(plan):
     enterprises = Enterprise.objects.filter(parcel=parcel).order_by("id")[:3]
     rows = [filled_row(e, explanation="演示：本季度新填报") for e in enterprises]
     submitted, _checked = returns.save_return(
-        parcel=parcel, year=2026, quarter=1, rows=rows, version=0, user=users[access.MANAGER], submit=True
+        parcel=parcel, year=2027, quarter=1, rows=rows, version=0, user=users[access.MANAGER], submit=True
     )
     report = reports.start_report(year=2024, user=users[access.OFFICE])
     return {"users": users, "parcel": parcel, "return": submitted, "report": report}
@@ -68,7 +68,7 @@ def pages_of(role: str | None, site) -> list[str]:
             *common,
             "/returns/",
             f"/returns/{parcel.id}/2026/2/",
-            f"/returns/{parcel.id}/2026/1/",
+            f"/returns/{parcel.id}/2027/1/",
             f"/returns/{pk}/history/",
         ]
     office = ["/reports/", f"/reports/{site['report'].pk}/", "/returns/review/", f"/returns/review/{pk}/"]
