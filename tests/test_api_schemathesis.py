@@ -64,9 +64,10 @@ def _identity(username: str, role: str, parcel: str | None = None) -> dict:
     user = make_user(username, role=role, parcels=(parcel,) if parcel else ())
     if parcel:
         manager_parcel = Parcel.objects.get(code=parcel)
-        # Something of their own to read: a draft return of their parcel (the demo's quarters are imported: 2026).
+        # Something of their own to read: a draft return of their parcel, of a quarter the demo has not imported
+        # (it has 2020 to 2026 Q3; a first quarter, so no earlier quarter of the year to agree with).
         rows = [_row(e) for e in Enterprise.objects.filter(parcel=manager_parcel).order_by("credit_code")[:3]]
-        return_services.save_return(parcel=manager_parcel, year=2026, quarter=1, rows=rows, version=0, user=user)
+        return_services.save_return(parcel=manager_parcel, year=2027, quarter=1, rows=rows, version=0, user=user)
     token = Token.objects.create(user=user).key
     return {"name": username, "fixedHeaders": [{"name": "Authorization", "value": f"Token {token}"}]}
 
