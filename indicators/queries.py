@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from parcels import access
 from parcels import queries as parcel_queries
-from parcels.models import DataChange, FunctionalArea, Parcel
+from parcels.models import DataChange, FunctionalArea, Parcel, ParcelManager
 
-from . import compute, formulas
+from . import compute, disclosure, formulas
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
 
 log = logging.getLogger(__name__)
@@ -47,15 +47,16 @@ def period_sums(terms: Iterable[formulas.Term], *, periods: set[tuple[int, int]]
     """Sum the statistics per scope and period for every term, in the database, in one query.
 
     Columns: parcel (int, None for the park), year, quarter (int), records and
-    each term's alias (floats; the counts are whole). `periods`, (year,
-    quarter) pairs, None for every period.
+    each term's alias (floats; the counts are whole; a largest term the largest
+    record's part, the park's the largest of its parcels', None where no record
+    counts). `periods`, (year, quarter) pairs, None for every period.
     """
     every = list(terms)
     terms = [t for t in every if not t.carried]
     sql = PERIOD_SUMS_SQL.format(
         inner="".join(f",\n           {t.sql} AS {t.alias}" for t in terms),
         by_parcel="".join(f", {t.alias}::float8 AS {t.alias}" for t in terms),
-        park="".join(f", sum({t.alias})::float8" for t in terms),
+        park="".join(f", {'max' if t.largest else 'sum'}({t.alias})::float8" for t in terms),
     )
     params = {
         "every_period": periods is None,
@@ -207,11 +208,26 @@ def parcel_ids() -> list[int]:
 
 
 def annual_values(plan: Plan) -> pd.DataFrame:
-    """Return the stored annual (quarter 4) values: indicator (id), parcel, year, value."""
+    """Return the stored annual (quarter 4) values: indicator (id), parcel, year, value, withheld (the reason)."""
     rows = IndicatorValue.objects.filter(indicator__plan=plan, quarter=4).values_list(
-        "indicator_id", "parcel_id", "year", "value"
+        "indicator_id", "parcel_id", "year", "value", "withheld"
     )
-    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value"])
+    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value", "withheld"])
+
+
+def disclosure_structure() -> disclosure.Structure:
+    """Return how the scopes add up for the disclosure rules, and what each park manager knows besides.
+
+    Every parcel in order (the park's sums are every parcel's, whichever a plan
+    covers), every functional area's parcels, and each manager's parcels, whose
+    records they read themselves.
+    """
+    areas = {area.id: [p.id for p in area.parcels.all()] for area in FunctionalArea.objects.prefetch_related("parcels")}
+    managed: dict[int, set[int]] = {}
+    for user, parcel in ParcelManager.objects.values_list("user_id", "parcel_id"):
+        managed.setdefault(user, set()).add(parcel)
+    insiders = sorted({tuple(sorted(parcels)) for parcels in managed.values()})
+    return disclosure.Structure(parcels=parcel_ids(), areas=areas, insiders=insiders)
 
 
 def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
