@@ -289,8 +289,11 @@ def latest_data_year(plan: Plan) -> int | None:
 
 # --- reads for the pages ------------------------------------------------------
 
-VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, compute.MISSING, "computed_at"]
-PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, "computed_at"]
+# Beside the figures, why each reaches the office only (indicators.disclosure; "" when published).
+VALUE_DISCLOSURE_COLUMNS = ["withheld", "previous_withheld"]
+PROGRESS_DISCLOSURE_COLUMNS = ["withheld", "projection_withheld"]
+VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, compute.MISSING, *VALUE_DISCLOSURE_COLUMNS, "computed_at"]
+PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, *PROGRESS_DISCLOSURE_COLUMNS, "computed_at"]
 
 
 def _scoped(queryset, scope):
@@ -321,7 +324,9 @@ def value_frame(
 
     Columns VALUE_FRAME_COLUMNS: indicator (code, str), parcel (int id, None for
     the park), year, quarter (int), value, numerator, denominator, previous
-    (float or None), enterprises (int), computed_at (datetime). `scope` as in
+    (float or None), enterprises (int), missing_parcels, withheld and
+    previous_withheld (why the figures and the 同比 reach the office only, ""
+    when published), computed_at (datetime). `scope` as in
     `_scoped`; `years` an inclusive (first, last) range; `quarters` to keep.
     """
     rows = _scoped(IndicatorValue.objects.filter(indicator__plan=plan), scope)
@@ -340,7 +345,8 @@ def progress_frame(plan: Plan, *, scope="all", codes: list[str] | None = None, y
     """Return stored progress results as a frame, one row per indicator, scope and year.
 
     Columns PROGRESS_FRAME_COLUMNS (as indicators.models.Progress; indicator is
-    the code, parcel the id or None for the park, inputs a dict). `scope` as in
+    the code, parcel the id or None for the park, inputs a dict, withheld and
+    projection_withheld the disclosure reasons). `scope` as in
     `_scoped`; `year` None for every year.
     """
     rows = _scoped(Progress.objects.filter(indicator__plan=plan), scope)
@@ -383,12 +389,23 @@ def values_for_export(plan: Plan):
     """Return every stored value of the plan in the export's order, as tuples.
 
     Each: indicator code, parcel code (None for the park), year, quarter,
-    value, numerator, denominator (float or None), enterprises (int).
+    value, numerator, denominator (float or None), enterprises (int),
+    withheld (why the figures reach the office only, "" when published).
     """
     rows = IndicatorValue.objects.filter(indicator__plan=plan).order_by(
         "indicator__order", "parcel__order", "year", "quarter"
     )
-    fields = ["indicator__code", "parcel__code", "year", "quarter", "value", "numerator", "denominator", "enterprises"]
+    fields = [
+        "indicator__code",
+        "parcel__code",
+        "year",
+        "quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "enterprises",
+        "withheld",
+    ]
     return rows.values_list(*fields).iterator()
 
 
