@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import numpy as np
@@ -80,11 +80,26 @@ class Quantities:
     flows: frozenset[str] = frozenset()
 
 
-def quantities_of(compiled: formulas.Compiled, kinds: Mapping[str, str]) -> Quantities:
-    """Return the sums an indicator's figure is made of, keyed by the aggregate's columns (formulas.Terms).
+def quantities_of(
+    compiled: formulas.Compiled, kinds: Mapping[str, str], terms: Mapping[str, formulas.Term] | None = None
+) -> Quantities:
+    """Return the sums an indicator's figure is made of.
 
-    kinds: data element code → kind (flow, stock, flag, date).
+    kinds: data element code → kind (flow, stock, flag, date); terms: the
+    recompute's terms by alias. With them a sum is named by its SQL without
+    the pairwise filter (docs/method.md §2), under its plan's dates: two
+    indicators of any plans that sum the same element under the same
+    condition publish the same sum wherever no figure is missing (a head count
+    behind two ratios), and are taken as one. Without them, by its column.
     """
+
+    def name(aggregate: formulas.Aggregate) -> str:
+        term = (terms or {}).get(compiled.columns[aggregate])
+        if term is None:
+            return compiled.columns[aggregate]
+        plain = formulas.aggregate_sql(replace(aggregate, present=()), term.context)
+        return f"carried {plain}" if term.carried else plain
+
     parts: list[str] = []
     flows: set[str] = set()
     formula = compiled.formula
@@ -92,7 +107,7 @@ def quantities_of(compiled: formulas.Compiled, kinds: Mapping[str, str]) -> Quan
         aggregates = [n for n in formulas.walk(part) if isinstance(n, formulas.Aggregate)]
         if part is None or not aggregates:
             break  # a numerator without sums: nothing of the enterprises' (a denominator without: public)
-        key = _part_key(part, compiled.columns)
+        key = _part_key(part, name)
         parts.append(key)
         nodes = [n for a in aggregates for n in formulas.walk(a)]
         if any(isinstance(n, formulas.Element) and kinds.get(n.code) == "flow" for n in nodes) or any(
@@ -102,17 +117,17 @@ def quantities_of(compiled: formulas.Compiled, kinds: Mapping[str, str]) -> Quan
     return Quantities(tuple(parts), frozenset(flows))
 
 
-def _part_key(node: formulas.Node, columns: Mapping[formulas.Aggregate, str]) -> str:
+def _part_key(node: formulas.Node, name: Callable[[formulas.Aggregate], str]) -> str:
     if isinstance(node, formulas.Aggregate):
-        return columns[node]
+        return name(node)
     if isinstance(node, formulas.Num):
         return str(node.value)
     if isinstance(node, formulas.Attribute):
         return node.name
     if isinstance(node, formulas.Neg):
-        return f"-({_part_key(node.operand, columns)})"
+        return f"-({_part_key(node.operand, name)})"
     if isinstance(node, formulas.Binary):
-        return f"({_part_key(node.left, columns)} {node.op} {_part_key(node.right, columns)})"
+        return f"({_part_key(node.left, name)} {node.op} {_part_key(node.right, name)})"
     raise TypeError(node)  # pragma: no cover - a formula's part holds nothing else
 
 

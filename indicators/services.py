@@ -149,7 +149,7 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
         areas=queries.parcel_areas(),
         first_reported=queries.first_reported(),
     )
-    values = _disclose(values, specs)
+    values = _disclose(values, specs, terms)
     # A plan keeps the values of its own years, from its base year to its target year.
     years = {i.id: (p.base_year, p.end_year) for p in plans for i in p.indicators.all()}
     keep = [
@@ -205,11 +205,12 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
 VALUE_ROW = [*compute.VALUE_COLUMNS, compute.MISSING, *compute.SHARES]
 
 
-def _disclose(values, specs):
+def _disclose(values, specs, terms):
     """Decide what each value may show to readers other than the office (indicators.disclosure), every plan's
     values together: two plans publishing the same sum of the same parcel publish it once."""
     _reads, kinds = queries.element_reads()
-    quantities = {spec.key: disclosure.quantities_of(spec.compiled, kinds) for spec in specs}
+    by_alias = {term.alias: term for term in terms}
+    quantities = {spec.key: disclosure.quantities_of(spec.compiled, kinds, by_alias) for spec in specs}
     values = disclosure.disclose(
         values, structure=queries.disclosure_structure(), quantities=quantities, rules=disclosure_rules()
     )

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from .content import Reading
 
 CONFIDENTIAL_NOTE = (
-    "* 企业数少于3家的地块数值不予披露。",
-    "* Figures of parcels with fewer than three enterprises are not disclosed.",
+    "* 依统计资料保密规定不予公开的地块数值（不足3家企业、单一企业占比过高，或为防止推算而隐藏）。",
+    "* Parcel figures withheld under statistical confidentiality (fewer than 3 enterprises, one enterprise "
+    "dominates, or to prevent derivation).",
 )
 HEADINGS = {
     "sources": ("（一）数据来源", "A. Data sources"),
@@ -422,7 +423,11 @@ def cross_tables(reading: Reading) -> tuple[dict, dict]:
         "font": 8,
         "landscape": True,
     }
-    return tables.table("cross-values", rows=values, **common), tables.table("cross-statuses", rows=statuses, **common)
+    # The statuses: without the indicators no parcel is judged on (a count without split targets).
+    wanted = [j for j, _h in enumerate(header[0]) if j == 0 or any(r[j]["text"] not in ("", "—") for r in statuses)]
+    judged = {**common, "header": [[header[0][j] for j in wanted]], "columns": [cols[j] for j in wanted]}
+    statuses = [[r[j] for j in wanted] for r in statuses]
+    return tables.table("cross-values", rows=values, **common), tables.table("cross-statuses", rows=statuses, **judged)
 
 
 def _cross_rows(reading: Reading, code: str, entries: Mapping[str, Mapping]) -> tuple[list[dict], list[dict]]:
