@@ -162,7 +162,14 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
         stale = stale.filter(Q.create([Q(year=y, quarter=q) for y, q in periods], connector=Q.OR))
     values = values[keep]
     stale.delete()
-    rows = [
+    rows = _value_rows(values, version=version, now=now)
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _value_rows(values, *, version: int, now: dt.datetime) -> list[IndicatorValue]:
+    """Return the values to store, with the disclosure decisions beside the figures."""
+    return [
         IndicatorValue(
             indicator_id=indicator,
             parcel_id=_parcel_id(parcel),
@@ -198,8 +205,6 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
             previous_withheld,
         ) in values[[*VALUE_ROW, "withheld", "previous_withheld"]].itertuples(index=False)
     ]
-    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
 
 
 VALUE_ROW = [*compute.VALUE_COLUMNS, compute.MISSING, *compute.SHARES]

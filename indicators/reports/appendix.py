@@ -423,11 +423,16 @@ def cross_tables(reading: Reading) -> tuple[dict, dict]:
         "font": 8,
         "landscape": True,
     }
-    # The statuses: without the indicators no parcel is judged on (a count without split targets).
-    wanted = [j for j, _h in enumerate(header[0]) if j == 0 or any(r[j]["text"] not in ("", "—") for r in statuses)]
-    judged = {**common, "header": [[header[0][j] for j in wanted]], "columns": [cols[j] for j in wanted]}
-    statuses = [[r[j] for j in wanted] for r in statuses]
+    judged, statuses = _judged_columns(common, statuses)
     return tables.table("cross-values", rows=values, **common), tables.table("cross-statuses", rows=statuses, **judged)
+
+
+def _judged_columns(common: dict, statuses: list[list[dict]]) -> tuple[dict, list[list[dict]]]:
+    """Return the statuses table without the indicators no parcel is judged on (a count without split targets)."""
+    header, cols = common["header"][0], common["columns"]
+    wanted = [j for j, _h in enumerate(header) if j == 0 or any(r[j]["text"] not in ("", "—") for r in statuses)]
+    judged = {**common, "header": [[header[j] for j in wanted]], "columns": [cols[j] for j in wanted]}
+    return judged, [[r[j] for j in wanted] for r in statuses]
 
 
 def _cross_rows(reading: Reading, code: str, entries: Mapping[str, Mapping]) -> tuple[list[dict], list[dict]]:
