@@ -169,6 +169,8 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
 
 def _value_rows(values, *, version: int, now: dt.datetime) -> list[IndicatorValue]:
     """Return the values to store, with the disclosure decisions beside the figures."""
+    if values.empty:
+        return []
     return [
         IndicatorValue(
             indicator_id=indicator,

@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnSourceEnum": "parcels.models.ParcelReturn.Source",
         "ReturnStateEnum": "parcels.models.ParcelReturn.State",
         "ReportStateEnum": "indicators.models.Report.State",
+        "WithheldReasonEnum": "indicators.disclosure.REASONS",
     },
 }
 
