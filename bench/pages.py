@@ -72,6 +72,30 @@ def ensure_records(enterprises: int, years: int) -> None:
         print(services.recompute(full=True))
 
 
+def leave_two_enterprises(code: str, year: int = 2024) -> None:
+    """Move all but two of a parcel's enterprises' records of `year` to the next parcel, so the pages withhold cells.
+
+    The number of records stays (the next run reuses the database); the
+    results are recomputed, with what each may show to whom.
+    """
+    from django.db import connection, transaction
+
+    from indicators import services
+    from indicators.models import IndicatorValue
+    from parcels.models import Parcel, Statistic
+
+    parcel = Parcel.objects.get(code=code)
+    other = Parcel.objects.exclude(pk=parcel.pk).order_by("order").first()
+    rows = Statistic.objects.filter(parcel=parcel, year=year)
+    keep = list(rows.order_by("enterprise_id").values_list("enterprise_id", flat=True).distinct()[:2])
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL session_replication_role = replica")
+        moved = rows.exclude(enterprise_id__in=keep).update(parcel=other)
+    print(services.recompute(full=True))
+    withheld = IndicatorValue.objects.exclude(withheld="").count()
+    print(f"{code}: {moved:,} records of {year} moved to {other.code}; values withheld from officials: {withheld}")
+
+
 def time_pages(client, repeat: int, connection) -> dict:
     """Time each page (median of `repeat`); print it with its queries and the demo-data check's share."""
     results = {}
@@ -123,6 +147,12 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--database", default="parkplan_bench")
+    parser.add_argument(
+        "--small-parcel",
+        default="",
+        help="leave this parcel two enterprises in 2024 first (as the disclosure issue found), so the pages withhold "
+        "cells; changes the scratch database's records",
+    )
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:54321/parkplan")
@@ -151,6 +181,8 @@ def main() -> None:
 
     print(f"database {args.database} ({'reused' if existed else 'created'})")
     ensure_records(args.enterprises, args.years)
+    if args.small_parcel:
+        leave_two_enterprises(args.small_parcel)
 
     user, _ = get_user_model().objects.get_or_create(username="bench-official")
     user.groups.add(Group.objects.get_or_create(name=access.OFFICIAL)[0])

@@ -82,7 +82,8 @@ def sums_from_records(records: pd.DataFrame, terms: Iterable[formulas.Term]) -> 
     flags bool or None; dates or None). Out: one row per (parcel, year,
     quarter) and one for the park with parcel None, columns parcel, year,
     quarter, records and each term's alias. The park row is summed from the
-    records, never from the parcel rows.
+    records, never from the parcel rows. A largest term (formulas.largest_sql)
+    is the largest record's part, not a sum (NaN where no record counts).
 
     A missing figure (未填写 or 不适用) is no value, never 0: a ratio's sums take
     an enterprise only where both sides are present (pairwise), and a count
@@ -103,8 +104,9 @@ def sums_from_records(records: pd.DataFrame, terms: Iterable[formulas.Term]) -> 
     )
     for term in terms:
         parts[term.alias] = formulas.term_parts(term, records)
-    by_parcel = parts.groupby(keys, as_index=False)[columns].sum()
-    park = parts.groupby(["year", "quarter"], as_index=False)[columns].sum()
+    how = {c: "sum" for c in columns} | {t.alias: "max" for t in terms if t.largest}
+    by_parcel = parts.groupby(keys, as_index=False).agg(how)
+    park = parts.groupby(["year", "quarter"], as_index=False).agg(how)
     park.insert(0, "parcel", None)
     return pd.concat([by_parcel, park], ignore_index=True)
 
@@ -157,6 +159,9 @@ VALUE_COLUMNS = [
 
 # A stored value also says which parcels' returns its period lacks (docs/method.md §7a).
 MISSING = "missing_parcels"
+# And the largest enterprise's share of its numerator and of its denominator (the dominance rule of
+# indicators.disclosure; None for a count, a part without sums, or a sum that is not positive).
+SHARES = ["numerator_share", "denominator_share"]
 
 
 def values_from_sums(
@@ -179,14 +184,14 @@ def values_from_sums(
     Out: one row per indicator, scope and period, VALUE_COLUMNS: indicator
     (the spec's key), parcel (None for the park), year, quarter, value,
     numerator, denominator (None for a count or a sum), enterprises, previous
-    (the value for the same period a year earlier); and MISSING, the ids of
+    (the value for the same period a year earlier); MISSING, the ids of
     the parcels whose returns the row's period lacks (the park's row lists
-    them all; a parcel's row itself). The value is scale × numerator ÷
-    denominator, None where the denominator is zero.
+    them all; a parcel's row itself); and SHARES. The value is scale ×
+    numerator ÷ denominator, None where the denominator is zero.
     """
     specs = list(specs)
     if sums.empty or not specs:
-        return pd.DataFrame(columns=[*VALUE_COLUMNS, MISSING])
+        return pd.DataFrame(columns=[*VALUE_COLUMNS, MISSING, *SHARES])
     sums = _fill_missing_parcels(sums, parcels, first_reported or {})
     frames = [_values_of(spec, sums, areas or {}) for spec in specs]
     values = pd.concat(frames, ignore_index=True)
@@ -198,7 +203,7 @@ def values_from_sums(
     )
     values = values.drop(columns="scope").astype(object)
     values = values.where(values.notna(), None)
-    return values[[*VALUE_COLUMNS, MISSING]].sort_values(
+    return values[[*VALUE_COLUMNS, MISSING, *SHARES]].sort_values(
         ["indicator", "parcel", "year", "quarter"], key=_sort_key, ignore_index=True
     )
 
@@ -226,8 +231,27 @@ def _values_of(spec: ValueSpec, sums: pd.DataFrame, areas: Mapping[int, float]) 
             "denominator": denominator,
             "enterprises": sums[spec.compiled.enterprises].fillna(0).astype(int),
             MISSING: sums[MISSING],
+            "numerator_share": _largest_share(spec.compiled, formula.numerator, sums),
+            "denominator_share": _largest_share(spec.compiled, formula.denominator, sums),
         }
     )
+
+
+def _largest_share(compiled: formulas.Compiled, part: formulas.Node | None, sums: pd.DataFrame) -> pd.Series:
+    """The largest enterprise's share of a numerator or denominator per row: Σ largest ÷ Σ sums of its sums.
+
+    Exact for a part of one sum (a constant or a parcel's area does not change
+    a share); for a part of several sums an upper bound (one enterprise gives
+    at most the largest record of each). NaN for a part with a count or no sum
+    (a count is judged by the number of enterprises alone) or a total ≤ 0.
+    """
+    aggregates = [n for n in formulas.walk(part) if isinstance(n, formulas.Aggregate)]
+    if not aggregates or any(a.function != "sum" or a not in compiled.largest for a in aggregates):
+        return pd.Series(float("nan"), index=sums.index)
+    zero = pd.Series(0.0, index=sums.index)
+    total = sum((sums[compiled.columns[a]].astype(float) for a in aggregates), zero)
+    largest = sum((sums[compiled.largest[a]].astype(float).fillna(0.0) for a in aggregates), zero)
+    return largest / total.where(total > 0)
 
 
 def _series(value, index) -> pd.Series:

@@ -4,6 +4,11 @@ The exports are for people and for checking (export_indicator_values,
 export_progress); the chart tables are the indicator page's downloads (CSV
 with a BOM so Excel opens it in Chinese, or Excel). No text cell can turn into
 a formula.
+
+An export is for an audience: the office's (every figure, the columns as they
+have always been) or officials' (what the disclosure rules withhold is empty,
+and a last column says why: indicators.disclosure's reason codes), as the API
+gives them to each.
 """
 
 from __future__ import annotations
@@ -17,16 +22,20 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from parkplan.formatting import hidden_text
 from parkplan.numbers import is_missing
 
 from . import compute, queries
-from .dashboard.tables import HIDDEN, Column, Table
+from .dashboard.tables import Column, Table, Withheld
 from .models import EXAMPLE_MARK, Plan
 
+OFFICE, OFFICIAL = "office", "official"
+AUDIENCES = (OFFICE, OFFICIAL)
 VALUE_COLUMNS = [c for c in compute.VALUE_COLUMNS if c != "previous"]
 # Beside the target its kind; no parcel shares or inputs (the API has them).
 PROGRESS_COLUMNS = compute.progress_columns(after={"target": ("target_kind",)}, without=("share_of_change", "inputs"))
+# What an officials' export leaves empty where the row, or its projection, is withheld.
+PROGRESS_WITHHELD = [c for c in PROGRESS_COLUMNS if c not in ("indicator", "parcel", "year", "target_kind")]
+PROGRESS_PROJECTION = ["projected", "projected_gap"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -76,41 +85,58 @@ def text(value: str) -> str:
 # --- the exports ----------------------------------------------------------------------
 
 
-def write_values(out: IO[str], plan: Plan) -> int:
-    """Write every stored indicator value as CSV; return the number of rows."""
+def write_values(out: IO[str], plan: Plan, *, audience: str = OFFICE) -> int:
+    """Write every stored indicator value as CSV for an audience; return the number of rows.
+
+    For officials a withheld row's value, numerator and denominator are empty
+    and the last column, withheld, says why.
+    """
+    official = audience == OFFICIAL
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(VALUE_COLUMNS)
+    writer.writerow([*VALUE_COLUMNS, "withheld"] if official else VALUE_COLUMNS)
     decimals = {i.code: i.decimals for i in queries.indicators(plan)}
     n = 0
-    for code, parcel, year, quarter, value, numerator, denominator, enterprises in queries.values_for_export(plan):
+    for code, parcel, year, quarter, value, numerator, denominator, enterprises, withheld in queries.values_for_export(
+        plan
+    ):
         d = decimals[code]
-        writer.writerow(
-            [
-                code,
-                text(parcel or ""),
-                year,
-                quarter,
-                figure("value", value, d),
-                figure("numerator", numerator, d),
-                figure("denominator", denominator, d),
-                enterprises,
-            ]
-        )
+        figures = [figure("value", value, d), figure("numerator", numerator, d), figure("denominator", denominator, d)]
+        cells = [code, text(parcel or ""), year, quarter, *figures, enterprises]
+        if official:
+            cells[4:7] = ["", "", ""] if withheld else cells[4:7]
+            cells.append(withheld)
+        writer.writerow(cells)
         n += 1
     return n
 
 
-def write_progress(out: IO[str], plan: Plan) -> int:
-    """Write progress from the plan's first year as CSV; count indicators' parcels only with a split target."""
+def write_progress(out: IO[str], plan: Plan, *, audience: str = OFFICE) -> int:
+    """Write progress from the plan's first year as CSV; count indicators' parcels only with a split target.
+
+    For officials a withheld row's figures and status are empty (and the
+    projection where it is withheld), and the last columns, withheld and
+    projection_withheld, say why.
+    """
+    official = audience == OFFICIAL
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(PROGRESS_COLUMNS)
+    writer.writerow([*PROGRESS_COLUMNS, "withheld", "projection_withheld"] if official else PROGRESS_COLUMNS)
     n = 0
     for progress in queries.progress_for_export(plan):
         if progress.parcel_id is not None and progress.indicator.is_count and not progress.inputs.get("split_target"):
             continue
-        writer.writerow(_progress_cells(progress))
+        cells = _progress_cells(progress)
+        if official:
+            cells = _withhold(cells, PROGRESS_WITHHELD if progress.withheld else ())
+            cells = _withhold(cells, PROGRESS_PROJECTION if progress.projection_withheld else ())
+            cells += [progress.withheld, progress.projection_withheld]
+        writer.writerow(cells)
         n += 1
     return n
+
+
+def _withhold(cells: list[str], columns) -> list[str]:
+    """Return a row of PROGRESS_COLUMNS with the cells of `columns` emptied."""
+    return ["" if name in columns else cell for name, cell in zip(PROGRESS_COLUMNS, cells, strict=True)]
 
 
 def _progress_cells(progress) -> list[str]:
@@ -190,8 +216,8 @@ def download_name(plan: Plan, stem: str, suffix: str) -> str:
 
 def _raw(column: Column, value):
     """Return a cell for a download: numbers as numbers, words as words, withheld figures as the notice."""
-    if value is HIDDEN:
-        return hidden_text()
+    if isinstance(value, Withheld):
+        return value.text
     if column.kind in ("number", "percent"):
         return value
     return "" if value is None else str(value)

@@ -552,13 +552,26 @@ def aggregate_sql(aggregate: Aggregate, context: SqlContext) -> str:
     The text is built only from the element map, numbers the grammar admits
     and fixed words: nothing of the formula's text reaches the SQL verbatim.
     """
-    conditions = [f"{context.elements[code]} IS NOT NULL" for code in aggregate.present]
-    if aggregate.condition is not None:
-        conditions.insert(0, _sql(aggregate.condition, context))
-    where = f" FILTER (WHERE {' AND '.join(conditions)})" if conditions else ""
+    where = _filter_sql(aggregate, context)
     if aggregate.function == "count":
         return f"count(*){where}"
     return f"coalesce(sum({_sql(aggregate.value, context)}){where}, 0)"
+
+
+def largest_sql(aggregate: Aggregate, context: SqlContext) -> str:
+    """Compile a sum's largest single record's part, e.g. ``max(x) FILTER (…)`` (NULL where no record counts).
+
+    The disclosure rules weigh it against the sum: one enterprise's share of a
+    numerator or denominator (docs/disclosure.md). The same filter as the sum's.
+    """
+    return f"max({_sql(aggregate.value, context)}){_filter_sql(aggregate, context)}"
+
+
+def _filter_sql(aggregate: Aggregate, context: SqlContext) -> str:
+    conditions = [f"{context.elements[code]} IS NOT NULL" for code in aggregate.present]
+    if aggregate.condition is not None:
+        conditions.insert(0, _sql(aggregate.condition, context))
+    return f" FILTER (WHERE {' AND '.join(conditions)})" if conditions else ""
 
 
 def _sql(node: Node | None, context: SqlContext) -> str:
@@ -623,6 +636,8 @@ class Term:
     # A count carried over the plan (docs/method.md §7a): every enterprise that met the condition in
     # any period of the plan up to the period end, at the parcel of its latest such record.
     carried: bool = False
+    # The largest single record's part of the aggregate (a sum's), not the sum itself.
+    largest: bool = False
 
     @property
     def condition_sql(self) -> str:
@@ -638,6 +653,8 @@ class Compiled:
     formula: Formula
     columns: Mapping[Aggregate, str]  # aggregate → sums column
     enterprises: str  # the sums column counting the enterprises behind the value
+    # sum aggregate → the column of its largest single record's part (the dominance rule, docs/disclosure.md)
+    largest: Mapping[Aggregate, str] = field(default_factory=dict)
 
 
 class Terms:
@@ -657,12 +674,18 @@ class Terms:
             for a in formula.aggregates
         }
         enterprises = self._term(enterprises_sql(formula, context), None, formula.common_condition, context)
-        return Compiled(formula, columns, enterprises)
+        largest = {
+            a: self._term(largest_sql(a, context), a, None, context, largest=True)
+            for a in formula.aggregates
+            if a.function == "sum"
+        }
+        return Compiled(formula, columns, enterprises, largest)
 
-    def _term(self, sql, aggregate: Aggregate | None, condition: Node | None, context, carried=False) -> str:
+    def _term(self, sql, aggregate: Aggregate | None, condition: Node | None, context, carried=False, largest=False):
         key = f"carried {context.plan_start} {sql}" if carried else sql
         if key not in self.by_sql:
-            self.by_sql[key] = Term(f"t{len(self.by_sql)}", sql, aggregate, condition, context, carried)
+            alias = f"t{len(self.by_sql)}"
+            self.by_sql[key] = Term(alias, sql, aggregate, condition, context, carried, largest)
         return self.by_sql[key].alias
 
     def __iter__(self):
@@ -673,7 +696,8 @@ def term_parts(term: Term, records: pd.DataFrame) -> pd.Series:
     """Each record's part of a term, the pandas twin of its SQL: the summed value where it counts, else 0.
 
     records: one row per enterprise record, with year, quarter and the data
-    elements by code. A count's part is 1 or 0.
+    elements by code. A count's part is 1 or 0; a largest term's part is the
+    summed value where it counts, else NaN (its twin's max skips it).
     """
     context = term.context
     if term.aggregate is None:
@@ -686,7 +710,7 @@ def term_parts(term: Term, records: pd.DataFrame) -> pd.Series:
     if aggregate.function == "count":
         return mask.astype(int)
     value = _row(aggregate.value, records, context)
-    return value.where(mask & value.notna(), 0.0)
+    return value.where(mask & value.notna(), float("nan") if term.largest else 0.0)
 
 
 def _mask(node: Node | None, records: pd.DataFrame, context: SqlContext) -> pd.Series:

@@ -355,6 +355,14 @@ class IndicatorValue(models.Model):
         blank=True,
         help_text="Parcels whose returns the period lacks (未报送): the park's value is incomplete (不完整)",
     )
+    numerator_share = models.FloatField(null=True, help_text="The largest enterprise's share of the numerator")
+    denominator_share = models.FloatField(null=True, help_text="The largest enterprise's share of the denominator")
+    withheld = models.CharField(
+        max_length=10, blank=True, default="", help_text="Why the figures reach the office only (disclosure.REASONS)"
+    )
+    previous_withheld = models.CharField(
+        max_length=10, blank=True, default="", help_text="Why the 同比 with the previous year reaches the office only"
+    )
     data_version = models.BigIntegerField()
     computed_at = models.DateTimeField()
 
@@ -394,6 +402,12 @@ class Progress(models.Model):
     projected_gap = models.FloatField(null=True, help_text="Projected distance to the target in the target year")
     share_of_change = models.FloatField(null=True)
     inputs = models.JSONField(default=dict)
+    withheld = models.CharField(
+        max_length=10, blank=True, default="", help_text="Why the figures reach the office only (disclosure.REASONS)"
+    )
+    projection_withheld = models.CharField(
+        max_length=10, blank=True, default="", help_text="Why the projection reaches the office only"
+    )
     data_version = models.BigIntegerField()
     computed_at = models.DateTimeField()
 
@@ -443,6 +457,12 @@ class Report(models.Model):
         ZH = "zh", _("中文")
         EN = "en", _("英文")
 
+    class Audience(models.TextChoices):
+        # The office's own report shows every figure and says 内部资料 on every page; a report
+        # for officials withholds what the pages withhold from them (indicators/disclosure.py).
+        OFFICE = "office", _("内部（联席会议办公室）")
+        OFFICIAL = "official", _("对外（区领导及各部门）")
+
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")
         RUNNING = "running", _("生成中")
@@ -453,6 +473,7 @@ class Report(models.Model):
     year = models.PositiveSmallIntegerField(_("评估年度"))
     kind = models.CharField(_("评估类型"), max_length=10, choices=Kind.choices)
     language = models.CharField(_("语言"), max_length=2, choices=Language.choices, default=Language.ZH)
+    audience = models.CharField(_("阅读范围"), max_length=10, choices=Audience.choices, default=Audience.OFFICE)
     comments = models.JSONField(_("各指标意见"), default=dict, blank=True)
     snapshot = models.JSONField(_("冻结数据"))
     snapshot_sha256 = models.CharField(_("数据指纹"), max_length=64)

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from parcels import access
 from parcels import queries as parcel_queries
-from parcels.models import DataChange, FunctionalArea, Parcel, bilingual
+from parcels.models import DataChange, FunctionalArea, Parcel, ParcelManager, bilingual
 
-from . import compute, formulas
+from . import compute, disclosure, formulas
 from .models import Indicator, IndicatorValue, Plan, Progress, RecomputeState
 
 log = logging.getLogger(__name__)
@@ -47,15 +47,16 @@ def period_sums(terms: Iterable[formulas.Term], *, periods: set[tuple[int, int]]
     """Sum the statistics per scope and period for every term, in the database, in one query.
 
     Columns: parcel (int, None for the park), year, quarter (int), records and
-    each term's alias (floats; the counts are whole). `periods`, (year,
-    quarter) pairs, None for every period.
+    each term's alias (floats; the counts are whole; a largest term the largest
+    record's part, the park's the largest of its parcels', None where no record
+    counts). `periods`, (year, quarter) pairs, None for every period.
     """
     every = list(terms)
     terms = [t for t in every if not t.carried]
     sql = PERIOD_SUMS_SQL.format(
         inner="".join(f",\n           {t.sql} AS {t.alias}" for t in terms),
         by_parcel="".join(f", {t.alias}::float8 AS {t.alias}" for t in terms),
-        park="".join(f", sum({t.alias})::float8" for t in terms),
+        park="".join(f", {'max' if t.largest else 'sum'}({t.alias})::float8" for t in terms),
     )
     params = {
         "every_period": periods is None,
@@ -207,11 +208,26 @@ def parcel_ids() -> list[int]:
 
 
 def annual_values(plan: Plan) -> pd.DataFrame:
-    """Return the stored annual (quarter 4) values: indicator (id), parcel, year, value."""
+    """Return the stored annual (quarter 4) values: indicator (id), parcel, year, value, withheld (the reason)."""
     rows = IndicatorValue.objects.filter(indicator__plan=plan, quarter=4).values_list(
-        "indicator_id", "parcel_id", "year", "value"
+        "indicator_id", "parcel_id", "year", "value", "withheld"
     )
-    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value"])
+    return pd.DataFrame(list(rows), columns=["indicator", "parcel", "year", "value", "withheld"])
+
+
+def disclosure_structure() -> disclosure.Structure:
+    """Return how the scopes add up for the disclosure rules, and what each park manager knows besides.
+
+    Every parcel in order (the park's sums are every parcel's, whichever a plan
+    covers), every functional area's parcels, and each manager's parcels, whose
+    records they read themselves.
+    """
+    areas = {area.id: [p.id for p in area.parcels.all()] for area in FunctionalArea.objects.prefetch_related("parcels")}
+    managed: dict[int, set[int]] = {}
+    for user, parcel in ParcelManager.objects.values_list("user_id", "parcel_id"):
+        managed.setdefault(user, set()).add(parcel)
+    insiders = sorted({tuple(sorted(parcels)) for parcels in managed.values()})
+    return disclosure.Structure(parcels=parcel_ids(), areas=areas, insiders=insiders)
 
 
 def indicator_specs(plan: Plan) -> list[compute.IndicatorSpec]:
@@ -273,8 +289,11 @@ def latest_data_year(plan: Plan) -> int | None:
 
 # --- reads for the pages ------------------------------------------------------
 
-VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, compute.MISSING, "computed_at"]
-PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, "computed_at"]
+# Beside the figures, why each reaches the office only (indicators.disclosure; "" when published).
+VALUE_DISCLOSURE_COLUMNS = ["withheld", "previous_withheld"]
+PROGRESS_DISCLOSURE_COLUMNS = ["withheld", "projection_withheld"]
+VALUE_FRAME_COLUMNS = [*compute.VALUE_COLUMNS, compute.MISSING, *VALUE_DISCLOSURE_COLUMNS, "computed_at"]
+PROGRESS_FRAME_COLUMNS = [*compute.PROGRESS_COLUMNS, *PROGRESS_DISCLOSURE_COLUMNS, "computed_at"]
 
 
 def _scoped(queryset, scope):
@@ -305,7 +324,9 @@ def value_frame(
 
     Columns VALUE_FRAME_COLUMNS: indicator (code, str), parcel (int id, None for
     the park), year, quarter (int), value, numerator, denominator, previous
-    (float or None), enterprises (int), computed_at (datetime). `scope` as in
+    (float or None), enterprises (int), missing_parcels, withheld and
+    previous_withheld (why the figures and the 同比 reach the office only, ""
+    when published), computed_at (datetime). `scope` as in
     `_scoped`; `years` an inclusive (first, last) range; `quarters` to keep.
     """
     rows = _scoped(IndicatorValue.objects.filter(indicator__plan=plan), scope)
@@ -324,7 +345,8 @@ def progress_frame(plan: Plan, *, scope="all", codes: list[str] | None = None, y
     """Return stored progress results as a frame, one row per indicator, scope and year.
 
     Columns PROGRESS_FRAME_COLUMNS (as indicators.models.Progress; indicator is
-    the code, parcel the id or None for the park, inputs a dict). `scope` as in
+    the code, parcel the id or None for the park, inputs a dict, withheld and
+    projection_withheld the disclosure reasons). `scope` as in
     `_scoped`; `year` None for every year.
     """
     rows = _scoped(Progress.objects.filter(indicator__plan=plan), scope)
@@ -367,12 +389,23 @@ def values_for_export(plan: Plan):
     """Return every stored value of the plan in the export's order, as tuples.
 
     Each: indicator code, parcel code (None for the park), year, quarter,
-    value, numerator, denominator (float or None), enterprises (int).
+    value, numerator, denominator (float or None), enterprises (int),
+    withheld (why the figures reach the office only, "" when published).
     """
     rows = IndicatorValue.objects.filter(indicator__plan=plan).order_by(
         "indicator__order", "parcel__order", "year", "quarter"
     )
-    fields = ["indicator__code", "parcel__code", "year", "quarter", "value", "numerator", "denominator", "enterprises"]
+    fields = [
+        "indicator__code",
+        "parcel__code",
+        "year",
+        "quarter",
+        "value",
+        "numerator",
+        "denominator",
+        "enterprises",
+        "withheld",
+    ]
     return rows.values_list(*fields).iterator()
 
 

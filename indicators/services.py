@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from parkplan.numbers import is_missing
 
-from . import compute, queries
+from . import compute, disclosure, queries
 from .models import BenchmarkValue, Indicator, IndicatorValue, Progress, RecomputeState
 
 log = logging.getLogger(__name__)
@@ -54,12 +54,19 @@ def thresholds() -> compute.Thresholds:
     return compute.Thresholds(ahead=settings.PROGRESS_AHEAD_PACE, on_track=settings.PROGRESS_ON_TRACK_PACE)
 
 
+def disclosure_rules() -> disclosure.Rules:
+    return disclosure.Rules(
+        min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES, dominance=settings.DISCLOSURE_DOMINANCE
+    )
+
+
 def recompute(*, full: bool = False, wait: bool = True) -> RecomputeSummary:
     """Bring the stored values and progress up to the latest data version.
 
-    Recomputes the values of the periods whose statistics changed since the
-    last run (and the same quarter a year later, whose 同比 depends on them), or
-    of every period when `full`; then all progress. One transaction, one consistent snapshot: the
+    Recomputes the values of the years whose statistics changed since the
+    last run (and the year after, whose 同比 depends on them), or of every
+    period when `full`, with what each may show to whom (indicators.disclosure:
+    a year's quarters are decided together); then all progress. One transaction, one consistent snapshot: the
     results carry the data version they were computed from. Safe to run twice.
     """
     started = time.perf_counter()
@@ -111,8 +118,12 @@ VALUE_TABLES = frozenset({"indicators_indicator", "indicators_plan", "indicators
 
 
 def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:
-    """Return the (year, quarter) periods whose values a change since `since` affects; None for all."""
-    periods: set[tuple[int, int]] = set()
+    """Return the (year, quarter) periods whose values a change since `since` affects; None for all.
+
+    Every quarter of a changed year (the disclosure rules decide a year's
+    quarters together) and of the year after (its 同比 compares with this one).
+    """
+    years: set[int] = set()
     for change in queries.changes_since(since):
         if change.table in VALUE_TABLES:
             return None  # a formula, an indicator or a plan's period changed: every value may move
@@ -120,11 +131,8 @@ def _periods_to_recompute(since: int) -> set[tuple[int, int]] | None:
             continue  # targets, benchmarks and base values move progress only
         if not change.periods:
             return None  # a truncate
-        for code in change.periods:
-            year, quarter = divmod(code, 10)
-            # The same quarter next year compares with this one (同比).
-            periods.update(((year, quarter), (year + 1, quarter)))
-    return periods
+        years.update(y for code in change.periods for y in (code // 10, code // 10 + 1))
+    return {(year, quarter) for year in years for quarter in range(1, 5)}
 
 
 def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: int, now: dt.datetime) -> int:
@@ -141,6 +149,7 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
         areas=queries.parcel_areas(),
         first_reported=queries.first_reported(),
     )
+    values = _disclose(values, specs, terms)
     # A plan keeps the values of its own years, from its base year to its target year.
     years = {i.id: (p.base_year, p.end_year) for p in plans for i in p.indicators.all()}
     keep = [
@@ -153,7 +162,16 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
         stale = stale.filter(Q.create([Q(year=y, quarter=q) for y, q in periods], connector=Q.OR))
     values = values[keep]
     stale.delete()
-    rows = [
+    rows = _value_rows(values, version=version, now=now)
+    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _value_rows(values, *, version: int, now: dt.datetime) -> list[IndicatorValue]:
+    """Return the values to store, with the disclosure decisions beside the figures."""
+    if values.empty:
+        return []
+    return [
         IndicatorValue(
             indicator_id=indicator,
             parcel_id=_parcel_id(parcel),
@@ -165,6 +183,10 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
             enterprises=enterprises,
             previous=previous,
             missing_parcels=missing,
+            numerator_share=_plain(numerator_share),
+            denominator_share=_plain(denominator_share),
+            withheld=withheld,
+            previous_withheld=previous_withheld,
             data_version=version,
             computed_at=now,
         )
@@ -179,10 +201,28 @@ def _recompute_values(plans, *, periods: set[tuple[int, int]] | None, version: i
             enterprises,
             previous,
             missing,
-        ) in values.itertuples(index=False)
+            numerator_share,
+            denominator_share,
+            withheld,
+            previous_withheld,
+        ) in values[[*VALUE_ROW, "withheld", "previous_withheld"]].itertuples(index=False)
     ]
-    IndicatorValue.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+
+
+VALUE_ROW = [*compute.VALUE_COLUMNS, compute.MISSING, *compute.SHARES]
+
+
+def _disclose(values, specs, terms):
+    """Decide what each value may show to readers other than the office (indicators.disclosure), every plan's
+    values together: two plans publishing the same sum of the same parcel publish it once."""
+    _reads, kinds = queries.element_reads()
+    by_alias = {term.alias: term for term in terms}
+    quantities = {spec.key: disclosure.quantities_of(spec.compiled, kinds, by_alias) for spec in specs}
+    values = disclosure.disclose(
+        values, structure=queries.disclosure_structure(), quantities=quantities, rules=disclosure_rules()
+    )
+    values["previous_withheld"] = disclosure.comparison_withheld(values)
+    return values
 
 
 def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
@@ -197,6 +237,7 @@ def _recompute_progress(plan, *, version: int, now: dt.datetime) -> int:
         plan=compute.Plan(base_year=plan.base_year, target_year=plan.end_year),
         thresholds=thresholds(),
     )
+    table = table.join(disclosure.progress_withheld(table, annual, base_year=plan.base_year))
     Progress.objects.filter(indicator__plan=plan).delete()
     rows = []
     for record in table.to_dict("records"):

@@ -14,7 +14,6 @@ __all__ = [
     "fmt_percent",
     "fmt_signed",
     "fmt_year_on_year",
-    "hidden_text",
     "language",
     "period_label",
     "year_on_year",
@@ -65,11 +64,6 @@ def fmt_year_on_year(value: float | None, previous: float | None, *, unit: str, 
     if points:
         return _("%(change)s个百分点") % {"change": fmt_signed(change, decimals)}
     return fmt_signed(change * 100, 1) + "%"
-
-
-def hidden_text() -> str:
-    """Return the words shown in place of a figure built from fewer than three enterprises."""
-    return _("<3家，不予公开")
 
 
 def period_label(year: int, quarter: int | None) -> str:

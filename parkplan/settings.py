@@ -294,6 +294,11 @@ CELERY_IMPORTS = ["indicators.reports.tasks"]
 # Progress rules (docs/method.md §3): pace thresholds, stored with every result.
 PROGRESS_AHEAD_PACE = envfloat("PROGRESS_AHEAD_PACE", "1.10")
 PROGRESS_ON_TRACK_PACE = envfloat("PROGRESS_ON_TRACK_PACE", "0.90")
+# Disclosure control (docs/disclosure.md): a parcel figure from fewer enterprises, or one
+# enterprise's share of it above the dominance share, reaches the office only. Applied by the
+# recompute: a change takes effect with the next full recompute (recompute_indicators).
+DISCLOSURE_MIN_ENTERPRISES = envint("DISCLOSURE_MIN_ENTERPRISES", "3")
+DISCLOSURE_DOMINANCE = envfloat("DISCLOSURE_DOMINANCE", "0.85")
 
 # Quarterly returns: due this many days after the quarter ends; managers of
 # parcels not yet submitted are e-mailed on these days relative to the deadline.
@@ -364,6 +369,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnSourceEnum": "parcels.models.ParcelReturn.Source",
         "ReturnStateEnum": "parcels.models.ParcelReturn.State",
         "ReportStateEnum": "indicators.models.Report.State",
+        "WithheldReasonEnum": "indicators.disclosure.REASONS",
     },
 }
 

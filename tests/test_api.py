@@ -201,21 +201,21 @@ def test_it_refuses_a_bad_filter_with_a_message_naming_it(clients, data, query, 
 
 
 def test_it_hides_parcel_figures_from_too_few_enterprises_but_not_from_the_office(clients, data):
-    few = IndicatorValue.objects.filter(parcel__isnull=False, enterprises__lt=access.CONFIDENTIAL_BELOW).exclude(
-        value=None
-    )
+    few = IndicatorValue.objects.filter(parcel__isnull=False, enterprises__gt=0, enterprises__lt=3).exclude(value=None)
     sample = few.select_related("indicator", "parcel").first()
     assert sample is not None, "the demo data should leave some parcel with fewer than three enterprises"
+    assert sample.withheld == "few"
     query = f"indicator={sample.indicator.code}&parcel={sample.parcel.code}&year={sample.year}&quarter={sample.quarter}"
     for role in ("official", "manager"):
         [row] = clients[role].get(f"{V1}/indicator-values/?{query}").json()["results"]
-        assert row["confidential"] is True
-        assert row["value"] is row["numerator"] is row["previous"] is None
+        assert row["confidential"] is True and row["confidential_reason"] == "few"
+        assert row["value"] is row["numerator"] is row["denominator"] is row["previous"] is None
         assert row["enterprises"] == sample.enterprises
     [row] = clients["office"].get(f"{V1}/indicator-values/?{query}").json()["results"]
     assert row["confidential"] is False and row["value"] == exports.figure(
         "value", sample.value, sample.indicator.decimals
     )
+    assert row["confidential_reason"] is None
     park = clients["official"].get(f"{V1}/indicator-values/?parcel=park&year=2024&quarter=4").json()["results"]
     assert park and all(not r["confidential"] and r["value"] is not None for r in park)
 
@@ -241,7 +241,7 @@ def test_it_filters_progress_by_year_and_orders_the_park_last(clients, data):
 
 def test_it_hides_the_progress_of_a_parcel_with_too_few_enterprises(clients, data):
     few = (
-        IndicatorValue.objects.filter(parcel__isnull=False, quarter=4, enterprises__lt=access.CONFIDENTIAL_BELOW)
+        IndicatorValue.objects.filter(parcel__isnull=False, quarter=4, withheld="few")
         .filter(year__in=Progress.objects.values("year"))
         .select_related("indicator", "parcel")
         .first()
@@ -249,6 +249,7 @@ def test_it_hides_the_progress_of_a_parcel_with_too_few_enterprises(clients, dat
     query = f"indicator={few.indicator.code}&parcel={few.parcel.code}&year={few.year}"
     [row] = clients["manager"].get(f"{V1}/progress/?{query}").json()["results"]
     assert row["confidential"] is True and row["value"] is None and row["inputs"] is None
+    assert row["confidential_reason"] == "few" and row["status"] is None and row["target"] is None
     [row] = clients["office"].get(f"{V1}/progress/?{query}").json()["results"]
     assert row["confidential"] is False and row["inputs"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 
 from parcels import access
 from parcels.models import FunctionalArea, Parcel
@@ -64,15 +64,13 @@ def indicator_values(
 ) -> QuerySet[IndicatorValue]:
     """Return the plan's computed values, ordered as export_indicator_values: indicator, parcel (park last), period.
 
-    Each row carries `fewest_enterprises`, the enterprises behind it, for the confidentiality rule.
+    Each row carries what the recompute decided it may show to whom (withheld, previous_withheld).
     """
     rows = IndicatorValue.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")
     rows = _scoped(rows, indicator=indicator, parcel=parcel, year=year)
     if quarter is not None:
         rows = rows.filter(quarter=quarter)
-    return rows.annotate(fewest_enterprises=F("enterprises")).order_by(
-        "indicator__order", "parcel__order", "year", "quarter"
-    )
+    return rows.order_by("indicator__order", "parcel__order", "year", "quarter")
 
 
 def progress(
@@ -80,21 +78,8 @@ def progress(
 ) -> QuerySet[Progress]:
     """Return the plan's progress rows ordered by indicator, parcel (park last) and year.
 
-    Each row carries `fewest_enterprises`: the fewest enterprises behind any of
-    the scope's annual values from the base year to the row's year.
+    Each row carries what the recompute decided it may show to whom (withheld, projection_withheld).
     """
     rows = Progress.objects.filter(indicator__plan=plan).select_related("indicator", "parcel")
     rows = _scoped(rows, indicator=indicator, parcel=parcel, year=year)
-    fewest = (
-        IndicatorValue.objects.filter(
-            indicator=OuterRef("indicator"),
-            parcel=OuterRef("parcel"),
-            quarter=4,
-            year__gte=OuterRef("base_year"),
-            year__lte=OuterRef("year"),
-        )
-        .values("indicator")
-        .annotate(m=Min("enterprises"))
-        .values("m")
-    )
-    return rows.annotate(fewest_enterprises=Subquery(fewest)).order_by("indicator__order", "parcel__order", "year")
+    return rows.order_by("indicator__order", "parcel__order", "year")

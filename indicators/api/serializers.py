@@ -13,10 +13,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from parcels import access
 from parcels.models import Boundary, FunctionalArea, Parcel
 
-from .. import compute
+from .. import compute, disclosure
 from ..exports import figure
 from ..models import (
     EXAMPLE_MARK,
@@ -164,28 +163,52 @@ class IndicatorSerializer(serializers.ModelSerializer):
 # --- computed values and progress -----------------------------------------------
 
 
-class _ConfidentialMixin:
-    """Null the listed figures of a row the reader may not see; say so in `confidential`."""
+# The calculation inputs that trace the projection: withheld with it.
+PROJECTION_INPUTS = ("projection", "projected")  # the prefixes of their names
+REASON_HELP = (
+    "why the figures are withheld from you (indicators.disclosure): few = 不足3家企业 (fewer than 3 enterprises), "
+    "dominant = 单一企业占比过高 (one enterprise above 85% of a numerator or denominator), derivable = "
+    "为防止推算而隐藏 (withheld so that no withheld figure can be rebuilt by subtraction); null when shown"
+)
+
+
+def _reason_field(help_text: str = REASON_HELP) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=disclosure.REASONS, read_only=True, allow_null=True, help_text=help_text)
+
+
+class _Disclosed:
+    """Null the figures of a row the reader may not see and say why: the recompute's decision, stored on the row.
+
+    `hidden`: the fields the row's own decision (`withheld`) nulls; `parts`:
+    another decision of the row → (the field saying why, the fields it nulls).
+    The office sees everything.
+    """
 
     hidden: tuple[str, ...] = ()
+    parts: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["confidential"] = self._confidential(instance)
-        if data["confidential"]:
-            for name in self.hidden:
-                data[name] = None
+        sees = bool(self.context.get("sees_confidential"))
+        reason = disclosure.withheld_for(instance.withheld, sees_everything=sees)
+        data["confidential"] = bool(reason)
+        data["confidential_reason"] = reason or None
+        for name in self.hidden if reason else ():
+            data[name] = None
+        for decision, (key, names) in self.parts.items():
+            part = disclosure.withheld_for(getattr(instance, decision), sees_everything=sees)
+            data[key] = part or None
+            for name in names if part else ():
+                if name == "inputs" and data.get("inputs"):
+                    data["inputs"] = {k: v for k, v in data["inputs"].items() if not k.startswith(PROJECTION_INPUTS)}
+                elif name != "inputs":
+                    data[name] = None
         return data
 
-    def _confidential(self, instance) -> bool:
-        if instance.parcel_id is None or self.context.get("sees_confidential"):
-            return False
-        fewest = getattr(instance, "fewest_enterprises", None)
-        return fewest is not None and fewest < access.CONFIDENTIAL_BELOW
 
-
-class IndicatorValueSerializer(_ConfidentialMixin, serializers.ModelSerializer):
+class IndicatorValueSerializer(_Disclosed, serializers.ModelSerializer):
     hidden = ("value", "numerator", "denominator", "previous")
+    parts = {"previous_withheld": ("previous_confidential_reason", ("previous",))}
 
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parcel = serializers.SlugRelatedField(
@@ -197,7 +220,13 @@ class IndicatorValueSerializer(_ConfidentialMixin, serializers.ModelSerializer):
     previous = _figure()
     confidential = serializers.BooleanField(
         read_only=True,
-        help_text=f"true: a parcel figure from fewer than {access.CONFIDENTIAL_BELOW} enterprises, hidden from you",
+        help_text="true: the parcel figure is withheld from you (value, numerator, denominator and previous are "
+        "null); `confidential_reason` says why",
+    )
+    confidential_reason = _reason_field()
+    previous_confidential_reason = _reason_field(
+        "why `previous` (the same period a year earlier) is withheld from you: this period's or that one's reason; "
+        "null when shown"
     )
 
     class Meta:
@@ -205,6 +234,8 @@ class IndicatorValueSerializer(_ConfidentialMixin, serializers.ModelSerializer):
         fields = [
             *compute.VALUE_COLUMNS,
             "confidential",
+            "confidential_reason",
+            "previous_confidential_reason",
             "data_version",
             "computed_at",
         ]
@@ -220,16 +251,21 @@ def progress_fields() -> list[str]:
     fields = []
     for column in compute.PROGRESS_COLUMNS:
         fields += [column, *beside.get(column, [])]
-    return [*fields, "confidential", "data_version", "computed_at"]
+    disclosed = ["confidential", "confidential_reason", "projection_confidential_reason"]
+    return [*fields, *disclosed, "data_version", "computed_at"]
 
 
-class ProgressSerializer(_ConfidentialMixin, serializers.ModelSerializer):
+class ProgressSerializer(_Disclosed, serializers.ModelSerializer):
     hidden = (
         "value",
+        "target",
         "base_value",
         "expected",
         "completion",
         "pace",
+        "status",
+        "status_zh",
+        "status_en",
         "gap",
         "needed_per_year",
         "projected",
@@ -237,12 +273,19 @@ class ProgressSerializer(_ConfidentialMixin, serializers.ModelSerializer):
         "share_of_change",
         "inputs",
     )
+    parts = {
+        "projection_withheld": (
+            "projection_confidential_reason",
+            ("projected", "projected_gap", "inputs"),
+        )
+    }
 
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     parcel = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="null: the whole park"
     )
     target_kind = serializers.CharField(source="indicator.target_kind", read_only=True)
+    status = serializers.CharField(read_only=True, allow_null=True, help_text="null when withheld from you")
     status_zh = serializers.SerializerMethodField()
     status_en = serializers.SerializerMethodField()
     value = _figure()
@@ -264,17 +307,24 @@ class ProgressSerializer(_ConfidentialMixin, serializers.ModelSerializer):
     )
     confidential = serializers.BooleanField(
         read_only=True,
-        help_text=f"true: built from a parcel year with fewer than {access.CONFIDENTIAL_BELOW} enterprises, "
-        "figures hidden from you",
+        help_text="true: the parcel's figures of the year or of the base year are withheld from you: its value, "
+        "target, base value, status, completion, gap, share and inputs are null; `confidential_reason` says why",
+    )
+    confidential_reason = _reason_field()
+    projection_confidential_reason = _reason_field(
+        "why the projection (projected, projected_gap and the projection's inputs) is withheld from you: "
+        "a year from the base year to this one is; null when shown"
     )
 
     class Meta:
         model = Progress
         fields = progress_fields()
 
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_status_zh(self, progress: Progress) -> str:
         return compute.status_word(progress.status, "zh")
 
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_status_en(self, progress: Progress) -> str:
         return compute.status_word(progress.status, "en")
 
@@ -309,6 +359,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "year",
             "kind",
             "language",
+            "audience",
             "state",
             "progress",
             "message",

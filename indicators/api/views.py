@@ -4,9 +4,9 @@ Every endpoint reads one plan: ``?plan=<code>``, by default the plan in force
 (the one whose period contains today); an unknown code is a 400.
 
 Aggregated values and progress are readable by every signed-in role; a parcel
-figure built from fewer than parcels.access.CONFIDENTIAL_BELOW enterprises is
-null with ``confidential: true`` for everyone but the office. How each row is
-written: indicators.api.serializers; what is read: indicators.api.queries.
+figure the disclosure rules withhold (indicators.disclosure) is null with
+``confidential: true`` and the reason for everyone but the office. How each row
+is written: indicators.api.serializers; what is read: indicators.api.queries.
 """
 
 from __future__ import annotations
@@ -199,8 +199,8 @@ class IndicatorValueViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mi
         summary="进度评价 / Progress against the targets",
         parameters=[PLAN, INDICATOR, SCOPE, YEAR],
         description="Progress per indicator, scope and year with its calculation inputs, ordered by indicator, "
-        "parcel (park last) and year. A parcel row is confidential when any of its annual values from the "
-        "base year to that year came from too few enterprises.",
+        "parcel (park last) and year. A parcel row is confidential when its value of that year or of the base "
+        "year is withheld (docs/disclosure.md); its projection when the value of any year between them is.",
     )
 )
 class ProgressViewSet(_ScopedFigures, viewsets.GenericViewSet, viewsets.mixins.ListModelMixin):

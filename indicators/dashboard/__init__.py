@@ -1,10 +1,10 @@
 """What the dashboard pages show: one module per page over small shared blocks.
 
 The pages read only the precomputed IndicatorValue and Progress rows (through
-indicators.queries), never the enterprise statistics. Every parcel figure built
-from fewer than parcels.access.CONFIDENTIAL_BELOW enterprises is withheld from
-readers who may not see it: the tables say hidden_text(), the charts and
-downloads leave it out.
+indicators.queries), never the enterprise statistics. A parcel figure the
+recompute's disclosure rules withhold (indicators.disclosure) reaches the office
+only: for anyone else the tables and downloads say why in its place
+(results.hidden_words), the charts leave it out.
 
 Pages: ``overview``, ``indicator`` (with the tables behind its charts),
 ``parcels`` (the heat map), ``parcel``, ``areas`` (the functional areas),

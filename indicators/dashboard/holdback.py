@@ -31,8 +31,8 @@ def holding_back(plan: Plan, indicator: Indicator, parcels: list[Parcel], result
     ranked = []
     for parcel in parcels:
         progress = results.progress_of(code, parcel.id, year)
-        value, base = results.value(code, parcel.id, year, 4), results.value(code, parcel.id, plan.base_year, 4)
-        if progress is None or withheld(value, base, user, judged=True):
+        value = results.value(code, parcel.id, year, 4)
+        if progress is None or withheld(value, user) or withheld(progress, user):
             continue
         candidate = _candidate(indicator, progress)
         if candidate is not None:

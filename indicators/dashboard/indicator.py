@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year
 
-from .. import charts, compute, queries
+from .. import charts, compute, disclosure, queries
 from ..models import Indicator, Plan
 from .narrative import block as narrative_block
 from .periods import Period
 from .reasons import progress_reason
-from .results import Results, withheld
-from .tables import HIDDEN, Column, Table, sort_key
+from .results import Results, reason_words, withheld
+from .tables import Column, Table, Withheld, sort_key
 from .trends import benchmark_series, plan_years, projection
 from .words import status_word, target_text, text_of, trend_labels, unit_of
 
@@ -172,7 +172,8 @@ def comparison(plan: Plan, indicator: Indicator, period: Period, user, results: 
         if bar is not None:
             bars.append(bar)
         elif not row.get("unreported"):
-            hidden.append(parcel.name)
+            reason = reason_words(row["withheld"])
+            hidden.append(_("%(parcel)s（%(reason)s）") % {"parcel": parcel.name, "reason": reason})
     reference, reference_name, axis = view.reference()
     figure = charts.parcel_comparison(
         bars,
@@ -187,6 +188,7 @@ def comparison(plan: Plan, indicator: Indicator, period: Period, user, results: 
         "comparison_table": Table("parcels", view.title(), view.columns(), view.sorted(rows)),
         "comparison_share": view.share,
         "hidden_parcels": hidden,
+        "hidden_names": _("、").join(hidden),
     }
 
 
@@ -207,20 +209,25 @@ class _Comparison:
         return unit_of(self.indicator)
 
     def parcel_row(self, parcel) -> tuple[dict, dict | None]:
-        """Return a parcel's table row and its bar; no bar, and hidden cells, when its figures are withheld."""
+        """Return a parcel's table row and its bar; no bar, and withheld cells, when its figures are withheld.
+
+        A judged year's figures come from the year and the base year (the
+        progress row's decision); a quarter's or the base year's from the period alone.
+        """
         code, year, results = self.indicator.code, self.period.year, self.results
         value = results.value(code, parcel.id, year, self.period.q)
-        base = results.value(code, parcel.id, self.plan.base_year, 4)
+        p = (results.progress_of(code, parcel.id, year) if self.judged else None) or {}
         row = {"parcel": parcel.name, "code": parcel.code, "enterprises": (value or {}).get("enterprises")}
         if parcel.id in ((value or {}).get(compute.MISSING) or ()):
             # No return, so nothing to show or to hide: the row says so wherever it is read.
             unreported = _("%(parcel)s（未报送）") % {"parcel": parcel.name}
             return {**row, "parcel": unreported, "value": None, "status": _("未报送"), "unreported": True}, None
-        if withheld(value, base, self.user, judged=self.judged):
-            return {**row, **dict.fromkeys(WITHHELD_KEYS, HIDDEN)}, None
-        p = (results.progress_of(code, parcel.id, year) if self.judged else None) or {}
+        reason = disclosure.strongest((withheld(value, self.user), withheld(p or None, self.user)))
+        if reason:
+            return {**row, **dict.fromkeys(WITHHELD_KEYS, Withheld(reason)), "withheld": reason}, None
         v = (value or {}).get("value")
         status = p.get("status") or ""
+        compared = withheld(value, self.user, "previous_withheld")
         row.update(
             {
                 "value": v,
@@ -229,7 +236,9 @@ class _Comparison:
                 "completion": p.get("completion"),
                 "status": status_word(status),
                 "share": p.get("share_of_change"),
-                "change": fmt_year_on_year(v, (value or {}).get("previous"), unit=self.indicator.unit, decimals=2),
+                "change": Withheld(compared)
+                if compared
+                else fmt_year_on_year(v, (value or {}).get("previous"), unit=self.indicator.unit, decimals=2),
             }
         )
         return row, self._bar(parcel, v, p, status)

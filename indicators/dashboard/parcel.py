@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parcels.models import Parcel
-from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year, hidden_text
+from parkplan.formatting import fmt_number, fmt_percent, fmt_year_on_year
 
-from .. import charts, compute, queries
+from .. import charts, compute, disclosure, queries
 from ..models import Indicator, Plan
 from .periods import Period
-from .results import Results, is_hidden, withheld
+from .results import Results, hidden_words, withheld
 from .trends import benchmark_series, plan_years, projection
 from .words import status_word, target_text, trend_labels, unit_of
 
@@ -46,11 +46,14 @@ class _ParcelView:
         value = self.results.value(code, parcel, period.year, period.q)
         base = self.results.value(code, parcel, self.plan.base_year, 4)
         p = self.results.progress_of(code, parcel, period.year) if self.judged else None
-        hidden = withheld(value, base, self.user, judged=self.judged)
-        shown = _withheld_figures() if hidden else _figures(indicator, value, p)
+        hidden = disclosure.strongest((withheld(value, self.user), withheld(p, self.user)))
+        if hidden:
+            shown = _withheld_figures(hidden)
+        else:
+            shown = _figures(indicator, value, p, compared=withheld(value, self.user, "previous_withheld"))
         has_target = (p or {}).get("target") is not None or not indicator.is_count
         unit = unit_of(indicator)
-        trend = self.trend(indicator, base_hidden=is_hidden(base, self.user))
+        trend = self.trend(indicator, base_hidden=bool(withheld(base, self.user)))
         return {
             "code": code,
             "name": indicator.name,
@@ -70,10 +73,12 @@ class _ParcelView:
         actuals = {}
         for y in range(plan.base_year, last_year + 1):
             annual = self.results.value(code, self.parcel.id, y, 4)
-            if annual is not None and not is_hidden(annual, self.user):
+            if annual is not None and not withheld(annual, self.user):
                 actuals[y] = annual.get("value")
         # The target, base and benchmark are the same every year: any year's progress row has them.
-        any_p = self.results.progress_of(code, self.parcel.id, last_year) or self.results.earliest_progress(code)
+        last = self.results.progress_of(code, self.parcel.id, last_year)
+        any_p = last or self.results.earliest_progress(code)
+        line_hidden = base_hidden or bool(withheld(last, self.user, "projection_withheld"))
         return charts.trend_rows(
             years=plan_years(plan),
             actuals=actuals,
@@ -82,7 +87,7 @@ class _ParcelView:
             base_year=plan.base_year,
             base_value=None if base_hidden else (any_p or {}).get("base_value"),
             benchmark=benchmark_series(any_p),
-            projection=None if base_hidden else projection(self.results.progress_of(code, self.parcel.id, last_year)),
+            projection=None if line_hidden else projection(last),
             target_year=plan.end_year,
         )
 
@@ -97,8 +102,8 @@ def _trend_target(indicator: Indicator, progress: dict | None) -> float | None:
     return target
 
 
-def _figures(indicator: Indicator, value: dict | None, progress: dict | None) -> dict:
-    """Return a parcel's figures of an indicator as the table shows them."""
+def _figures(indicator: Indicator, value: dict | None, progress: dict | None, *, compared: str) -> dict:
+    """Return a parcel's figures of an indicator as the table shows them; `compared`: why its 同比 is withheld."""
     status = (progress or {}).get("status") or ""
     share = (progress or {}).get("share_of_change")
     return {
@@ -107,12 +112,21 @@ def _figures(indicator: Indicator, value: dict | None, progress: dict | None) ->
         "status": status,
         "status_word": status_word(status),
         "share": "" if share is None else fmt_percent(share),
-        "change": fmt_year_on_year(
-            (value or {}).get("value"), (value or {}).get("previous"), unit=indicator.unit, decimals=2
-        ),
+        "change": hidden_words(compared) if compared else _year_on_year(indicator, value),
     }
 
 
-def _withheld_figures() -> dict:
-    """Return the figures of a parcel built from too few enterprises: the notice in place of the value, else blank."""
-    return {"value": hidden_text(), "completion": "", "status": "", "status_word": "", "share": "", "change": ""}
+def _year_on_year(indicator: Indicator, value: dict | None) -> str:
+    return fmt_year_on_year((value or {}).get("value"), (value or {}).get("previous"), unit=indicator.unit, decimals=2)
+
+
+def _withheld_figures(reason: str) -> dict:
+    """Return the figures of a parcel withheld from the reader: the notice with its reason in place of the value."""
+    return {
+        "value": hidden_words(reason),
+        "completion": "",
+        "status": "",
+        "status_word": "",
+        "share": "",
+        "change": "",
+    }

@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from parcels.models import Parcel
-from parkplan.formatting import fmt_number, hidden_text
+from parkplan.formatting import fmt_number
 
-from .. import charts, compute, queries
+from .. import charts, compute, disclosure, queries
 from ..maps import queries as map_queries
 from ..models import Indicator, Plan
 from .periods import Period
-from .results import Results, withheld
+from .results import Results, hidden_words, withheld
 from .words import status_word, unit_of
 
 
@@ -101,9 +101,10 @@ def _parcel_row(plan: Plan, period: Period, user, indicator: Indicator, results:
     code, unit = indicator.code, unit_of(indicator)
     row = {"name": parcel.name, "code": parcel.code, "status": "", "value": None, "status_word": ""}
     value = results.value(code, parcel.id, period.year, period.q)
-    base = results.value(code, parcel.id, plan.base_year, 4)
-    if period.year is None or withheld(value, base, user, judged=period.judged(plan)):
-        words = hidden_text() if period.year else "—"
+    progress = results.progress_of(code, parcel.id, period.year) if period.judged(plan) else None
+    reason = disclosure.strongest((withheld(value, user), withheld(progress, user)))
+    if period.year is None or reason:
+        words = hidden_words(reason) if period.year else "—"
         return {**row, "text": words, "cell": words, "hover": words}
     figure = (value or {}).get("value")
     status = (results.progress_of(code, parcel.id, period.year) or {}).get("status") or ""

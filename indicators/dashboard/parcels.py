@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from parcels.models import Parcel
-from parkplan.formatting import fmt_number, fmt_percent, hidden_text
+from parkplan.formatting import fmt_number, fmt_percent
 from parkplan.numbers import is_missing
 
-from .. import charts, queries
+from .. import charts, disclosure, queries
 from ..models import Indicator, Plan
 from .periods import Period
-from .results import Results, withheld
+from .results import Results, hidden_lines, hidden_words, withheld
 from .words import status_word
 
 
@@ -24,7 +24,7 @@ def page(plan: Plan, period: Period, user) -> dict:
         parcels=[p.name for p in parcels],
         indicators=[f"{i.code}<br>{i.short_name}" for i in indicators],
         indicator_names=[i.name for i in indicators],
-        cells=grid,
+        cells=[[_narrow(cell) for cell in row] for row in grid],
         labels={"status": _("进度状态"), "score": _("距目标程度或占园区比重")},
     )
     return {
@@ -38,12 +38,20 @@ def page(plan: Plan, period: Period, user) -> dict:
     }
 
 
+def _narrow(cell: dict) -> dict:
+    """Return a cell as the heat map draws it: a withheld cell's words on short lines (the cells are narrow)."""
+    if not cell.get("hidden"):
+        return cell
+    return {**cell, "text": "<br>".join(hidden_lines(cell["reason"]))}
+
+
 def heat_grid(plan: Plan, period: Period, user, parcels: list[Parcel], indicators: list[Indicator]) -> list[list[dict]]:
     """Return a cell per parcel and indicator: its status, or its figure and how far it is towards the target.
 
     Each cell: status (a status code or ""), text (the words shown), score
     (0–1 for a cell without a status: the completion of the target or the
-    share of the park; None for none), value (the figure), hidden (withheld).
+    share of the park; None for none), value (the figure), hidden (withheld)
+    and reason (why, indicators.disclosure).
     """
     judged = period.judged(plan)
     values = queries.value_frame(plan, years=(plan.base_year, plan.end_year), quarters=(period.q, 4))
@@ -55,8 +63,10 @@ def _heat_cell(plan: Plan, indicator: Indicator, parcel: Parcel, period: Period,
     code = indicator.code
     judged = period.judged(plan)
     value = results.value(code, parcel.id, period.year, period.q)
-    if withheld(value, results.value(code, parcel.id, plan.base_year, 4), user, judged=judged):
-        return {"status": "", "text": hidden_text(), "score": None, "hidden": True}
+    progress = results.progress_of(code, parcel.id, period.year) if judged else None
+    reason = disclosure.strongest((withheld(value, user), withheld(progress, user)))
+    if reason:
+        return {"status": "", "text": hidden_words(reason), "score": None, "hidden": True, "reason": reason}
     v = (value or {}).get("value")
     if judged:
         judged_cell = _judged_cell(results.progress_of(code, parcel.id, period.year) or {}, v)

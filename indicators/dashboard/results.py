@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.conf import settings
 
 from parcels import access
+
+from .. import disclosure
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,28 @@ class Results:
         return next((row for (c, _parcel, _year), row in rows if c == code), None)
 
 
-def is_hidden(row: dict | None, user) -> bool:
-    """Tell whether a parcel figure is withheld from this user: fewer than three enterprises behind it."""
-    if row is None or row.get("parcel") is None or access.sees_confidential(user):
-        return False
-    return int(row.get("enterprises") or 0) < access.CONFIDENTIAL_BELOW
+def withheld(row: dict | None, user, field: str = "withheld") -> str:
+    """Return why a stored row's figures are withheld from this reader, "" when they are shown.
+
+    The decision is the recompute's (indicators.disclosure, stored in `field`:
+    withheld, previous_withheld for its 同比, projection_withheld for a
+    progress row's projection); the office sees everything.
+    """
+    if row is None:
+        return ""
+    return disclosure.withheld_for(row.get(field), sees_everything=access.sees_confidential(user))
 
 
-def withheld(value: dict | None, base: dict | None, user, *, judged: bool) -> bool:
-    """Tell whether a parcel's figures are withheld: its value, or (with progress) its base-year value, is hidden."""
-    return is_hidden(value, user) or (judged and is_hidden(base, user))
+def hidden_words(reason: str) -> str:
+    """Return what stands in place of a withheld figure: 不予公开（不足3家企业） and the like."""
+    return disclosure.hidden_text(reason, min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES)
+
+
+def hidden_lines(reason: str) -> list[str]:
+    """Return the words standing in place of a withheld figure on short lines, for a narrow cell."""
+    return disclosure.hidden_lines(reason, min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES)
+
+
+def reason_words(reason: str) -> str:
+    """Return why a figure is withheld, in words (不足3家企业, 单一企业占比过高, 为防止推算而隐藏)."""
+    return disclosure.reason_words(reason, min_enterprises=settings.DISCLOSURE_MIN_ENTERPRISES)

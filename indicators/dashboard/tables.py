@@ -5,10 +5,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from parkplan.formatting import fmt_number, fmt_percent, hidden_text
+from parkplan.formatting import fmt_number, fmt_percent
 from parkplan.numbers import is_missing
 
-HIDDEN = object()  # a table cell withheld for confidentiality
+from .results import hidden_words
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A table cell withheld from the reader (indicators.disclosure), with the reason."""
+
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return hidden_words(self.reason)
 
 
 @dataclass
@@ -29,8 +40,8 @@ class Table:
     rows: list[dict] = field(default_factory=list)
 
     def cell(self, column: Column, value) -> str:
-        if value is HIDDEN:
-            return hidden_text()
+        if isinstance(value, Withheld):
+            return value.text
         if column.kind == "number":
             return fmt_number(value, column.decimals)
         if column.kind == "percent":
@@ -48,6 +59,6 @@ class Table:
 
 def sort_key(value, missing: float = math.inf) -> float:
     """Return a cell's place in a sort by number: withheld and missing cells go where `missing` puts them."""
-    if value is HIDDEN or is_missing(value):
+    if isinstance(value, Withheld) or is_missing(value):
         return missing
     return float(value)

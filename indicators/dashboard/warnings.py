@@ -47,8 +47,10 @@ def panel(plan: Plan, period: Period, user, results: Results, *, indicators: lis
 
 
 def _hidden(plan: Plan, results: Results, item: rules.Item, user) -> bool:
+    """Tell whether the disclosure rules withhold the parcel's figures of the item's year from the reader."""
     value = results.value(item.indicator, item.parcel, item.year, 4)
-    return withheld(value, results.value(item.indicator, item.parcel, plan.base_year, 4), user, judged=True)
+    progress = results.progress_of(item.indicator, item.parcel, item.year)
+    return bool(withheld(value, user) or withheld(progress, user))
 
 
 def _grouped(rows: list[dict]) -> list[dict]:

@@ -45,9 +45,10 @@ def indicator_ids(plan: Plan) -> dict[str, int]:
 
 
 def parcel_results(plan: Plan, year: int) -> Results:
-    """Return the parcels' annual values of `year` and of the base year (what the disclosure check reads)."""
+    """Return the parcels' annual values and progress of `year` (the disclosure decisions the check reads)."""
     frame = queries.value_frame(plan, scope="parcels", quarters=(4,))
-    return Results.of(frame[frame["year"].isin([year, plan.base_year])])
+    progress = queries.progress_frame(plan, scope="parcels", year=year)
+    return Results.of(frame[frame["year"] == year], progress)
 
 
 def open_warnings(plan: Plan) -> QuerySet[EarlyWarning]:

@@ -139,8 +139,8 @@ def _by_address(plan: Plan, changes: list[tuple[EarlyWarning, bool]]) -> dict[st
                 continue
             results = results or queries.parcel_results(plan, warning.year)
             value = results.value(warning.indicator.code, warning.parcel_id, warning.year, 4)
-            base = results.value(warning.indicator.code, warning.parcel_id, plan.base_year, 4)
-            if not withheld(value, base, user, judged=True):
+            progress = results.progress_of(warning.indicator.code, warning.parcel_id, warning.year)
+            if not (withheld(value, user) or withheld(progress, user)):
                 readers.append(user)
         for address in dict.fromkeys(user.email for user in readers):
             by_address.setdefault(address, []).append((warning, entering))

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from .content import Reading
 
 CONFIDENTIAL_NOTE = (
-    "* 企业数少于3家的地块数值不予披露。",
-    "* Figures of parcels with fewer than three enterprises are not disclosed.",
+    "* 依统计资料保密规定不予公开的地块数值（不足3家企业、单一企业占比过高，或为防止推算而隐藏）。",
+    "* Parcel figures withheld under statistical confidentiality (fewer than 3 enterprises, one enterprise "
+    "dominates, or to prevent derivation).",
 )
 HEADINGS = {
     "sources": ("（一）数据来源", "A. Data sources"),
@@ -428,7 +429,16 @@ def cross_tables(reading: Reading) -> tuple[dict, dict]:
         "font": 8,
         "landscape": True,
     }
-    return tables.table("cross-values", rows=values, **common), tables.table("cross-statuses", rows=statuses, **common)
+    judged, statuses = _judged_columns(common, statuses)
+    return tables.table("cross-values", rows=values, **common), tables.table("cross-statuses", rows=statuses, **judged)
+
+
+def _judged_columns(common: dict, statuses: list[list[dict]]) -> tuple[dict, list[list[dict]]]:
+    """Return the statuses table without the indicators no parcel is judged on (a count without split targets)."""
+    header, cols = common["header"][0], common["columns"]
+    wanted = [j for j, _h in enumerate(header) if j == 0 or any(r[j]["text"] not in ("", "—") for r in statuses)]
+    judged = {**common, "header": [[header[j] for j in wanted]], "columns": [cols[j] for j in wanted]}
+    return judged, [[r[j] for j in wanted] for r in statuses]
 
 
 def _cross_rows(reading: Reading, code: str, entries: Mapping[str, Mapping]) -> tuple[list[dict], list[dict]]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .. import disclosure
 from . import appendix, tables
 from . import sentences as say
 from .changes import short_time
@@ -48,11 +49,13 @@ KINDS = {
     "mid-term": ("中期评估", "mid-term assessment"),
     "final": ("终期评估", "final assessment"),
 }
-# Parcel figures built from fewer enterprises than this are not disclosed (parcels.access.CONFIDENTIAL_BELOW).
+# A report frozen before the disclosure rules: parcel figures from fewer enterprises than this are not disclosed.
 CONFIDENTIAL_BELOW = 3
 DEMO_MARK = ("演示数据", "DEMO DATA")
 # An illustrative plan (Plan.example) is no adopted plan: its reports say so as the pages do.
 EXAMPLE_MARK = ("示例（非正式规划）", "ILLUSTRATIVE PLAN (NOT ADOPTED)")
+# The office's own report (every figure): on the cover and every page (docs/disclosure.md).
+INTERNAL_MARK = ("内部资料", "INTERNAL")
 
 LABELS = {
     "period": ("评估期", "Period assessed"),
@@ -109,17 +112,24 @@ def _t(pair, language: str) -> str:
 
 
 def confidential(parcel_row: Mapping) -> bool:
-    """Tell whether a parcel's figure came from too few enterprises to be disclosed."""
+    """Tell whether a parcel's figures are withheld from the report's readers (the snapshot froze the reason).
+
+    A report for officials froze the disclosure rules' reason (indicators.disclosure);
+    the office's own shows every figure. A snapshot frozen before the rules: fewer than three enterprises.
+    """
+    if "withheld" in parcel_row:
+        return bool(parcel_row["withheld"])
     n = parcel_row.get("enterprises")
     return n is not None and n < CONFIDENTIAL_BELOW
 
 
 def marks(snapshot: Mapping, language: str) -> list[str]:
     """Return the marks printed on the cover and on every page: 示例（非正式规划） for an illustrative plan,
-    演示数据 when demonstration records stand behind it."""
-    found = []
-    if snapshot["plan"].get("example"):
-        found.append(_t(EXAMPLE_MARK, language))
+    内部资料 on the office's own report (every parcel figure, docs/disclosure.md), 演示数据 when demonstration
+    records stand behind it."""
+    found = [_t(EXAMPLE_MARK, language)] if snapshot["plan"].get("example") else []
+    if snapshot.get("audience", "office") == "office":
+        found.append(_t(INTERNAL_MARK, language))
     if snapshot.get("demo"):
         found.append(_t(DEMO_MARK, language))
     return found
@@ -767,7 +777,9 @@ def parcel_table(reading: Reading, indicator: Mapping) -> dict:
 def _parcel_row(reading: Reading, indicator: Mapping, p: Mapping, keys: list[str], decimals: int) -> list[dict]:
     name = reading.parcel_name(p["code"])
     if confidential(p):
-        return hidden_row(name, len(keys))
+        reason = p.get("withheld") or disclosure.FEW
+        least = reading.snapshot.get("min_enterprises", 3)
+        return hidden_row(name, len(keys), reason=reason, language=reading.language, min_enterprises=least)
     change = None if p["value"] is None or p["base_value"] is None else p["value"] - p["base_value"]
     cells = {
         "parcel": cell(name),
@@ -789,9 +801,12 @@ def _parcel_row(reading: Reading, indicator: Mapping, p: Mapping, keys: list[str
     return [cells[k] for k in keys]
 
 
-def hidden_row(name: str, width: int) -> list[dict]:
-    """Return the row of a parcel whose figures are not disclosed: its name, and a star in every other cell."""
-    return [cell(name + " *")] + [cell("*", None)] * (width - 1)
+def hidden_row(
+    name: str, width: int, *, reason: str = "few", language: str = "zh", min_enterprises: int = 3
+) -> list[dict]:
+    """Return the row of a parcel whose figures are withheld: its name, why (the words of every output) and stars."""
+    words = disclosure.hidden_text(reason, min_enterprises=min_enterprises, language=language)
+    return [cell(name + " *"), cell(words, None)] + [cell("*", None)] * (width - 2)
 
 
 # --- 五、下一步建议 ---------------------------------------------------------------------------

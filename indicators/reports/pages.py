@@ -24,7 +24,7 @@ def default_form(plan: Plan | None) -> dict[str, str]:
     """Return the start form as first shown: the latest year with data, the kind by the year, in Chinese."""
     years = _years(plan)
     year = indicator_queries.latest_data_year(plan) or (years[-1] if years else "")
-    return {"year": str(year), "kind": "", "language": "zh"}
+    return {"year": str(year), "kind": "", "language": "zh", "audience": Report.Audience.OFFICE}
 
 
 def list_page(plan: Plan, *, indicators: list[Indicator], form: Mapping[str, str], error: str) -> dict:
@@ -62,6 +62,7 @@ def _list_row(report: Report) -> dict:
         "report": report,
         "kind": report.get_kind_display(),
         "language": report.get_language_display(),
+        "audience": report.get_audience_display(),
         "author": content.author_name(report.created_by) or "—",
         "downloads": downloads(report, {f.format: f.size for f in report.files.all()}),
     }

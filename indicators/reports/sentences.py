@@ -409,8 +409,8 @@ def _hidden_note(hidden: int, language: str) -> str:
     if not hidden:
         return ""
     if _en(language):
-        return f" {hidden} more parcel(s) with fewer than three enterprises are not disclosed."
-    return f"另有{hidden}个地块企业数少于3家，数值不予披露。"
+        return f" The figures of {hidden} more parcel(s) are withheld under statistical confidentiality."
+    return f"另有{hidden}个地块的数值依统计资料保密规定不予公开。"
 
 
 def unsplit_parcels_sentence(

@@ -32,14 +32,23 @@ ProgressCallback = Callable[[int, str], None]
 
 
 def start_report(
-    *, year: int, plan: Plan | None = None, kind: str | None = None, language: str = "zh", comments=None, user=None
+    *,
+    year: int,
+    plan: Plan | None = None,
+    kind: str | None = None,
+    language: str = "zh",
+    audience: str = Report.Audience.OFFICE,
+    comments=None,
+    user=None,
 ) -> Report:
     """Freeze the plan's stored results for `year` and record a report of the plan to generate (state queued).
 
     `plan` defaults to the plan in force. Checks the year against the plan's
     period and the kind against the year (a final assessment only in the
     plan's target year), the language against its choices, and the comments
-    (indicator code → text). The previous report of the same plan, year and
+    (indicator code → text). `audience`: the office's own report (every
+    figure, 内部资料 on every page) or one for officials (what the pages
+    withhold from them withheld, with the reason). The previous report of the same plan, year and
     kind is linked so the new one can say what changed.
     """
     plan = plan or indicator_queries.plan_in_force()
@@ -52,14 +61,17 @@ def start_report(
     _check_kind(plan, year, kind)
     if language not in Report.Language.values:
         raise ValidationError(_("报告语言“%(language)s”无效。") % {"language": language})
+    if audience not in Report.Audience.values:
+        raise ValidationError(_("阅读范围“%(audience)s”无效。") % {"audience": audience})
     clean = _clean_comments(comments or {}, codes=queries.indicator_codes(plan))
     with transaction.atomic():
-        snapshot = build_snapshot(year=year, plan=plan)
+        snapshot = build_snapshot(year=year, plan=plan, audience=audience)
         return Report.objects.create(
             plan=plan,
             year=year,
             kind=kind,
             language=language,
+            audience=audience,
             comments=clean,
             snapshot=snapshot,
             snapshot_sha256=snapshot_hash(snapshot),

@@ -97,14 +97,22 @@ def _when(value) -> str | None:
     return value.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(microsecond=0).isoformat()
 
 
-def build_snapshot(*, year: int, plan=None) -> dict:
-    """Read the stored results for `year` and freeze them into a canonical dict (see the module contract)."""
+def build_snapshot(*, year: int, plan=None, audience: str = "office") -> dict:
+    """Read the stored results for `year` and freeze them into a canonical dict (see the module contract).
+
+    `audience` "official": a parcel row the disclosure rules withhold from
+    officials is frozen without its figures, with the reason (`withheld`);
+    "office": every figure (`withheld` empty).
+    """
     plan = plan or indicator_queries.plan_in_force()
     if plan is None:
         raise ValueError("no plan is loaded")
     state = indicator_queries.recompute_state()
     stored = queries.stored_results(plan, year)
-    indicators = [_indicator(indicator, stored, plan=plan, year=year) for indicator in stored.indicators]
+    official = audience == "official"
+    indicators = [
+        _indicator(indicator, stored, plan=plan, year=year, official=official) for indicator in stored.indicators
+    ]
     ytd_quarter = queries.year_to_date_quarter(plan, year)
     if ytd_quarter is not None:
         _add_year_to_date(indicators, stored, queries.year_to_date_values(plan, year, ytd_quarter))
@@ -113,6 +121,8 @@ def build_snapshot(*, year: int, plan=None) -> dict:
         "schema": SCHEMA,
         "plan": {name: getattr(plan, name) for name in PLAN_FIELDS} | ({"example": True} if plan.example else {}),
         "year": year,
+        "audience": audience,
+        "min_enterprises": settings.DISCLOSURE_MIN_ENTERPRISES,
         "data_version": state.computed_version,
         "data_as_of": _when(state.data_as_of),
         "computed_at": _when(state.computed_at),
@@ -140,7 +150,7 @@ def _thresholds(stored: StoredResults, year: int) -> dict:
     return thresholds
 
 
-def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year: int) -> dict:
+def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year: int, official: bool) -> dict:
     """Freeze one indicator: its definition, plan figures, benchmarks, park series and parcels of `year`."""
     current = stored.progress.get((indicator.id, None, year))
     return {
@@ -163,7 +173,7 @@ def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year:
         "base_actual": _plain(stored.base_actual.get(indicator.id)),
         "park": _park_rows(indicator, stored, first=plan.start_year, last=year),
         "inputs": _plain(current.inputs) if current is not None else None,
-        "parcels": _parcel_rows(indicator, stored, year=year),
+        "parcels": _parcel_rows(indicator, stored, year=year, official=official),
         "narrative": _narrative(stored.narratives.get(indicator.id)),
     }
 
@@ -215,17 +225,19 @@ def _park_rows(indicator: Indicator, stored: StoredResults, *, first: int, last:
     return rows
 
 
-def _parcel_rows(indicator: Indicator, stored: StoredResults, *, year: int) -> list[dict]:
+def _parcel_rows(indicator: Indicator, stored: StoredResults, *, year: int, official: bool) -> list[dict]:
     rows = []
     for parcel in stored.parcels:
         p = stored.progress.get((indicator.id, parcel.id, year))
         if p is None:
             continue
+        withheld = p.withheld if official else ""  # the year's and the base year's (indicators.disclosure)
         rows.append(
             {
                 "code": parcel.code,
-                **{f: _plain(getattr(p, f)) for f in PARCEL_FIELDS},
+                **{f: None if withheld else _plain(getattr(p, f)) for f in PARCEL_FIELDS},
                 "enterprises": stored.enterprises.get((indicator.id, parcel.id)),
+                "withheld": withheld,
             }
         )
     return rows

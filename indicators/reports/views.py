@@ -18,7 +18,7 @@ from ..dashboard.plans import plan_page
 from ..models import Indicator, Plan, Report
 from . import files, pages, queries, services
 
-FORM_FIELDS = ("year", "kind", "language")
+FORM_FIELDS = ("year", "kind", "language", "audience")
 
 
 def report_page(view):
@@ -56,6 +56,7 @@ def _start(request, plan: Plan, form: dict[str, str], indicators: list[Indicator
             year=year,
             kind=form["kind"] or None,
             language=form["language"] or "zh",
+            audience=form.get("audience") or Report.Audience.OFFICE,
             comments=comments,
             user=request.user,
         )

@@ -15,9 +15,11 @@ from indicators import compute, exports, queries
 from indicators.compute import ACHIEVED, AHEAD, BEHIND, BENCHMARK_MISSING, INSUFFICIENT_DATA, ON_TRACK
 from indicators.dashboard import reasons
 from indicators.dashboard.periods import Period
-from indicators.dashboard.tables import HIDDEN, Column, Table, sort_key
+from indicators.dashboard.tables import Column, Table, Withheld, sort_key
 from tests.indicators import plan14
 from tests.indicators.test_compute import FORMULA_RECORDS, RECORD_COLUMNS, imported_modules
+
+HIDDEN = Withheld("few")
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = SimpleNamespace(base_year=2020, end_year=2025)
@@ -59,7 +61,7 @@ def test_it_formats_each_kind_of_cell_and_marks_the_numbers():
     )
     assert table.display == [
         [("甲", False), ("1,234.6", True), ("50.0%", True)],
-        [("乙", False), ("<3家，不予公开", True), ("—", True)],
+        [("乙", False), ("不予公开（不足3家企业）", True), ("—", True)],
     ]
 
 
@@ -143,8 +145,12 @@ def test_it_keeps_the_reasons_free_of_django():
 
 
 def test_it_takes_every_list_of_value_and_progress_columns_from_compute():
-    assert [*compute.VALUE_COLUMNS, compute.MISSING, "computed_at"] == queries.VALUE_FRAME_COLUMNS
-    assert [*compute.PROGRESS_COLUMNS, "computed_at"] == queries.PROGRESS_FRAME_COLUMNS
+    assert [*compute.VALUE_COLUMNS, compute.MISSING, "withheld", "previous_withheld", "computed_at"] == (
+        queries.VALUE_FRAME_COLUMNS
+    )
+    assert [*compute.PROGRESS_COLUMNS, "withheld", "projection_withheld", "computed_at"] == (
+        queries.PROGRESS_FRAME_COLUMNS
+    )
     # The exports' headers, as export_indicator_values and export_progress have always written them.
     assert exports.VALUE_COLUMNS == [
         "indicator",

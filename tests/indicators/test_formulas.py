@@ -213,3 +213,19 @@ def test_its_values_follow_the_formula_pairwise(text, park, first, second):
 
     by_scope = {None if pd.isna(p) else int(p): v for p, v in zip(values["parcel"], values["value"], strict=True)}
     assert by_scope == {None: pytest.approx(park), 1: pytest.approx(first), 2: pytest.approx(second)}
+
+
+def test_it_compiles_the_largest_record_of_a_sum_with_the_sums_filter():
+    """The dominance rule's input (docs/disclosure.md): max beside sum, the same FILTER, no coalesce (NULL: none)."""
+    numerator, denominator = parsed("100 * sum(sei_output where above_scale) / sum(industrial_output)").aggregates
+    assert formulas.largest_sql(numerator, CONTEXT) == (
+        'max(s."sei_output") FILTER (WHERE coalesce(s."above_scale", false) AND s."industrial_output" IS NOT NULL)'
+    )
+    assert formulas.largest_sql(denominator, CONTEXT) == (
+        'max(s."industrial_output") FILTER (WHERE s."sei_output" IS NOT NULL)'
+    )
+    terms = formulas.Terms()
+    compiled = terms.add(parsed("100 * sum(rd_expenditure) / sum(value_added)"), CONTEXT)
+    assert set(compiled.largest) == set(compiled.formula.aggregates)
+    assert [t.largest for t in terms].count(True) == 2
+    assert not terms.add(parsed("count(high_tech)"), CONTEXT).largest  # a count has no enterprise's amount

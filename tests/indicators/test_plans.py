@@ -342,9 +342,11 @@ def test_a_manager_still_never_sees_another_parcels_enterprise_data(client, two_
     client.force_login(manager)
     for code in ("fyp-14", LATER):
         page = client.get(f"/plans/{code}/parcels/robot-park/").content.decode()
-        assert "&lt;3家，不予公开" in page
+        assert "不予公开（不足3家企业）" in page
         values = client.get(f"{API}/indicator-values/?plan={code}&parcel=robot-park&year=2025&quarter=4").json()
-        assert values["results"] and all(r["value"] is None and r["confidential"] for r in values["results"])
+        # Withheld, or (I3: no enterprise above scale) nothing behind it to withhold.
+        rows = values["results"]
+        assert rows and all(r["value"] is None and (r["confidential"] or r["enterprises"] == 0) for r in rows)
     statistics = client.get(f"{API}/statistics/?plan={LATER}&page_size=1000").json()["results"]
     assert statistics and {s["parcel"] for s in statistics} == {"baoshan-industrial"}
 

@@ -171,10 +171,20 @@ def test_it_recomputes_only_what_changed_and_ends_where_a_full_run_does(imported
     stat.save()
     summary = services.recompute()
     assert summary.status == "done"
-    assert summary.periods == ((2023, 2), (2024, 2))
-    incremental = (export_values(), export_progress())
+    # The whole year (its quarters are disclosed together) and the year after (同比).
+    assert summary.periods == tuple((y, q) for y in (2023, 2024) for q in (1, 2, 3, 4))
+    incremental = (export_values(), export_progress(), withheld_cells())
     call_command("recompute_indicators", stdout=io.StringIO())
-    assert (export_values(), export_progress()) == incremental
+    assert (export_values(), export_progress(), withheld_cells()) == incremental
+
+
+def withheld_cells() -> tuple[set, set]:
+    """What every stored value and progress row withholds from readers other than the office, and why."""
+    values = IndicatorValue.objects.values_list(
+        "indicator_id", "parcel_id", "year", "quarter", "withheld", "previous_withheld"
+    )
+    progress = Progress.objects.values_list("indicator_id", "parcel_id", "year", "withheld", "projection_withheld")
+    return set(values), set(progress)
 
 
 def test_it_records_a_data_change_in_the_same_transaction_as_the_save(imported):

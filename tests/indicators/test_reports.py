@@ -136,7 +136,9 @@ def test_it_freezes_every_field_of_the_snapshot_contract(data):
         "gap",
         "share_of_change",
         "enterprises",
+        "withheld",
     }
+    assert frozen["audience"] == "office" and {p["withheld"] for p in i4["parcels"]} == {""}  # the office's: all
     assert i4["base_actual"] is not None and i4["inputs"]["base_source"] == "plan"
     assert set(frozen["quality"]) == {
         "statistics_missing",
@@ -246,13 +248,15 @@ def test_it_marks_every_part_of_a_report_on_demo_data_and_not_otherwise(data, of
     report = generate(year=2024, user=office)
     assert report.snapshot["demo"] is True
     document = services.document_for(report)
-    assert document["marks"] == ["演示数据"]
+    assert document["marks"] == ["内部资料", "演示数据"]  # the office's own report: every parcel figure
     workbook = openpyxl.load_workbook(io.BytesIO(file_bytes(report, "xlsx")))
     for sheet in workbook.worksheets:
-        assert sheet.oddHeader.right.text == "演示数据", sheet.title
+        assert sheet.oddHeader.right.text == "内部资料　演示数据", sheet.title
     Statistic.objects.update(source=Statistic.Source.CLI)
     real = services.start_report(year=2024, user=office)
-    assert real.snapshot["demo"] is False and services.document_for(real)["marks"] == []
+    assert real.snapshot["demo"] is False and services.document_for(real)["marks"] == ["内部资料"]
+    public = services.start_report(year=2024, user=office, audience="official")
+    assert services.document_for(public)["marks"] == []
 
 
 def test_it_generates_the_same_bytes_twice_from_the_same_snapshot(data, office):

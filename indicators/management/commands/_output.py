@@ -1,10 +1,11 @@
-"""What the commands share: the plan they read (--plan CODE, by default the plan in force), and the CSV output."""
+"""What the commands share: the plan they read (--plan CODE, by default the plan in force), the CSV output
+(--output file, UTF-8 with BOM, or standard output) and its audience (--audience)."""
 
 import contextlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import queries
+from indicators import exports, queries
 from indicators.dashboard.plans import PlanConverter
 from indicators.models import EXAMPLE_MARK
 
@@ -44,17 +45,24 @@ def output(command, path: str | None):
 class CsvExportCommand(BaseCommand):
     """Write one of indicators.exports' CSVs for a plan."""
 
-    def write(self, out, plan) -> int:
+    def write(self, out, plan, *, audience: str) -> int:
         raise NotImplementedError
 
     def add_arguments(self, parser):
         add_plan_argument(parser)
         parser.add_argument("--output", "-o", help="file to write (default: standard output)")
+        parser.add_argument(
+            "--audience",
+            choices=exports.AUDIENCES,
+            default=exports.OFFICE,
+            help="office: every figure (the default); official: what the disclosure rules withhold from officials "
+            "is empty, and the last column says why (docs/disclosure.md)",
+        )
 
     def handle(self, *args, **options):
         plan = chosen_plan(options["plan"])
         with output(self, options["output"]) as out:
-            n = self.write(out, plan)
+            n = self.write(out, plan, audience=options["audience"])
         # The CSV stays as machines read it; an illustrative plan's export is named so on stderr.
         mark = f" {EXAMPLE_MARK}" if plan.example else ""
         if options["output"] or mark:

@@ -21,11 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="file to write")
         parser.add_argument("--language", choices=["zh", "en"], default="zh")
         parser.add_argument("--kind", choices=Report.Kind.values, default=None)
+        parser.add_argument(
+            "--audience",
+            choices=Report.Audience.values,
+            default=Report.Audience.OFFICE,
+            help="office: every figure, 内部资料 on every page (the default); official: the parcel figures the "
+            "pages withhold from officials are withheld with their reason (docs/disclosure.md)",
+        )
 
-    def handle(self, *args, year, format, output, language, kind, plan=None, **options):
+    def handle(self, *args, year, format, output, language, kind, audience, plan=None, **options):
         plan = chosen_plan(plan)
         try:
-            report = services.start_report(plan=plan, year=year, kind=kind, language=language)
+            report = services.start_report(plan=plan, year=year, kind=kind, language=language, audience=audience)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         report = services.generate_report(report.id)
