@@ -115,7 +115,7 @@ def build_snapshot(*, year: int, plan=None, audience: str = "office") -> dict:
     ]
     ytd_quarter = queries.year_to_date_quarter(plan, year)
     if ytd_quarter is not None:
-        _add_year_to_date(indicators, stored, queries.year_to_date_values(plan, year, ytd_quarter))
+        _add_year_to_date(indicators, stored, queries.year_to_date_values(plan, year, ytd_quarter), official=official)
     indicators.sort(key=lambda i: i["order"])
     snapshot = {
         "schema": SCHEMA,
@@ -178,8 +178,9 @@ def _indicator(indicator: Indicator, stored: StoredResults, *, plan: Plan, year:
     }
 
 
-def _add_year_to_date(indicators: list[dict], stored: StoredResults, values: dict) -> None:
-    """Give each indicator its year-to-date park value and its parcels' (see the module contract)."""
+def _add_year_to_date(indicators: list[dict], stored: StoredResults, values: dict, *, official: bool) -> None:
+    """Give each indicator its year-to-date park value and its parcels' (see the module contract); for officials
+    a parcel the disclosure rules withhold is frozen without its figures, and a withheld 上年同期 without it."""
     ids = {i.code: i.id for i in stored.indicators}
     for indicator in indicators:
         park = values.get((ids[indicator["code"]], None))
@@ -189,17 +190,24 @@ def _add_year_to_date(indicators: list[dict], stored: StoredResults, values: dic
             "enterprises": park.enterprises if park else None,
         }
         indicator["parcels"] = [
-            {
-                "code": parcel.code,
-                **dict.fromkeys(PARCEL_FIELDS),
-                "status": "",
-                "value": v.value,
-                "previous": v.previous,
-                "enterprises": v.enterprises,
-            }
+            _ytd_parcel(parcel.code, v, official=official)
             for parcel in stored.parcels
             if (v := values.get((ids[indicator["code"]], parcel.id))) is not None
         ]
+
+
+def _ytd_parcel(code: str, v, *, official: bool) -> dict:
+    withheld = (v.withheld or "") if official else ""
+    compared = withheld or ((v.previous_withheld or "") if official else "")
+    return {
+        "code": code,
+        **dict.fromkeys(PARCEL_FIELDS),
+        "status": "",
+        "value": None if withheld else v.value,
+        "previous": None if compared else v.previous,
+        "enterprises": v.enterprises,
+        "withheld": withheld,
+    }
 
 
 def _narrative(narrative) -> dict | None:

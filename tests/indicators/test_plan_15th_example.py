@@ -206,7 +206,7 @@ def test_the_2026_monitoring_report_gives_its_year_to_date_figures_marked_as_an_
     for language in ("zh", "en"):
         document = content.build_document(frozen, language=language, kind="annual")
         assert document["marks"][0] == ("示例（非正式规划）" if language == "zh" else "ILLUSTRATIVE PLAN (NOT ADOPTED)")
-        assert document["marks"][1] in ("演示数据", "DEMO DATA")
+        assert document["marks"][1:] in (["内部资料", "演示数据"], ["INTERNAL", "DEMO DATA"])  # the office's own
     document = content.build_document(frozen, language="zh", kind="annual")
     assert document["title"] == "张江高新区宝山园“十五五”规划实施情况年度监测报告"
     assert document["subtitle"] == "（2026年度，2026年1–9月累计）"
@@ -242,7 +242,21 @@ def test_the_14th_plans_final_report_is_unmarked_and_judged_as_before(both):
     frozen = snapshot.build_snapshot(year=2025, plan=fourteenth)
     assert "ytd_quarter" not in frozen and "example" not in frozen["plan"]
     document = content.build_document(frozen, language="zh", kind="final")
-    assert document["marks"] == ["演示数据"]
+    assert document["marks"] == ["内部资料", "演示数据"]  # the office's own: no 示例
     assert document["title"] == "张江高新区宝山园“十四五”规划实施情况终期评估报告"
     statuses = {row[-1]["text"] for row in document["completion"]["rows"]}
     assert statuses <= {"已实现", "未实现", "基准缺失", "数据不足"} and "已实现" in statuses
+
+
+def test_the_year_to_date_report_for_officials_withholds_what_the_pages_withhold(both):
+    _fourteenth, example = both
+    small = IndicatorValue.objects.filter(indicator__plan=example, year=2026, quarter=3, parcel__isnull=False)
+    withheld = small.exclude(withheld="")
+    assert withheld.exists()  # the 60-enterprise demo leaves parcels of fewer than three enterprises
+    target = withheld.select_related("indicator", "parcel").first()
+    for audience, hidden in (("official", True), ("office", False)):
+        frozen = snapshot.build_snapshot(year=2026, plan=example, audience=audience)
+        indicator = next(i for i in frozen["indicators"] if i["code"] == target.indicator.code)
+        row = next(p for p in indicator["parcels"] if p["code"] == target.parcel.code)
+        assert (row["value"] is None) == hidden and bool(row["withheld"]) == hidden
+        assert content.confidential(row) == hidden
