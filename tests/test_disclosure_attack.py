@@ -254,10 +254,10 @@ def collect_indicator_pages(client, seen: Seen, names: dict[str, str], plan) -> 
             q = quarter or 4
             query = f"?year={year}" + (f"&quarter={quarter}" if quarter else "")
             html = client.get(f"{pages}/indicators/{code}/{query}").content.decode()
-            bars = chart_data(html)["fig-parcels"]["data"]
-            if bars:
-                share = "%" in (bars[0].get("hovertemplate") or "")
-                for name, x in zip(bars[0]["y"], bars[0]["x"], strict=True):
+            # One bar trace per status (its colour and legend entry): every trace's bars.
+            for bars in (t for t in chart_data(html)["fig-parcels"]["data"] if t.get("type") == "bar"):
+                share = "%" in (bars.get("hovertemplate") or "")
+                for name, x in zip(bars["y"], bars["x"], strict=True):
                     field = "share" if share else "value"
                     seen.add("page bars", code, names[name], year, q, field, x / 100 if share else x)
             body = client.get(f"{pages}/indicators/{code}/data.csv{query}&table=parcels").content.decode("utf-8-sig")
@@ -322,7 +322,8 @@ def collect_heatmaps(client, seen: Seen, names: dict[str, str], plan) -> None:
         html = client.get(f"/plans/{plan.code}/parcels/{query}").content.decode()
         for trace in chart_data(html)["fig-heatmap"]["data"]:
             for name, texts in zip(trace["y"], trace["text"], strict=True):
-                for code, text in zip(trace["x"], texts, strict=True):
+                for label, text in zip(trace["x"], texts, strict=True):
+                    code = label.split("<br>")[0]  # the column heads: the code, then the short name
                     if HIDDEN_WORDS in (text or ""):
                         seen.withheld["heat map"].add((code, names[name], year, q))
                     elif text and text.startswith("占增量"):
@@ -382,9 +383,11 @@ def collect_report(seen: Seen, office, monkeypatch, names: dict[str, str], year:
                 for label, v in zip(header[1:], row[1:], strict=False):
                     seen.add("report xlsx", label.split()[0], names[name], year, 4, "value", _cell_number(v))
     for name, fig in figures.indicator_figures(report.snapshot, "zh").items():
-        if name.endswith("-parcels") and fig["data"]:
-            share = "%" in fig["data"][0].get("hovertemplate", "")
-            for pname, x in zip(fig["data"][0]["y"], fig["data"][0]["x"], strict=True):
+        if not name.endswith("-parcels"):
+            continue
+        for bars in (t for t in fig["data"] if t.get("type") == "bar"):  # one trace per status
+            share = "%" in bars.get("hovertemplate", "")
+            for pname, x in zip(bars["y"], bars["x"], strict=True):
                 field = "share" if share else "value"
                 seen.add("report figure", name.split("-")[0], names[pname], year, 4, field, x / 100 if share else x)
 

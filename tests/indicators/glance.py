@@ -1,13 +1,15 @@
 """Stored results written by hand for the tests of the overview at a glance, the warnings and the map.
 
 The 14th plan's I3 (a ratio) and I4 (a count) with the park and three parcels: big (5
-enterprises), small (2 enterprises: withheld from all but the office) and mid (4).
+enterprises), small (2 enterprises: withheld from all but the office, as the recompute's disclosure
+decisions would store it: indicators.disclosure FEW on its values and progress) and mid (4).
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
+from indicators import disclosure
 from indicators.models import Indicator, IndicatorValue, Progress
 from parcels.models import Parcel
 
@@ -20,7 +22,14 @@ def value(indicator: Indicator, parcel: Parcel | None, year: int, figure: float,
         parcel=parcel,
         year=year,
         quarter=4,
-        defaults={"value": figure, "enterprises": enterprises, "data_version": 1, "computed_at": timezone.now()},
+        defaults={
+            "value": figure,
+            "enterprises": enterprises,
+            "withheld": disclosure.FEW if enterprises < 3 else "",
+            "previous_withheld": disclosure.FEW if enterprises < 3 else "",
+            "data_version": 1,
+            "computed_at": timezone.now(),
+        },
     )
 
 
@@ -56,7 +65,8 @@ def results(plan) -> dict:
         inputs=inputs,
     )
     progress(i3, parcels["big"], value=40.0, target=44.0, status="behind", gap=4.0, projected_gap=1.0)
-    progress(i3, parcels["small"], value=20.0, target=44.0, status="behind", gap=24.0, projected_gap=9.0)
+    small = {"withheld": disclosure.FEW, "projection_withheld": disclosure.FEW}
+    progress(i3, parcels["small"], value=20.0, target=44.0, status="behind", gap=24.0, projected_gap=9.0, **small)
     progress(i3, parcels["mid"], value=35.0, target=44.0, status="behind", gap=9.0, projected_gap=-0.5)
     progress(
         i4,
@@ -70,5 +80,5 @@ def results(plan) -> dict:
         inputs={"target": 800.0, "direction": "higher"},
     )
     for name, share in (("big", 0.5), ("small", -0.2), ("mid", 0.1)):
-        progress(i4, parcels[name], value=31.0, share_of_change=share)
+        progress(i4, parcels[name], value=31.0, share_of_change=share, **(small if name == "small" else {}))
     return parcels

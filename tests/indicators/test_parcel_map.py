@@ -100,7 +100,7 @@ def test_it_draws_the_schematic_map_and_withholds_what_the_reader_may_not_see(cl
     assert len(fills) == 10
     by_name = {t["name"].split("：")[0]: t["name"] for t in fills}
     assert by_name[parcels["big"].name_zh].endswith("31.00 % · 滞后")
-    assert by_name[small.name_zh].endswith("不予公开") and "31.00" not in by_name[small.name_zh]
+    assert by_name[small.name_zh].endswith("不予公开（不足3家企业）") and "31.00" not in by_name[small.name_zh]
     client.force_login(make_user(role=access.OFFICE))
     response = client.get("/map/?year=2023&indicator=I3&mode=value")
     fills = {t["name"].split("：")[0]: t for t in response.context["map_fig"]["data"] if t.get("fill") == "toself"}
