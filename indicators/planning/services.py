@@ -53,6 +53,7 @@ def copy_plan(*, source: Plan, plan: Plan, user) -> Plan:
     with transaction.atomic(), _context(user=user, copied_from=source.code):
         plan.status, plan.published_at, plan.example = Plan.Status.DRAFT, None, False
         plan.park_area_km2, plan.issuer, plan.source = source.park_area_km2, source.issuer, source.source
+        plan.issuer_en = source.issuer_en
         plan.full_clean()
         plan.save()
         plan.parcels.set(source.parcels.all())
