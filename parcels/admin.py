@@ -188,24 +188,7 @@ class DataElementForm(forms.ModelForm):
 
     class Meta:
         model = DataElement
-        fields = [
-            "code",
-            "label_zh",
-            "label_en",
-            "unit",
-            "unit_en",
-            "kind",
-            "decimals",
-            "min_value",
-            "max_value",
-            "may_not_apply",
-            "required",
-            "help_zh",
-            "help_en",
-            "order",
-            "first_period",
-            "last_period",
-        ]
+        fields = [*DataElement.DESCRIBED_BY, "order", "first_period", "last_period"]
 
     def clean(self):
         cleaned = super().clean()

@@ -205,6 +205,23 @@ class DataElement(models.Model):
     sets ``last_period``: its data and history stay.
     """
 
+    # What the office writes to describe an element, in this order (the admin's form and the plan editor's).
+    DESCRIBED_BY = (
+        "code",
+        "label_zh",
+        "label_en",
+        "unit",
+        "unit_en",
+        "kind",
+        "decimals",
+        "min_value",
+        "max_value",
+        "may_not_apply",
+        "required",
+        "help_zh",
+        "help_en",
+    )
+
     class Kind(models.TextChoices):
         FLOW = statfields.FLOW, _("流量（年初至今累计）")
         STOCK = statfields.STOCK, _("存量（期末数）")

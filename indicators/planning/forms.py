@@ -262,22 +262,7 @@ class ElementForm(forms.ModelForm):
 
     class Meta:
         model = DataElement
-        fields = [
-            "code",
-            "label_zh",
-            "label_en",
-            "unit",
-            "unit_en",
-            "kind",
-            "decimals",
-            "min_value",
-            "max_value",
-            "may_not_apply",
-            "required",
-            "help_zh",
-            "help_en",
-            "first_period",
-        ]
+        fields = [*DataElement.DESCRIBED_BY, "first_period"]
         widgets = {"help_zh": forms.Textarea(attrs={"rows": 2}), "help_en": forms.Textarea(attrs={"rows": 2})}
 
 
